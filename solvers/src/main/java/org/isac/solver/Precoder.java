@@ -1,0 +1,45 @@
+package org.isac.solver;
+
+import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
+
+/**
+ * A solver's output, reusable across solves.
+ *
+ * <p>Digital: {@code baseband} is the N × K precoder X and {@code analog} is empty.
+ * Hybrid: {@code analog} is the N × M phase-shifter matrix F and {@code baseband} the
+ * M × K baseband W; the effective precoder is X = F·W. The transmitted signal is
+ * x = X·s with E[ssᴴ] = I, so the radiated power is ‖X‖²_F.
+ */
+public final class Precoder {
+    public final CMatrix analog = new CMatrix();
+    public final CMatrix baseband = new CMatrix();
+    /** Metrics the solver predicts for its own output (names carry units, e.g. sum_rate_bits). */
+    public final Params predicted = new Params();
+    /** Iterations or layers actually run. */
+    public int iterations;
+    /** The solver stopped before its full iteration count. */
+    public boolean earlyStop;
+
+    public boolean isHybrid() {
+        return !analog.isEmpty();
+    }
+
+    /** Clears the output before a solve. */
+    public void reset() {
+        analog.reshape(0, 0);
+        predicted.clear();
+        iterations = 0;
+        earlyStop = false;
+    }
+
+    /** Writes the effective N × K precoder X (F·W for hybrid, W for digital) into {@code out}. */
+    public CMatrix effective(CMatrix out) {
+        if (isHybrid()) {
+            Kernels.mul(analog, baseband, out);
+        } else {
+            out.copyFrom(baseband);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,21 @@
+package org.isac.solver;
+
+/**
+ * A precoder solver. An instance owns its workspace and is used by one thread at a time
+ * (the controller keeps one instance per solve shard); {@link SolverRegistry} makes
+ * instances by name.
+ */
+public interface Solver {
+
+    /** The registry name, e.g. {@code rzf}. */
+    String name();
+
+    /**
+     * Computes a precoder for {@code problem} into {@code out}. Reads {@code problem},
+     * writes {@code out} (reset first). After warm-up at a given size, allocates nothing.
+     *
+     * @throws IllegalArgumentException when a parameter is out of range or the problem
+     *     does not suit this solver (message says which)
+     */
+    void solve(Problem problem, Precoder out);
+}

@@ -1,0 +1,52 @@
+package org.isac.solver.array;
+
+/**
+ * Geometry of a uniform array: {@code horizontal} × {@code vertical} elements at
+ * half-wavelength spacing (a ULA is horizontal = N, vertical = 1).
+ *
+ * <p>Angle convention for every solver and model: azimuth θ from broadside in the array's
+ * horizontal plane, elevation ε above that plane (0 = horizon). Each factor is normalised
+ * by 1/√size: a_h,n = e^{jπ·n·sin θ·cos ε} / √H, a_v,n = e^{jπ·n·sin ε} / √V, n = 0…size−1,
+ * and the UPA steering vector is a = a_h ⊗ a_v (element index h·V + v). Seed 004 writes
+ * its UPA with φ = π/2 − ε; seeds 000–003 use ε = 0.
+ */
+public record ArrayShape(int horizontal, int vertical) {
+
+    public ArrayShape {
+        if (horizontal < 1 || vertical < 1) {
+            throw new IllegalArgumentException("array needs at least one element per axis, got "
+                    + horizontal + "x" + vertical);
+        }
+    }
+
+    public static ArrayShape ula(int n) {
+        return new ArrayShape(n, 1);
+    }
+
+    public int size() {
+        return horizontal * vertical;
+    }
+
+    /**
+     * Writes the normalised steering vector a(θ, ε) into {@code re/im[off … off+size−1]}.
+     * Cost: O(size) sin/cos pairs.
+     */
+    public void steering(double azimuthRad, double elevationRad, double[] re, double[] im, int off) {
+        double uh = Math.PI * Math.sin(azimuthRad) * Math.cos(elevationRad);
+        double uv = Math.PI * Math.sin(elevationRad);
+        double s = 1.0 / Math.sqrt(horizontal * (double) vertical);
+        for (int h = 0; h < horizontal; h++) {
+            for (int v = 0; v < vertical; v++) {
+                double ph = uh * h + uv * v;
+                int i = off + h * vertical + v;
+                re[i] = s * Math.cos(ph);
+                im[i] = s * Math.sin(ph);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return vertical == 1 ? "ULA(" + horizontal + ")" : "UPA(" + horizontal + "x" + vertical + ")";
+    }
+}

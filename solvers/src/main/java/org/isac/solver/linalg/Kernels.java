@@ -1,0 +1,143 @@
+package org.isac.solver.linalg;
+
+/**
+ * Plain complex dense kernels on {@link CMatrix} (split re/im, row-major). These are the
+ * reference implementations: optimized kernels are tested against them. None allocates
+ * unless an output must grow.
+ */
+public final class Kernels {
+    private Kernels() {
+    }
+
+    /**
+     * C = A·B. A is m × p, B is p × n, C is reshaped to m × n (must not alias A or B).
+     * Flops: 8·m·p·n.
+     */
+    public static void mul(CMatrix a, CMatrix b, CMatrix c) {
+        int m = a.rows(), p = a.cols(), n = b.cols();
+        if (b.rows() != p) {
+            throw new IllegalArgumentException("inner sizes differ: " + a.rows() + "x" + p + " · " + b.rows() + "x" + n);
+        }
+        c.reshape(m, n);
+        double[] ar = a.re, ai = a.im, br = b.re, bi = b.im, cr = c.re, ci = c.im;
+        for (int i = 0; i < m; i++) {
+            int co = i * n;
+            for (int l = 0; l < p; l++) {
+                double xr = ar[i * p + l], xi = ai[i * p + l];
+                int bo = l * n;
+                for (int j = 0; j < n; j++) {
+                    double yr = br[bo + j], yi = bi[bo + j];
+                    cr[co + j] += xr * yr - xi * yi;
+                    ci[co + j] += xr * yi + xi * yr;
+                }
+            }
+        }
+    }
+
+    /**
+     * C = Aᴴ·B. A is p × m, B is p × n, C is reshaped to m × n (must not alias A or B).
+     * Flops: 8·m·p·n.
+     */
+    public static void mulConjTransA(CMatrix a, CMatrix b, CMatrix c) {
+        int p = a.rows(), m = a.cols(), n = b.cols();
+        if (b.rows() != p) {
+            throw new IllegalArgumentException("inner sizes differ: (" + p + "x" + m + ")ᴴ · " + b.rows() + "x" + n);
+        }
+        c.reshape(m, n);
+        double[] ar = a.re, ai = a.im, br = b.re, bi = b.im, cr = c.re, ci = c.im;
+        for (int l = 0; l < p; l++) {
+            int ao = l * m, bo = l * n;
+            for (int i = 0; i < m; i++) {
+                double xr = ar[ao + i], xi = -ai[ao + i];
+                int co = i * n;
+                for (int j = 0; j < n; j++) {
+                    double yr = br[bo + j], yi = bi[bo + j];
+                    cr[co + j] += xr * yr - xi * yi;
+                    ci[co + j] += xr * yi + xi * yr;
+                }
+            }
+        }
+    }
+
+    /**
+     * In-place Cholesky factorisation of the Hermitian positive-definite n × n matrix
+     * {@code a}: on return its lower triangle holds L with A = L·Lᴴ (real positive
+     * diagonal); the strict upper triangle is left as it was. Flops: ≈ 4n³/3.
+     *
+     * @return false when A is not numerically positive definite (a pivot ≤ 0 or not finite)
+     */
+    public static boolean cholesky(CMatrix a) {
+        int n = a.rows();
+        if (a.cols() != n) {
+            throw new IllegalArgumentException("cholesky needs a square matrix, got " + n + "x" + a.cols());
+        }
+        double[] r = a.re, im = a.im;
+        for (int j = 0; j < n; j++) {
+            double d = r[j * n + j];
+            for (int k = 0; k < j; k++) {
+                double lr = r[j * n + k], li = im[j * n + k];
+                d -= lr * lr + li * li;
+            }
+            if (!(d > 0) || !Double.isFinite(d)) {
+                return false;
+            }
+            double ljj = Math.sqrt(d);
+            r[j * n + j] = ljj;
+            im[j * n + j] = 0;
+            for (int i = j + 1; i < n; i++) {
+                // L_ij = (A_ij - Σ_k L_ik conj(L_jk)) / L_jj
+                double sr = r[i * n + j], si = im[i * n + j];
+                for (int k = 0; k < j; k++) {
+                    double xr = r[i * n + k], xi = im[i * n + k];
+                    double yr = r[j * n + k], yi = -im[j * n + k];
+                    sr -= xr * yr - xi * yi;
+                    si -= xr * yi + xi * yr;
+                }
+                r[i * n + j] = sr / ljj;
+                im[i * n + j] = si / ljj;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Solves (L·Lᴴ)·X = B in place for the columns of B (n × c), with L the lower factor
+     * written by {@link #cholesky}. Flops: ≈ 8n²·c.
+     */
+    public static void choleskySolve(CMatrix l, CMatrix b) {
+        int n = l.rows(), c = b.cols();
+        if (b.rows() != n) {
+            throw new IllegalArgumentException("rhs has " + b.rows() + " rows, factor " + n);
+        }
+        double[] lr = l.re, li = l.im, br = b.re, bi = b.im;
+        for (int col = 0; col < c; col++) {
+            // forward: L y = b
+            for (int i = 0; i < n; i++) {
+                double sr = br[i * c + col], si = bi[i * c + col];
+                for (int k = 0; k < i; k++) {
+                    double xr = lr[i * n + k], xi = li[i * n + k];
+                    double yr = br[k * c + col], yi = bi[k * c + col];
+                    sr -= xr * yr - xi * yi;
+                    si -= xr * yi + xi * yr;
+                }
+                double d = lr[i * n + i];
+                br[i * c + col] = sr / d;
+                bi[i * c + col] = si / d;
+            }
+            // backward: Lᴴ x = y
+            for (int i = n - 1; i >= 0; i--) {
+                double sr = br[i * c + col], si = bi[i * c + col];
+                for (int k = i + 1; k < n; k++) {
+                    // (Lᴴ)_ik = conj(L_ki)
+                    double xr = lr[k * n + i], xi = -li[k * n + i];
+                    double yr = br[k * c + col], yi = bi[k * c + col];
+                    sr -= xr * yr - xi * yi;
+                    si -= xr * yi + xi * yr;
+                }
+                double d = lr[i * n + i];
+                br[i * c + col] = sr / d;
+                bi[i * c + col] = si / d;
+            }
+        }
+    }
+}
