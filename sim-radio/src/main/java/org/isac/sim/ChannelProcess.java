@@ -11,7 +11,12 @@ import org.isac.solver.linalg.CMatrix;
  * of {@code stepNs} nanoseconds, each one Gauss–Markov step h ← ρ·h + √(1−ρ²)·e of the
  * model ({@link ChannelModel#evolve}) with ρ = J0(2π·f_D·Δt) for the step Δt. The channel at
  * any instant is the process evolved by the whole steps up to that instant
- * ({@link #advanceTo}). With ρ = 1 the channel is frozen and no randomness is drawn.
+ * ({@link #advanceTo}). The n steps elapsed since the last call are applied as one
+ * Gauss–Markov step with ρⁿ, which has the same correlation (ρⁿ) and stationary covariance
+ * as n single steps (the same law when the innovations are Gaussian, as for the Rician
+ * scattered part; for Saleh–Valenzuela the innovation is one draw instead of a sum of n),
+ * and costs one model draw per call however long the gap: the radio never falls behind
+ * its own clock. With ρ = 1 the channel is frozen and no randomness is drawn.
  *
  * <p>CSI is produced by {@link #estimate}: Ĥ = √(1−μ²)·H + μ·E (see {@link Fading#estimate}),
  * from a random stream separate from the channel's own, so the true channel does not
@@ -20,7 +25,7 @@ import org.isac.solver.linalg.CMatrix;
  * <p>Single-threaded (the radio's event loop); allocation-free after construction.
  */
 public final class ChannelProcess {
-    /** When |ρ|^steps falls below this, a gap is bridged by one fresh draw (statistically equal). */
+    /** Below this |ρⁿ| a gap is bridged by an independent draw (ρⁿ treated as 0). */
     private static final double FRESH_DRAW_CORRELATION = 1e-9;
 
     private final ChannelModel model;
@@ -90,13 +95,13 @@ public final class ChannelProcess {
         if (rho == 1.0) {
             return n;
         }
-        if (Math.pow(Math.abs(rho), n) < FRESH_DRAW_CORRELATION) {
-            model.draw(channelRng, h);
-            return n;
+        // n steps of h <- rho*h + sqrt(1-rho^2)*e compose to one step with rho^n: the same
+        // correlation rho^n and the same stationary covariance, at the cost of one draw.
+        double rhoN = n == 1 ? rho : Math.pow(rho, n);
+        if (Math.abs(rhoN) < FRESH_DRAW_CORRELATION) {
+            rhoN = 0;
         }
-        for (long i = 0; i < n; i++) {
-            model.evolve(channelRng, rho, h, scratch);
-        }
+        model.evolve(channelRng, rhoN, h, scratch);
         return n;
     }
 
