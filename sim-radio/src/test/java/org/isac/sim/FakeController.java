@@ -58,6 +58,8 @@ final class FakeController implements AutoCloseable {
     final Map<Long, Long> applyNsBySequence = new ConcurrentHashMap<>();
     final AtomicLong lastReportSequence = new AtomicLong();
     final AtomicLong outOfOrder = new AtomicLong();
+    final List<String> goodbyes = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.Semaphore closedSessions = new java.util.concurrent.Semaphore(0);
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private Channel server;
@@ -81,6 +83,13 @@ final class FakeController implements AutoCloseable {
 
     int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Waits until {@code sessions} connections have closed (so every message sent has been read). */
+    void awaitClosed(int sessions) throws InterruptedException {
+        if (!closedSessions.tryAcquire(sessions, 10, TimeUnit.SECONDS)) {
+            throw new AssertionError("radio connections did not close");
+        }
     }
 
     @Override
@@ -113,6 +122,7 @@ final class FakeController implements AutoCloseable {
                             .addAllSolvers(SolverRegistry.names())).build());
                 }
                 case CSI -> answer(ctx, msg.getCsi());
+                case GOODBYE -> goodbyes.add(msg.getGoodbye().getReason());
                 case APPLIED -> {
                     appliedAcks.incrementAndGet();
                     applyNsBySequence.put(msg.getApplied().getSequence(), msg.getApplied().getApplyNs());
@@ -120,6 +130,11 @@ final class FakeController implements AutoCloseable {
                 default -> {
                 }
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closedSessions.release();
         }
 
         private void answer(ChannelHandlerContext ctx, CsiReport r) {

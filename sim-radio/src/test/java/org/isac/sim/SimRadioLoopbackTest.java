@@ -50,6 +50,8 @@ class SimRadioLoopbackTest {
                     seen.add(new Applied(seq, new CMatrix().copyFrom(csi), new CMatrix().copyFrom(h),
                             new CMatrix().copyFrom(x), noise, rate)));
             r = radio.run(SEND, DRAIN);
+            c.awaitClosed(1);
+            assertEquals(List.of("completed"), c.goodbyes);
             assertEquals(1, c.hellos.size());
             FrontEndHello hello = c.hellos.get(0);
             assertEquals("sim-0", hello.getRadioId());
@@ -160,6 +162,7 @@ class SimRadioLoopbackTest {
             c.unknownSequenceAfterEach = true;
             c.malformedEvery = 7;
             r = radio.run(Duration.ofMillis(200), DRAIN);
+            c.awaitClosed(1);
             acks = c.appliedAcks.get();
         }
         long sent = r.reportsSent();
