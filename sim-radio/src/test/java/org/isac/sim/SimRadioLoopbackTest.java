@@ -134,8 +134,10 @@ class SimRadioLoopbackTest {
 
     @Test
     void movingChannelWithSlowAnswersMissesDeadlinesAndLosesRate() throws Exception {
-        // 30 m/s at 28 GHz: f_D = 2.8 kHz; answers 3 ms late decorrelate the channel (J0 ~ 0.1 at 3 ms)
-        Scenario s = staticScenario().speedMps(30).deadlineBudgetUs(1000).reportPeriodUs(2000).build();
+        // 30 m/s at 28 GHz: f_D = 2.8 kHz; answers 3 ms late decorrelate the channel (J0 ~ 0.1 at 3 ms).
+        // Reports 10 ms apart, so the channel moves between capture and apply only if the radio
+        // evolves it at apply time.
+        Scenario s = staticScenario().speedMps(30).deadlineBudgetUs(1000).reportPeriodUs(10_000).build();
         SimReport r;
         try (FakeController c = new FakeController().start();
                 SimRadio radio = new SimRadio(s, "127.0.0.1", c.port())) {
