@@ -425,6 +425,15 @@ public final class Scenario {
                 solverParams.isEmpty() ? "" : " " + solverParams, genieEvery);
     }
 
+    /** One line: channel, sizes, SNR, timing, speed and ρ per report, CSI error, solver. */
+    public String brief() {
+        return String.format(Locale.ROOT,
+                "%s: %s N=%d K=%d %s, SNR %s dB, report every %d us (budget %d us), %s m/s (rho %.4f per report), CSI mu %s, solver %s",
+                radioId, channel, antennas, users, rfChains == 0 ? "digital" : "hybrid M=" + rfChains, num(snrDb),
+                reportPeriodUs, deadlineBudgetUs, num(speedMps), rhoPerReport(), num(csiErrorMu),
+                solver.isEmpty() ? "(controller default)" : solver);
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Scenario{");

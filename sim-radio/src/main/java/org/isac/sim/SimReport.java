@@ -430,6 +430,9 @@ public final class SimReport {
         String ids = scenarios.size() == 1 ? scenario().radioId() : scenarios.size() + " radios";
         sb.append(String.format(Locale.ROOT, "simulated radio %s -> %s (%s, %.3f s sending)%n", ids,
                 controller.isEmpty() ? "controller" : controller, termination, sendWindowNs / 1e9));
+        for (Scenario sc : scenarios) {
+            sb.append("scenario ").append(sc.brief()).append('\n');
+        }
         sb.append(String.format(Locale.ROOT, "reports: sent %d, answered %d, applied %d, dropped %d%s, unaccounted %d%n",
                 reportsSent, reportsAnswered(), reportsApplied, droppedTotal(),
                 reportsDropped.isEmpty() ? "" : " " + reportsDropped, unaccounted()));
