@@ -106,6 +106,11 @@ public final class Controller implements AutoCloseable {
         return metrics.snapshot();
     }
 
+    /** One counter, read without copying the histograms. */
+    public long count(ControllerMetrics.Counter counter) {
+        return metrics.count(counter);
+    }
+
     /** The compact text summary of {@link #metrics()}. */
     public String summary() {
         return metrics.summary();
