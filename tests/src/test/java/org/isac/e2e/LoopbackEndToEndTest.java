@@ -48,11 +48,15 @@ class LoopbackEndToEndTest {
     private record Applied(long seq, CMatrix csi, CMatrix h, CMatrix x, double noise, double rate) {
     }
 
-    /** 400 Hz for 0.8 s: about 320 reports; a generous deadline so a loaded CI machine drops few. */
+    /**
+     * 400 Hz for 0.8 s: about 320 reports; a generous deadline so a loaded CI machine drops
+     * few; a slow walker (0.05 m/s at 28 GHz, Doppler 4.7 Hz) so milliseconds of queueing on
+     * a busy machine barely age the channel.
+     */
     private static Scenario scenario(String id, long seed) {
         return Scenario.builder().set("radioId", id).set("seed", Long.toString(seed))
                 .set("antennas", "64").set("users", "4").set("reportPeriodUs", "2500")
-                .set("deadlineBudgetUs", "200000").set("speedMps", "3").build();
+                .set("deadlineBudgetUs", "200000").set("speedMps", "0.05").build();
     }
 
     @Test
@@ -148,6 +152,54 @@ class LoopbackEndToEndTest {
         assertTrue(m.rejected(Reject.Reason.MALFORMED) >= 1, m.summary());
         assertTrue(m.rejected(Reject.Reason.FRAME_TOO_LONG) >= 1, m.summary());
         assertTrue(m.balanced(), m.summary());
+    }
+
+    @Test
+    void aClientThatNeverReadsDoesNotStallAHealthyRadio() throws Exception {
+        SimReport r;
+        MetricsSnapshot m;
+        try (Controller c = new Controller(ControllerConfig.builder().port(0).defaultSolver("rzf")
+                .writeBufferWaterMarks(16 * 1024, 64 * 1024).sendBufferBytes(16 * 1024).build()).start();
+                SimRadio radio = new SimRadio(scenario("healthy", 9), "127.0.0.1", c.port());
+                Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new java.net.InetSocketAddress("127.0.0.1", c.port()));
+            OutputStream out = new java.io.BufferedOutputStream(slow.getOutputStream(), 1 << 16);
+            FrontEndHello hello = FrontEndHello.newBuilder().setRadioId("slow").setMaxPowerW(1)
+                    .setTxArray(ArrayGeometry.newBuilder().setHorizontal(64).setVertical(1).setSpacingWavelengths(0.5))
+                    .build();
+            FrontEndMessage.newBuilder().setHello(hello).build().writeDelimitedTo(out);
+            org.isac.proto.v1.CsiReport.Builder rep = org.isac.proto.v1.CsiReport.newBuilder().setRadioId("slow")
+                    .addNoisePowerW(0.1).setPowerBudgetW(1);
+            org.isac.proto.v1.ComplexMatrix.Builder ch = rep.getChannelBuilder().setRows(64).setCols(4);
+            java.util.Random rnd = new java.util.Random(1);
+            for (int i = 0; i < 256; i++) {
+                ch.addRe((float) rnd.nextGaussian()).addIm((float) rnd.nextGaussian());
+            }
+            Thread flood = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int seq = 1; seq <= 3000; seq++) {
+                        FrontEndMessage.newBuilder().setCsi(rep.setSequence(seq)).build().writeDelimitedTo(out);
+                        if (seq % 50 == 0) {
+                            out.flush();
+                            Thread.sleep(1);
+                        }
+                    }
+                    out.flush();
+                } catch (IOException | InterruptedException e) {
+                    // the controller may close a connection it cannot write to
+                }
+            });
+            r = radio.run(Duration.ofMillis(600), DRAIN);
+            flood.join(20_000);
+            m = awaitBalanced(c);
+        }
+        assertEquals(0, r.unaccounted(), r.summary());
+        assertEquals(r.reportsSent(), r.reportsApplied() + r.droppedTotal(), r.summary());
+        assertTrue(r.reportsApplied() >= 20, "the healthy radio kept getting weights: " + r.summary());
+        assertEquals(Map.of(), withoutLatencyDrops(r.reportsDropped()), "the healthy radio saw only timing drops");
+        assertTrue(m.unsentBackpressure() > 0, "the reader that never reads hit the outbound bound: " + m.summary());
+        assertEquals(m.received(), m.solved() + m.superseded() + m.stale() + m.rejected(), m.summary());
     }
 
     private static Map<String, Long> withoutLatencyDrops(Map<String, Long> dropped) {
