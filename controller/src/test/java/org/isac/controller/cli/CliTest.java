@@ -176,4 +176,38 @@ class CliTest {
         }
         assertTrue(Files.size(plots.resolve("demo-latency-ccdf.png")) > 1000);
     }
+
+    @Test
+    void benchWritesTheCsvTheSummaryAndPlots() throws Exception {
+        Path out = dir.resolve("bench");
+        Run res = run("", "bench", "--quick", "--solvers", "mrt,zf", "--n", "8,16", "--k", "2", "--m", "2",
+                "--loopback-radios", "2", "--loopback-rate-hz", "200", "--loopback-seconds", "0.3",
+                "--loopback-solver", "zf", "--out", out.toString());
+        assertEquals(0, res.exit(), res.err());
+        List<String> csv = Files.readAllLines(out.resolve("latency.csv"));
+        assertEquals("solver,n,k,m,layers,p50_ns,p99_ns,p999_ns,gflops,peak_fraction", csv.get(0));
+        assertEquals(5, csv.size(), String.join("\n", csv));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            assertEquals(10, f.length, line);
+            long p50 = Long.parseLong(f[5]);
+            long p99 = Long.parseLong(f[6]);
+            long p999 = Long.parseLong(f[7]);
+            assertTrue(p50 > 0 && p50 <= p99 && p99 <= p999, line);
+            assertEquals("0", f[3], "digital solvers report m = 0: " + line);
+            assertTrue(Double.parseDouble(f[8]) > 0, "counted flops give GFLOP/s: " + line);
+        }
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("Machine:") && md.contains("p99.9") && md.contains("## Loopback"), md);
+        assertTrue(Files.size(out.resolve("latency-ccdf-n8-k2.png")) > 1000);
+        assertTrue(Files.size(out.resolve("p99-vs-n.png")) > 1000);
+        assertTrue(Files.size(out.resolve("loopback-latency-ccdf.png")) > 1000);
+    }
+
+    @Test
+    void benchRefusesUnknownSolvers() {
+        Run res = run("", "bench", "--solvers", "mrt,bogus", "--out", dir.resolve("x").toString());
+        assertEquals(2, res.exit());
+        assertTrue(res.err().contains("unknown solver 'bogus'"), res.err());
+    }
 }
