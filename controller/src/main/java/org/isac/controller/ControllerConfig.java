@@ -1,6 +1,7 @@
 package org.isac.controller;
 
 import java.util.function.LongSupplier;
+import org.isac.controller.pipeline.WaitMode;
 import org.isac.controller.pipeline.WeightEncoder;
 import org.isac.solver.SolverRegistry;
 
@@ -23,6 +24,7 @@ import org.isac.solver.SolverRegistry;
  * @param shutdownTimeoutMillis  how long {@code close()} waits for the pipeline to drain
  * @param clock                  monotonic clock in nanoseconds (read once per stage per event)
  * @param weightEncoder          fills the hardware weight frame of each update
+ * @param waitMode               how solve threads wait for reports
  */
 public record ControllerConfig(
         String bindHost,
@@ -37,7 +39,8 @@ public record ControllerConfig(
         int sendBufferBytes,
         long shutdownTimeoutMillis,
         LongSupplier clock,
-        WeightEncoder weightEncoder) {
+        WeightEncoder weightEncoder,
+        WaitMode waitMode) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -50,9 +53,11 @@ public record ControllerConfig(
     public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 1024 * 1024;
     public static final int DEFAULT_SEND_BUFFER_BYTES = 0;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 2000;
+    public static final WaitMode DEFAULT_WAIT_MODE = WaitMode.PHASED;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
+        require(waitMode != null, "waitMode must be one of " + java.util.Arrays.toString(WaitMode.values()));
         require(bindHost != null && !bindHost.isBlank(), "bindHost must be a host name or address, got '" + bindHost + "'");
         require(port >= 0 && port <= 65535, "port must be in 0..65535 (0 = ephemeral), got " + port);
         require(ioThreads >= 1, "ioThreads must be >= 1, got " + ioThreads);
@@ -101,6 +106,7 @@ public record ControllerConfig(
         b.shutdownTimeoutMillis = shutdownTimeoutMillis;
         b.clock = clock;
         b.weightEncoder = weightEncoder;
+        b.waitMode = waitMode;
         return b;
     }
 
@@ -119,6 +125,7 @@ public record ControllerConfig(
         private long shutdownTimeoutMillis = DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
         private LongSupplier clock = System::nanoTime;
         private WeightEncoder weightEncoder = WeightEncoder.NONE;
+        private WaitMode waitMode = DEFAULT_WAIT_MODE;
 
         private Builder() {
         }
@@ -142,6 +149,7 @@ public record ControllerConfig(
         public Builder shutdownTimeoutMillis(long v) { shutdownTimeoutMillis = v; return this; }
         public Builder clock(LongSupplier v) { clock = v; return this; }
         public Builder weightEncoder(WeightEncoder v) { weightEncoder = v; return this; }
+        public Builder waitMode(WaitMode v) { waitMode = v; return this; }
 
         /**
          * Validates and builds.
@@ -151,7 +159,7 @@ public record ControllerConfig(
         public ControllerConfig build() {
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
-                    shutdownTimeoutMillis, clock, weightEncoder);
+                    shutdownTimeoutMillis, clock, weightEncoder, waitMode);
         }
     }
 
@@ -160,6 +168,6 @@ public record ControllerConfig(
         return "ControllerConfig[bind=" + bindHost + ":" + port + ", ioThreads=" + ioThreads
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
-                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + "]";
+                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode + "]";
     }
 }

@@ -413,7 +413,8 @@ public final class SimRadio implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        if (now - sendEndNs >= 0) {
+        long limit = scenario.reportLimit();
+        if (now - sendEndNs >= 0 || (limit > 0 && lastSequence >= limit)) {
             stopSending();
             return;
         }

@@ -1,6 +1,7 @@
 package org.isac.controller.cli;
 
 import org.isac.controller.ControllerConfig;
+import org.isac.controller.pipeline.WaitMode;
 import picocli.CommandLine.Option;
 
 /** Options that configure the controller, shared by {@code serve} and {@code demo}. */
@@ -27,8 +28,13 @@ public final class ControllerOptions {
             defaultValue = "" + ControllerConfig.DEFAULT_MAX_FRAME_BYTES)
     int maxFrameBytes;
 
+    @Option(names = "--wait-mode", paramLabel = "MODE",
+            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            defaultValue = "PHASED")
+    WaitMode waitMode;
+
     ControllerConfig.Builder apply(ControllerConfig.Builder b, String fallbackSolver) {
-        b.solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
+        b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
         b.defaultSolver(defaultSolver != null ? defaultSolver : fallbackSolver);
         return b;
     }

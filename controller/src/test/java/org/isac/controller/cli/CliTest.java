@@ -201,7 +201,9 @@ class CliTest {
         assertTrue(md.contains("Machine:") && md.contains("p99.9") && md.contains("## Loopback"), md);
         assertTrue(Files.size(out.resolve("latency-ccdf-n8-k2.png")) > 1000);
         assertTrue(Files.size(out.resolve("p99-vs-n.png")) > 1000);
-        assertTrue(Files.size(out.resolve("loopback-latency-ccdf.png")) > 1000);
+        // on a loaded machine every loopback report may miss its 1 ms deadline; then there is nothing to plot
+        Path loopPlot = out.resolve("loopback-latency-ccdf.png");
+        assertTrue(Files.exists(loopPlot) ? Files.size(loopPlot) > 1000 : md.contains(", applied 0,"), md);
     }
 
     @Test
