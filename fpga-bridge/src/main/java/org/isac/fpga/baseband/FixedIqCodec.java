@@ -21,6 +21,29 @@ import org.isac.fpga.frame.RejectReason;
  * {@code s <= A/Qmax * (1 + 2^-23)}, i.e. error {@code <= 0.5 LSB} with
  * {@code LSB = A/Qmax} relative to the frame's largest component (plus float rounding of
  * the scale). An all-zero W encodes with {@code s = 0}.
+ *
+ * <p>Per-width bound {@link #relativeErrorBound(int)} {@code = 0.5 / (2^(w-1) - 1)}, the
+ * largest error of one real component as a fraction of {@code A} (complex entries: times
+ * {@code sqrt 2}):
+ * <table>
+ * <caption>Fixed-point round-trip bound per width</caption>
+ * <tr><th>w</th><th>Qmax</th><th>|error| / A</th></tr>
+ * <tr><td>2</td><td>1</td><td>0.5</td></tr>
+ * <tr><td>3</td><td>3</td><td>0.167</td></tr>
+ * <tr><td>4</td><td>7</td><td>0.0714</td></tr>
+ * <tr><td>5</td><td>15</td><td>0.0333</td></tr>
+ * <tr><td>6</td><td>31</td><td>0.0161</td></tr>
+ * <tr><td>7</td><td>63</td><td>0.00794</td></tr>
+ * <tr><td>8</td><td>127</td><td>0.00394</td></tr>
+ * <tr><td>9</td><td>255</td><td>0.00196</td></tr>
+ * <tr><td>10</td><td>511</td><td>0.000978</td></tr>
+ * <tr><td>11</td><td>1023</td><td>0.000489</td></tr>
+ * <tr><td>12</td><td>2047</td><td>0.000244</td></tr>
+ * <tr><td>13</td><td>4095</td><td>0.000122</td></tr>
+ * <tr><td>14</td><td>8191</td><td>6.1e-05</td></tr>
+ * <tr><td>15</td><td>16383</td><td>3.05e-05</td></tr>
+ * <tr><td>16</td><td>32767</td><td>1.53e-05</td></tr>
+ * </table>
  */
 public final class FixedIqCodec implements BasebandCodec {
     private final int bits;
@@ -53,6 +76,18 @@ public final class FixedIqCodec implements BasebandCodec {
     /** Largest word magnitude {@code 2^(bits-1) - 1}. */
     public int fullScale() {
         return qmax;
+    }
+
+    /**
+     * Documented round-trip bound of width {@code bits} (2..16): every real component of the
+     * decoded W is within {@code relativeErrorBound(bits) * A * (1 + 2^-23)} of the input,
+     * {@code A} the largest |real or imaginary part| of the frame's W.
+     */
+    public static double relativeErrorBound(int bits) {
+        if (bits < 2 || bits > 16) {
+            throw new IllegalArgumentException("fixed-point IQ width must be 2..16 bits, was " + bits);
+        }
+        return 0.5 / ((1 << (bits - 1)) - 1);
     }
 
     @Override
