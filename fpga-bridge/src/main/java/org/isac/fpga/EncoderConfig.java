@@ -3,6 +3,7 @@ package org.isac.fpga;
 import org.isac.fpga.baseband.CodecId;
 import org.isac.fpga.phase.Calibration;
 import org.isac.fpga.phase.PhaseCodec;
+import org.isac.proto.v1.FrontEndHello;
 
 /**
  * Settings of a {@link WeightFrameEncoder}, validated on construction.
@@ -47,6 +48,43 @@ public record EncoderConfig(int phaseBits, int gainBits, int gainStepCentiDb, Co
     /** 6-bit phases, no attenuators, 9-bit BFP, total budget only, tol 1e-6, no calibration. */
     public static EncoderConfig defaults() {
         return new EncoderConfig(PhaseCodec.DEFAULT_BITS, 0, 0, CodecId.BFP, DEFAULT_BFP_BITS, false, DEFAULT_TOLERANCE, null);
+    }
+
+    /** Phase width used for a front end whose hello says {@code phase_bits = 0} (continuous shifters): the finest the frame carries. */
+    public static final int CONTINUOUS_PHASE_BITS = 8;
+
+    /** {@link #forHello(FrontEndHello, CodecId)} with block floating point. */
+    public static EncoderConfig forHello(FrontEndHello hello) {
+        return forHello(hello, CodecId.BFP);
+    }
+
+    /**
+     * Settings for a front end from its hello.
+     * <ul>
+     * <li>{@code phase_bits} 1..8 as given; 0 (continuous) becomes {@value #CONTINUOUS_PHASE_BITS}.</li>
+     * <li>{@code baseband_bits} 1..16 with {@code codec} (fixed point needs at least 2); 0 (float)
+     * becomes 16-bit fixed point whatever {@code codec} says.</li>
+     * <li>{@code per_antenna_power} as given; no attenuators, no calibration, default tolerance
+     * (add them with the {@code with*} methods).</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when a width is beyond what the frame carries
+     *         ({@code phase_bits > 8}, {@code baseband_bits > 16}, fixed point at 1 bit)
+     */
+    public static EncoderConfig forHello(FrontEndHello hello, CodecId codec) {
+        int pb = hello.getPhaseBits();
+        int bb = hello.getBasebandBits();
+        if (pb > 8) {
+            throw new IllegalArgumentException("hello phase_bits " + Integer.toUnsignedString(pb)
+                    + ": weight frames carry at most 8-bit phase codes");
+        }
+        if (bb > 16 || bb < 0) {
+            throw new IllegalArgumentException("hello baseband_bits " + Integer.toUnsignedString(bb)
+                    + ": weight frames carry at most 16-bit IQ words");
+        }
+        CodecId c = bb == 0 ? CodecId.FIXED : codec;
+        return new EncoderConfig(pb == 0 ? CONTINUOUS_PHASE_BITS : pb, 0, 0, c, bb == 0 ? 16 : bb,
+                hello.getPerAntennaPower(), DEFAULT_TOLERANCE, null);
     }
 
     public EncoderConfig withPhaseBits(int bits) {

@@ -1,6 +1,7 @@
 package org.isac.fpga;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Arrays;
 public final class FrameBuffer {
     private byte[] buf;
     private int length;
+    private ByteBuffer view;
 
     public FrameBuffer(int initialCapacity) {
         buf = new byte[Math.max(0, initialCapacity)];
@@ -54,6 +56,20 @@ public final class FrameBuffer {
     /** Copies the frame into {@code dst} at its position (relative put). */
     public void writeTo(ByteBuffer dst) {
         dst.put(buf, 0, length);
+    }
+
+    /**
+     * The frame as a little-endian heap buffer over the backing array, position 0, limit
+     * {@link #length()}. The same buffer object is returned each time (re-created only when the
+     * array grows), so taking the view does not allocate; it is valid until the next encode into
+     * this buffer, and moving its position or limit does not change the frame.
+     */
+    public ByteBuffer byteBuffer() {
+        if (view == null || view.array() != buf) {
+            view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        view.clear().limit(length);
+        return view;
     }
 
     /** A fresh copy of the frame bytes (allocates). */

@@ -15,6 +15,8 @@ import org.isac.fpga.guard.PowerGuard;
 import org.isac.fpga.guard.Replacement;
 import org.isac.fpga.phase.AnalogCodec;
 import org.isac.fpga.phase.GainCodec;
+import org.isac.solver.Precoder;
+import org.isac.solver.linalg.CMatrix;
 
 import static org.isac.fpga.frame.FrameFormat.*;
 
@@ -124,6 +126,38 @@ public final class WeightFrameEncoder {
     public int encodeDigital(String radioId, long sequence, double[] wRe, double[] wIm, int n, int k,
                              double budgetW, FrameBuffer out) {
         return encode(radioId, sequence, null, null, n, 0, wRe, wIm, k, budgetW, out);
+    }
+
+    /**
+     * Encodes a solver's output: hybrid (F = {@code precoder.analog}, N x M; W =
+     * {@code precoder.baseband}, M x K) when the analog part is non-empty, else digital (W, N x K).
+     * Same steps and result as {@link #encode(String, long, double[], double[], int, int, double[], double[], int, double, FrameBuffer)}.
+     *
+     * @throws IllegalArgumentException when the shapes do not chain (W rows != F columns) or are empty
+     */
+    public int encode(String radioId, long sequence, Precoder precoder, double budgetW, FrameBuffer out) {
+        return encode(radioId, sequence, precoder.isHybrid() ? precoder.analog : null, precoder.baseband, budgetW, out);
+    }
+
+    /**
+     * Encodes F (null or empty for digital) and W given as {@link CMatrix} (row-major split
+     * complex, exactly the layout the frame quantizes).
+     *
+     * @throws IllegalArgumentException when the shapes do not chain (W rows != F columns) or are empty
+     */
+    public int encode(String radioId, long sequence, CMatrix analog, CMatrix baseband, double budgetW, FrameBuffer out) {
+        if (baseband == null) {
+            throw new IllegalArgumentException("baseband W must not be null");
+        }
+        if (analog == null || analog.isEmpty()) {
+            return encode(radioId, sequence, null, null, baseband.rows(), 0, baseband.re, baseband.im, baseband.cols(), budgetW, out);
+        }
+        if (baseband.rows() != analog.cols()) {
+            throw new IllegalArgumentException("F is " + analog.rows() + "x" + analog.cols() + " but W has "
+                    + baseband.rows() + " rows (must be M = " + analog.cols() + ")");
+        }
+        return encode(radioId, sequence, analog.re, analog.im, analog.rows(), analog.cols(),
+                baseband.re, baseband.im, baseband.cols(), budgetW, out);
     }
 
     /**

@@ -4,6 +4,8 @@ import org.isac.fpga.baseband.BasebandCodec;
 import org.isac.fpga.baseband.CodecId;
 import org.isac.fpga.phase.AnalogCodec;
 import org.isac.fpga.phase.Calibration;
+import org.isac.solver.Precoder;
+import org.isac.solver.linalg.CMatrix;
 
 /**
  * Reusable holder for a parsed frame (radio side). Arrays grow only, so parsing frames of a
@@ -106,6 +108,39 @@ public final class DecodedFrame {
         int e = basebandRows() * k;
         System.arraycopy(wRe, 0, re, 0, e);
         System.arraycopy(wIm, 0, im, 0, e);
+    }
+
+    /** Quantized F as realized by the hardware into {@code out} (reshaped to N x M); hybrid only. */
+    public CMatrix analog(CMatrix out, Calibration calibration) {
+        if (!hybrid) {
+            throw new IllegalStateException("digital frame has no analog precoder");
+        }
+        out.reshape(n, m);
+        analog(out.re, out.im, calibration);
+        return out;
+    }
+
+    /** Quantized W into {@code out} (reshaped to {@code basebandRows() x K}). */
+    public CMatrix baseband(CMatrix out) {
+        out.reshape(basebandRows(), k);
+        baseband(out.re, out.im);
+        return out;
+    }
+
+    /**
+     * The weights this frame makes the front end apply, as a solver-shaped precoder: analog F
+     * (N x M, empty for digital) and baseband W; {@code out.effective(x)} then gives X = F W.
+     * Sets nothing else ({@code predicted} cleared). Allocation-free once {@code out} has grown.
+     *
+     * @param calibration the front end's calibration (null for ideal elements)
+     */
+    public Precoder toPrecoder(Precoder out, Calibration calibration) {
+        out.reset();
+        if (hybrid) {
+            analog(out.analog, calibration);
+        }
+        baseband(out.baseband);
+        return out;
     }
 
     void expandBaseband() {

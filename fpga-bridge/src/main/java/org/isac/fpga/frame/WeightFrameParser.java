@@ -37,6 +37,11 @@ public final class WeightFrameParser {
         return limits;
     }
 
+    /** Parses the remaining bytes of {@code buf} into a new holder (allocates; see {@link #parse(ByteBuffer, DecodedFrame)}). */
+    public DecodedFrame parse(ByteBuffer buf) throws FrameRejectedException {
+        return parse(buf, new DecodedFrame());
+    }
+
     /** Parses the remaining bytes of {@code buf} (position and limit unchanged). */
     public DecodedFrame parse(ByteBuffer buf, DecodedFrame out) throws FrameRejectedException {
         int len = buf.remaining();

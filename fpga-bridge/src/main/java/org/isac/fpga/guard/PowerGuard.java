@@ -1,5 +1,7 @@
 package org.isac.fpga.guard;
 
+import org.isac.solver.linalg.CMatrix;
+
 /**
  * Transmit-power checks on the effective precoder {@code X = F W} ({@code N x K}; digital
  * {@code X = W}).
@@ -24,27 +26,7 @@ public final class PowerGuard {
                                  double[] wRe, double[] wIm, int k, double[] rowPower) {
         double total = 0;
         for (int r = 0; r < n; r++) {
-            double row = 0;
-            for (int c = 0; c < k; c++) {
-                double xr;
-                double xi;
-                if (fRe == null) {
-                    xr = wRe[r * k + c];
-                    xi = wIm[r * k + c];
-                } else {
-                    xr = 0;
-                    xi = 0;
-                    for (int j = 0; j < m; j++) {
-                        double ar = fRe[r * m + j];
-                        double ai = fIm[r * m + j];
-                        double br = wRe[j * k + c];
-                        double bi = wIm[j * k + c];
-                        xr += ar * br - ai * bi;
-                        xi += ar * bi + ai * br;
-                    }
-                }
-                row += xr * xr + xi * xi;
-            }
+            double row = rowPower(fRe, fIm, m, wRe, wIm, k, r);
             if (rowPower != null) {
                 rowPower[r] = row;
             }
@@ -82,6 +64,84 @@ public final class PowerGuard {
             return false;
         }
         return !perAntenna || maxRow <= budgetW / n * (1 + tol);
+    }
+
+    /**
+     * The guard's verdict on unquantized weights, in the order the encoder applies it:
+     * {@link GuardOutcome#INVALID_BUDGET} (budget NaN, negative or infinite),
+     * {@link GuardOutcome#NON_FINITE}, {@link GuardOutcome#OVER_BUDGET}
+     * ({@code ||X||_F^2 > budget (1+tol)}), {@link GuardOutcome#OVER_PER_ANTENNA} (when
+     * {@code perAntenna}, a row above {@code budget/N (1+tol)}), else
+     * {@link GuardOutcome#ACCEPTED}. {@code fRe} null means digital ({@code W} is {@code n x k}).
+     * Allocation-free; does not count anything.
+     */
+    public static GuardOutcome check(double[] fRe, double[] fIm, int n, int m, double[] wRe, double[] wIm, int k,
+                                     double budgetW, boolean perAntenna, double tol) {
+        if (!(budgetW >= 0) || budgetW == Double.POSITIVE_INFINITY) {
+            return GuardOutcome.INVALID_BUDGET;
+        }
+        int rows = fRe == null ? n : m;
+        if ((fRe != null && !(allFinite(fRe, n * m) && allFinite(fIm, n * m)))
+                || !allFinite(wRe, rows * k) || !allFinite(wIm, rows * k)) {
+            return GuardOutcome.NON_FINITE;
+        }
+        double total = 0;
+        double maxRow = 0;
+        for (int r = 0; r < n; r++) {
+            double row = rowPower(fRe, fIm, m, wRe, wIm, k, r);
+            total += row;
+            maxRow = Math.max(maxRow, row);
+        }
+        if (!(total <= budgetW * (1 + tol))) {
+            return GuardOutcome.OVER_BUDGET;
+        }
+        if (perAntenna && !(maxRow <= budgetW / n * (1 + tol))) {
+            return GuardOutcome.OVER_PER_ANTENNA;
+        }
+        return GuardOutcome.ACCEPTED;
+    }
+
+    /**
+     * {@link #check(double[], double[], int, int, double[], double[], int, double, boolean, double)}
+     * for {@code X = F W} given as matrices; {@code analog} null or empty means digital.
+     *
+     * @throws IllegalArgumentException when the shapes do not chain
+     */
+    public static GuardOutcome check(CMatrix analog, CMatrix baseband, double budgetW, boolean perAntenna, double tol) {
+        if (analog == null || analog.isEmpty()) {
+            return check(null, null, baseband.rows(), 0, baseband.re, baseband.im, baseband.cols(), budgetW, perAntenna, tol);
+        }
+        if (analog.cols() != baseband.rows()) {
+            throw new IllegalArgumentException("F is " + analog.rows() + "x" + analog.cols() + ", W " + baseband.rows()
+                    + "x" + baseband.cols());
+        }
+        return check(analog.re, analog.im, analog.rows(), analog.cols(), baseband.re, baseband.im, baseband.cols(),
+                budgetW, perAntenna, tol);
+    }
+
+    private static double rowPower(double[] fRe, double[] fIm, int m, double[] wRe, double[] wIm, int k, int r) {
+        double row = 0;
+        for (int c = 0; c < k; c++) {
+            double xr;
+            double xi;
+            if (fRe == null) {
+                xr = wRe[r * k + c];
+                xi = wIm[r * k + c];
+            } else {
+                xr = 0;
+                xi = 0;
+                for (int j = 0; j < m; j++) {
+                    double ar = fRe[r * m + j];
+                    double ai = fIm[r * m + j];
+                    double br = wRe[j * k + c];
+                    double bi = wIm[j * k + c];
+                    xr += ar * br - ai * bi;
+                    xi += ar * bi + ai * br;
+                }
+            }
+            row += xr * xr + xi * xi;
+        }
+        return row;
     }
 
     /** Whether every value in {@code v[0..n)} is finite. */
