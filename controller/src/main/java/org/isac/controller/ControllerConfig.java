@@ -1,7 +1,9 @@
 package org.isac.controller;
 
 import java.util.function.LongSupplier;
+import org.isac.controller.pipeline.FpgaWeightEncoder;
 import org.isac.controller.pipeline.WaitMode;
+import org.isac.fpga.baseband.CodecId;
 import org.isac.controller.pipeline.WeightEncoder;
 import org.isac.solver.SolverRegistry;
 
@@ -23,7 +25,9 @@ import org.isac.solver.SolverRegistry;
  * @param sendBufferBytes        socket SO_SNDBUF per connection; 0 leaves the OS default
  * @param shutdownTimeoutMillis  how long {@code close()} waits for the pipeline to drain
  * @param clock                  monotonic clock in nanoseconds (read once per stage per event)
- * @param weightEncoder          fills the hardware weight frame of each update
+ * @param weightEncoder          fills the hardware weight frame of each update (default: an
+ *                               {@link FpgaWeightEncoder} with {@link #DEFAULT_BASEBAND_CODEC};
+ *                               {@link WeightEncoder#NONE} sends float weights only)
  * @param waitMode               how solve threads wait for reports
  */
 public record ControllerConfig(
@@ -54,6 +58,8 @@ public record ControllerConfig(
     public static final int DEFAULT_SEND_BUFFER_BYTES = 0;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 2000;
     public static final WaitMode DEFAULT_WAIT_MODE = WaitMode.PHASED;
+    /** Baseband codec of the weight frames (block floating point, as O-RAN compresses beamforming weights). */
+    public static final CodecId DEFAULT_BASEBAND_CODEC = CodecId.BFP;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
@@ -124,7 +130,7 @@ public record ControllerConfig(
         private int sendBufferBytes = DEFAULT_SEND_BUFFER_BYTES;
         private long shutdownTimeoutMillis = DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
         private LongSupplier clock = System::nanoTime;
-        private WeightEncoder weightEncoder = WeightEncoder.NONE;
+        private WeightEncoder weightEncoder = new FpgaWeightEncoder(DEFAULT_BASEBAND_CODEC);
         private WaitMode waitMode = DEFAULT_WAIT_MODE;
 
         private Builder() {

@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32C;
 import org.HdrHistogram.Histogram;
+import org.isac.fpga.frame.DecodedFrame;
+import org.isac.fpga.frame.FrameRejectedException;
+import org.isac.fpga.frame.WeightFrameParser;
 import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
@@ -121,6 +124,13 @@ public final class SimRadio implements AutoCloseable {
     private final CMatrix analog = new CMatrix();
     private final CMatrix baseband = new CMatrix();
     private final CMatrix x;
+    /** Effective precoder of the update's float weights (before quantization). */
+    private final CMatrix xFloat = new CMatrix();
+    private final WeightFrameParser frameParser = new WeightFrameParser();
+    private final DecodedFrame frame = new DecodedFrame();
+    private final Precoder framePrecoder = new Precoder();
+    private final double[] extraSum = new double[Extra.values().length];
+    private final long[] extraCount = new long[Extra.values().length];
     private final CMatrix xGenie;
     private final double[] sinrScratch;
     private final Problem genieProblem = new Problem();
@@ -145,6 +155,8 @@ public final class SimRadio implements AutoCloseable {
     private long unknownAnswers;
     private long powerViolations;
     private double achievedSum;
+    /** Whether the last decoded update was applied from its hardware frame. */
+    private boolean appliedFrame;
     private double achievedAtGenieSum;
     private double genieSum;
     private double zfSum;
@@ -342,6 +354,8 @@ public final class SimRadio implements AutoCloseable {
                     .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
                     .setRxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
                     .setRfChains(scenario.rfChains())
+                    .setPhaseBits(scenario.phaseBits())
+                    .setBasebandBits(scenario.basebandBits())
                     .setMaxPowerW(scenario.powerW())
                     .addModes(scenario.rfChains() == 0 ? Mode.MODE_DIGITAL : Mode.MODE_HYBRID)
                     .setMaxUsers(k)
@@ -554,6 +568,10 @@ public final class SimRadio implements AutoCloseable {
         CMatrix h = process.channel();
         double achieved = Metrics.sumRateBits(h, x, noise, sinrScratch);
         achievedSum += achieved;
+        if (appliedFrame) {
+            extra(Extra.FRAMES_APPLIED, 1);
+        }
+        extra(Extra.ACHIEVED_UNQUANTIZED_BITS, appliedFrame ? Metrics.sumRateBits(h, xFloat, noise, sinrScratch) : achieved);
         if (x.frobeniusNorm2() > scenario.powerW() * 1.001) {
             powerViolations++;
         }
@@ -637,8 +655,9 @@ public final class SimRadio implements AutoCloseable {
      * False when shapes disagree with N, K or with the data, or a weight is not finite.
      */
     private boolean effectivePrecoder(WeightUpdate u) {
+        appliedFrame = false;
         ComplexMatrix bb = u.getBaseband();
-        if (!readMatrix(bb, baseband) || baseband.cols() != k) {
+        if (!readMatrix(bb, baseband) || baseband.cols() < k) {
             return false;
         }
         if (u.hasAnalog() && u.getAnalog().getRows() * u.getAnalog().getCols() > 0) {
@@ -646,14 +665,41 @@ public final class SimRadio implements AutoCloseable {
             if (!readMatrix(an, analog) || analog.rows() != n || analog.cols() != baseband.rows()) {
                 return false;
             }
-            Kernels.mul(analog, baseband, x);
+            Kernels.mul(analog, baseband, xFloat);
         } else {
             if (baseband.rows() != n) {
                 return false;
             }
-            x.copyFrom(baseband);
+            xFloat.copyFrom(baseband);
         }
-        return x.allFinite();
+        if (!xFloat.allFinite()) {
+            return false;
+        }
+        if (u.getFpgaFrame().isEmpty()) {
+            x.copyFrom(xFloat);
+            return true;
+        }
+        // what the array radiates: the decoded hardware frame, quantized
+        try {
+            frameParser.parse(u.getFpgaFrame().asReadOnlyByteBuffer(), frame);
+        } catch (FrameRejectedException e) {
+            return false;
+        }
+        if (!frame.isFor(scenario.radioId()) || frame.sequence() != u.getSequence() || frame.n() != n) {
+            return false;
+        }
+        frame.toPrecoder(framePrecoder, null);
+        framePrecoder.effective(x);
+        if (x.rows() != n || x.cols() != xFloat.cols() || !x.allFinite()) {
+            return false;
+        }
+        appliedFrame = true;
+        return true;
+    }
+
+    private void extra(Extra e, double value) {
+        extraSum[e.ordinal()] += value;
+        extraCount[e.ordinal()]++;
     }
 
     private static boolean readMatrix(ComplexMatrix m, CMatrix out) {
@@ -735,6 +781,7 @@ public final class SimRadio implements AutoCloseable {
         long window = acked ? Math.max(0, sendEndNs - sendStartNs) : 0;
         return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
                 duplicateAnswers, unknownAnswers, powerViolations, latency, achievedSum, achievedAtGenieSum, genieSum,
-                zfSum, genieSamples, zfSamples, genieFailures, solversSeen, window, endNs - connectedNs, termination);
+                zfSum, genieSamples, zfSamples, genieFailures, solversSeen, window, endNs - connectedNs, termination,
+                extraSum, extraCount);
     }
 }

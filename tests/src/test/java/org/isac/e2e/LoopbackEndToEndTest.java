@@ -22,6 +22,14 @@ import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.FrontEndHello;
 import org.isac.proto.v1.FrontEndMessage;
 import org.isac.proto.v1.Reject;
+import org.isac.fpga.EncoderConfig;
+import org.isac.fpga.FrameBuffer;
+import org.isac.fpga.RadioEncoders;
+import org.isac.fpga.baseband.CodecId;
+import org.isac.fpga.frame.DecodedFrame;
+import org.isac.fpga.frame.WeightFrameParser;
+import org.isac.fpga.guard.GuardCounters;
+import org.isac.sim.Extra;
 import org.isac.sim.Scenario;
 import org.isac.sim.SimRadio;
 import org.isac.sim.SimReport;
@@ -98,9 +106,19 @@ class LoopbackEndToEndTest {
         long droppedController = m.superseded() + m.stale();
         assertEquals(droppedController, r.droppedTotal(), r.summary() + m.summary());
 
-        // applied weights = the offline rzf solve of the same reported CSI (float32 on the wire)
+        // applied weights = the offline rzf solve of the same reported CSI, quantized into the
+        // hardware frame at the hello's widths (6-bit phases, 9-bit BFP) and decoded as the radio does
         assertEquals(r.reportsApplied(), seen.size());
         Solver rzf = SolverRegistry.create("rzf");
+        FrontEndHello hello = FrontEndHello.newBuilder().setRadioId("e2e-0").setMaxPowerW(1)
+                .setPhaseBits(6).setBasebandBits(9)
+                .setTxArray(ArrayGeometry.newBuilder().setHorizontal(64).setVertical(1).setSpacingWavelengths(0.5))
+                .build();
+        RadioEncoders encoders = new RadioEncoders(h -> EncoderConfig.forHello(h, CodecId.BFP), new GuardCounters());
+        WeightFrameParser parser = new WeightFrameParser();
+        DecodedFrame frame = new DecodedFrame();
+        Precoder decoded = new Precoder();
+        CMatrix offlineApplied = new CMatrix();
         Problem p = new Problem();
         Precoder x = new Precoder();
         double[] scratch = new double[4];
@@ -115,25 +133,30 @@ class LoopbackEndToEndTest {
             p.rx = p.tx;
             p.params.clear();
             rzf.solve(p, x);
-            CMatrix off = x.baseband;
-            assertEquals(off.rows(), a.x().rows());
-            assertEquals(off.cols(), a.x().cols());
+            FrameBuffer fb = encoders.encode(hello, a.seq(), x, 1.0);
+            parser.parse(fb.byteBuffer(), frame);
+            frame.toPrecoder(decoded, null).effective(offlineApplied);
+            assertEquals(offlineApplied.rows(), a.x().rows());
+            assertEquals(offlineApplied.cols(), a.x().cols());
             double diff = 0;
-            for (int i = 0; i < off.size(); i++) {
-                double dr = off.re[i] - a.x().re[i];
-                double di = off.im[i] - a.x().im[i];
+            for (int i = 0; i < offlineApplied.size(); i++) {
+                double dr = offlineApplied.re[i] - a.x().re[i];
+                double di = offlineApplied.im[i] - a.x().im[i];
                 diff += dr * dr + di * di;
             }
-            worstRel = Math.max(worstRel, Math.sqrt(diff / off.frobeniusNorm2()));
-            double offlineRate = Metrics.sumRateBits(a.h(), off, noiseVector(a), scratch);
-            assertEquals(offlineRate, a.rate(), 1e-4 * Math.max(1, offlineRate),
+            worstRel = Math.max(worstRel, Math.sqrt(diff / offlineApplied.frobeniusNorm2()));
+            double offlineRate = Metrics.sumRateBits(a.h(), offlineApplied, noiseVector(a), scratch);
+            assertEquals(offlineRate, a.rate(), 1e-9 * Math.max(1, offlineRate),
                     "sequence " + a.seq() + ": applied rate vs offline rate on the same true channel");
             sumApplied += a.rate();
             sumOffline += offlineRate;
         }
-        assertTrue(worstRel < 1e-5, "applied weights differ from the offline solve by " + worstRel + " (relative)");
-        assertEquals(sumOffline / seen.size(), r.achievedSumRateBits(), 1e-4 * Math.abs(sumOffline / seen.size()));
+        assertTrue(worstRel < 1e-12, "applied weights differ from the offline solve by " + worstRel + " (relative)");
+        assertEquals(sumOffline / seen.size(), r.achievedSumRateBits(), 1e-9 * Math.abs(sumOffline / seen.size()));
         assertEquals(sumApplied / seen.size(), r.achievedSumRateBits(), 1e-9 * Math.abs(sumApplied / seen.size()) + 1e-12);
+        assertEquals(r.reportsApplied(), r.count(Extra.FRAMES_APPLIED), "every update was applied from its frame");
+        double loss = r.mean(Extra.ACHIEVED_UNQUANTIZED_BITS) - r.achievedSumRateBits();
+        assertTrue(loss > -0.05 && loss < 0.5, "6-bit phases / 9-bit BFP should cost little rate: " + r.summary());
         assertTrue(r.achievedSumRateBits() > 5, "rzf at 12 dB, N=64, K=4 should give well over 5 bit/s/Hz: " + r.summary());
         assertTrue(r.zfSumRateBits() > 0 && r.genieSumRateBits() > 0, r.summary());
     }
