@@ -59,5 +59,12 @@
  * Encoders, parsers, decoded frames and register writers are single-threaded and allocate
  * nothing per frame once their buffers have grown (tested at N = 64, M = 4, K = 4); guard
  * counters may be read from any thread.
+ *
+ * <h2>Quantization study</h2>
+ * {@code List<QuantizationStudy.Row> QuantizationStudy.run(QuantizationStudy.Config)} measures
+ * sum-rate loss and beampattern error against phase and baseband bits through this same encode
+ * / parse path; {@code QuantizationStudy.writeCsv(rows, dir)} writes {@code quantization.csv}
+ * and {@code QuantizationStudy.knees(rows, tol)} names the knees
+ * ({@link org.isac.fpga.study.QuantizationStudy}).
  */
 package org.isac.fpga;
