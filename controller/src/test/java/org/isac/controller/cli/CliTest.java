@@ -212,4 +212,23 @@ class CliTest {
         assertEquals(2, res.exit());
         assertTrue(res.err().contains("unknown solver 'bogus'"), res.err());
     }
+
+    @Test
+    void quantizationWritesTheCsvAndPlots() throws Exception {
+        Path out = dir.resolve("q");
+        Run res = run("", "quantization", "--draws", "2", "--out", out.toString());
+        assertEquals(0, res.exit(), res.err());
+        List<String> csv = Files.readAllLines(out.resolve("quantization.csv"));
+        assertEquals("scenario,phase_bits,baseband_bits,codec,rate_bits,rate_loss_bits,tau", csv.get(0));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("digital,0,16,bfp,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("hybrid,3,0,none,")), String.join("\n", csv));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            assertEquals(7, f.length, line);
+            assertTrue(Double.parseDouble(f[4]) > 0, line);
+        }
+        assertTrue(Files.size(out.resolve("rate-loss-vs-baseband-bits.png")) > 1000);
+        assertTrue(Files.size(out.resolve("rate-loss-vs-phase-bits.png")) > 1000);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Knees"));
+    }
 }
