@@ -23,7 +23,8 @@ import org.isac.solver.metric.IsacRates;
  *
  * <p>λ is computed without forming N_t × N_t matrices: the matrix equals V·C·Vᴴ with
  * V = [H, Ā] (N_t × (K+3M)) and C = blkdiag(δ_c Σ₂, −δ_s T), whose non-zero eigenvalues
- * are those of Lᴴ C L with VᴴV = LLᴴ (Cholesky, relative jitter 1e-12); the small
+ * are those of Lᴴ C L with VᴴV = LLᴴ (Cholesky, relative jitter 1e-10, so a rank-deficient
+ * V with N_t &lt; K + 3M is handled); the small
  * Hermitian eigenproblem is solved by Jacobi ({@link HermitianEig}).
  *
  * <p>Safeguard (not in the paper): if a step lowers f (relative 1e-12), λ is doubled and
@@ -38,7 +39,9 @@ import org.isac.solver.metric.IsacRates;
  * P ← √(P_t / tr(LLᴴ(NᴴN)⁻¹))·(NᴴN)⁻¹L with L = C̃₁ + C̃₂P, C̃ = NᴴCN, simplifies to
  * P ← Π_N(λP + ½∇_P), so no inverse is formed. We take C̃₂ = Nᴴ C₂ N (shift λ·NᴴN with the
  * same λ as the full algorithm) rather than a separately shifted λ̃·I: then the LD iterates
- * are exactly the full-dimensional iterates started from W⁰ = N·P⁰. Total power only.
+ * are exactly the full-dimensional iterates started from W⁰ = N·P⁰. The start is
+ * P⁰ = [E_K, (NᴴN)⁻¹NᴴW_s⁰], i.e. the full variant's start projected onto range(N).
+ * Total power only.
  *
  * <p>Parameters ({@link Problem#params}): {@code sensing_streams} N_s (0 … 3M, default
  * 3M), {@code per_antenna_power} (0/1, default {@link Problem#perAntennaPower}),
@@ -59,7 +62,7 @@ import org.isac.solver.metric.IsacRates;
 public final class ScaCrlbSolver implements Solver {
     private static final double MONOTONE_SLACK = 1e-12;
     private static final int MAX_DOUBLINGS = 40;
-    private static final double GRAM_JITTER = 1e-12;
+    private static final double GRAM_JITTER = 1e-10;
 
     private final boolean lowDim;
     private final CrlbFim crlbFim = new CrlbFim();
@@ -328,16 +331,28 @@ public final class ScaCrlbSolver implements Solver {
 
     private void initialPoint(long seed) {
         int s = users + streams;
-        x.reshape(dim, s);
         rngState = seed;
+        // W_s⁰: i.i.d. CN(0, 1), N_t × N_s (same draw for both variants)
+        tmp.reshape(nAnt, streams);
+        for (int i = 0; i < nAnt * streams; i++) {
+            tmp.re[i] = Math.sqrt(0.5) * gaussian();
+            tmp.im[i] = Math.sqrt(0.5) * gaussian();
+        }
+        if (lowDim && streams > 0) {
+            // P_s⁰ = (NᴴN)⁻¹NᴴW_s⁰: W = N·P⁰ is the projection of the full variant's start onto range(N)
+            Kernels.mulConjTransA(basis, tmp, tz);
+            Kernels.choleskySolve(chol, tz);
+            tmp.copyFrom(tz);
+        }
+        x.reshape(dim, s);
         for (int i = 0; i < dim; i++) {
             for (int k = 0; k < users; k++) {
                 x.re[i * s + k] = hl.re[i * users + k];
                 x.im[i * s + k] = hl.im[i * users + k];
             }
-            for (int j = users; j < s; j++) {
-                x.re[i * s + j] = Math.sqrt(0.5) * gaussian();
-                x.im[i * s + j] = Math.sqrt(0.5) * gaussian();
+            for (int j = 0; j < streams; j++) {
+                x.re[i * s + users + j] = tmp.re[i * streams + j];
+                x.im[i * s + users + j] = tmp.im[i * streams + j];
             }
         }
         project();
