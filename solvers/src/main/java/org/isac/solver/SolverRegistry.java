@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.isac.solver.digital.LinearPrecoder;
+import org.isac.solver.digital.ScaCrlbSolver;
+import org.isac.solver.digital.WmmseSolver;
 
 /**
  * Names every solver once, so the CLI, the controller's policy and the benchmarks agree.
@@ -28,6 +30,16 @@ public final class SolverRegistry {
         register(new Entry("rzf", "regularised zero forcing X ∝ H(HᴴH + αI)⁻¹ (digital)",
                 "reg: α (default K·mean(σ²)/P_t)",
                 () -> new LinearPrecoder(LinearPrecoder.Kind.RZF)));
+        register(new Entry("wmmse", "weighted MMSE sum-rate precoder, Shi et al. 2011 (digital, total power)",
+                "max_iter (100), tol (1e-6, relative sum-rate change), init (0 = RZF, 1 = MRT)",
+                WmmseSolver::new));
+        register(new Entry("sca-crlb", "sum rate / CRLB balancing by two-layer SCA, seed 004 Algorithm 1 (digital ISAC)",
+                "sensing_streams (3M), per_antenna_power (0/1), frame_length (30), delta_c (0.25), delta_s (1), "
+                        + "radar_noise_w (mean user noise), max_iter (2000), tol (1e-5), seed (1), monotone (1)",
+                () -> new ScaCrlbSolver(false)));
+        register(new Entry("sca-crlb-ld", "low-dimensional seed 004 Algorithm 1, W = [H, A, Ȧθ, Ȧε]·P (Proposition 5)",
+                "as sca-crlb, total power only",
+                () -> new ScaCrlbSolver(true)));
     }
 
     private SolverRegistry() {
