@@ -79,6 +79,15 @@ public final class CsiMapping {
             out.tx = ula(out.tx, rows);
             out.rx = out.tx;
         }
+        if (report.hasTxArray() && report.getTxArray().getHorizontal() > 0) {
+            out.tx = shape(report.getTxArray(), out.tx, rows);
+            if (!report.hasRxArray()) {
+                out.rx = out.tx;
+            }
+        }
+        if (report.hasRxArray() && report.getRxArray().getHorizontal() > 0) {
+            out.rx = shape(report.getRxArray(), out.rx, rows);
+        }
         copyScatterers(report, true, out.targets);
         copyScatterers(report, false, out.clutter);
         Params p = out.params;

@@ -75,7 +75,18 @@ public final class ReportValidator {
         ComplexMatrix ch = r.getChannel();
         int rows = ch.getRows();
         int cols = ch.getCols();
-        if (helloOrNull != null) {
+        if (r.hasTxArray()) {
+            ArrayGeometry g = r.getTxArray();
+            if (!sizesOk(g) || (long) g.getHorizontal() * g.getVertical() != rows) {
+                return bad(Reason.BAD_DIMENSIONS, "report tx_array " + g.getHorizontal() + "x" + g.getVertical()
+                        + " does not match the channel's " + rows + " rows");
+            }
+        }
+        if (r.hasRxArray() && !sizesOk(r.getRxArray())) {
+            return bad(Reason.BAD_DIMENSIONS, "report rx_array " + r.getRxArray().getHorizontal() + "x"
+                    + r.getRxArray().getVertical() + " is not a valid array");
+        }
+        if (helloOrNull != null && !r.hasTxArray()) {
             int n = CsiMapping.txElements(helloOrNull);
             if (rows != n) {
                 return bad(Reason.BAD_DIMENSIONS, "channel has " + rows + " rows but the tx array has " + n + " elements");

@@ -12,9 +12,6 @@ import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.StageTimes;
 import org.isac.proto.v1.WeightUpdate;
-import org.isac.solver.Precoder;
-import org.isac.solver.Problem;
-import org.isac.solver.linalg.CMatrix;
 
 /**
  * Last ring handler: guards the solution (finite, right shape, ‖X‖²_F ≤ P_t·(1 + 1e-6)
@@ -25,12 +22,12 @@ import org.isac.solver.linalg.CMatrix;
  */
 final class EncodeStage implements EventHandler<SolveEvent> {
     /** Relative slack of the power guard. */
-    static final double POWER_TOLERANCE = 1e-6;
+    static final double POWER_TOLERANCE = WeightGuard.POWER_TOLERANCE;
 
     private final LongSupplier clock;
     private final ControllerMetrics metrics;
     private final WeightEncoder encoder;
-    private final CMatrix effective = new CMatrix();
+    private final WeightGuard guard = new WeightGuard();
     private final RadioSession[] toFlush;
     private int flushCount;
 
@@ -107,30 +104,9 @@ final class EncodeStage implements EventHandler<SolveEvent> {
 
     /** Sets {@code e.outcome} when the solution must not be sent. */
     private void guard(SolveEvent e) {
-        Problem p = e.problem;
-        Precoder x = e.precoder;
-        int n = p.antennas();
-        int k = p.users();
-        boolean hybrid = x.isHybrid();
-        boolean shapeOk = hybrid
-                ? x.analog.rows() == n && x.baseband.rows() == x.analog.cols() && x.baseband.cols() == k
-                : x.baseband.rows() == n && x.baseband.cols() == k;
-        if (!shapeOk) {
-            e.outcome = Reject.Reason.SOLVER_FAILED;
-            e.detail = e.solver + " returned analog " + x.analog.rows() + "x" + x.analog.cols() + ", baseband "
-                    + x.baseband.rows() + "x" + x.baseband.cols() + " for N=" + n + ", K=" + k;
-            return;
-        }
-        if (!x.baseband.allFinite() || (hybrid && !x.analog.allFinite())) {
-            e.outcome = Reject.Reason.POWER_GUARD;
-            e.detail = e.solver + " returned non-finite weights";
-            return;
-        }
-        double power = x.effective(effective).frobeniusNorm2();
-        double budget = p.powerBudgetW;
-        if (!(power <= budget * (1 + POWER_TOLERANCE))) {
-            e.outcome = Reject.Reason.POWER_GUARD;
-            e.detail = e.solver + " weights radiate " + power + " W, budget " + budget + " W";
+        if (!guard.check(e.solver, e.problem, e.precoder)) {
+            e.outcome = guard.reason();
+            e.detail = guard.detail();
         }
     }
 

@@ -1,0 +1,35 @@
+package org.isac.controller.cli;
+
+import org.isac.controller.ControllerConfig;
+import picocli.CommandLine.Option;
+
+/** Options that configure the controller, shared by {@code serve} and {@code demo}. */
+public final class ControllerOptions {
+    @Option(names = "--solve-shards", paramLabel = "S",
+            description = "solver threads; radios are spread over them (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_SOLVE_SHARDS)
+    int shards;
+
+    @Option(names = "--io-threads", paramLabel = "T", description = "Netty I/O threads (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_IO_THREADS)
+    int ioThreads;
+
+    @Option(names = "--default-solver", paramLabel = "NAME",
+            description = "solver for reports that name none (default: ${DEFAULT-VALUE}; see `isac solvers`)")
+    String defaultSolver;
+
+    @Option(names = "--ring-size", paramLabel = "SLOTS", description = "Disruptor ring slots, a power of two (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_RING_SIZE)
+    int ringSize;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
+            description = "largest accepted message (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_MAX_FRAME_BYTES)
+    int maxFrameBytes;
+
+    ControllerConfig.Builder apply(ControllerConfig.Builder b, String fallbackSolver) {
+        b.solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
+        b.defaultSolver(defaultSolver != null ? defaultSolver : fallbackSolver);
+        return b;
+    }
+}

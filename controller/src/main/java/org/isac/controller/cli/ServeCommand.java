@@ -1,0 +1,63 @@
+package org.isac.controller.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.isac.controller.Controller;
+import org.isac.controller.ControllerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the controller until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the controller: accept front ends, solve their CSI reports, send weights. Ctrl-C stops it.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = ControllerConfig.DEFAULT_BIND_HOST,
+            description = "address to bind; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "" + Defaults.PORT, description = "TCP port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--stats-every", paramLabel = "SECONDS", defaultValue = "10",
+            description = "print counters and latencies this often; 0 = only at exit (default: ${DEFAULT-VALUE})")
+    double statsEvery;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "stop after S seconds (default: run until interrupted)")
+    Double seconds;
+
+    @Mixin
+    ControllerOptions controller;
+
+    @Override
+    public Integer call() throws Exception {
+        ControllerConfig cfg = controller.apply(ControllerConfig.builder().bindHost(host).port(port),
+                ControllerConfig.DEFAULT_SOLVER).build();
+        CountDownLatch stop = new CountDownLatch(1);
+        Controller c = new Controller(cfg).start();
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            c.close();
+        }, "isac-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.printf("isac controller listening on %s (solver policy: %s, %d solve shard(s))%n",
+                c.address(), cfg.defaultSolver(), cfg.solveShards());
+        long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
+        long periodMs = statsEvery > 0 ? (long) (statsEvery * 1000) : Long.MAX_VALUE / 4;
+        while (System.nanoTime() - deadline < 0) {
+            long waitMs = Math.min(periodMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (stop.await(waitMs, TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            if (statsEvery > 0) {
+                System.out.print(c.summary());
+                System.out.flush();
+            }
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        c.close();
+        System.out.print(c.summary());
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+package org.isac.controller.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.isac.sim.Scenario;
+import org.isac.sim.SimRadio;
+import org.isac.sim.SimReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** A simulated front end against any controller. */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = "Run a simulated front end against a controller and report what its weights achieve.")
+public final class SimCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "controller host (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "" + Defaults.PORT, description = "controller port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "how long to send reports (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
+    Path report;
+
+    @Mixin
+    ScenarioOptions scenario;
+
+    @Override
+    public Integer call() throws Exception {
+        Scenario s = scenario.scenario(Map.of());
+        try (SimRadio radio = new SimRadio(s, host, port)) {
+            SimReport r = radio.run(Duration.ofNanos((long) (seconds * 1e9)));
+            System.out.println(r.summary());
+            Reports.writeJson(report, r.toJson());
+            return r.unaccounted() == 0 ? 0 : 4;
+        }
+    }
+}

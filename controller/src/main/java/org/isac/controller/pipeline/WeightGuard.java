@@ -1,0 +1,82 @@
+package org.isac.controller.pipeline;
+
+import org.isac.proto.v1.Reject;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.linalg.CMatrix;
+
+/**
+ * The last check before weights leave the controller: right shape, every entry finite,
+ * ‖X‖²_F ≤ P_t·(1 + {@value #POWER_TOLERANCE}) for the effective precoder X (F·W when
+ * hybrid), and, when the problem asks for per-antenna power, every row of X within
+ * P_t/N·(1 + tolerance). Digital solvers may add sensing streams (X is N × (K + N_s)).
+ * One instance per thread; allocation-free after the first call at a given size.
+ */
+public final class WeightGuard {
+    /** Relative slack of the power checks (float rounding on the wire is far below it). */
+    public static final double POWER_TOLERANCE = 1e-6;
+
+    private final CMatrix effective = new CMatrix();
+    private Reject.Reason reason;
+    private String detail;
+
+    /**
+     * @return true when the weights may be sent; otherwise {@link #reason()} and
+     *     {@link #detail()} say why
+     */
+    public boolean check(String solver, Problem p, Precoder x) {
+        reason = null;
+        detail = null;
+        int n = p.antennas();
+        int k = p.users();
+        boolean hybrid = x.isHybrid();
+        boolean shapeOk = hybrid
+                ? x.analog.rows() == n && x.baseband.rows() == x.analog.cols() && x.baseband.cols() == k
+                : x.baseband.rows() == n && x.baseband.cols() >= k;
+        if (!shapeOk) {
+            return fail(Reject.Reason.SOLVER_FAILED, solver + " returned analog " + x.analog.rows() + "x"
+                    + x.analog.cols() + ", baseband " + x.baseband.rows() + "x" + x.baseband.cols() + " for N=" + n
+                    + ", K=" + k);
+        }
+        if (!x.baseband.allFinite() || (hybrid && !x.analog.allFinite())) {
+            return fail(Reject.Reason.POWER_GUARD, solver + " returned non-finite weights");
+        }
+        CMatrix e = x.effective(effective);
+        double budget = p.powerBudgetW;
+        double power = e.frobeniusNorm2();
+        if (!(power <= budget * (1 + POWER_TOLERANCE))) {
+            return fail(Reject.Reason.POWER_GUARD, solver + " weights radiate " + power + " W, budget " + budget + " W");
+        }
+        if (p.perAntennaPower) {
+            double perAntenna = budget / n * (1 + POWER_TOLERANCE);
+            int cols = e.cols();
+            for (int i = 0; i < n; i++) {
+                double row = 0;
+                for (int j = 0; j < cols; j++) {
+                    double re = e.re[i * cols + j];
+                    double im = e.im[i * cols + j];
+                    row += re * re + im * im;
+                }
+                if (!(row <= perAntenna)) {
+                    return fail(Reject.Reason.POWER_GUARD, solver + " antenna " + i + " radiates " + row
+                            + " W, per-antenna budget " + budget / n + " W");
+                }
+            }
+        }
+        return true;
+    }
+
+    public Reject.Reason reason() {
+        return reason;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    private boolean fail(Reject.Reason r, String d) {
+        reason = r;
+        detail = d;
+        return false;
+    }
+}
