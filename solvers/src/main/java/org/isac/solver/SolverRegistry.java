@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.isac.solver.digital.LinearPrecoder;
+import org.isac.solver.digital.MaxMinSolver;
 import org.isac.solver.digital.ScaCrlbSolver;
 import org.isac.solver.digital.WmmseSolver;
 
@@ -40,6 +41,16 @@ public final class SolverRegistry {
         register(new Entry("sca-crlb-ld", "low-dimensional seed 004 Algorithm 1, W = [H, A, Ȧθ, Ȧε]·P (Proposition 5)",
                 "as sca-crlb, total power only",
                 () -> new ScaCrlbSolver(true)));
+        register(new Entry("maxmin-uao", "max-min fairness JCAS precoder and radar receive filters, unfolded AO with learned steps "
+                + "(seed 002 Algorithm 1, shipped model)",
+                "delta (1), radar_noise_w (mean user noise), per_antenna_power (1), layers (model's L_out), repeats (model's I_w)",
+                MaxMinSolver::unfolded));
+        register(new Entry("maxmin-ao", "seed 002 AO with a fixed normalised-gradient step (\"Fixed β\" baseline)",
+                "delta, radar_noise_w, per_antenna_power, max_iter (150), inner_steps (6), step (0.001·√P_t), mu (10), tol (0)",
+                () -> new MaxMinSolver(MaxMinSolver.Kind.FIXED)));
+        register(new Entry("maxmin-ao-bt", "seed 002 AO with Armijo backtracking steps (\"Dynamic β\" baseline)",
+                "as maxmin-ao; step = first trial (0.1·√P_t)",
+                () -> new MaxMinSolver(MaxMinSolver.Kind.BACKTRACKING)));
     }
 
     private SolverRegistry() {
