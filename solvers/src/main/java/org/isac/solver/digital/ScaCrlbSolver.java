@@ -1,5 +1,6 @@
 package org.isac.solver.digital;
 
+import org.isac.solver.IsacParams;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
@@ -43,10 +44,10 @@ import org.isac.solver.metric.IsacRates;
  * P⁰ = [E_K, (NᴴN)⁻¹NᴴW_s⁰], i.e. the full variant's start projected onto range(N).
  * Total power only.
  *
- * <p>Parameters ({@link Problem#params}): {@code sensing_streams} N_s (0 … 3M, default
- * 3M), {@code per_antenna_power} (0/1, default {@link Problem#perAntennaPower}),
- * {@code frame_length} L (30), {@code delta_c} (0.25), {@code delta_s} (1),
- * {@code radar_noise_w} σ_s² (default mean user noise), {@code max_iter} (2000),
+ * <p>Parameters ({@link Problem#params}, read by {@link IsacParams}): {@code sensing_streams}
+ * N_s (0 … 3M, default 3M), {@code per_antenna_power} (0/1, default
+ * {@link Problem#perAntennaPower}), {@code frame_length} L (30), {@code delta_c} (0.25),
+ * {@code delta_s} (1), {@code radar_noise_w} σ_s² (default mean user noise), {@code max_iter} (2000),
  * {@code tol} (1e-5), {@code seed} (1, for the random W_s of the initial point),
  * {@code monotone} (1). Init (reference notes): W_c = H, W_s i.i.d. CN(0,1), projected.
  *
@@ -219,26 +220,15 @@ public final class ScaCrlbSolver implements Solver {
         if (!(p.powerBudgetW > 0)) {
             throw new IllegalArgumentException(name() + ": power budget must be > 0 W, got " + p.powerBudgetW);
         }
-        streams = (int) p.params.get("sensing_streams", 3 * targets);
-        if (streams < 0 || streams > 3 * targets) {
-            throw new IllegalArgumentException(name() + ": sensing_streams must be in 0…3M = " + 3 * targets + ", got " + streams);
-        }
-        perAntenna = p.params.get("per_antenna_power", p.perAntennaPower ? 1 : 0) != 0;
+        streams = IsacParams.sensingStreams(p, targets);
+        perAntenna = IsacParams.perAntennaPower(p, false);
         if (perAntenna && lowDim) {
             throw new IllegalArgumentException("sca-crlb-ld supports the total power constraint only; use sca-crlb");
         }
-        frameLength = p.params.get("frame_length", 30);
-        deltaC = p.params.get("delta_c", 0.25);
-        deltaS = p.params.get("delta_s", 1);
-        double meanNoise = 0;
-        for (int k = 0; k < users; k++) {
-            meanNoise += p.noise[k];
-        }
-        meanNoise /= users;
-        radarNoise = p.params.get("radar_noise_w", meanNoise);
-        if (!(frameLength > 0) || !(radarNoise > 0) || !(deltaC >= 0) || !(deltaS >= 0)) {
-            throw new IllegalArgumentException(name() + ": need frame_length > 0, radar_noise_w > 0, delta_c >= 0, delta_s >= 0");
-        }
+        frameLength = IsacParams.frameLength(p);
+        deltaC = IsacParams.deltaC(p);
+        deltaS = IsacParams.deltaS(p);
+        radarNoise = IsacParams.radarNoiseW(p);
         powerW = p.powerBudgetW;
         int s = users + streams;
         int n = users + 3 * targets;

@@ -1,5 +1,6 @@
 package org.isac.solver.digital;
 
+import org.isac.solver.IsacParams;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
@@ -59,8 +60,8 @@ public final class WmmseSolver implements Solver {
 
     @Override
     public void solve(Problem p, Precoder out) {
-        if (p.perAntennaPower) {
-            throw new IllegalArgumentException("wmmse supports the total power constraint only");
+        if (IsacParams.perAntennaPower(p, false)) {
+            throw new IllegalArgumentException("wmmse supports the total power constraint only (per_antenna_power must be 0)");
         }
         int maxIter = (int) p.params.get("max_iter", 100);
         double tol = p.params.get("tol", 1e-6);
