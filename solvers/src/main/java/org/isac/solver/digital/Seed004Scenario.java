@@ -11,19 +11,19 @@ import org.isac.solver.metric.SteeringDerivatives;
  * channels, transmit UPA 4 × V_t and radar UPA 5 × V_t. The fixed targets are the
  * authors' Table I draw, given in the paper's (θ, φ); we store ε = π/2 − φ.
  */
-final class Seed004Scenario {
-    static final double[] ALPHA_RE = {0.0870197, -0.0399207};
-    static final double[] ALPHA_IM = {0.0000625, 0.1170003};
-    static final double[] THETA = {-0.7398327, -0.8538041};
-    static final double[] PHI = {-0.6570951, -0.3234569};
-    static final double PT_W = 1e-2; // 10 dBm
-    static final double NOISE_W = 1e-3; // 0 dBm
+public final class Seed004Scenario {
+    private static final double[] ALPHA_RE = {0.0870197, -0.0399207};
+    private static final double[] ALPHA_IM = {0.0000625, 0.1170003};
+    private static final double[] THETA = {-0.7398327, -0.8538041};
+    private static final double[] PHI = {-0.6570951, -0.3234569};
+    public static final double PT_W = 1e-2; // 10 dBm
+    public static final double NOISE_W = 1e-3; // 0 dBm
 
     private Seed004Scenario() {
     }
 
     /** A problem with the fixed targets and a fresh Rayleigh channel (N_t = 4·vertical). */
-    static Problem problem(RandomGenerator rng, int vertical, int users) {
+    public static Problem problem(RandomGenerator rng, int vertical, int users) {
         Problem p = new Problem();
         p.tx = new ArrayShape(4, vertical);
         p.rx = new ArrayShape(5, vertical);
@@ -36,7 +36,8 @@ final class Seed004Scenario {
         return p;
     }
 
-    static void redraw(RandomGenerator rng, Problem p, int users) {
+    /** Draws a fresh Rayleigh CN(0, 1) channel (N_t × K) into {@code p}, keeping everything else. */
+    public static void redraw(RandomGenerator rng, Problem p, int users) {
         int n = p.tx.size();
         p.channel.reshape(n, users);
         double s = Math.sqrt(0.5);
