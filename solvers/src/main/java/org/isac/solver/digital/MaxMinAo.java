@@ -16,7 +16,8 @@ import org.isac.solver.linalg.CMatrix;
  *   <li>smoothed minimum (8): z_c = softmax(−μ_c·r_c), z_s = softmax(−μ_s·r_s), r = ln(1 + γ);</li>
  *   <li>quadratic transform (12): ξ = γ, θ_ck = √(1+ξ_ck)·h_kᴴw_k / T_ck,
  *       θ_sm = √(1+ξ_sm)·f_mᴴG_mW / T_sm (T = total received power incl. noise);</li>
- *   <li>F update (13), as the authors implement it (the printed (13) lacks the inverse):
+ *   <li>F update (13) with the inverse (our text copy of (13) shows none; the maximiser of
+ *       (11) over f_m and the authors' code have it):
  *       f_m = √(1+ξ_sm)/‖θ_sm‖² · (Σ_j G_jWWᴴG_jᴴ + N_rσ_s²I)⁻¹ G_mWθ_smᴴ;</li>
  *   <li>L_in·I_w projected normalised-gradient steps (17)–(18) on g(W) of (14)–(16):
  *       W ← Π_S(W − β·√P_t·∇g/‖∇g‖_F), ∇g ∝ (Y + HΣ₂Hᴴ)W − (HΣ₁ + Xᴴ), with the gradient

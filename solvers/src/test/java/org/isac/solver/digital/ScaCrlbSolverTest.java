@@ -216,4 +216,24 @@ class ScaCrlbSolverTest {
         double r = IsacRates.ratesFromProducts(g, p.noise, new double[4]);
         assertEquals(r, out.predicted.get("sum_rate_nats", Double.NaN), 1e-10 * r);
     }
+
+    @Test
+    void allocationFreeAfterWarmUp() {
+        SplittableRandom rng = new SplittableRandom(29);
+        Precoder out = new Precoder();
+        for (String name : new String[] {"sca-crlb", "sca-crlb-ld"}) {
+            Solver s = SolverRegistry.create(name);
+            Problem p = smallProblem(rng, 3, 2);
+            p.params.put("max_iter", 40);
+            for (int i = 0; i < 20; i++) {
+                s.solve(p, out);
+            }
+            long before = TestData.allocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                s.solve(p, out);
+            }
+            long allocated = TestData.allocatedBytes() - before;
+            assertTrue(allocated < 2048, name + " allocated " + allocated + " bytes in 50 solves");
+        }
+    }
 }
