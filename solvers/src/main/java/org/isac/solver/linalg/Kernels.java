@@ -6,6 +6,9 @@ package org.isac.solver.linalg;
  * unless an output must grow.
  */
 public final class Kernels {
+    /** Relative pivot threshold below which {@link #cholesky} reports a singular matrix. */
+    public static final double CHOLESKY_RELATIVE_PIVOT = 1e-12;
+
     private Kernels() {
     }
 
@@ -64,7 +67,10 @@ public final class Kernels {
      * {@code a}: on return its lower triangle holds L with A = L·Lᴴ (real positive
      * diagonal); the strict upper triangle is left as it was. Flops: ≈ 4n³/3.
      *
-     * @return false when A is not numerically positive definite (a pivot ≤ 0 or not finite)
+     * <p>A pivot at or below {@link #CHOLESKY_RELATIVE_PIVOT} times the largest diagonal
+     * entry counts as singular (condition number of A above about 1e12).
+     *
+     * @return false when A is not numerically positive definite (a pivot too small or not finite)
      */
     public static boolean cholesky(CMatrix a) {
         int n = a.rows();
@@ -72,13 +78,18 @@ public final class Kernels {
             throw new IllegalArgumentException("cholesky needs a square matrix, got " + n + "x" + a.cols());
         }
         double[] r = a.re, im = a.im;
+        double maxDiag = 0;
+        for (int j = 0; j < n; j++) {
+            maxDiag = Math.max(maxDiag, r[j * n + j]);
+        }
+        double minPivot = CHOLESKY_RELATIVE_PIVOT * maxDiag;
         for (int j = 0; j < n; j++) {
             double d = r[j * n + j];
             for (int k = 0; k < j; k++) {
                 double lr = r[j * n + k], li = im[j * n + k];
                 d -= lr * lr + li * li;
             }
-            if (!(d > 0) || !Double.isFinite(d)) {
+            if (!(d > minPivot) || !Double.isFinite(d)) {
                 return false;
             }
             double ljj = Math.sqrt(d);

@@ -1,0 +1,147 @@
+package org.isac.controller;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.controller.metrics.MetricsSnapshot;
+import org.isac.controller.net.ProtobufSizeEstimator;
+import org.isac.controller.net.SessionInitializer;
+import org.isac.controller.net.SessionRegistry;
+import org.isac.controller.pipeline.SolvePipeline;
+
+/**
+ * The controller service: a Netty TCP server for front ends feeding a Disruptor solve
+ * pipeline. Usage:
+ *
+ * <pre>{@code
+ * try (Controller c = new Controller(ControllerConfig.builder().port(0).build()).start()) {
+ *     int port = c.port();
+ *     ...
+ *     System.out.print(c.metrics().summary());
+ * }
+ * }</pre>
+ */
+public final class Controller implements AutoCloseable {
+    private final ControllerConfig config;
+    private final ControllerMetrics metrics = new ControllerMetrics();
+    private final SessionRegistry registry = new SessionRegistry();
+    private final SolvePipeline pipeline;
+    private final ChannelGroup channels = new DefaultChannelGroup("isac-sessions", GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel server;
+    private boolean closed;
+
+    public Controller(ControllerConfig config) {
+        this.config = config;
+        this.pipeline = new SolvePipeline(config, metrics);
+    }
+
+    /**
+     * Starts the pipeline and binds the server.
+     *
+     * @return this
+     * @throws IllegalStateException when already started or closed, or the bind fails
+     */
+    public synchronized Controller start() {
+        if (server != null || closed) {
+            throw new IllegalStateException("controller already started or closed");
+        }
+        pipeline.start();
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("isac-accept", true), NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("isac-io", true),
+                NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ProtobufSizeEstimator.INSTANCE)
+                .childHandler(new SessionInitializer(config, metrics, registry, pipeline, channels));
+        if (config.sendBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, config.sendBufferBytes());
+        }
+        try {
+            server = b.bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot bind " + config.bindHost() + ":" + config.port() + ": " + e, e);
+        }
+        return this;
+    }
+
+    /** The bound port (the chosen one when configured with 0). */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The bound address. */
+    public synchronized InetSocketAddress address() {
+        if (server == null) {
+            throw new IllegalStateException("controller not started");
+        }
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public ControllerConfig config() {
+        return config;
+    }
+
+    /** A copy of the counters and stage latency histograms. */
+    public MetricsSnapshot metrics() {
+        return metrics.snapshot();
+    }
+
+    /** One counter, read without copying the histograms. */
+    public long count(ControllerMetrics.Counter counter) {
+        return metrics.count(counter);
+    }
+
+    /** The compact text summary of {@link #metrics()}. */
+    public String summary() {
+        return metrics.summary();
+    }
+
+    /** Radio ids with a live session. */
+    public Set<String> connectedRadios() {
+        return registry.radioIds();
+    }
+
+    /**
+     * Stops accepting, lets the pipeline drain (up to the shutdown timeout, then halts it),
+     * closes every session and releases the event loops. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long timeoutMs = config.shutdownTimeoutMillis();
+        if (server != null) {
+            server.close().awaitUninterruptibly(timeoutMs);
+        }
+        pipeline.close();
+        channels.close().awaitUninterruptibly(timeoutMs);
+        if (boss != null) {
+            boss.shutdownGracefully(0, timeoutMs, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMs);
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, timeoutMs, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMs);
+        }
+    }
+}

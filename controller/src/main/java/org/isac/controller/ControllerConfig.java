@@ -1,0 +1,165 @@
+package org.isac.controller;
+
+import java.util.function.LongSupplier;
+import org.isac.controller.pipeline.WeightEncoder;
+import org.isac.solver.SolverRegistry;
+
+/**
+ * The controller's settings, in one place with named defaults. Built with {@link #builder()};
+ * {@link Builder#build()} validates every value and throws {@link IllegalArgumentException}
+ * naming the setting and the accepted range.
+ *
+ * @param bindHost               address the server binds to
+ * @param port                   TCP port; 0 picks an ephemeral port
+ * @param ioThreads              Netty worker event loops
+ * @param maxFrameBytes          largest accepted upstream frame (bytes, without the length prefix)
+ * @param solveShards            solve workers; a radio's reports always go to one shard
+ * @param ringSize               Disruptor ring slots (power of two)
+ * @param defaultSolver          solver used when a report names none
+ * @param writeBufferLowBytes    outbound buffer low water mark per connection
+ * @param writeBufferHighBytes   outbound buffer high water mark per connection; above it
+ *                               updates to that radio are dropped and counted
+ * @param sendBufferBytes        socket SO_SNDBUF per connection; 0 leaves the OS default
+ * @param shutdownTimeoutMillis  how long {@code close()} waits for the pipeline to drain
+ * @param clock                  monotonic clock in nanoseconds (read once per stage per event)
+ * @param weightEncoder          fills the hardware weight frame of each update
+ */
+public record ControllerConfig(
+        String bindHost,
+        int port,
+        int ioThreads,
+        int maxFrameBytes,
+        int solveShards,
+        int ringSize,
+        String defaultSolver,
+        int writeBufferLowBytes,
+        int writeBufferHighBytes,
+        int sendBufferBytes,
+        long shutdownTimeoutMillis,
+        LongSupplier clock,
+        WeightEncoder weightEncoder) {
+
+    public static final String DEFAULT_BIND_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 0;
+    public static final int DEFAULT_IO_THREADS = 2;
+    public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_SOLVE_SHARDS = 1;
+    public static final int DEFAULT_RING_SIZE = 1024;
+    public static final String DEFAULT_SOLVER = "rzf";
+    public static final int DEFAULT_WRITE_BUFFER_LOW_BYTES = 256 * 1024;
+    public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 1024 * 1024;
+    public static final int DEFAULT_SEND_BUFFER_BYTES = 0;
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 2000;
+
+    /** Validates every setting; see {@link Builder#build()}. */
+    public ControllerConfig {
+        require(bindHost != null && !bindHost.isBlank(), "bindHost must be a host name or address, got '" + bindHost + "'");
+        require(port >= 0 && port <= 65535, "port must be in 0..65535 (0 = ephemeral), got " + port);
+        require(ioThreads >= 1, "ioThreads must be >= 1, got " + ioThreads);
+        require(maxFrameBytes >= 64, "maxFrameBytes must be >= 64, got " + maxFrameBytes);
+        require(solveShards >= 1 && solveShards <= 64, "solveShards must be in 1..64, got " + solveShards);
+        require(ringSize >= 2 && Integer.bitCount(ringSize) == 1, "ringSize must be a power of two >= 2, got " + ringSize);
+        require(defaultSolver != null && SolverRegistry.exists(defaultSolver),
+                "defaultSolver '" + defaultSolver + "' is not registered; known: " + SolverRegistry.names());
+        require(writeBufferLowBytes >= 1, "writeBufferLowBytes must be >= 1, got " + writeBufferLowBytes);
+        require(writeBufferHighBytes >= writeBufferLowBytes, "writeBufferHighBytes (" + writeBufferHighBytes
+                + ") must be >= writeBufferLowBytes (" + writeBufferLowBytes + ")");
+        require(sendBufferBytes >= 0, "sendBufferBytes must be >= 0 (0 = OS default), got " + sendBufferBytes);
+        require(shutdownTimeoutMillis >= 0, "shutdownTimeoutMillis must be >= 0, got " + shutdownTimeoutMillis);
+        require(clock != null, "clock must not be null");
+        require(weightEncoder != null, "weightEncoder must not be null");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("controller config: " + message);
+        }
+    }
+
+    /** All defaults. */
+    public static ControllerConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bindHost = bindHost;
+        b.port = port;
+        b.ioThreads = ioThreads;
+        b.maxFrameBytes = maxFrameBytes;
+        b.solveShards = solveShards;
+        b.ringSize = ringSize;
+        b.defaultSolver = defaultSolver;
+        b.writeBufferLowBytes = writeBufferLowBytes;
+        b.writeBufferHighBytes = writeBufferHighBytes;
+        b.sendBufferBytes = sendBufferBytes;
+        b.shutdownTimeoutMillis = shutdownTimeoutMillis;
+        b.clock = clock;
+        b.weightEncoder = weightEncoder;
+        return b;
+    }
+
+    /** Mutable builder; every setting starts at its named default. */
+    public static final class Builder {
+        private String bindHost = DEFAULT_BIND_HOST;
+        private int port = DEFAULT_PORT;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+        private int solveShards = DEFAULT_SOLVE_SHARDS;
+        private int ringSize = DEFAULT_RING_SIZE;
+        private String defaultSolver = DEFAULT_SOLVER;
+        private int writeBufferLowBytes = DEFAULT_WRITE_BUFFER_LOW_BYTES;
+        private int writeBufferHighBytes = DEFAULT_WRITE_BUFFER_HIGH_BYTES;
+        private int sendBufferBytes = DEFAULT_SEND_BUFFER_BYTES;
+        private long shutdownTimeoutMillis = DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
+        private LongSupplier clock = System::nanoTime;
+        private WeightEncoder weightEncoder = WeightEncoder.NONE;
+
+        private Builder() {
+        }
+
+        public Builder bindHost(String v) { bindHost = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
+        public Builder solveShards(int v) { solveShards = v; return this; }
+        public Builder ringSize(int v) { ringSize = v; return this; }
+        public Builder defaultSolver(String v) { defaultSolver = v; return this; }
+
+        /** Sets both outbound water marks (bytes). */
+        public Builder writeBufferWaterMarks(int lowBytes, int highBytes) {
+            writeBufferLowBytes = lowBytes;
+            writeBufferHighBytes = highBytes;
+            return this;
+        }
+
+        public Builder sendBufferBytes(int v) { sendBufferBytes = v; return this; }
+        public Builder shutdownTimeoutMillis(long v) { shutdownTimeoutMillis = v; return this; }
+        public Builder clock(LongSupplier v) { clock = v; return this; }
+        public Builder weightEncoder(WeightEncoder v) { weightEncoder = v; return this; }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public ControllerConfig build() {
+            return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
+                    defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
+                    shutdownTimeoutMillis, clock, weightEncoder);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ControllerConfig[bind=" + bindHost + ":" + port + ", ioThreads=" + ioThreads
+                + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
+                + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
+                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + "]";
+    }
+}

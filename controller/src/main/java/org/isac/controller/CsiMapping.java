@@ -1,0 +1,204 @@
+package org.isac.controller;
+
+import java.util.Iterator;
+import java.util.Map;
+import org.isac.proto.v1.ArrayGeometry;
+import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.Target;
+import org.isac.proto.v1.WeightUpdate;
+import org.isac.solver.Params;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.Scatterers;
+import org.isac.solver.array.ArrayShape;
+import org.isac.solver.linalg.CMatrix;
+
+/**
+ * Conversions between the wire schema and the solver API, usable without a running
+ * controller (the CLI's {@code solve} command, replay tools, tests). Reports are assumed
+ * valid: run {@link ReportValidator#validate(CsiReport, FrontEndHello)} first.
+ */
+public final class CsiMapping {
+
+    private CsiMapping() {
+    }
+
+    /**
+     * Copies a report into {@code out}, reusing its buffers (grow-only).
+     *
+     * <ul>
+     *   <li>channel: N × K from the row-major float matrix (column k = h_k);</li>
+     *   <li>noise: K entries (one reported value is repeated for every user);</li>
+     *   <li>budget: {@link #budgetW(CsiReport, FrontEndHello)} (0 means the hello's max_power_w);</li>
+     *   <li>perAntennaPower, rfChains, phaseBits, tx/rx array shapes from the hello (without
+     *       a hello: digital, continuous phases, tx = rx = ULA(N));</li>
+     *   <li>targets, clutter and solver parameters copied as they are.</li>
+     * </ul>
+     *
+     * @param report      the CSI report (read only)
+     * @param helloOrNull the session's hello, or null
+     * @param out         modified and returned
+     */
+    public static Problem toProblem(CsiReport report, FrontEndHello helloOrNull, Problem out) {
+        ComplexMatrix ch = report.getChannel();
+        int rows = ch.getRows();
+        int cols = ch.getCols();
+        CMatrix h = out.channel;
+        h.reshape(rows, cols);
+        int n = rows * cols;
+        double[] re = h.re;
+        double[] im = h.im;
+        for (int i = 0; i < n; i++) {
+            re[i] = ch.getRe(i);
+            im[i] = ch.getIm(i);
+        }
+        if (report.getNoisePowerWCount() == 1) {
+            out.setNoise(cols, report.getNoisePowerW(0));
+        } else {
+            out.setNoise(cols, 0.0);
+            int m = Math.min(cols, report.getNoisePowerWCount());
+            for (int k = 0; k < m; k++) {
+                out.noise[k] = report.getNoisePowerW(k);
+            }
+        }
+        out.powerBudgetW = budgetW(report, helloOrNull);
+        if (helloOrNull != null) {
+            out.perAntennaPower = helloOrNull.getPerAntennaPower();
+            out.rfChains = helloOrNull.getRfChains();
+            out.phaseBits = helloOrNull.getPhaseBits();
+            out.tx = shape(helloOrNull.getTxArray(), out.tx, rows);
+            out.rx = helloOrNull.hasRxArray() && helloOrNull.getRxArray().getHorizontal() > 0
+                    ? shape(helloOrNull.getRxArray(), out.rx, rows)
+                    : out.tx;
+        } else {
+            out.perAntennaPower = false;
+            out.rfChains = 0;
+            out.phaseBits = 0;
+            out.tx = ula(out.tx, rows);
+            out.rx = out.tx;
+        }
+        copyScatterers(report, true, out.targets);
+        copyScatterers(report, false, out.clutter);
+        Params p = out.params;
+        p.clear();
+        if (report.getParamsCount() > 0) {
+            Iterator<Map.Entry<String, Double>> it = report.getParamsMap().entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Double> e = it.next();
+                p.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** Convenience: a new {@link Problem} for {@code report}. */
+    public static Problem toProblem(CsiReport report, FrontEndHello helloOrNull) {
+        return toProblem(report, helloOrNull, new Problem());
+    }
+
+    /** The report's budget in W; 0 in the report means the hello's {@code max_power_w}. */
+    public static double budgetW(CsiReport report, FrontEndHello helloOrNull) {
+        double b = report.getPowerBudgetW();
+        if (b == 0 && helloOrNull != null) {
+            return helloOrNull.getMaxPowerW();
+        }
+        return b;
+    }
+
+    /** The number of transmit elements the hello declares (horizontal × vertical). */
+    public static int txElements(FrontEndHello hello) {
+        ArrayGeometry g = hello.getTxArray();
+        return g.getHorizontal() * g.getVertical();
+    }
+
+    private static ArrayShape shape(ArrayGeometry g, ArrayShape reuse, int fallbackElements) {
+        int hz = g.getHorizontal();
+        int vt = g.getVertical();
+        if (hz < 1 || vt < 1) {
+            return ula(reuse, fallbackElements);
+        }
+        if (reuse != null && reuse.horizontal() == hz && reuse.vertical() == vt) {
+            return reuse;
+        }
+        return new ArrayShape(hz, vt);
+    }
+
+    private static ArrayShape ula(ArrayShape reuse, int n) {
+        int size = Math.max(1, n);
+        if (reuse != null && reuse.horizontal() == size && reuse.vertical() == 1) {
+            return reuse;
+        }
+        return ArrayShape.ula(size);
+    }
+
+    private static void copyScatterers(CsiReport r, boolean targets, Scatterers out) {
+        out.clear();
+        int n = targets ? r.getTargetsCount() : r.getClutterCount();
+        for (int i = 0; i < n; i++) {
+            Target t = targets ? r.getTargets(i) : r.getClutter(i);
+            out.add(t.getAzimuthRad(), t.getElevationRad(), t.getGainRe(), t.getGainIm());
+        }
+    }
+
+    /**
+     * Fills the solution part of an update: solver name, analog F (hybrid only) and
+     * baseband W as float row-major matrices, predicted metrics, iterations, early stop.
+     * Stage timings, capture time and the hardware frame are left to the caller.
+     *
+     * @param precoder the solution (read only)
+     * @param out      modified and returned
+     */
+    public static WeightUpdate.Builder toUpdate(Precoder precoder, String radioId, long sequence, String solver,
+                                                WeightUpdate.Builder out) {
+        out.setRadioId(radioId).setSequence(sequence).setSolver(solver);
+        if (precoder.isHybrid()) {
+            out.setAnalog(toComplexMatrix(precoder.analog, ComplexMatrix.newBuilder()));
+        } else {
+            out.clearAnalog();
+        }
+        out.setBaseband(toComplexMatrix(precoder.baseband, ComplexMatrix.newBuilder()));
+        Params pr = precoder.predicted;
+        for (int i = 0; i < pr.size(); i++) {
+            out.putPredicted(pr.key(i), pr.value(i));
+        }
+        out.setIterations(precoder.iterations);
+        out.setEarlyStop(precoder.earlyStop);
+        return out;
+    }
+
+    /** Writes {@code m} as a float row-major wire matrix into {@code out} (modified, returned). */
+    public static ComplexMatrix.Builder toComplexMatrix(CMatrix m, ComplexMatrix.Builder out) {
+        int n = m.size();
+        out.setRows(m.rows()).setCols(m.cols()).clearRe().clearIm();
+        for (int i = 0; i < n; i++) {
+            out.addRe((float) m.re[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            out.addIm((float) m.im[i]);
+        }
+        return out;
+    }
+
+    /**
+     * Reads a wire matrix into {@code out} (modified, returned).
+     *
+     * @throws IllegalArgumentException when re/im lengths differ from rows·cols
+     */
+    public static CMatrix fromComplexMatrix(ComplexMatrix m, CMatrix out) {
+        int rows = m.getRows();
+        int cols = m.getCols();
+        long n = (long) rows * cols;
+        if (m.getReCount() != n || m.getImCount() != n) {
+            throw new IllegalArgumentException("matrix " + rows + "x" + cols + " has " + m.getReCount()
+                    + " real and " + m.getImCount() + " imaginary parts, expected " + n);
+        }
+        out.reshape(rows, cols);
+        for (int i = 0; i < (int) n; i++) {
+            out.re[i] = m.getRe(i);
+            out.im[i] = m.getIm(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,124 @@
+package org.isac.controller.metrics;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.isac.controller.metrics.ControllerMetrics.Counter;
+import org.isac.controller.metrics.ControllerMetrics.Stage;
+import org.isac.proto.v1.Reject;
+
+/**
+ * An immutable copy of the controller's counters, rejects by reason and per-stage latency
+ * histograms (cumulative since start).
+ */
+public final class MetricsSnapshot {
+    private final Map<Counter, Long> counters;
+    private final Map<Reject.Reason, Long> rejected;
+    private final Map<Stage, Histogram> histograms;
+
+    MetricsSnapshot(Map<Counter, Long> counters, Map<Reject.Reason, Long> rejected, Map<Stage, Histogram> histograms) {
+        this.counters = Collections.unmodifiableMap(new EnumMap<>(counters));
+        this.rejected = Collections.unmodifiableMap(rejected.isEmpty()
+                ? new EnumMap<>(Reject.Reason.class) : new EnumMap<>(rejected));
+        this.histograms = new EnumMap<>(histograms);
+    }
+
+    public long count(Counter c) {
+        Long v = counters.get(c);
+        return v == null ? 0 : v;
+    }
+
+    public long received() { return count(Counter.RECEIVED); }
+    public long accepted() { return count(Counter.ACCEPTED); }
+    public long solved() { return count(Counter.SOLVED); }
+    public long superseded() { return count(Counter.SUPERSEDED); }
+    public long stale() { return count(Counter.STALE); }
+    /** Reports answered with a Reject other than SUPERSEDED / STALE. */
+    public long rejected() { return count(Counter.REPORTS_REJECTED); }
+    public long sent() { return count(Counter.SENT); }
+    public long unsentBackpressure() { return count(Counter.UNSENT_BACKPRESSURE); }
+    public long unsentClosed() { return count(Counter.UNSENT_CLOSED); }
+    public long applied() { return count(Counter.APPLIED); }
+    public long powerGuard() { return count(Counter.POWER_GUARD); }
+
+    /** Reports accepted into the ring and not yet finished by the encode stage. */
+    public long inFlight() {
+        return count(Counter.ACCEPTED) - count(Counter.COMPLETED);
+    }
+
+    /** Rejects sent with {@code reason} (reports and connection-level). */
+    public long rejected(Reject.Reason reason) {
+        Long v = rejected.get(reason);
+        return v == null ? 0 : v;
+    }
+
+    /** Non-zero reject counts by reason. */
+    public Map<Reject.Reason, Long> rejectedByReason() {
+        return rejected;
+    }
+
+    /** True when received = solved + superseded + stale + rejected + in flight. */
+    public boolean balanced() {
+        return received() == solved() + superseded() + stale() + rejected() + inFlight();
+    }
+
+    /** A copy of the stage's histogram (ns). */
+    public Histogram histogram(Stage stage) {
+        return histograms.get(stage).copy();
+    }
+
+    /** The stage latency at {@code percentile} (0–100) in ns; 0 when nothing was recorded. */
+    public long percentileNs(Stage stage, double percentile) {
+        Histogram h = histograms.get(stage);
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile);
+    }
+
+    /** Samples recorded for the stage. */
+    public long samples(Stage stage) {
+        return histograms.get(stage).getTotalCount();
+    }
+
+    /** A few lines: counters, rejects by reason, p50/p99/p99.9/max per stage in µs. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("reports: received=").append(received())
+                .append(" solved=").append(solved())
+                .append(" superseded=").append(superseded())
+                .append(" stale=").append(stale())
+                .append(" rejected=").append(rejected())
+                .append(" in_flight=").append(inFlight()).append('\n');
+        sb.append("updates: sent=").append(sent())
+                .append(" unsent_backpressure=").append(unsentBackpressure())
+                .append(" unsent_closed=").append(unsentClosed())
+                .append(" applied=").append(applied())
+                .append(" power_guard=").append(powerGuard());
+        if (count(Counter.INTERNAL_ERRORS) != 0) {
+            sb.append(" internal_errors=").append(count(Counter.INTERNAL_ERRORS));
+        }
+        sb.append('\n');
+        if (!rejected.isEmpty()) {
+            sb.append("rejects:");
+            for (Map.Entry<Reject.Reason, Long> e : rejected.entrySet()) {
+                sb.append(' ').append(e.getKey().name().toLowerCase()).append('=').append(e.getValue());
+            }
+            sb.append('\n');
+        }
+        for (Stage s : Stage.values()) {
+            Histogram h = histograms.get(s);
+            sb.append(String.format("%-20s n=%d p50=%.1fus p99=%.1fus p99.9=%.1fus max=%.1fus%n",
+                    s.name().toLowerCase(), h.getTotalCount(),
+                    us(h, 50), us(h, 99), us(h, 99.9), h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1e3));
+        }
+        return sb.toString();
+    }
+
+    private static double us(Histogram h, double p) {
+        return h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(p) / 1e3;
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

@@ -1,0 +1,218 @@
+package org.isac.controller.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
+import org.isac.controller.ControllerConfig;
+import org.isac.controller.ReportValidator;
+import org.isac.controller.Rejection;
+import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.controller.metrics.ControllerMetrics.Counter;
+import org.isac.controller.pipeline.ReportSink;
+import org.isac.controller.pipeline.SolvePipeline;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.FrontEndMessage;
+import org.isac.proto.v1.HelloAck;
+import org.isac.proto.v1.Reject.Reason;
+import org.isac.solver.SolverRegistry;
+
+/**
+ * One front end's connection: the last inbound handler of its channel. Enforces the
+ * session protocol (hello first, one session per radio id), validates each report with
+ * {@link ReportValidator} and hands accepted ones to the {@link ReportSink}. Replies that
+ * need no solve (acks, rejects) are written here on the event loop.
+ *
+ * <p>Threading: inbound state is touched only on the channel's event loop; the latest
+ * accepted sequence is volatile (read by the solve stage); {@code flushPending} belongs to
+ * the encode stage.
+ */
+public final class RadioSession extends ChannelInboundHandlerAdapter {
+    /** Protocol version this controller speaks. */
+    public static final int PROTOCOL_VERSION = 1;
+    /** Software string sent in the hello ack. */
+    public static final String SOFTWARE = "isac-controller 0.1.0";
+
+    private final ControllerConfig config;
+    private final ControllerMetrics metrics;
+    private final SessionRegistry registry;
+    private final ReportSink sink;
+
+    private Channel channel;
+    private FrontEndHello hello;
+    private String radioId;
+    private int shard;
+    private boolean registered;
+    private boolean hasAccepted;
+    private long lastAcceptedSequence;
+    private long receivedNs;
+    private volatile long latestSequence;
+    /** Encode stage only: this channel is in the current batch's flush list. */
+    public boolean flushPending;
+
+    public RadioSession(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry, ReportSink sink) {
+        this.config = config;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.sink = sink;
+    }
+
+    /** The radio id from the hello; null before it. */
+    public String radioId() {
+        return radioId;
+    }
+
+    /** The accepted hello; null before it. */
+    public FrontEndHello hello() {
+        return hello;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Solve shard of this radio. */
+    public int shard() {
+        return shard;
+    }
+
+    /** Controller-clock receipt time of the report being offered. */
+    public long receivedNs() {
+        return receivedNs;
+    }
+
+    /** The solver a report naming none runs. */
+    public String defaultSolver() {
+        return config.defaultSolver();
+    }
+
+    public ControllerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Sequence of the newest report that entered the pipeline. */
+    public long latestSequence() {
+        return latestSequence;
+    }
+
+    /** Called while a report is copied into the ring (before it is published). */
+    public void markLatest(long sequence) {
+        latestSequence = sequence;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FrontEndMessage m)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        switch (m.getBodyCase()) {
+            case HELLO -> onHello(ctx, m.getHello());
+            case CSI -> onReport(ctx, m.getCsi());
+            case APPLIED -> metrics.increment(Counter.APPLIED);
+            case GOODBYE -> ctx.close();
+            default -> rejectOther(ctx, Reason.MALFORMED, "message has no body", false);
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, FrontEndHello h) {
+        if (hello != null) {
+            rejectOther(ctx, Reason.BAD_HELLO, "session already said hello as '" + radioId + "'", false);
+            return;
+        }
+        Rejection bad = ReportValidator.validateHello(h);
+        if (bad != null) {
+            rejectOther(ctx, bad.reason(), bad.detail(), false);
+            return;
+        }
+        String id = h.getRadioId();
+        if (!registry.claim(id, this)) {
+            rejectOther(ctx, Reason.DUPLICATE_RADIO, "radio '" + id + "' is already connected", true);
+            return;
+        }
+        registered = true;
+        hello = h;
+        radioId = id;
+        shard = SolvePipeline.shardOf(id, config.solveShards());
+        HelloAck ack = HelloAck.newBuilder()
+                .setRadioId(id)
+                .setProtocolVersion(PROTOCOL_VERSION)
+                .setController(SOFTWARE)
+                .setDefaultSolver(config.defaultSolver())
+                .addAllSolvers(SolverRegistry.names())
+                .build();
+        ctx.writeAndFlush(ControllerMessage.newBuilder().setHelloAck(ack).build(), ctx.voidPromise());
+    }
+
+    private void onReport(ChannelHandlerContext ctx, CsiReport r) {
+        receivedNs = config.clock().getAsLong();
+        metrics.increment(Counter.RECEIVED);
+        if (hello == null) {
+            rejectReport(ctx, r, Reason.NO_HELLO, "send a FrontEndHello before reports");
+            return;
+        }
+        Rejection bad = ReportValidator.validate(r, hello, hasAccepted, lastAcceptedSequence);
+        if (bad != null) {
+            rejectReport(ctx, r, bad.reason(), bad.detail());
+            return;
+        }
+        if (!sink.offer(this, r)) {
+            rejectReport(ctx, r, Reason.OVERLOADED, "solve pipeline is full or shutting down");
+            return;
+        }
+        hasAccepted = true;
+        lastAcceptedSequence = r.getSequence();
+    }
+
+    private void rejectReport(ChannelHandlerContext ctx, CsiReport r, Reason reason, String detail) {
+        metrics.rejectReport(reason);
+        if (ctx.channel().isWritable()) {
+            String id = radioId != null ? radioId : r.getRadioId();
+            ctx.writeAndFlush(Rejection.message(reason, detail, id, r.getSequence()), ctx.voidPromise());
+        }
+    }
+
+    private void rejectOther(ChannelHandlerContext ctx, Reason reason, String detail, boolean close) {
+        metrics.rejectOther(reason);
+        ControllerMessage m = Rejection.message(reason, detail, radioId, 0);
+        if (close) {
+            ctx.writeAndFlush(m).addListener(ChannelFutureListener.CLOSE);
+        } else if (ctx.channel().isWritable()) {
+            ctx.writeAndFlush(m, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            rejectOther(ctx, Reason.FRAME_TOO_LONG, cause.getMessage(), true);
+        } else if (cause instanceof CorruptedFrameException) {
+            rejectOther(ctx, Reason.MALFORMED, cause.getMessage(), true);
+        } else if (cause instanceof DecoderException) {
+            Throwable c = cause.getCause() != null ? cause.getCause() : cause;
+            rejectOther(ctx, Reason.MALFORMED, "message did not parse: " + c.getMessage(), false);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (registered) {
+            registered = false;
+            registry.release(radioId, this);
+        }
+        super.channelInactive(ctx);
+    }
+}

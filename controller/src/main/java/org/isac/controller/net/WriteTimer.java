@@ -1,0 +1,33 @@
+package org.isac.controller.net;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import java.util.function.LongSupplier;
+import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.proto.v1.ControllerMessage;
+
+/**
+ * Outbound handler on the connection's event loop: records receipt → write for each
+ * weight update as it enters the socket writer.
+ */
+@ChannelHandler.Sharable
+public final class WriteTimer extends ChannelOutboundHandlerAdapter {
+    private final LongSupplier clock;
+    private final ControllerMetrics metrics;
+
+    public WriteTimer(LongSupplier clock, ControllerMetrics metrics) {
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof ControllerMessage m && m.hasUpdate()) {
+            metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN,
+                    clock.getAsLong() - m.getUpdate().getStages().getReceivedNs());
+        }
+        ctx.write(msg, promise);
+    }
+}

@@ -1,0 +1,158 @@
+package org.isac.controller.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import io.netty.channel.Channel;
+import java.util.function.LongSupplier;
+import org.isac.controller.CsiMapping;
+import org.isac.controller.Rejection;
+import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.controller.metrics.ControllerMetrics.Counter;
+import org.isac.controller.net.RadioSession;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.Reject;
+import org.isac.proto.v1.StageTimes;
+import org.isac.proto.v1.WeightUpdate;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.linalg.CMatrix;
+
+/**
+ * Last ring handler: guards the solution (finite, right shape, ‖X‖²_F ≤ P_t·(1 + 1e-6)
+ * with X = F·W for hybrid), builds the {@code WeightUpdate} (or the {@code Reject} for a
+ * refused report), counts the outcome and hands the message to the session's channel,
+ * which writes it on its event loop. Channels are flushed once per batch. A channel that
+ * is closed or above its high water mark gets nothing more: the update is counted unsent.
+ */
+final class EncodeStage implements EventHandler<SolveEvent> {
+    /** Relative slack of the power guard. */
+    static final double POWER_TOLERANCE = 1e-6;
+
+    private final LongSupplier clock;
+    private final ControllerMetrics metrics;
+    private final WeightEncoder encoder;
+    private final CMatrix effective = new CMatrix();
+    private final RadioSession[] toFlush;
+    private int flushCount;
+
+    EncodeStage(LongSupplier clock, ControllerMetrics metrics, WeightEncoder encoder, int ringSize) {
+        this.clock = clock;
+        this.metrics = metrics;
+        this.encoder = encoder;
+        this.toFlush = new RadioSession[ringSize];
+    }
+
+    @Override
+    public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
+        try {
+            handle(e);
+        } catch (RuntimeException ex) {
+            metrics.increment(Counter.INTERNAL_ERRORS);
+        } finally {
+            metrics.increment(Counter.COMPLETED);
+            e.clear();
+        }
+        if (endOfBatch) {
+            flushAll();
+        }
+    }
+
+    private void handle(SolveEvent e) {
+        if (e.outcome == null) {
+            guard(e);
+        }
+        RadioSession s = e.session;
+        Channel ch = s.channel();
+        if (e.outcome == null) {
+            metrics.increment(Counter.SOLVED);
+            if (!ch.isActive()) {
+                metrics.increment(Counter.UNSENT_CLOSED);
+                return;
+            }
+            if (!ch.isWritable()) {
+                metrics.increment(Counter.UNSENT_BACKPRESSURE);
+                return;
+            }
+            WeightUpdate.Builder b = WeightUpdate.newBuilder();
+            CsiMapping.toUpdate(e.precoder, e.radioId, e.sequence, e.solver, b);
+            b.setCaptureNs(e.captureNs).setSolveNs(e.solveEndNs - e.solveStartNs);
+            encoder.encode(s.hello(), e.problem, e.precoder, b);
+            long encodedNs = clock.getAsLong();
+            b.setStages(StageTimes.newBuilder()
+                    .setReceivedNs(e.receivedNs)
+                    .setSolveStartNs(e.solveStartNs)
+                    .setSolveEndNs(e.solveEndNs)
+                    .setEncodedNs(encodedNs));
+            metrics.record(ControllerMetrics.Stage.ENCODE, encodedNs - e.solveEndNs);
+            write(s, ControllerMessage.newBuilder().setUpdate(b).build());
+            metrics.increment(Counter.SENT);
+            return;
+        }
+        Reject.Reason reason = e.outcome;
+        if (reason == Reject.Reason.SUPERSEDED) {
+            metrics.increment(Counter.SUPERSEDED);
+            metrics.rejectOther(reason);
+        } else if (reason == Reject.Reason.STALE) {
+            metrics.increment(Counter.STALE);
+            metrics.rejectOther(reason);
+        } else {
+            if (reason == Reject.Reason.POWER_GUARD) {
+                metrics.increment(Counter.POWER_GUARD);
+            }
+            metrics.rejectReport(reason);
+        }
+        if (ch.isActive() && ch.isWritable()) {
+            write(s, Rejection.message(reason, e.detail, e.radioId, e.sequence));
+        }
+    }
+
+    /** Sets {@code e.outcome} when the solution must not be sent. */
+    private void guard(SolveEvent e) {
+        Problem p = e.problem;
+        Precoder x = e.precoder;
+        int n = p.antennas();
+        int k = p.users();
+        boolean hybrid = x.isHybrid();
+        boolean shapeOk = hybrid
+                ? x.analog.rows() == n && x.baseband.rows() == x.analog.cols() && x.baseband.cols() == k
+                : x.baseband.rows() == n && x.baseband.cols() == k;
+        if (!shapeOk) {
+            e.outcome = Reject.Reason.SOLVER_FAILED;
+            e.detail = e.solver + " returned analog " + x.analog.rows() + "x" + x.analog.cols() + ", baseband "
+                    + x.baseband.rows() + "x" + x.baseband.cols() + " for N=" + n + ", K=" + k;
+            return;
+        }
+        if (!x.baseband.allFinite() || (hybrid && !x.analog.allFinite())) {
+            e.outcome = Reject.Reason.POWER_GUARD;
+            e.detail = e.solver + " returned non-finite weights";
+            return;
+        }
+        double power = x.effective(effective).frobeniusNorm2();
+        double budget = p.powerBudgetW;
+        if (!(power <= budget * (1 + POWER_TOLERANCE))) {
+            e.outcome = Reject.Reason.POWER_GUARD;
+            e.detail = e.solver + " weights radiate " + power + " W, budget " + budget + " W";
+        }
+    }
+
+    private void write(RadioSession s, ControllerMessage m) {
+        Channel ch = s.channel();
+        ch.write(m, ch.voidPromise());
+        if (!s.flushPending) {
+            if (flushCount == toFlush.length) {
+                flushAll();
+            }
+            s.flushPending = true;
+            toFlush[flushCount++] = s;
+        }
+    }
+
+    private void flushAll() {
+        for (int i = 0; i < flushCount; i++) {
+            RadioSession s = toFlush[i];
+            toFlush[i] = null;
+            s.flushPending = false;
+            s.channel().flush();
+        }
+        flushCount = 0;
+    }
+}

@@ -1,0 +1,16 @@
+package org.isac.controller.pipeline;
+
+import org.isac.controller.net.RadioSession;
+import org.isac.proto.v1.CsiReport;
+
+/** Where a session hands validated reports: the solve pipeline (or a test double). */
+public interface ReportSink {
+
+    /**
+     * Copies a validated report into the pipeline without blocking. Called on the session's
+     * event loop; the session's {@link RadioSession#receivedNs()} is the report's receipt time.
+     *
+     * @return false when the report was not taken (pipeline full or closed)
+     */
+    boolean offer(RadioSession session, CsiReport report);
+}

@@ -1,0 +1,80 @@
+package org.isac.controller.pipeline;
+
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import org.isac.controller.CsiMapping;
+import org.isac.controller.net.RadioSession;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.Reject;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+
+/**
+ * One preallocated ring slot: the report copied into a reusable {@link Problem}, its
+ * identity and timing, the solver to run, the session to answer, and a reusable
+ * {@link Precoder} for the result. {@code outcome} stays null while the report is on track
+ * for an update; a stage that refuses it sets the reject reason and {@code detail}.
+ */
+public final class SolveEvent {
+    final Problem problem = new Problem();
+    final Precoder precoder = new Precoder();
+    RadioSession session;
+    String radioId;
+    String solver;
+    long sequence;
+    long captureNs;
+    long receivedNs;
+    /** Local deadline on the controller clock (valid when {@code hasDeadline}). */
+    long deadlineNs;
+    boolean hasDeadline;
+    int shard;
+    long solveStartNs;
+    long solveEndNs;
+    Reject.Reason outcome;
+    String detail;
+
+    /** Copies a report into a claimed slot; static, captures nothing. */
+    static final EventTranslatorTwoArg<SolveEvent, RadioSession, CsiReport> TRANSLATOR = SolveEvent::translate;
+
+    private static void translate(SolveEvent e, long ringSequence, RadioSession s, CsiReport r) {
+        e.session = s;
+        e.radioId = s.radioId();
+        e.solver = r.getSolver().isEmpty() ? s.defaultSolver() : r.getSolver();
+        e.sequence = r.getSequence();
+        e.captureNs = r.getCaptureNs();
+        e.receivedNs = s.receivedNs();
+        e.hasDeadline = r.getDeadlineNs() != 0;
+        e.deadlineNs = localDeadlineNs(s.hello().getSharedClock(), r.getCaptureNs(), r.getDeadlineNs(), e.receivedNs);
+        e.shard = s.shard();
+        e.solveStartNs = 0;
+        e.solveEndNs = 0;
+        e.outcome = null;
+        e.detail = null;
+        try {
+            CsiMapping.toProblem(r, s.hello(), e.problem);
+        } catch (RuntimeException ex) {
+            // Validation should make this unreachable; the slot is published either way.
+            e.outcome = Reject.Reason.BAD_PARAMETER;
+            e.detail = "report could not be mapped: " + ex.getMessage();
+        }
+        // Newest accepted sequence for this radio: older slots still queued are superseded.
+        s.markLatest(r.getSequence());
+        s.metrics().increment(org.isac.controller.metrics.ControllerMetrics.Counter.ACCEPTED);
+    }
+
+    /**
+     * The report's deadline on the controller clock: with a shared clock the report's
+     * {@code deadline_ns} as is; otherwise the report's budget ({@code deadline_ns − capture_ns})
+     * counted from receipt.
+     */
+    public static long localDeadlineNs(boolean sharedClock, long captureNs, long deadlineNs, long receivedNs) {
+        return sharedClock ? deadlineNs : receivedNs + (deadlineNs - captureNs);
+    }
+
+    void clear() {
+        session = null;
+        radioId = null;
+        solver = null;
+        outcome = null;
+        detail = null;
+    }
+}

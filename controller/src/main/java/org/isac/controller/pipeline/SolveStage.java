@@ -1,0 +1,82 @@
+package org.isac.controller.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import java.util.HashMap;
+import java.util.function.LongSupplier;
+import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.proto.v1.Reject;
+import org.isac.solver.Solver;
+import org.isac.solver.SolverRegistry;
+
+/**
+ * Ring handler for one solve shard: takes only events of its shard, drops superseded and
+ * stale reports, and runs the named solver. Owns its solver instances (one per name, made
+ * on first use), so no workspace is shared between threads. Allocation-free after warm-up.
+ */
+final class SolveStage implements EventHandler<SolveEvent> {
+    private final int shard;
+    private final LongSupplier clock;
+    private final ControllerMetrics metrics;
+    private final HashMap<String, Solver> solvers = new HashMap<>();
+
+    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics) {
+        this.shard = shard;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
+        if (e.shard != shard || e.outcome != null) {
+            return;
+        }
+        try {
+            solve(e);
+        } catch (RuntimeException ex) {
+            metrics.increment(ControllerMetrics.Counter.INTERNAL_ERRORS);
+            e.outcome = Reject.Reason.SOLVER_FAILED;
+            e.detail = "solve stage: " + ex;
+        }
+    }
+
+    private void solve(SolveEvent e) {
+        long nowNs = clock.getAsLong();
+        e.solveStartNs = nowNs;
+        metrics.record(ControllerMetrics.Stage.QUEUE_WAIT, nowNs - e.receivedNs);
+        if (Long.compareUnsigned(e.sequence, e.session.latestSequence()) < 0) {
+            e.outcome = Reject.Reason.SUPERSEDED;
+            return;
+        }
+        if (e.hasDeadline && e.deadlineNs - nowNs < 0) {
+            e.outcome = Reject.Reason.STALE;
+            return;
+        }
+        Solver solver = solvers.get(e.solver);
+        if (solver == null) {
+            solver = create(e);
+            if (solver == null) {
+                return;
+            }
+        }
+        try {
+            solver.solve(e.problem, e.precoder);
+        } catch (RuntimeException | AssertionError | StackOverflowError ex) {
+            e.outcome = Reject.Reason.SOLVER_FAILED;
+            e.detail = e.solver + ": " + ex;
+        }
+        e.solveEndNs = clock.getAsLong();
+        metrics.record(ControllerMetrics.Stage.SOLVE, e.solveEndNs - nowNs);
+    }
+
+    private Solver create(SolveEvent e) {
+        try {
+            Solver s = SolverRegistry.create(e.solver);
+            solvers.put(e.solver, s);
+            return s;
+        } catch (RuntimeException ex) {
+            e.outcome = Reject.Reason.UNKNOWN_SOLVER;
+            e.detail = ex.getMessage();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.isac.controller;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.FrontEndMessage;
+
+/** A blocking front-end client over a plain socket (varint-delimited protobuf). */
+final class TestClient implements AutoCloseable {
+    static final int READ_TIMEOUT_MS = 10_000;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    TestClient(int port) throws IOException {
+        this(port, 0);
+    }
+
+    /** @param receiveBufferBytes SO_RCVBUF for the client socket; 0 leaves the default */
+    TestClient(int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        out = new BufferedOutputStream(socket.getOutputStream());
+        in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    void send(FrontEndMessage m) throws IOException {
+        m.writeDelimitedTo(out);
+        out.flush();
+    }
+
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    ControllerMessage read() throws IOException {
+        ControllerMessage m = ControllerMessage.parseDelimitedFrom(in);
+        if (m == null) {
+            throw new EOFException("controller closed the connection");
+        }
+        return m;
+    }
+
+    /** True when the peer closed the connection (end of stream) within the read timeout. */
+    boolean closedByPeer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

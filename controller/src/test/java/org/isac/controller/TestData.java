@@ -1,0 +1,116 @@
+package org.isac.controller;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.isac.proto.v1.ArrayGeometry;
+import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.FrontEndMessage;
+import org.isac.proto.v1.Reject;
+
+/** Messages and helpers shared by the controller tests (seeded randomness). */
+public final class TestData {
+    public static final double MAX_POWER_W = 4.0;
+
+    private TestData() {
+    }
+
+    public static FrontEndHello hello(String radioId, int antennas) {
+        return FrontEndHello.newBuilder()
+                .setRadioId(radioId)
+                .setTxArray(ArrayGeometry.newBuilder().setHorizontal(antennas).setVertical(1))
+                .setMaxPowerW(MAX_POWER_W)
+                .setProtocolVersion(1)
+                .build();
+    }
+
+    public static FrontEndMessage wrap(FrontEndHello h) {
+        return FrontEndMessage.newBuilder().setHello(h).build();
+    }
+
+    public static FrontEndMessage wrap(CsiReport r) {
+        return FrontEndMessage.newBuilder().setCsi(r).build();
+    }
+
+    /** A random N × K complex Gaussian channel (seeded). */
+    public static ComplexMatrix.Builder channel(int n, int k, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        ComplexMatrix.Builder b = ComplexMatrix.newBuilder().setRows(n).setCols(k);
+        for (int i = 0; i < n * k; i++) {
+            b.addRe((float) gaussian(rnd));
+        }
+        for (int i = 0; i < n * k; i++) {
+            b.addIm((float) gaussian(rnd));
+        }
+        return b;
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u = rnd.nextDouble(1e-12, 1.0);
+        double v = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) / Math.sqrt(2);
+    }
+
+    /** A valid report: N × K channel, one noise value 0.1 W, budget 2 W, no deadline. */
+    public static CsiReport.Builder report(String radioId, long sequence, int n, int k) {
+        return CsiReport.newBuilder()
+                .setRadioId(radioId)
+                .setSequence(sequence)
+                .setChannel(channel(n, k, 1000 + sequence))
+                .addNoisePowerW(0.1)
+                .setPowerBudgetW(2.0);
+    }
+
+    /** Bytes of {@code m} with its varint length prefix. */
+    public static byte[] delimited(FrontEndMessage m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            m.writeDelimitedTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Every message the channel has written, decoded. */
+    public static List<ControllerMessage> outbound(EmbeddedChannel ch) {
+        List<ControllerMessage> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = ch.readOutbound()) != null) {
+            try (ByteBufInputStream in = new ByteBufInputStream(b, true)) {
+                ControllerMessage m;
+                while ((m = ControllerMessage.parseDelimitedFrom(in)) != null) {
+                    out.add(m);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    public static Reject reject(ControllerMessage m) {
+        if (!m.hasReject()) {
+            throw new AssertionError("expected a Reject, got " + m);
+        }
+        return m.getReject();
+    }
+
+    /** ‖X‖²_F of a wire matrix. */
+    public static double power(ComplexMatrix x) {
+        double s = 0;
+        for (int i = 0; i < x.getReCount(); i++) {
+            s += (double) x.getRe(i) * x.getRe(i) + (double) x.getIm(i) * x.getIm(i);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,307 @@
+package org.isac.controller.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.isac.controller.ControllerConfig;
+import org.isac.controller.TestData;
+import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.controller.pipeline.ReportSink;
+import org.isac.proto.v1.ArrayGeometry;
+import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.FrontEndMessage;
+import org.isac.proto.v1.Reject;
+import org.isac.proto.v1.Reject.Reason;
+import org.isac.proto.v1.WeightApplied;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Session protocol and report validation on an {@link EmbeddedChannel} with a recording sink. */
+class RadioSessionTest {
+    private static final int N = 4;
+    private static final int MAX_FRAME = 4096;
+
+    private final ControllerConfig config = ControllerConfig.builder().maxFrameBytes(MAX_FRAME).build();
+    private ControllerMetrics metrics;
+    private SessionRegistry registry;
+    private final List<CsiReport> offered = new ArrayList<>();
+    private boolean acceptOffers = true;
+
+    private final ReportSink sink = (session, report) -> {
+        if (!acceptOffers) {
+            return false;
+        }
+        offered.add(report);
+        session.markLatest(report.getSequence());
+        return true;
+    };
+
+    @BeforeEach
+    void setUp() {
+        metrics = new ControllerMetrics();
+        registry = new SessionRegistry();
+        offered.clear();
+    }
+
+    private EmbeddedChannel open() {
+        return new EmbeddedChannel(new SessionInitializer(config, metrics, registry, sink, null));
+    }
+
+    private static void send(EmbeddedChannel ch, FrontEndMessage m) {
+        ch.writeInbound(Unpooled.wrappedBuffer(TestData.delimited(m)));
+    }
+
+    private static ControllerMessage only(EmbeddedChannel ch) {
+        List<ControllerMessage> out = TestData.outbound(ch);
+        assertEquals(1, out.size(), "one reply expected, got " + out);
+        return out.get(0);
+    }
+
+    private EmbeddedChannel helloed(FrontEndHello hello) {
+        EmbeddedChannel ch = open();
+        send(ch, TestData.wrap(hello));
+        assertTrue(only(ch).hasHelloAck());
+        return ch;
+    }
+
+    @Test
+    void helloAndReportSurviveByteByByteFragmentation() {
+        EmbeddedChannel ch = open();
+        byte[] hello = TestData.delimited(TestData.wrap(TestData.hello("r1", N)));
+        for (byte b : hello) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        ControllerMessage ack = only(ch);
+        assertEquals("r1", ack.getHelloAck().getRadioId());
+        assertEquals("rzf", ack.getHelloAck().getDefaultSolver());
+        assertTrue(ack.getHelloAck().getSolversList().containsAll(List.of("mrt", "zf", "rzf")));
+
+        CsiReport r = TestData.report("r1", 7, N, 2).build();
+        byte[] bytes = TestData.delimited(TestData.wrap(r));
+        for (int i = 0; i < bytes.length; i++) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {bytes[i]}));
+            assertEquals(i == bytes.length - 1 ? 1 : 0, offered.size(), "after byte " + i);
+        }
+        assertEquals(r, offered.get(0));
+        assertEquals(1, metrics.count(ControllerMetrics.Counter.RECEIVED));
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void overLongFrameIsRejectedAndClosesTheConnection() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        CsiReport big = TestData.report("r1", 1, N, 2).setRadioId("x".repeat(MAX_FRAME)).build();
+        send(ch, TestData.wrap(big));
+        ch.runPendingTasks();
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.FRAME_TOO_LONG, rej.getReason());
+        assertTrue(rej.getDetail().contains("exceeds the maximum of " + MAX_FRAME), rej.getDetail());
+        assertFalse(ch.isOpen());
+        assertTrue(offered.isEmpty());
+        assertFalse(registry.isConnected("r1"), "closing releases the radio id");
+    }
+
+    @Test
+    void garbageIsMalformedAndTheSessionStaysUsable() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        // A well-framed body that is not protobuf: tag 0 is invalid.
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {3, 0, 1, 2}));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.MALFORMED, rej.getReason());
+        assertTrue(ch.isOpen());
+        send(ch, TestData.wrap(TestData.report("r1", 1, N, 2).build()));
+        assertEquals(1, offered.size());
+        assertTrue(TestData.outbound(ch).isEmpty());
+    }
+
+    @Test
+    void emptyMessageIsMalformed() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0}));
+        assertEquals(Reason.MALFORMED, TestData.reject(only(ch)).getReason());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void reportBeforeHelloIsRejected() {
+        EmbeddedChannel ch = open();
+        send(ch, TestData.wrap(TestData.report("r1", 3, N, 2).build()));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.NO_HELLO, rej.getReason());
+        assertEquals(3, rej.getSequence());
+        assertTrue(offered.isEmpty());
+        assertEquals(1, metrics.snapshot().rejected(Reason.NO_HELLO));
+        assertTrue(ch.isOpen());
+    }
+
+    static Stream<Arguments> badReports() {
+        return Stream.of(
+                bad(Reason.UNKNOWN_RADIO, r -> r.setRadioId("r2")),
+                bad(Reason.BAD_DIMENSIONS, r -> r.setChannel(TestData.channel(N - 1, 2, 1))),
+                bad(Reason.BAD_DIMENSIONS, r -> r.setChannel(TestData.channel(N, 2, 1).setCols(3))),
+                bad(Reason.BAD_DIMENSIONS, r -> r.setChannel(TestData.channel(N, 2, 1).addIm(1f))),
+                bad(Reason.BAD_DIMENSIONS, r -> r.setChannel(ComplexMatrix.newBuilder().setRows(N).setCols(0))),
+                bad(Reason.NON_FINITE, r -> r.setChannel(TestData.channel(N, 2, 1).setRe(5, Float.NaN))),
+                bad(Reason.NON_FINITE, r -> r.setChannel(TestData.channel(N, 2, 1).setIm(0, Float.POSITIVE_INFINITY))),
+                bad(Reason.NON_FINITE, r -> r.setNoisePowerW(0, Double.NaN)),
+                bad(Reason.NON_FINITE, r -> r.setPowerBudgetW(Double.POSITIVE_INFINITY)),
+                bad(Reason.ZERO_CHANNEL, r -> r.setChannel(zeros(N, 2))),
+                bad(Reason.TOO_MANY_USERS, r -> r.setChannel(TestData.channel(N, N + 1, 1))),
+                bad(Reason.UNKNOWN_SOLVER, r -> r.setSolver("no-such-solver")),
+                bad(Reason.BAD_PARAMETER, r -> r.clearNoisePowerW().addNoisePowerW(0.1).addNoisePowerW(0.1)
+                        .setChannel(TestData.channel(N, 3, 1))),
+                bad(Reason.BAD_PARAMETER, r -> r.clearNoisePowerW()),
+                bad(Reason.BAD_PARAMETER, r -> r.setNoisePowerW(0, 0.0)),
+                bad(Reason.BAD_PARAMETER, r -> r.setNoisePowerW(0, -1.0)),
+                bad(Reason.BAD_PARAMETER, r -> r.setPowerBudgetW(-1.0)),
+                bad(Reason.BAD_PARAMETER, r -> r.setPowerBudgetW(TestData.MAX_POWER_W * 1.5)),
+                bad(Reason.BAD_PARAMETER, r -> r.putParams("reg", Double.NaN)));
+    }
+
+    private static Arguments bad(Reason reason, UnaryOperator<CsiReport.Builder> edit) {
+        return Arguments.of(reason, edit);
+    }
+
+    private static ComplexMatrix.Builder zeros(int n, int k) {
+        ComplexMatrix.Builder b = ComplexMatrix.newBuilder().setRows(n).setCols(k);
+        for (int i = 0; i < n * k; i++) {
+            b.addRe(0f).addIm(-0f);
+        }
+        return b;
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("badReports")
+    void invalidReportGetsItsReasonAndDisturbsNothing(Reason reason, UnaryOperator<CsiReport.Builder> edit) {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        send(ch, TestData.wrap(edit.apply(TestData.report("r1", 5, N, 2)).build()));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(reason, rej.getReason(), rej.getDetail());
+        assertEquals(5, rej.getSequence());
+        assertEquals("r1", rej.getRadioId());
+        assertFalse(rej.getDetail().isBlank());
+        assertTrue(offered.isEmpty());
+        assertEquals(1, metrics.snapshot().rejected(reason));
+        assertEquals(1, metrics.snapshot().rejected());
+        // The rejected sequence was not accepted, so the same sequence is still fine.
+        send(ch, TestData.wrap(TestData.report("r1", 5, N, 2).build()));
+        assertEquals(1, offered.size());
+        assertTrue(TestData.outbound(ch).isEmpty());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void moreUsersThanTheHelloAllowsIsTooMany() {
+        FrontEndHello h = TestData.hello("r1", N).toBuilder().setMaxUsers(2).build();
+        EmbeddedChannel ch = helloed(h);
+        send(ch, TestData.wrap(TestData.report("r1", 1, N, 3).build()));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.TOO_MANY_USERS, rej.getReason());
+        assertTrue(rej.getDetail().contains("max_users 2"), rej.getDetail());
+        send(ch, TestData.wrap(TestData.report("r1", 1, N, 2).build()));
+        assertEquals(1, offered.size());
+    }
+
+    @Test
+    void sequenceMustIncrease() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        send(ch, TestData.wrap(TestData.report("r1", 10, N, 2).build()));
+        send(ch, TestData.wrap(TestData.report("r1", 10, N, 2).build()));
+        send(ch, TestData.wrap(TestData.report("r1", 9, N, 2).build()));
+        List<ControllerMessage> out = TestData.outbound(ch);
+        assertEquals(2, out.size());
+        for (ControllerMessage m : out) {
+            assertEquals(Reason.OUT_OF_ORDER, TestData.reject(m).getReason());
+        }
+        send(ch, TestData.wrap(TestData.report("r1", 11, N, 2).build()));
+        assertEquals(2, offered.size());
+    }
+
+    @Test
+    void fullPipelineIsOverloaded() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        acceptOffers = false;
+        send(ch, TestData.wrap(TestData.report("r1", 1, N, 2).build()));
+        assertEquals(Reason.OVERLOADED, TestData.reject(only(ch)).getReason());
+        acceptOffers = true;
+        // A refused report was not accepted: its sequence may be retried.
+        send(ch, TestData.wrap(TestData.report("r1", 1, N, 2).build()));
+        assertEquals(1, offered.size());
+    }
+
+    static Stream<Arguments> badHellos() {
+        FrontEndHello ok = TestData.hello("r1", N);
+        return Stream.of(
+                Arguments.of("empty radio id", ok.toBuilder().setRadioId("").build()),
+                Arguments.of("no tx array", ok.toBuilder().clearTxArray().build()),
+                Arguments.of("tx vertical 0", ok.toBuilder().setTxArray(ArrayGeometry.newBuilder().setHorizontal(4)).build()),
+                Arguments.of("zero power", ok.toBuilder().setMaxPowerW(0).build()),
+                Arguments.of("NaN power", ok.toBuilder().setMaxPowerW(Double.NaN).build()),
+                Arguments.of("infinite power", ok.toBuilder().setMaxPowerW(Double.POSITIVE_INFINITY).build()),
+                Arguments.of("more RF chains than elements", ok.toBuilder().setRfChains(N + 1).build()));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("badHellos")
+    void badHelloIsRejectedAndMayBeRetried(String what, FrontEndHello h) {
+        EmbeddedChannel ch = open();
+        send(ch, TestData.wrap(h));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.BAD_HELLO, rej.getReason(), what);
+        assertFalse(registry.isConnected("r1"));
+        send(ch, TestData.wrap(TestData.hello("r1", N)));
+        assertTrue(only(ch).hasHelloAck());
+        assertTrue(registry.isConnected("r1"));
+    }
+
+    @Test
+    void duplicateRadioIsRefusedWhileTheFirstStaysConnected() {
+        EmbeddedChannel first = helloed(TestData.hello("r1", N));
+        EmbeddedChannel second = open();
+        send(second, TestData.wrap(TestData.hello("r1", N)));
+        second.runPendingTasks();
+        assertEquals(Reason.DUPLICATE_RADIO, TestData.reject(only(second)).getReason());
+        assertFalse(second.isOpen());
+        assertTrue(first.isOpen());
+        assertTrue(registry.isConnected("r1"), "the second session's close must not release r1");
+        send(first, TestData.wrap(TestData.report("r1", 1, N, 2).build()));
+        assertEquals(1, offered.size());
+
+        first.close();
+        assertFalse(registry.isConnected("r1"));
+        EmbeddedChannel third = open();
+        send(third, TestData.wrap(TestData.hello("r1", N)));
+        assertTrue(only(third).hasHelloAck());
+    }
+
+    @Test
+    void secondHelloOnASessionIsRejected() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        send(ch, TestData.wrap(TestData.hello("r9", N)));
+        assertEquals(Reason.BAD_HELLO, TestData.reject(only(ch)).getReason());
+        assertTrue(ch.isOpen());
+        assertFalse(registry.isConnected("r9"));
+    }
+
+    @Test
+    void appliedAcksAreCounted() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(1)).build());
+        send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(2)).build());
+        assertEquals(2, metrics.count(ControllerMetrics.Counter.APPLIED));
+        assertTrue(TestData.outbound(ch).isEmpty());
+    }
+}

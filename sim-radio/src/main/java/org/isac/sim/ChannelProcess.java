@@ -1,0 +1,144 @@
+package org.isac.sim;
+
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.isac.solver.channel.ChannelModel;
+import org.isac.solver.channel.Fading;
+import org.isac.solver.linalg.CMatrix;
+
+/**
+ * The true channel H(t) of one radio (N × K, column k = h_k), advanced in fixed time steps
+ * of {@code stepNs} nanoseconds, each one Gauss–Markov step h ← ρ·h + √(1−ρ²)·e of the
+ * model ({@link ChannelModel#evolve}) with ρ = J0(2π·f_D·Δt) for the step Δt. The channel at
+ * any instant is the process evolved by the whole steps up to that instant
+ * ({@link #advanceTo}). The n steps elapsed since the last call are applied as one
+ * Gauss–Markov step with ρⁿ, which has the same correlation (ρⁿ) and stationary covariance
+ * as n single steps (the same law when the innovations are Gaussian, as for the Rician
+ * scattered part; for Saleh–Valenzuela the innovation is one draw instead of a sum of n),
+ * and costs one model draw per call however long the gap: the radio never falls behind
+ * its own clock. With ρ = 1 the channel is frozen and no randomness is drawn.
+ *
+ * <p>CSI is produced by {@link #estimate}: Ĥ = √(1−μ²)·H + μ·E (see {@link Fading#estimate}),
+ * from a random stream separate from the channel's own, so the true channel does not
+ * depend on how many estimates were taken.
+ *
+ * <p>Single-threaded (the radio's event loop); allocation-free after construction.
+ */
+public final class ChannelProcess {
+    /** Below this |ρⁿ| a gap is bridged by an independent draw (ρⁿ treated as 0). */
+    private static final double FRESH_DRAW_CORRELATION = 1e-9;
+
+    private final ChannelModel model;
+    private final double rho;
+    private final long stepNs;
+    private final RandomGenerator channelRng;
+    private final RandomGenerator estimateRng;
+    private final CMatrix h;
+    private final CMatrix scratch;
+    private long timeNs;
+    private long steps;
+    private boolean started;
+
+    /**
+     * @param model the channel model (owned by this process from now on)
+     * @param rho Gauss–Markov correlation per step, in [−1, 1]
+     * @param stepNs step length in ns (> 0)
+     * @param seed seeds the channel and estimation streams
+     */
+    public ChannelProcess(ChannelModel model, double rho, long stepNs, long seed) {
+        if (!(rho >= -1 && rho <= 1)) {
+            throw new IllegalArgumentException("Gauss-Markov rho must lie in [-1, 1], got " + rho);
+        }
+        if (stepNs <= 0) {
+            throw new IllegalArgumentException("channel step must be > 0 ns, got " + stepNs);
+        }
+        this.model = model;
+        this.rho = rho;
+        this.stepNs = stepNs;
+        SplittableRandom root = new SplittableRandom(seed);
+        this.channelRng = root.split();
+        this.estimateRng = root.split();
+        this.h = new CMatrix(model.antennas(), model.users());
+        this.scratch = new CMatrix(model.antennas(), model.users());
+    }
+
+    /** The process a scenario describes: its model, ρ per step, step length and seed. */
+    public static ChannelProcess of(Scenario s) {
+        return new ChannelProcess(s.newChannelModel(), s.rhoPerStep(), s.channelStepNs(), s.seed());
+    }
+
+    /** Draws the geometry and an initial channel, and sets the process time to {@code nowNs}. */
+    public void start(long nowNs) {
+        model.relocate(channelRng);
+        model.draw(channelRng, h);
+        timeNs = nowNs;
+        steps = 0;
+        started = true;
+    }
+
+    /**
+     * Evolves the channel by every whole step between its time and {@code nowNs} (no-op when
+     * {@code nowNs} is not later). Returns the number of steps taken.
+     */
+    public long advanceTo(long nowNs) {
+        if (!started) {
+            start(nowNs);
+            return 0;
+        }
+        long elapsed = nowNs - timeNs;
+        if (elapsed < stepNs) {
+            return 0;
+        }
+        long n = elapsed / stepNs;
+        timeNs += n * stepNs;
+        steps += n;
+        if (rho == 1.0) {
+            return n;
+        }
+        // n steps of h <- rho*h + sqrt(1-rho^2)*e compose to one step with rho^n: the same
+        // correlation rho^n and the same stationary covariance, at the cost of one draw.
+        double rhoN = n == 1 ? rho : Math.pow(rho, n);
+        if (Math.abs(rhoN) < FRESH_DRAW_CORRELATION) {
+            rhoN = 0;
+        }
+        model.evolve(channelRng, rhoN, h, scratch);
+        return n;
+    }
+
+    /** Advances by exactly one step (for tests and offline runs). */
+    public void step() {
+        advanceTo(timeNs + stepNs);
+    }
+
+    /** The true channel at {@link #timeNs()}; live workspace, do not modify. */
+    public CMatrix channel() {
+        return h;
+    }
+
+    /** CSI estimate of the current true channel with error μ into {@code out} (reshaped to N × K). */
+    public void estimate(double mu, CMatrix out) {
+        Fading.estimate(estimateRng, mu, h, out);
+    }
+
+    /** Time of the current channel, ns (the clock passed to {@link #start}). */
+    public long timeNs() {
+        return timeNs;
+    }
+
+    /** Steps taken since {@link #start}. */
+    public long steps() {
+        return steps;
+    }
+
+    public double rho() {
+        return rho;
+    }
+
+    public long stepNs() {
+        return stepNs;
+    }
+
+    public boolean started() {
+        return started;
+    }
+}

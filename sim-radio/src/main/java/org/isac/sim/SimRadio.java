@@ -1,0 +1,739 @@
+package org.isac.sim;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.CRC32C;
+import org.HdrHistogram.Histogram;
+import org.isac.proto.v1.ArrayGeometry;
+import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.FrontEndMessage;
+import org.isac.proto.v1.Goodbye;
+import org.isac.proto.v1.HelloAck;
+import org.isac.proto.v1.Mode;
+import org.isac.proto.v1.Reject;
+import org.isac.proto.v1.Target;
+import org.isac.proto.v1.WeightApplied;
+import org.isac.proto.v1.WeightUpdate;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.Solver;
+import org.isac.solver.SolverRegistry;
+import org.isac.solver.array.ArrayShape;
+import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
+import org.isac.solver.metric.Metrics;
+
+/**
+ * A simulated front end: a Netty TCP client (TCP_NODELAY) that says hello to a controller,
+ * then streams CSI reports of a simulated channel every {@link Scenario#reportPeriodUs()} µs
+ * and applies the weight updates it gets back, measuring what they achieve.
+ *
+ * <p>Per report (on the radio's event loop): advance the true channel {@link ChannelProcess}
+ * to now (= capture time), estimate CSI with error μ, send a {@code CsiReport} with
+ * {@code deadline_ns = capture_ns + deadlineBudgetUs·1000}. Per {@code WeightUpdate}:
+ * advance the true channel to now (= apply time), take the effective precoder X (F·W when
+ * {@code analog} is non-empty, else the baseband), compute Σ_k log2(1 + SINR_k) on the true
+ * channel; every {@link Scenario#genieEvery()}-th applied update also run the genie (the
+ * update's solver, built locally by {@link SolverRegistry}, with the scenario's parameters,
+ * on the true channel at apply time) and digital ZF; then answer {@code WeightApplied}.
+ * Latency capture → apply goes to an HdrHistogram (ns). Updates or rejects for sequences
+ * never sent or already answered are counted and ignored.
+ *
+ * <p>Threading: all channel and accounting state is touched only by the channel's event
+ * loop, so there are no locks; several radios may share one {@link EventLoopGroup} (pass it
+ * to the constructor; it must be able to run {@link NioSocketChannel}, e.g.
+ * {@link #newEventLoopGroup(int)}). {@link #run(Duration)} blocks the calling thread.
+ *
+ * <p>Clock: {@link System#nanoTime()}, read once per event; the hello says
+ * {@code shared_clock} per the scenario (true when the controller runs on the same host).
+ *
+ * <p>Allocation: after warm-up the per-report path allocates only protobuf messages being
+ * built or parsed (channel, estimate, weights and solver workspaces are preallocated), unless
+ * an {@link AppliedListener} is set.
+ */
+public final class SimRadio implements AutoCloseable {
+    /** How long {@link #run(Duration)} waits for outstanding answers after sending stops. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
+    /** How long the controller has to answer the hello. */
+    public static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+    /** Largest latency the histogram tracks, ns (larger values are clamped). */
+    public static final long MAX_TRACKED_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final String SOFTWARE = "isac-sim-radio 0.1";
+    private static final byte PENDING = 0;
+    private static final byte APPLIED = 1;
+    private static final byte DROPPED = 2;
+    private static final Reject.Reason[] REASONS = Reject.Reason.values();
+
+    private final Scenario scenario;
+    private final String host;
+    private final int port;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private AppliedListener listener;
+    private volatile Channel channel;
+    private boolean started;
+
+    // ---- constant per run -----------------------------------------------------------------
+    private final int n;
+    private final int k;
+    private final double noiseW;
+    private final double[] noise;
+    private final long periodNs;
+    private final long budgetNs;
+    private final CsiReport template;
+
+    // ---- event-loop state -----------------------------------------------------------------
+    private final ChannelProcess process;
+    private final CMatrix csi;
+    private final CMatrix analog = new CMatrix();
+    private final CMatrix baseband = new CMatrix();
+    private final CMatrix x;
+    private final CMatrix xGenie;
+    private final double[] sinrScratch;
+    private final Problem genieProblem = new Problem();
+    private final Precoder genieOut = new Precoder();
+    private final Precoder zfOut = new Precoder();
+    private final Solver zf = SolverRegistry.create("zf");
+    private final Map<String, Solver> genieSolvers = new HashMap<>();
+    private final Set<String> solversSeen = new HashSet<>();
+    private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
+    private final CRC32C crc = new CRC32C();
+    private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NS, 3);
+    private final long[] rejectCounts = new long[REASONS.length + 1];
+    private long[] captureNs = new long[0];
+    private long[] deadlineNs = new long[0];
+    private byte[] fate = new byte[0];
+    private long lastSequence;
+    private long applied;
+    private long dropped;
+    private long invalidUpdates;
+    private long deadlineMisses;
+    private long duplicateAnswers;
+    private long unknownAnswers;
+    private long powerViolations;
+    private double achievedSum;
+    private double achievedAtGenieSum;
+    private double genieSum;
+    private double zfSum;
+    private long genieSamples;
+    private long zfSamples;
+    private long genieFailures;
+    private String controllerName = "";
+    private boolean acked;
+    private boolean sending;
+    private boolean sendingDone;
+    private boolean finished;
+    private long connectedNs;
+    private long sendStartNs;
+    private long sendEndNs;
+    private long sendForNs;
+    private long drainNs;
+    private ScheduledFuture<?> reportTimer;
+    private ScheduledFuture<?> drainTimer;
+    private ScheduledFuture<?> helloTimer;
+    private final CompletableFuture<SimReport> result = new CompletableFuture<>();
+    private final Runnable reportTask = this::sendReport;
+    private final Runnable drainTimeoutTask = this::drainTimedOut;
+    private final Runnable helloTimeoutTask = this::helloTimedOut;
+
+    /** A radio with its own one-thread event loop group (shut down by {@link #close()}). */
+    public SimRadio(Scenario scenario, String host, int port) {
+        this(scenario, host, port, newEventLoopGroup(1), true);
+    }
+
+    /**
+     * A radio on a shared event loop group (not shut down by {@link #close()}).
+     *
+     * @param group runs {@link NioSocketChannel}, e.g. {@link #newEventLoopGroup(int)}
+     */
+    public SimRadio(Scenario scenario, String host, int port, EventLoopGroup group) {
+        this(scenario, host, port, group, false);
+    }
+
+    private SimRadio(Scenario scenario, String host, int port, EventLoopGroup group, boolean ownsGroup) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
+        }
+        this.scenario = scenario;
+        this.host = host;
+        this.port = port;
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.n = scenario.antennas();
+        this.k = scenario.users();
+        this.noiseW = scenario.noisePowerW();
+        this.noise = new double[k];
+        Arrays.fill(noise, noiseW);
+        this.periodNs = scenario.reportPeriodNs();
+        this.budgetNs = scenario.deadlineBudgetNs();
+        this.process = ChannelProcess.of(scenario);
+        this.csi = new CMatrix(n, k);
+        this.x = new CMatrix(n, k);
+        this.xGenie = new CMatrix(n, k);
+        this.sinrScratch = new double[k];
+        double[] targets = scenario.targetsDeg();
+        genieProblem.channel.reshape(n, k);
+        genieProblem.setNoise(k, noiseW);
+        genieProblem.powerBudgetW = scenario.powerW();
+        genieProblem.rfChains = scenario.rfChains();
+        genieProblem.tx = ArrayShape.ula(n);
+        genieProblem.rx = ArrayShape.ula(n);
+        for (double t : targets) {
+            genieProblem.targets.add(Math.toRadians(t), 0, 1, 0);
+        }
+        for (Map.Entry<String, Double> e : scenario.solverParams().entrySet()) {
+            genieProblem.params.put(e.getKey(), e.getValue());
+        }
+        CsiReport.Builder tb = CsiReport.newBuilder()
+                .setRadioId(scenario.radioId())
+                .addNoisePowerW(noiseW)
+                .setPowerBudgetW(scenario.powerW())
+                .setSolver(scenario.solver())
+                .putAllParams(scenario.solverParams());
+        for (double t : targets) {
+            tb.addTargets(Target.newBuilder().setAzimuthRad(Math.toRadians(t)).setGainRe(1));
+        }
+        this.template = tb.build();
+    }
+
+    /** A NIO event loop group with {@code threads} threads, suitable for sharing between radios. */
+    public static EventLoopGroup newEventLoopGroup(int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    }
+
+    /** Sets the diagnostic listener (before {@link #run}); null removes it. */
+    public SimRadio listener(AppliedListener l) {
+        if (started) {
+            throw new IllegalStateException("set the listener before run()");
+        }
+        this.listener = l;
+        return this;
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** Connects, sends for {@code sendFor}, waits up to {@link #DEFAULT_DRAIN} for answers. */
+    public SimReport run(Duration sendFor) throws IOException, InterruptedException {
+        return run(sendFor, DEFAULT_DRAIN);
+    }
+
+    /**
+     * Connects, says hello, sends reports for {@code sendFor} once the HelloAck has arrived,
+     * then waits up to {@code drain} for the answers still outstanding, says goodbye and
+     * closes the connection. One run per instance.
+     *
+     * @return the measurements; a run cut short by a disconnect still returns a report
+     *     (see {@link SimReport#termination()})
+     * @throws IOException when the connection cannot be made, the controller rejects the
+     *     hello or does not answer it within {@link #HELLO_TIMEOUT}
+     */
+    public SimReport run(Duration sendFor, Duration drain) throws IOException, InterruptedException {
+        if (sendFor.isNegative() || drain.isNegative()) {
+            throw new IllegalArgumentException("durations must not be negative: send " + sendFor + ", drain " + drain);
+        }
+        synchronized (this) {
+            if (started) {
+                throw new IllegalStateException("a SimRadio runs once");
+            }
+            started = true;
+        }
+        this.sendForNs = sendFor.toNanos();
+        this.drainNs = drain.toNanos();
+        int expected = (int) Math.min(Integer.MAX_VALUE - 64, sendForNs / periodNs + 64);
+        captureNs = new long[expected + 1];
+        deadlineNs = new long[expected + 1];
+        fate = new byte[expected + 1];
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("frame", new BoundedVarint32FrameDecoder(scenario.maxFrameBytes()));
+                        p.addLast("decode", new ProtobufDecoder(ControllerMessage.getDefaultInstance()));
+                        p.addLast("prefix", new ProtobufVarint32LengthFieldPrepender());
+                        p.addLast("encode", new ProtobufEncoder());
+                        p.addLast("session", new Session());
+                    }
+                });
+        ChannelFuture cf = b.connect(host, port);
+        if (!cf.await(10, TimeUnit.SECONDS)) {
+            cf.cancel(true);
+            throw new IOException("connecting to " + host + ":" + port + " timed out");
+        }
+        if (!cf.isSuccess()) {
+            throw new IOException("cannot connect to " + host + ":" + port + ": " + cf.cause(), cf.cause());
+        }
+        channel = cf.channel();
+        long limitMs = HELLO_TIMEOUT.toMillis() + TimeUnit.NANOSECONDS.toMillis(sendForNs + drainNs) + 30_000;
+        try {
+            return result.get(limitMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("simulated radio failed: " + c, c);
+        } catch (TimeoutException e) {
+            channel.close();
+            throw new IOException("simulated radio did not finish within " + limitMs + " ms");
+        }
+    }
+
+    /** Closes the connection and, for a radio that made its own group, the group. */
+    @Override
+    public void close() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ==== event loop ============================================================================
+
+    private final class Session extends SimpleChannelInboundHandler<ControllerMessage> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            connectedNs = System.nanoTime();
+            FrontEndHello.Builder hello = FrontEndHello.newBuilder()
+                    .setRadioId(scenario.radioId())
+                    .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
+                    .setRxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
+                    .setRfChains(scenario.rfChains())
+                    .setMaxPowerW(scenario.powerW())
+                    .addModes(scenario.rfChains() == 0 ? Mode.MODE_DIGITAL : Mode.MODE_HYBRID)
+                    .setMaxUsers(k)
+                    .setProtocolVersion(1)
+                    .setSoftware(SOFTWARE)
+                    .setSharedClock(scenario.sharedClock());
+            ctx.writeAndFlush(FrontEndMessage.newBuilder().setHello(hello).build());
+            helloTimer = ctx.executor().schedule(helloTimeoutTask, HELLO_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ControllerMessage msg) {
+            switch (msg.getBodyCase()) {
+                case UPDATE -> onUpdate(msg.getUpdate());
+                case REJECT -> onReject(msg.getReject());
+                case HELLO_ACK -> onHelloAck(ctx, msg.getHelloAck());
+                case GOODBYE -> finish("controller said goodbye: " + msg.getGoodbye().getReason());
+                default -> unknownAnswers++;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!acked) {
+                fail(new IOException("controller closed the connection before answering the hello"));
+            } else {
+                finish("disconnected by the controller");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!acked) {
+                fail(new IOException("connection failed before the hello was answered: " + cause, cause));
+            } else {
+                finish("connection error: " + cause);
+            }
+            ctx.close();
+        }
+    }
+
+    private void onHelloAck(ChannelHandlerContext ctx, HelloAck ack) {
+        if (acked || finished) {
+            unknownAnswers++;
+            return;
+        }
+        acked = true;
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+        }
+        controllerName = ack.getController();
+        sending = true;
+        process.start(System.nanoTime());
+        sendStartNs = process.timeNs();
+        sendEndNs = sendStartNs + sendForNs;
+        reportTimer = ctx.executor().scheduleAtFixedRate(reportTask, 0, periodNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void helloTimedOut() {
+        if (!acked && !finished) {
+            fail(new IOException("controller did not answer the hello within " + HELLO_TIMEOUT.toMillis() + " ms"));
+        }
+    }
+
+    /** Sends one report (periodic task) or ends the send window. */
+    private void sendReport() {
+        Channel ch = channel;
+        if (finished || ch == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - sendEndNs >= 0) {
+            stopSending();
+            return;
+        }
+        process.advanceTo(now);
+        process.estimate(scenario.csiErrorMu(), csi);
+        long seq = lastSequence + 1;
+        ensureCapacity(seq);
+        ComplexMatrix.Builder m = ComplexMatrix.newBuilder().setRows(n).setCols(k);
+        int size = n * k;
+        CMatrix copy = listener == null ? null : new CMatrix(n, k);
+        for (int i = 0; i < size; i++) {
+            float re = (float) csi.re[i];
+            float im = (float) csi.im[i];
+            m.addRe(re);
+            m.addIm(im);
+            if (copy != null) {
+                copy.re[i] = re;
+                copy.im[i] = im;
+            }
+        }
+        long deadline = now + budgetNs;
+        CsiReport report = CsiReport.newBuilder(template)
+                .setSequence(seq)
+                .setCaptureNs(now)
+                .setDeadlineNs(deadline)
+                .setChannel(m)
+                .build();
+        lastSequence = seq;
+        int idx = (int) seq;
+        captureNs[idx] = now;
+        deadlineNs[idx] = deadline;
+        fate[idx] = PENDING;
+        if (copy != null) {
+            reportedCsi.put(seq, copy);
+        }
+        ch.writeAndFlush(FrontEndMessage.newBuilder().setCsi(report).build(), ch.voidPromise());
+    }
+
+    private void stopSending() {
+        if (reportTimer != null) {
+            reportTimer.cancel(false);
+        }
+        if (sendingDone) {
+            return;
+        }
+        sendingDone = true;
+        sending = false;
+        if (!finishIfDrained()) {
+            EventLoop loop = channel.eventLoop();
+            drainTimer = loop.schedule(drainTimeoutTask, drainNs, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void drainTimedOut() {
+        finish("drain timeout");
+    }
+
+    private boolean finishIfDrained() {
+        if (sendingDone && applied + dropped == lastSequence) {
+            finish("completed");
+            return true;
+        }
+        return false;
+    }
+
+    private void ensureCapacity(long seq) {
+        if (seq >= fate.length) {
+            if (seq >= Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("too many reports in one run: " + seq);
+            }
+            int len = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(seq + 1, 2L * fate.length));
+            captureNs = Arrays.copyOf(captureNs, len);
+            deadlineNs = Arrays.copyOf(deadlineNs, len);
+            fate = Arrays.copyOf(fate, len);
+        }
+    }
+
+    /** Index of a pending report, or −1 after counting the answer as unknown / duplicate. */
+    private int pendingIndex(long seq) {
+        if (seq < 1 || seq > lastSequence) {
+            unknownAnswers++;
+            return -1;
+        }
+        int idx = (int) seq;
+        if (fate[idx] != PENDING) {
+            duplicateAnswers++;
+            return -1;
+        }
+        return idx;
+    }
+
+    private void onReject(Reject r) {
+        if (finished) {
+            return;
+        }
+        if (!acked) {
+            fail(new IOException("controller rejected the hello: " + r.getReason() + " " + r.getDetail()));
+            return;
+        }
+        int idx = pendingIndex(r.getSequence());
+        if (idx < 0) {
+            return;
+        }
+        fate[idx] = DROPPED;
+        dropped++;
+        int reason = r.getReasonValue();
+        rejectCounts[reason >= 0 && reason < REASONS.length ? reason : REASONS.length]++;
+        if (listener != null) {
+            reportedCsi.remove(r.getSequence());
+        }
+        finishIfDrained();
+    }
+
+    private void onUpdate(WeightUpdate u) {
+        if (finished) {
+            return;
+        }
+        long now = System.nanoTime();
+        long seq = u.getSequence();
+        int idx = pendingIndex(seq);
+        if (idx < 0) {
+            return;
+        }
+        if (!effectivePrecoder(u)) {
+            fate[idx] = DROPPED;
+            dropped++;
+            invalidUpdates++;
+            if (listener != null) {
+                reportedCsi.remove(seq);
+            }
+            finishIfDrained();
+            return;
+        }
+        fate[idx] = APPLIED;
+        applied++;
+        process.advanceTo(now);
+        CMatrix h = process.channel();
+        double achieved = Metrics.sumRateBits(h, x, noise, sinrScratch);
+        achievedSum += achieved;
+        if (x.frobeniusNorm2() > scenario.powerW() * 1.001) {
+            powerViolations++;
+        }
+        long lat = now - captureNs[idx];
+        latency.recordValue(Math.max(0, Math.min(lat, MAX_TRACKED_LATENCY_NS)));
+        if (now - deadlineNs[idx] > 0) {
+            deadlineMisses++;
+        }
+        String solverName = u.getSolver();
+        if (!solversSeen.contains(solverName)) {
+            solversSeen.add(solverName);
+        }
+        int every = scenario.genieEvery();
+        if (every > 0 && applied % every == 0) {
+            evaluateBounds(solverName, h, achieved);
+        }
+        int crc32c = 0;
+        if (!u.getFpgaFrame().isEmpty()) {
+            crc.reset();
+            crc.update(u.getFpgaFrame().asReadOnlyByteBuffer());
+            crc32c = (int) crc.getValue();
+        }
+        WeightApplied wa = WeightApplied.newBuilder()
+                .setRadioId(scenario.radioId())
+                .setSequence(seq)
+                .setApplyNs(now)
+                .setFrameCrc32C(crc32c)
+                .build();
+        channel.writeAndFlush(FrontEndMessage.newBuilder().setApplied(wa).build(), channel.voidPromise());
+        if (listener != null) {
+            CMatrix reported = reportedCsi.remove(seq);
+            listener.applied(seq, reported, h, x, noiseW, achieved);
+        }
+        finishIfDrained();
+    }
+
+    /** Genie (same solver, true channel, zero latency) and digital ZF on the true channel {@code h}. */
+    private void evaluateBounds(String solverName, CMatrix h, double achieved) {
+        genieProblem.channel.copyFrom(h);
+        Solver genie = genieSolvers.get(solverName);
+        if (genie == null && !genieSolvers.containsKey(solverName)) {
+            genie = SolverRegistry.exists(solverName) ? SolverRegistry.create(solverName) : null;
+            genieSolvers.put(solverName, genie);
+        }
+        boolean ok = genie != null;
+        if (ok) {
+            try {
+                genie.solve(genieProblem, genieOut);
+                genieOut.effective(xGenie);
+                double g = Metrics.sumRateBits(h, xGenie, noise, sinrScratch);
+                if (Double.isFinite(g)) {
+                    genieSum += g;
+                    achievedAtGenieSum += achieved;
+                    genieSamples++;
+                } else {
+                    ok = false;
+                }
+            } catch (IllegalArgumentException e) {
+                ok = false;
+            }
+        }
+        try {
+            zf.solve(genieProblem, zfOut);
+            double z = Metrics.sumRateBits(h, zfOut.baseband, noise, sinrScratch);
+            if (Double.isFinite(z)) {
+                zfSum += z;
+                zfSamples++;
+            } else {
+                ok = false;
+            }
+        } catch (IllegalArgumentException e) {
+            ok = false;
+        }
+        if (!ok) {
+            genieFailures++;
+        }
+    }
+
+    /**
+     * Decodes the update's weights into {@link #x} (N × K): F·W when analog is present, else W.
+     * False when shapes disagree with N, K or with the data, or a weight is not finite.
+     */
+    private boolean effectivePrecoder(WeightUpdate u) {
+        ComplexMatrix bb = u.getBaseband();
+        if (!readMatrix(bb, baseband) || baseband.cols() != k) {
+            return false;
+        }
+        if (u.hasAnalog() && u.getAnalog().getRows() * u.getAnalog().getCols() > 0) {
+            ComplexMatrix an = u.getAnalog();
+            if (!readMatrix(an, analog) || analog.rows() != n || analog.cols() != baseband.rows()) {
+                return false;
+            }
+            Kernels.mul(analog, baseband, x);
+        } else {
+            if (baseband.rows() != n) {
+                return false;
+            }
+            x.copyFrom(baseband);
+        }
+        return x.allFinite();
+    }
+
+    private static boolean readMatrix(ComplexMatrix m, CMatrix out) {
+        int rows = m.getRows(), cols = m.getCols();
+        long size = (long) rows * cols;
+        if (rows < 0 || cols < 0 || size == 0 || size > 1 << 24 || m.getReCount() != size || m.getImCount() != size) {
+            return false;
+        }
+        out.reshape(rows, cols);
+        for (int i = 0; i < (int) size; i++) {
+            out.re[i] = m.getRe(i);
+            out.im[i] = m.getIm(i);
+        }
+        return true;
+    }
+
+    private void fail(IOException e) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimers();
+        result.completeExceptionally(e);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    private void finish(String termination) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (!sendingDone) {
+            sendingDone = true;
+            sending = false;
+            sendEndNs = acked ? Math.min(sendEndNs, System.nanoTime()) : 0;
+        }
+        cancelTimers();
+        long end = System.nanoTime();
+        SimReport report;
+        try {
+            report = snapshot(termination, end);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(FrontEndMessage.newBuilder().setGoodbye(Goodbye.newBuilder().setReason(termination)).build())
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        result.complete(report);
+    }
+
+    private void cancelTimers() {
+        if (reportTimer != null) {
+            reportTimer.cancel(false);
+        }
+        if (drainTimer != null) {
+            drainTimer.cancel(false);
+        }
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+        }
+    }
+
+    private SimReport snapshot(String termination, long endNs) {
+        Map<String, Long> drops = new TreeMap<>();
+        for (int i = 0; i < rejectCounts.length; i++) {
+            if (rejectCounts[i] > 0) {
+                drops.put(i < REASONS.length ? REASONS[i].name() : "UNRECOGNIZED", rejectCounts[i]);
+            }
+        }
+        if (invalidUpdates > 0) {
+            drops.put(SimReport.INVALID_UPDATE, invalidUpdates);
+        }
+        long window = acked ? Math.max(0, sendEndNs - sendStartNs) : 0;
+        return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
+                duplicateAnswers, unknownAnswers, powerViolations, latency, achievedSum, achievedAtGenieSum, genieSum,
+                zfSum, genieSamples, zfSamples, genieFailures, solversSeen, window, endNs - connectedNs, termination);
+    }
+}

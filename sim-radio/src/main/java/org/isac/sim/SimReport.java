@@ -1,0 +1,460 @@
+package org.isac.sim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one simulated radio run (or several, {@link #merge}) measured. Immutable.
+ *
+ * <p>Accounting: every report sent is either applied, dropped (a controller Reject reason,
+ * or {@code INVALID_UPDATE} when the radio could not apply the weights it got), or
+ * unaccounted (no answer by the end of the drain period):
+ * {@code reportsSent = reportsApplied + Σ reportsDropped + unaccounted}.
+ *
+ * <p>Latency is capture → weights applied, in ns of the radio's monotonic clock, over
+ * applied reports. Sum rates are Σ_k log2(1 + SINR_k) in bit/s/Hz on the true channel at
+ * apply time: {@code achieved} with the applied weights (mean over applied reports),
+ * {@code genie} with the same solver run on the true channel at apply time (zero latency,
+ * perfect CSI), {@code zf} with digital zero forcing on the true channel; genie and ZF are
+ * means over the genie samples ({@link Scenario#genieEvery()}), and
+ * {@code achievedAtGenie} is the achieved mean over exactly those samples (the paired
+ * comparison).
+ */
+public final class SimReport {
+    /** Drop reason used when the radio itself could not apply an update (bad shape, non-finite). */
+    public static final String INVALID_UPDATE = "INVALID_UPDATE";
+
+    private final List<Scenario> scenarios;
+    private final String controller;
+    private final long reportsSent;
+    private final long reportsApplied;
+    private final Map<String, Long> reportsDropped;
+    private final long deadlineMisses;
+    private final long duplicateAnswers;
+    private final long unknownAnswers;
+    private final long powerViolations;
+    private final Histogram latencyNs;
+    private final double achievedSumBits;
+    private final double achievedAtGenieSumBits;
+    private final double genieSumBits;
+    private final double zfSumBits;
+    private final long genieSamples;
+    private final long zfSamples;
+    private final long genieFailures;
+    private final Set<String> solvers;
+    private final long sendWindowNs;
+    private final long elapsedNs;
+    private final String termination;
+
+    /**
+     * Builds a report; {@code latencyNs} is copied. Rate arguments are sums (bit/s/Hz) over
+     * their sample counts, so reports merge exactly.
+     */
+    SimReport(List<Scenario> scenarios, String controller, long reportsSent, long reportsApplied,
+            Map<String, Long> reportsDropped, long deadlineMisses, long duplicateAnswers, long unknownAnswers,
+            long powerViolations, Histogram latencyNs, double achievedSumBits, double achievedAtGenieSumBits,
+            double genieSumBits, double zfSumBits, long genieSamples, long zfSamples, long genieFailures,
+            Set<String> solvers, long sendWindowNs, long elapsedNs, String termination) {
+        this.scenarios = List.copyOf(scenarios);
+        this.controller = controller == null ? "" : controller;
+        this.reportsSent = reportsSent;
+        this.reportsApplied = reportsApplied;
+        this.reportsDropped = Collections.unmodifiableMap(new TreeMap<>(reportsDropped));
+        this.deadlineMisses = deadlineMisses;
+        this.duplicateAnswers = duplicateAnswers;
+        this.unknownAnswers = unknownAnswers;
+        this.powerViolations = powerViolations;
+        this.latencyNs = latencyNs.copy();
+        this.achievedSumBits = achievedSumBits;
+        this.achievedAtGenieSumBits = achievedAtGenieSumBits;
+        this.genieSumBits = genieSumBits;
+        this.zfSumBits = zfSumBits;
+        this.genieSamples = genieSamples;
+        this.zfSamples = zfSamples;
+        this.genieFailures = genieFailures;
+        this.solvers = Collections.unmodifiableSet(new TreeSet<>(solvers));
+        this.sendWindowNs = sendWindowNs;
+        this.elapsedNs = elapsedNs;
+        this.termination = termination == null ? "" : termination;
+    }
+
+    /**
+     * Combines the reports of several radios: counts and rate sums add, latency histograms
+     * merge, scenarios and solvers are collected, the window and elapsed time are the longest.
+     */
+    public static SimReport merge(List<SimReport> reports) {
+        if (reports.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge");
+        }
+        if (reports.size() == 1) {
+            return reports.get(0);
+        }
+        List<Scenario> scenarios = new ArrayList<>();
+        Set<String> controllers = new LinkedHashSet<>();
+        Set<String> terminations = new LinkedHashSet<>();
+        Map<String, Long> dropped = new TreeMap<>();
+        Set<String> solvers = new TreeSet<>();
+        Histogram latency = new Histogram(reports.get(0).latencyNs.getHighestTrackableValue(),
+                reports.get(0).latencyNs.getNumberOfSignificantValueDigits());
+        long sent = 0, applied = 0, misses = 0, dup = 0, unknown = 0, power = 0, gs = 0, zs = 0, gf = 0, window = 0, elapsed = 0;
+        double ach = 0, achG = 0, gen = 0, zf = 0;
+        for (SimReport r : reports) {
+            scenarios.addAll(r.scenarios);
+            if (!r.controller.isEmpty()) {
+                controllers.add(r.controller);
+            }
+            terminations.add(r.termination);
+            for (Map.Entry<String, Long> e : r.reportsDropped.entrySet()) {
+                dropped.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+            solvers.addAll(r.solvers);
+            latency.add(r.latencyNs);
+            sent += r.reportsSent;
+            applied += r.reportsApplied;
+            misses += r.deadlineMisses;
+            dup += r.duplicateAnswers;
+            unknown += r.unknownAnswers;
+            power += r.powerViolations;
+            gs += r.genieSamples;
+            zs += r.zfSamples;
+            gf += r.genieFailures;
+            ach += r.achievedSumBits;
+            achG += r.achievedAtGenieSumBits;
+            gen += r.genieSumBits;
+            zf += r.zfSumBits;
+            window = Math.max(window, r.sendWindowNs);
+            elapsed = Math.max(elapsed, r.elapsedNs);
+        }
+        return new SimReport(scenarios, String.join(", ", controllers), sent, applied, dropped, misses, dup, unknown,
+                power, latency, ach, achG, gen, zf, gs, zs, gf, solvers, window, elapsed, String.join("; ", terminations));
+    }
+
+    // ---- accessors ------------------------------------------------------------------------
+
+    /** The scenario of each radio (one entry unless merged). */
+    public List<Scenario> scenarios() {
+        return scenarios;
+    }
+
+    /** The first radio's scenario. */
+    public Scenario scenario() {
+        return scenarios.get(0);
+    }
+
+    /** The controller's self-description from its HelloAck (empty when none came). */
+    public String controller() {
+        return controller;
+    }
+
+    public long reportsSent() {
+        return reportsSent;
+    }
+
+    /** Reports that got an answer: applied + dropped. */
+    public long reportsAnswered() {
+        return reportsApplied + droppedTotal();
+    }
+
+    public long reportsApplied() {
+        return reportsApplied;
+    }
+
+    /** Reject reason name (or {@link #INVALID_UPDATE}) → count, sorted by name. */
+    public Map<String, Long> reportsDropped() {
+        return reportsDropped;
+    }
+
+    public long droppedTotal() {
+        long s = 0;
+        for (long v : reportsDropped.values()) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** Reports sent but neither applied nor dropped by the end of the drain period. */
+    public long unaccounted() {
+        return reportsSent - reportsApplied - droppedTotal();
+    }
+
+    /** Applied updates whose apply time was after the report's deadline. */
+    public long deadlineMisses() {
+        return deadlineMisses;
+    }
+
+    /** Updates or rejects for a report that had already been answered (ignored). */
+    public long duplicateAnswers() {
+        return duplicateAnswers;
+    }
+
+    /** Updates or rejects for a sequence never sent (ignored). */
+    public long unknownAnswers() {
+        return unknownAnswers;
+    }
+
+    /** Applied precoders with ‖X‖²_F above the power budget by more than 0.1 %. */
+    public long powerViolations() {
+        return powerViolations;
+    }
+
+    /** Capture → applied latency in ns (a copy). */
+    public Histogram latencyNs() {
+        return latencyNs.copy();
+    }
+
+    /** Latency percentile in ns ({@code percentile} in [0, 100]); 0 when nothing was applied. */
+    public long latencyPercentileNs(double percentile) {
+        return latencyNs.getTotalCount() == 0 ? 0 : latencyNs.getValueAtPercentile(percentile);
+    }
+
+    public long latencyMaxNs() {
+        return latencyNs.getTotalCount() == 0 ? 0 : latencyNs.getMaxValue();
+    }
+
+    public double latencyMeanNs() {
+        return latencyNs.getTotalCount() == 0 ? 0 : latencyNs.getMean();
+    }
+
+    /** Mean achieved sum rate over applied reports, bit/s/Hz (NaN when none). */
+    public double achievedSumRateBits() {
+        return reportsApplied == 0 ? Double.NaN : achievedSumBits / reportsApplied;
+    }
+
+    /** Mean achieved sum rate over the genie samples only, bit/s/Hz (NaN when none). */
+    public double achievedAtGenieSumRateBits() {
+        return genieSamples == 0 ? Double.NaN : achievedAtGenieSumBits / genieSamples;
+    }
+
+    /** Mean genie sum rate (same solver, true channel at apply time), bit/s/Hz (NaN when none). */
+    public double genieSumRateBits() {
+        return genieSamples == 0 ? Double.NaN : genieSumBits / genieSamples;
+    }
+
+    /** Mean digital ZF sum rate on the true channel at apply time, bit/s/Hz (NaN when none). */
+    public double zfSumRateBits() {
+        return zfSamples == 0 ? Double.NaN : zfSumBits / zfSamples;
+    }
+
+    public long genieSamples() {
+        return genieSamples;
+    }
+
+    public long zfSamples() {
+        return zfSamples;
+    }
+
+    /** Genie or ZF evaluations that failed (solver unknown locally, or threw). */
+    public long genieFailures() {
+        return genieFailures;
+    }
+
+    /** Solver names seen in updates, sorted. */
+    public Set<String> solvers() {
+        return solvers;
+    }
+
+    /** How long reports were sent, ns. */
+    public long sendWindowNs() {
+        return sendWindowNs;
+    }
+
+    /** From connection to the end of the drain, ns. */
+    public long elapsedNs() {
+        return elapsedNs;
+    }
+
+    /** Why the run ended: {@code completed}, {@code drain timeout}, {@code disconnected …}. */
+    public String termination() {
+        return termination;
+    }
+
+    // ---- output ---------------------------------------------------------------------------
+
+    /**
+     * JSON object with at least {@code reports_sent}, {@code reports_applied},
+     * {@code reports_dropped} (reason → count), {@code unaccounted}, {@code latency_ns}
+     * ({@code p50}, {@code p99}, {@code p999}, {@code max}, {@code mean}, {@code count}) and
+     * {@code sum_rate_bits} ({@code achieved}, {@code genie}, {@code zf}, …); non-finite
+     * numbers are written as {@code null}.
+     */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append("{\n");
+        field(sb, "radios", Integer.toString(scenarios.size()));
+        field(sb, "controller", str(controller));
+        field(sb, "termination", str(termination));
+        field(sb, "reports_sent", Long.toString(reportsSent));
+        field(sb, "reports_answered", Long.toString(reportsAnswered()));
+        field(sb, "reports_applied", Long.toString(reportsApplied));
+        StringBuilder d = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<String, Long> e : reportsDropped.entrySet()) {
+            if (!first) {
+                d.append(", ");
+            }
+            first = false;
+            d.append(str(e.getKey())).append(": ").append(e.getValue());
+        }
+        field(sb, "reports_dropped", d.append('}').toString());
+        field(sb, "unaccounted", Long.toString(unaccounted()));
+        field(sb, "deadline_misses", Long.toString(deadlineMisses));
+        field(sb, "duplicate_answers", Long.toString(duplicateAnswers));
+        field(sb, "unknown_answers", Long.toString(unknownAnswers));
+        field(sb, "power_violations", Long.toString(powerViolations));
+        field(sb, "latency_ns", "{\"count\": " + latencyNs.getTotalCount()
+                + ", \"p50\": " + latencyPercentileNs(50)
+                + ", \"p90\": " + latencyPercentileNs(90)
+                + ", \"p99\": " + latencyPercentileNs(99)
+                + ", \"p999\": " + latencyPercentileNs(99.9)
+                + ", \"max\": " + latencyMaxNs()
+                + ", \"mean\": " + dbl(latencyMeanNs()) + "}");
+        field(sb, "sum_rate_bits", "{\"achieved\": " + dbl(achievedSumRateBits())
+                + ", \"genie\": " + dbl(genieSumRateBits())
+                + ", \"zf\": " + dbl(zfSumRateBits())
+                + ", \"achieved_at_genie\": " + dbl(achievedAtGenieSumRateBits())
+                + ", \"genie_samples\": " + genieSamples
+                + ", \"zf_samples\": " + zfSamples
+                + ", \"genie_failures\": " + genieFailures + "}");
+        StringBuilder s = new StringBuilder("[");
+        first = true;
+        for (String name : solvers) {
+            if (!first) {
+                s.append(", ");
+            }
+            first = false;
+            s.append(str(name));
+        }
+        field(sb, "solvers", s.append(']').toString());
+        field(sb, "send_window_ns", Long.toString(sendWindowNs));
+        field(sb, "elapsed_ns", Long.toString(elapsedNs));
+        if (scenarios.size() > 1) {
+            StringBuilder all = new StringBuilder("[");
+            for (int i = 0; i < scenarios.size(); i++) {
+                if (i > 0) {
+                    all.append(", ");
+                }
+                all.append(scenarioJson(scenarios.get(i)));
+            }
+            field(sb, "scenarios", all.append(']').toString());
+        }
+        sb.append("  \"scenario\": ").append(scenarioJson(scenario())).append("\n}\n");
+        return sb.toString();
+    }
+
+    private static void field(StringBuilder sb, String key, String json) {
+        sb.append("  ").append(str(key)).append(": ").append(json).append(",\n");
+    }
+
+    private static String scenarioJson(Scenario sc) {
+        StringBuilder sb = new StringBuilder("{");
+        boolean first = true;
+        Map<String, Double> params = sc.solverParams();
+        for (Map.Entry<String, String> e : sc.toMap().entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(Scenario.PARAM_PREFIX)) {
+                continue;
+            }
+            if (!first) {
+                sb.append(", ");
+            }
+            first = false;
+            sb.append(str(key)).append(": ");
+            String v = e.getValue();
+            switch (key) {
+                case "radioId", "channel", "solver" -> sb.append(str(v));
+                case "sharedClock" -> sb.append(v);
+                case "targetsDeg" -> sb.append('[').append(v.replace(",", ", ")).append(']');
+                default -> sb.append(v);
+            }
+        }
+        if (!first) {
+            sb.append(", ");
+        }
+        sb.append("\"params\": {");
+        first = true;
+        for (Map.Entry<String, Double> e : params.entrySet()) {
+            if (!first) {
+                sb.append(", ");
+            }
+            first = false;
+            sb.append(str(e.getKey())).append(": ").append(dbl(e.getValue()));
+        }
+        sb.append("}, \"noise_power_w\": ").append(dbl(sc.noisePowerW()))
+                .append(", \"doppler_hz\": ").append(dbl(sc.dopplerHz()))
+                .append(", \"rho_per_step\": ").append(dbl(sc.rhoPerStep()))
+                .append(", \"rho_per_report\": ").append(dbl(sc.rhoPerReport()));
+        return sb.append('}').toString();
+    }
+
+    private static String dbl(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    /** A JSON string literal. */
+    static String str(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /**
+     * A human-readable summary: accounting, latency percentiles in µs, mean sum rates in
+     * bit/s/Hz (achieved vs genie vs ZF bound).
+     */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        String ids = scenarios.size() == 1 ? scenario().radioId() : scenarios.size() + " radios";
+        sb.append(String.format(Locale.ROOT, "simulated radio %s -> %s (%s, %.3f s sending)%n", ids,
+                controller.isEmpty() ? "controller" : controller, termination, sendWindowNs / 1e9));
+        for (Scenario sc : scenarios) {
+            sb.append("scenario ").append(sc.brief()).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "reports: sent %d, answered %d, applied %d, dropped %d%s, unaccounted %d%n",
+                reportsSent, reportsAnswered(), reportsApplied, droppedTotal(),
+                reportsDropped.isEmpty() ? "" : " " + reportsDropped, unaccounted()));
+        sb.append(String.format(Locale.ROOT,
+                "deadline misses: %d of %d applied (%.2f %%); duplicate answers %d, unknown answers %d, power violations %d%n",
+                deadlineMisses, reportsApplied, reportsApplied == 0 ? 0.0 : 100.0 * deadlineMisses / reportsApplied,
+                duplicateAnswers, unknownAnswers, powerViolations));
+        sb.append(String.format(Locale.ROOT,
+                "latency capture->applied: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us, mean %.1f us (n=%d)%n",
+                latencyPercentileNs(50) / 1e3, latencyPercentileNs(99) / 1e3, latencyPercentileNs(99.9) / 1e3,
+                latencyMaxNs() / 1e3, latencyMeanNs() / 1e3, latencyNs.getTotalCount()));
+        sb.append(String.format(Locale.ROOT,
+                "sum rate (bit/s/Hz, true channel at apply time): achieved %.3f (n=%d); on genie samples achieved %.3f vs genie %.3f vs ZF %.3f (n=%d%s)%n",
+                achievedSumRateBits(), reportsApplied, achievedAtGenieSumRateBits(), genieSumRateBits(), zfSumRateBits(),
+                genieSamples, genieFailures == 0 ? "" : ", " + genieFailures + " failed"));
+        sb.append("solvers: ").append(solvers.isEmpty() ? "(none)" : String.join(", ", solvers));
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

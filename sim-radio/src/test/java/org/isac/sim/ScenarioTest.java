@@ -1,0 +1,151 @@
+package org.isac.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.isac.solver.channel.Fading;
+import org.isac.solver.channel.RicianPathLoss;
+import org.isac.solver.channel.SalehValenzuela;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioTest {
+    private static final double EPS = 1e-12;
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Scenario s = Scenario.defaults();
+        assertEquals("sim-0", s.radioId());
+        assertEquals(64, s.antennas());
+        assertEquals(4, s.users());
+        assertEquals(0, s.rfChains());
+        assertArrayEquals(new double[] {-60, 0, 60}, s.targetsDeg());
+        assertEquals(12, s.snrDb());
+        assertEquals(1.0, s.powerW());
+        assertEquals("sv", s.channel());
+        assertEquals(1, s.seed());
+        assertEquals(1000, s.reportPeriodUs());
+        assertEquals(1000, s.deadlineBudgetUs());
+        assertEquals(3, s.speedMps());
+        assertEquals(28e9, s.carrierHz());
+        assertEquals(0, s.csiErrorMu());
+        assertEquals("", s.solver());
+        assertTrue(s.solverParams().isEmpty());
+        assertEquals(1, s.genieEvery());
+        assertTrue(s.sharedClock());
+        assertTrue(s.newChannelModel() instanceof SalehValenzuela);
+    }
+
+    @Test
+    void derivedNoiseDopplerAndRho() {
+        Scenario s = Scenario.builder().snrDb(10).powerW(2).build();
+        assertEquals(0.2, s.noisePowerW(), EPS, "sigma^2 = P_t / 10^(snr/10)");
+        double fd = 3 * 28e9 / RicianPathLoss.C0;
+        assertEquals(fd, s.dopplerHz(), 1e-9);
+        assertEquals(Fading.besselJ0(2 * Math.PI * fd * 100e-6), s.rhoPerStep(), EPS);
+        assertEquals(Fading.besselJ0(2 * Math.PI * fd * 1e-3), s.rhoPerReport(), EPS);
+        assertEquals(1.0, Scenario.builder().speedMps(0).build().rhoPerStep(), 0.0, "speed 0 freezes the channel");
+    }
+
+    @Test
+    void propertiesOverrideDefaultsWithLenientKeySpelling() {
+        Properties p = new Properties();
+        p.setProperty("antennas", "32");
+        p.setProperty("report-period-us", "500");
+        p.setProperty("DEADLINE_BUDGET_US", "250");
+        p.setProperty("targetsDeg", " -30 , 45 ");
+        p.setProperty("channel", "Rician");
+        p.setProperty("kFactor", "3.5");
+        p.setProperty("solver", "rzf");
+        p.setProperty("param.reg", "0.01");
+        p.setProperty("sharedClock", "false");
+        Scenario s = Scenario.fromProperties(p);
+        assertEquals(32, s.antennas());
+        assertEquals(500, s.reportPeriodUs());
+        assertEquals(250, s.deadlineBudgetUs());
+        assertArrayEquals(new double[] {-30, 45}, s.targetsDeg());
+        assertEquals("rician", s.channel());
+        assertEquals(3.5, s.kFactor());
+        assertEquals("rzf", s.solver());
+        assertEquals(Map.of("reg", 0.01), s.solverParams());
+        assertEquals(false, s.sharedClock());
+        assertTrue(s.newChannelModel() instanceof RicianPathLoss);
+        assertEquals(4, s.users(), "untouched keys keep their defaults");
+    }
+
+    @Test
+    void propertiesRoundTripAndFieldOverrides(@TempDir Path dir) throws IOException {
+        Scenario s = Scenario.builder().radioId("bench-1").users(8).targetsDeg().csiErrorMu(0.25).param("reg", 0.5)
+                .seed(-3).build();
+        Path f = dir.resolve("s.properties");
+        Files.writeString(f, s.toProperties());
+        Scenario back = Scenario.load(f);
+        assertEquals(s, back);
+        assertEquals(0, back.targetsDeg().length);
+        Scenario o = back.toBuilder().set("speed-mps", "0").set("genieEvery", "10").build();
+        assertEquals(0, o.speedMps());
+        assertEquals(10, o.genieEvery());
+        assertEquals("bench-1", o.radioId());
+        assertEquals(Map.of("reg", 0.5), o.solverParams());
+        assertTrue(s.describe().contains("K=8"), s.describe());
+        assertTrue(s.toString().contains("csiErrorMu=0.25"), s.toString());
+    }
+
+    @Test
+    void badValuesGiveClearErrors() {
+        assertError(Scenario.builder().antennas(0), "antennas");
+        assertError(Scenario.builder().users(65), "users must be in [1, antennas=64]");
+        assertError(Scenario.builder().rfChains(2), "rfChains");
+        assertError(Scenario.builder().targetsDeg(100), "targetsDeg");
+        assertError(Scenario.builder().snrDb(Double.NaN), "snrDb");
+        assertError(Scenario.builder().powerW(0), "powerW");
+        assertError(Scenario.builder().channel("awgn"), "channel must be 'sv' or 'rician'");
+        assertError(Scenario.builder().kFactor(-1), "kFactor");
+        assertError(Scenario.builder().minDistanceM(500), "distances");
+        assertError(Scenario.builder().reportPeriodUs(0), "reportPeriodUs");
+        assertError(Scenario.builder().deadlineBudgetUs(-5), "deadlineBudgetUs");
+        assertError(Scenario.builder().speedMps(-1), "speedMps");
+        assertError(Scenario.builder().carrierHz(0), "carrierHz");
+        assertError(Scenario.builder().csiErrorMu(1.5), "csiErrorMu must lie in [0, 1]");
+        assertError(Scenario.builder().solver("r zf"), "solver");
+        assertError(Scenario.builder().param("reg", Double.POSITIVE_INFINITY), "solver parameter reg");
+        assertError(Scenario.builder().genieEvery(-1), "genieEvery");
+        assertError(Scenario.builder().radioId(" "), "radioId");
+        // every problem is listed, not only the first
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Scenario.builder().antennas(0).csiErrorMu(2).build());
+        assertTrue(e.getMessage().contains("antennas") && e.getMessage().contains("csiErrorMu"), e.getMessage());
+    }
+
+    @Test
+    void unparseableTextAndUnknownKeysAreNamed(@TempDir Path dir) throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Scenario.builder().set("antennas", "many"));
+        assertTrue(e.getMessage().contains("'antennas'") && e.getMessage().contains("'many'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("antenas", "8"));
+        assertTrue(e.getMessage().contains("unknown scenario key 'antenas'") && e.getMessage().contains("antennas"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("sharedClock", "maybe"));
+        assertTrue(e.getMessage().contains("boolean"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("targetsDeg", "10,x"));
+        assertTrue(e.getMessage().contains("'x'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("param.", "1"));
+        assertTrue(e.getMessage().contains("no name"), e.getMessage());
+        Path f = dir.resolve("bad.properties");
+        Files.writeString(f, "users=4\nsnrDb=loud\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("snrDb"), e.getMessage());
+    }
+
+    private static void assertError(Scenario.Builder b, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}

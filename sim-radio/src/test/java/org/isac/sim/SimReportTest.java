@@ -1,0 +1,81 @@
+package org.isac.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class SimReportTest {
+
+    private static SimReport report(String id, long sent, long applied, Map<String, Long> dropped, long... latencies) {
+        Histogram h = new Histogram(SimRadio.MAX_TRACKED_LATENCY_NS, 3);
+        for (long l : latencies) {
+            h.recordValue(l);
+        }
+        // rates: achieved 10 bit/s/Hz per applied report, genie 12 and zf 11 per sample
+        return new SimReport(List.of(Scenario.builder().radioId(id).build()), "ctl \"1\"", sent, applied, dropped, 1, 2,
+                3, 0, h, 10.0 * applied, 10.0 * applied, 12.0 * applied, 11.0 * applied, applied, applied, 0,
+                Set.of("rzf"), 1_000_000_000L, 1_500_000_000L, "completed");
+    }
+
+    @Test
+    void accountingAndMeans() {
+        SimReport r = report("a", 10, 6, Map.of("SUPERSEDED", 2L, "STALE", 1L), 100_000, 200_000, 300_000, 400_000,
+                500_000, 600_000);
+        assertEquals(9, r.reportsAnswered());
+        assertEquals(3, r.droppedTotal());
+        assertEquals(1, r.unaccounted());
+        assertEquals(10.0, r.achievedSumRateBits(), 1e-12);
+        assertEquals(12.0, r.genieSumRateBits(), 1e-12);
+        assertEquals(11.0, r.zfSumRateBits(), 1e-12);
+        assertEquals(350_000, r.latencyMeanNs(), 1_000);
+        assertEquals(600_000, r.latencyMaxNs(), 1_000);
+        assertTrue(r.latencyPercentileNs(50) >= 300_000 && r.latencyPercentileNs(50) <= 301_000);
+        String s = r.summary();
+        assertTrue(s.contains("sent 10, answered 9, applied 6, dropped 3"), s);
+        assertTrue(s.contains("unaccounted 1"), s);
+        assertTrue(s.contains("bit/s/Hz"), s);
+        assertTrue(s.contains(" us"), s);
+    }
+
+    @Test
+    void jsonIsValidWithRequiredKeysAndNullForMissingRates() {
+        SimReport empty = report("a", 3, 0, Map.of("OVERLOADED", 3L));
+        JsonObject j = JsonParser.parseString(empty.toJson()).getAsJsonObject();
+        assertEquals(3, j.get("reports_sent").getAsLong());
+        assertEquals(0, j.get("reports_applied").getAsLong());
+        assertEquals(3, j.getAsJsonObject("reports_dropped").get("OVERLOADED").getAsLong());
+        assertEquals(0, j.get("unaccounted").getAsLong());
+        assertEquals(0, j.getAsJsonObject("latency_ns").get("p999").getAsLong());
+        assertTrue(j.getAsJsonObject("sum_rate_bits").get("achieved").isJsonNull());
+        assertEquals("ctl \"1\"", j.get("controller").getAsString(), "strings are escaped");
+        assertEquals("a", j.getAsJsonObject("scenario").get("radioId").getAsString());
+        assertEquals(3, j.getAsJsonObject("scenario").getAsJsonArray("targetsDeg").size());
+    }
+
+    @Test
+    void mergeAddsCountsHistogramsAndRates() {
+        SimReport a = report("a", 10, 6, Map.of("SUPERSEDED", 2L), 100, 200, 300, 400, 500, 600);
+        SimReport b = report("b", 5, 4, Map.of("SUPERSEDED", 1L, "STALE", 1L), 1000, 2000, 3000, 4000);
+        SimReport m = SimReport.merge(List.of(a, b));
+        assertEquals(15, m.reportsSent());
+        assertEquals(10, m.reportsApplied());
+        assertEquals(Map.of("SUPERSEDED", 3L, "STALE", 1L), m.reportsDropped());
+        assertEquals(1, m.unaccounted());
+        assertEquals(10, m.latencyNs().getTotalCount());
+        assertEquals(4000, m.latencyMaxNs(), 10);
+        assertEquals(2, m.deadlineMisses());
+        assertEquals(10.0, m.achievedSumRateBits(), 1e-12);
+        assertEquals(2, m.scenarios().size());
+        assertEquals(Set.of("rzf"), m.solvers());
+        assertTrue(m.summary().contains("2 radios"), m.summary());
+        assertThrows(IllegalArgumentException.class, () -> SimReport.merge(List.of()));
+    }
+}

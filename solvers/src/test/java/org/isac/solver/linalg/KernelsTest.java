@@ -1,0 +1,115 @@
+package org.isac.solver.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.ejml.data.ZMatrixRMaj;
+import org.ejml.dense.row.CommonOps_ZDRM;
+import org.isac.solver.TestData;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+    private static final double TOL = 1e-12;
+
+    static ZMatrixRMaj toEjml(CMatrix a) {
+        ZMatrixRMaj z = new ZMatrixRMaj(a.rows(), a.cols());
+        for (int r = 0; r < a.rows(); r++) {
+            for (int c = 0; c < a.cols(); c++) {
+                z.set(r, c, a.re(r, c), a.im(r, c));
+            }
+        }
+        return z;
+    }
+
+    static void assertClose(ZMatrixRMaj expected, CMatrix actual, double tol) {
+        assertEquals(expected.numRows, actual.rows());
+        assertEquals(expected.numCols, actual.cols());
+        for (int r = 0; r < actual.rows(); r++) {
+            for (int c = 0; c < actual.cols(); c++) {
+                assertEquals(expected.getReal(r, c), actual.re(r, c), tol, "re(" + r + "," + c + ")");
+                assertEquals(expected.getImag(r, c), actual.im(r, c), tol, "im(" + r + "," + c + ")");
+            }
+        }
+    }
+
+    @Test
+    void mulMatchesEjml() {
+        SplittableRandom rng = new SplittableRandom(1);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {64, 64, 4}, {7, 1, 9}};
+        for (int[] s : shapes) {
+            CMatrix a = TestData.gaussian(rng, s[0], s[1]);
+            CMatrix b = TestData.gaussian(rng, s[1], s[2]);
+            CMatrix c = new CMatrix(1, 1);
+            Kernels.mul(a, b, c);
+            ZMatrixRMaj expected = new ZMatrixRMaj(s[0], s[2]);
+            CommonOps_ZDRM.mult(toEjml(a), toEjml(b), expected);
+            assertClose(expected, c, 1e-10);
+        }
+    }
+
+    @Test
+    void mulConjTransAMatchesEjml() {
+        SplittableRandom rng = new SplittableRandom(2);
+        CMatrix a = TestData.gaussian(rng, 16, 4);
+        CMatrix b = TestData.gaussian(rng, 16, 3);
+        CMatrix c = new CMatrix();
+        Kernels.mulConjTransA(a, b, c);
+        ZMatrixRMaj expected = new ZMatrixRMaj(4, 3);
+        CommonOps_ZDRM.multTransA(toEjml(a), toEjml(b), expected);
+        assertClose(expected, c, 1e-10);
+    }
+
+    @Test
+    void mulRejectsMismatchedShapes() {
+        assertThrows(IllegalArgumentException.class, () -> Kernels.mul(new CMatrix(2, 3), new CMatrix(2, 3), new CMatrix()));
+    }
+
+    @Test
+    void choleskySolveInvertsHermitianPositiveDefinite() {
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int n : new int[] {1, 2, 4, 16}) {
+            CMatrix g = TestData.gaussian(rng, n + 3, n);
+            CMatrix a = new CMatrix();
+            Kernels.mulConjTransA(g, g, a); // GᴴG is Hermitian PD
+            CMatrix factor = new CMatrix().copyFrom(a);
+            assertTrue(Kernels.cholesky(factor));
+            CMatrix b = TestData.gaussian(rng, n, 3);
+            CMatrix x = new CMatrix().copyFrom(b);
+            Kernels.choleskySolve(factor, x);
+            CMatrix ax = new CMatrix();
+            Kernels.mul(a, x, ax);
+            for (int i = 0; i < b.size(); i++) {
+                assertEquals(b.re[i], ax.re[i], 1e-9);
+                assertEquals(b.im[i], ax.im[i], 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void choleskyRefusesIndefinite() {
+        CMatrix a = new CMatrix(2, 2);
+        a.set(0, 0, 1, 0);
+        a.set(0, 1, 2, 0);
+        a.set(1, 0, 2, 0);
+        a.set(1, 1, 1, 0); // eigenvalues 3 and -1
+        assertFalse(Kernels.cholesky(a));
+        CMatrix nan = new CMatrix(1, 1);
+        nan.set(0, 0, Double.NaN, 0);
+        assertFalse(Kernels.cholesky(nan));
+    }
+
+    @Test
+    void reshapeReusesBuffersAndZeroes() {
+        CMatrix m = new CMatrix(4, 4);
+        double[] re = m.re;
+        m.re[3] = 5;
+        m.reshape(2, 3);
+        assertTrue(re == m.re, "buffer reused when it fits");
+        assertEquals(0.0, m.re[3], TOL);
+        m.reshape(5, 5);
+        assertEquals(25, m.re.length);
+    }
+}
