@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.isac.solver.digital.LinearPrecoder;
+import org.isac.solver.hybrid.HybridPgaSolver;
 
 /**
  * Names every solver once, so the CLI, the controller's policy and the benchmarks agree.
@@ -28,6 +29,11 @@ public final class SolverRegistry {
         register(new Entry("rzf", "regularised zero forcing X ∝ H(HᴴH + αI)⁻¹ (digital)",
                 "reg: α (default K·mean(σ²)/P_t)",
                 () -> new LinearPrecoder(LinearPrecoder.Kind.RZF)));
+        register(new Entry(HybridPgaSolver.NAME,
+                "modified projected gradient ascent for hybrid JCAS precoding, max R - omega*tau (seed 000 Alg. 1, untrained)",
+                "outer: I; inner: J; mu, lambda: steps; omega: tau weight; eta: weight of grad_W tau (1/N);"
+                        + " rf_chains: M; init: 0 eq. 26, 1 random, 2 SVD; rescale_inner: 0/1; seed; half_width_deg",
+                HybridPgaSolver::new));
     }
 
     private SolverRegistry() {
