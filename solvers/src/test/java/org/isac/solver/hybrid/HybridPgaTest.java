@@ -31,6 +31,13 @@ class HybridPgaTest {
     private static final double POWER_REL_TOL = 1e-9;
     private static final double[] TARGETS = {Math.toRadians(-60), 0, Math.toRadians(60)};
     private static final double[] NOISE = {1, 1, 1, 1};
+    /** Steps small enough for monotone progress at the authors' channel scale. */
+    private static final double SMALL_MU = 1e-3;
+    private static final double SMALL_LAMBDA = 1e-5;
+    /** Relative slack for "non-decreasing" (rounding only). */
+    private static final double MONOTONE_TOL = 1e-12;
+    /** Agreement with the literal seed 001 implementation. */
+    private static final double ORACLE_REL_TOL = 1e-10;
 
     private static CMatrix psi() {
         CMatrix psi = new CMatrix();
@@ -230,6 +237,182 @@ class HybridPgaTest {
         p.params.put("rf_chains", 4);
         p.params.put("mu", -1);
         assertThrows(IllegalArgumentException.class, () -> solver.solve(p, out));
+    }
+
+    /**
+     * Small constant steps: R − ωτ never falls from one outer iteration to the next (the smooth
+     * convergence seed 000 Fig. 3 shows for J ≥ 10, η = 1/N), for ω = 0.3 and ω = 0, J = 1 and 10.
+     */
+    @Test
+    void smallStepsGiveNonDecreasingObjective() {
+        int outer = 40;
+        double[] trace = new double[outer + 1];
+        for (int n : new int[] {32, 64}) {
+            CMatrix psi = new CMatrix();
+            BenchmarkCovariance.cached(n, DesiredBeampattern.authorsDefault()).psi(PT, psi);
+            for (double omega : new double[] {OMEGA, 0}) {
+                for (int inner : new int[] {1, 10}) {
+                    PgaSteps steps = new PgaSteps().setConstant(outer, inner, SMALL_MU, SMALL_LAMBDA);
+                    for (int s = 0; s < 4; s++) {
+                        CMatrix h = new CMatrix();
+                        new SalehValenzuela(n, K).draw(new SplittableRandom(5000 + s), h);
+                        HybridPga pga = new HybridPga();
+                        pga.prepare(h, NOISE, PT, K, psi);
+                        pga.setWeights(omega, 1.0 / n);
+                        pga.setSteps(steps);
+                        pga.initialize(HybridInitializer.COHERENT, TARGETS, 3, 1);
+                        pga.run(trace);
+                        for (int i = 0; i < outer; i++) {
+                            assertTrue(trace[i + 1] >= trace[i] - MONOTONE_TOL * Math.abs(trace[i]),
+                                    "N=" + n + " ω=" + omega + " J=" + inner + " channel " + s + " outer " + i + ": "
+                                            + trace[i] + " -> " + trace[i + 1]);
+                        }
+                        assertTrue(trace[outer] > trace[0], "no progress at N=" + n + " ω=" + omega + " J=" + inner);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * ω = 0 is seed 001's sum-rate design: the iterates do not depend on Ψ at all, and they equal
+     * those of a direct implementation of seed 001 eqs. (6)–(11) (trace forms with H̃_k = h_k h_kᴴ,
+     * V = WWᴴ, V_k̄ = W_k̄W_k̄ᴴ, H̄_k = FᴴH̃_kF, written with explicit N × N matrices).
+     */
+    @Test
+    void omegaZeroIsSeed001SumRatePga() {
+        int n = 12, k = 3, m = 4, outer = 4, inner = 3;
+        double mu = 0.05, lambda = 2e-3, pt = 4;
+        double[] noise = {1, 0.7, 1.3};
+        CMatrix h = new CMatrix();
+        new SalehValenzuela(n, k).draw(new SplittableRandom(31), h);
+        PgaSteps steps = new PgaSteps().resize(outer, inner);
+        for (int i = 0; i < outer; i++) {
+            for (int j = 0; j < inner; j++) {
+                steps.setMu(i, j, mu * (1 + 0.1 * i + 0.05 * j));
+            }
+            steps.setLambda(i, lambda * (1 + 0.2 * i));
+        }
+        CMatrix psiA = new CMatrix();
+        BenchmarkCovariance.cached(n, DesiredBeampattern.authorsDefault()).psi(pt, psiA);
+        CMatrix psiB = new CMatrix(n, n);
+        CMatrix[] results = new CMatrix[4];
+        CMatrix[] psis = {psiA, psiB};
+        for (int c = 0; c < 2; c++) {
+            HybridPga pga = new HybridPga();
+            pga.prepare(h, noise, pt, m, psis[c]);
+            pga.setWeights(0, 1.0 / n);
+            pga.setSteps(steps);
+            pga.initialize(HybridInitializer.COHERENT, TARGETS, 3, 1);
+            pga.run(null);
+            results[2 * c] = new CMatrix().copyFrom(pga.analog());
+            results[2 * c + 1] = new CMatrix().copyFrom(pga.baseband());
+        }
+        assertClose("F with Ψ = 0 vs benchmark Ψ", results[0], results[2], 0);
+        assertClose("W with Ψ = 0 vs benchmark Ψ", results[1], results[3], 0);
+
+        CMatrix f = new CMatrix(), w = new CMatrix();
+        new HybridInitializer().initialize(HybridInitializer.COHERENT, h, pt, m, TARGETS, 3, 1, f, w);
+        for (int i = 0; i < outer; i++) {
+            for (int j = 0; j < inner; j++) {
+                ComplexOps.addScaled(f, steps.mu(i, j), Seed001Oracle.gradF(h, f, w, noise));
+            }
+            ComplexOps.projectUnitModulus(f);
+            ComplexOps.addScaled(w, steps.lambda(i), Seed001Oracle.gradW(h, f, w, noise));
+            CMatrix x = new CMatrix();
+            Kernels.mul(f, w, x);
+            w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
+        }
+        assertClose("F", f, results[0], ORACLE_REL_TOL);
+        assertClose("W", w, results[1], ORACLE_REL_TOL);
+    }
+
+    private static void assertClose(String what, CMatrix expected, CMatrix actual, double relTol) {
+        assertEquals(expected.rows(), actual.rows(), what + " rows");
+        assertEquals(expected.cols(), actual.cols(), what + " cols");
+        double scale = Math.sqrt(expected.frobeniusNorm2());
+        double diff = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            diff = Math.max(diff, Math.hypot(expected.re[i] - actual.re[i], expected.im[i] - actual.im[i]));
+        }
+        assertTrue(diff <= relTol * scale, what + ": max deviation " + diff + " (‖·‖ = " + scale + ")");
+    }
+
+    /** Seed 001 eqs. (10)–(11), evaluated literally (slow; N × N intermediates). */
+    private static final class Seed001Oracle {
+        private static CMatrix adj(CMatrix a) {
+            CMatrix c = new CMatrix(a.cols(), a.rows());
+            for (int r = 0; r < a.rows(); r++) {
+                for (int col = 0; col < a.cols(); col++) {
+                    c.set(col, r, a.re(r, col), -a.im(r, col));
+                }
+            }
+            return c;
+        }
+
+        private static CMatrix mul(CMatrix a, CMatrix b) {
+            CMatrix c = new CMatrix();
+            Kernels.mul(a, b, c);
+            return c;
+        }
+
+        private static double traceRe(CMatrix a) {
+            double t = 0;
+            for (int i = 0; i < a.rows(); i++) {
+                t += a.re(i, i);
+            }
+            return t;
+        }
+
+        private static CMatrix column(CMatrix h, int k) {
+            CMatrix c = new CMatrix(h.rows(), 1);
+            for (int r = 0; r < h.rows(); r++) {
+                c.set(r, 0, h.re(r, k), h.im(r, k));
+            }
+            return c;
+        }
+
+        private static CMatrix withoutColumn(CMatrix w, int k) {
+            CMatrix c = new CMatrix().copyFrom(w);
+            for (int r = 0; r < w.rows(); r++) {
+                c.set(r, k, 0, 0);
+            }
+            return c;
+        }
+
+        /** Eq. (10): Σ_k H̃_kFV/(tr(FVFᴴH̃_k) + σ²) − H̃_kFV_k̄/(tr(FV_k̄FᴴH̃_k) + σ²), over ln 2. */
+        static CMatrix gradF(CMatrix h, CMatrix f, CMatrix w, double[] noise) {
+            CMatrix g = new CMatrix(f.rows(), f.cols());
+            CMatrix v = mul(w, adj(w));
+            for (int k = 0; k < h.cols(); k++) {
+                CMatrix hk = column(h, k);
+                CMatrix ht = mul(hk, adj(hk));
+                CMatrix wk = withoutColumn(w, k);
+                CMatrix vk = mul(wk, adj(wk));
+                CMatrix a = mul(mul(ht, f), v);
+                CMatrix b = mul(mul(ht, f), vk);
+                double ta = traceRe(mul(mul(mul(f, v), adj(f)), ht)) + noise[k];
+                double tb = traceRe(mul(mul(mul(f, vk), adj(f)), ht)) + noise[k];
+                ComplexOps.addScaled(g, 1 / (Math.log(2) * ta), a);
+                ComplexOps.addScaled(g, -1 / (Math.log(2) * tb), b);
+            }
+            return g;
+        }
+
+        /** Eq. (11): Σ_k H̄_kW/(tr(WWᴴH̄_k) + σ²) − H̄_kW_k̄/(tr(W_k̄W_k̄ᴴH̄_k) + σ²), over ln 2. */
+        static CMatrix gradW(CMatrix h, CMatrix f, CMatrix w, double[] noise) {
+            CMatrix g = new CMatrix(w.rows(), w.cols());
+            for (int k = 0; k < h.cols(); k++) {
+                CMatrix hk = column(h, k);
+                CMatrix hb = mul(mul(adj(f), mul(hk, adj(hk))), f);
+                CMatrix wk = withoutColumn(w, k);
+                double ta = traceRe(mul(mul(w, adj(w)), hb)) + noise[k];
+                double tb = traceRe(mul(mul(wk, adj(wk)), hb)) + noise[k];
+                ComplexOps.addScaled(g, 1 / (Math.log(2) * ta), mul(hb, w));
+                ComplexOps.addScaled(g, -1 / (Math.log(2) * tb), mul(hb, wk));
+            }
+            return g;
+        }
     }
 
     @Test
