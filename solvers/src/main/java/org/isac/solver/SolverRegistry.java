@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.isac.solver.digital.LinearPrecoder;
 import org.isac.solver.hybrid.HybridPgaSolver;
+import org.isac.solver.hybrid.HybridUpgaSolver;
 
 /**
  * Names every solver once, so the CLI, the controller's policy and the benchmarks agree.
@@ -34,6 +35,10 @@ public final class SolverRegistry {
                 "outer: I; inner: J; mu, lambda: steps; omega: tau weight; eta: weight of grad_W tau (1/N);"
                         + " rf_chains: M; init: 0 eq. 26, 1 random, 2 SVD; rescale_inner: 0/1; seed; half_width_deg",
                 HybridPgaSolver::new));
+        register(new Entry(HybridUpgaSolver.NAME,
+                "deep-unfolded PGA for hybrid JCAS precoding with trained steps (seed 000 Alg. 1); shipped model chosen by N, K, M, omega",
+                "layers: L <= I; omega: selects the model (0.3 or 0); rf_chains: M",
+                HybridUpgaSolver::new));
     }
 
     private SolverRegistry() {

@@ -116,7 +116,19 @@ public final class HybridPga {
      * extra objective evaluation per outer iteration).
      */
     public void run(double[] trace) {
-        int outer = steps.outer();
+        run(steps.outer(), trace);
+    }
+
+    /**
+     * Runs the first {@code layers} outer iterations (0 ≤ layers ≤ steps.outer()): the
+     * unfolded model is feasible after every layer, so a shorter run is a valid answer.
+     * {@code trace} as in {@link #run(double[])}.
+     */
+    public void run(int layers, double[] trace) {
+        if (layers < 0 || layers > steps.outer()) {
+            throw new IllegalArgumentException("layers " + layers + " outside 0.." + steps.outer());
+        }
+        int outer = layers;
         if (trace != null) {
             trace[0] = objective();
         }

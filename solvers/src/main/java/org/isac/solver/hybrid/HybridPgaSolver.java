@@ -32,7 +32,7 @@ import org.isac.solver.radar.DesiredBeampattern;
  *   <li>{@code half_width_deg}: δθ of the desired beampattern (default 2°, the authors'
  *       setup; the paper says 5°).</li>
  * </ul>
- * Ψ comes from {@link BenchmarkCovariance#cached} for the problem's target azimuths
+ * Ψ comes from {@link PsiCache} ({@link BenchmarkCovariance#cached}) for the problem's target azimuths
  * ({@link Problem#targets}; −60°, 0°, 60° when there are none) and is solved once per
  * configuration; the first solve with new targets is slow (seconds at N = 64).
  *
@@ -48,16 +48,10 @@ public final class HybridPgaSolver implements Solver {
     public static final double DEFAULT_LAMBDA = 1e-5;
     public static final double DEFAULT_OMEGA = 0.3;
     public static final double DEFAULT_HALF_WIDTH_DEG = DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG;
-    private static final double[] DEFAULT_TARGETS_RAD = {Math.toRadians(-60), 0, Math.toRadians(60)};
 
     private final HybridPga pga = new HybridPga();
     private final PgaSteps steps = new PgaSteps();
-    private final CMatrix psi = new CMatrix();
-    private BenchmarkCovariance covariance;
-    private int lastN = -1;
-    private double lastHalfWidth = Double.NaN;
-    private double[] lastTargetsRad = new double[0];
-    private int lastTargetCount = -1;
+    private final PsiCache psiCache = new PsiCache();
 
     @Override
     public String name() {
@@ -75,17 +69,25 @@ public final class HybridPgaSolver implements Solver {
     }
 
     private static int intParam(Params p, String name, int dflt, int min) {
+        return intParam(NAME, p, name, dflt, min);
+    }
+
+    static int intParam(String solver, Params p, String name, int dflt, int min) {
         double v = p.get(name, dflt);
         if (v != Math.rint(v) || v < min || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(NAME + ": " + name + " must be an integer >= " + min + ", got " + v);
+            throw new IllegalArgumentException(solver + ": " + name + " must be an integer >= " + min + ", got " + v);
         }
         return (int) v;
     }
 
     private static double positiveParam(Params p, String name, double dflt, boolean allowZero) {
+        return positiveParam(NAME, p, name, dflt, allowZero);
+    }
+
+    static double positiveParam(String solver, Params p, String name, double dflt, boolean allowZero) {
         double v = p.get(name, dflt);
         if (!Double.isFinite(v) || v < 0 || (!allowZero && v == 0)) {
-            throw new IllegalArgumentException(NAME + ": " + name + " must be finite and " + (allowZero ? ">= 0" : "> 0")
+            throw new IllegalArgumentException(solver + ": " + name + " must be finite and " + (allowZero ? ">= 0" : "> 0")
                     + ", got " + v);
         }
         return v;
@@ -127,11 +129,10 @@ public final class HybridPgaSolver implements Solver {
         double[] targets = problem.targets.azimuthRad;
         int targetCount = problem.targets.count();
         if (targetCount == 0) {
-            targets = DEFAULT_TARGETS_RAD;
-            targetCount = DEFAULT_TARGETS_RAD.length;
+            targets = PsiCache.DEFAULT_TARGETS_RAD;
+            targetCount = PsiCache.DEFAULT_TARGETS_RAD.length;
         }
-        updateCovariance(n, targets, targetCount, halfWidth);
-        covariance.psi(problem.powerBudgetW, psi);
+        CMatrix psi = psiCache.update(n, targets, targetCount, halfWidth, problem.powerBudgetW);
 
         if (!steps.isConstant(outer, inner, mu, lambda)) {
             steps.setConstant(outer, inner, mu, lambda);
@@ -151,24 +152,5 @@ public final class HybridPgaSolver implements Solver {
         out.predicted.put("tau", tau);
         out.predicted.put("objective", rate - omega * tau);
         out.iterations = outer;
-    }
-
-    private void updateCovariance(int n, double[] targetsRad, int count, double halfWidth) {
-        boolean same = covariance != null && n == lastN && halfWidth == lastHalfWidth && count == lastTargetCount;
-        for (int i = 0; same && i < count; i++) {
-            same = targetsRad[i] == lastTargetsRad[i];
-        }
-        if (same) {
-            return;
-        }
-        double[] deg = new double[count];
-        for (int i = 0; i < count; i++) {
-            deg[i] = Math.rint(Math.toDegrees(targetsRad[i]) * 1e6) / 1e6; // µ° grid: −60° round-trips
-        }
-        covariance = BenchmarkCovariance.cached(n, DesiredBeampattern.of(deg, halfWidth));
-        lastN = n;
-        lastHalfWidth = halfWidth;
-        lastTargetCount = count;
-        lastTargetsRad = java.util.Arrays.copyOf(targetsRad, count);
     }
 }
