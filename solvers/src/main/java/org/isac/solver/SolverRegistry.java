@@ -10,6 +10,8 @@ import org.isac.solver.digital.LinearPrecoder;
 import org.isac.solver.digital.MaxMinSolver;
 import org.isac.solver.digital.ScaCrlbSolver;
 import org.isac.solver.digital.WmmseSolver;
+import org.isac.solver.hybrid.HybridPgaSolver;
+import org.isac.solver.hybrid.HybridUpgaSolver;
 
 /**
  * Names every solver once, so the CLI, the controller's policy and the benchmarks agree.
@@ -51,6 +53,15 @@ public final class SolverRegistry {
         register(new Entry("maxmin-ao-bt", "seed 002 AO with Armijo backtracking steps (\"Dynamic β\" baseline)",
                 "as maxmin-ao; step = first trial (0.1·√P_t)",
                 () -> new MaxMinSolver(MaxMinSolver.Kind.BACKTRACKING)));
+        register(new Entry(HybridPgaSolver.NAME,
+                "modified projected gradient ascent for hybrid JCAS precoding, max R - omega*tau (seed 000 Alg. 1, untrained)",
+                "outer: I; inner: J; mu, lambda: steps; omega: tau weight; eta: weight of grad_W tau (1/N);"
+                        + " rf_chains: M; init: 0 eq. 26, 1 random, 2 SVD; rescale_inner: 0/1; seed; half_width_deg",
+                HybridPgaSolver::new));
+        register(new Entry(HybridUpgaSolver.NAME,
+                "deep-unfolded PGA for hybrid JCAS precoding with trained steps (seed 000 Alg. 1); shipped model chosen by N, K, M, omega",
+                "layers: L <= I; omega: selects the model (0.3 or 0); rf_chains: M",
+                HybridUpgaSolver::new));
     }
 
     private SolverRegistry() {
