@@ -57,7 +57,9 @@ import org.isac.solver.SolverRegistry;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.Kernels;
+import org.isac.solver.hybrid.PsiCache;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.radar.DesiredBeampattern;
 
 /**
  * A simulated front end: a Netty TCP client (TCP_NODELAY) that says hello to a controller,
@@ -129,6 +131,8 @@ public final class SimRadio implements AutoCloseable {
     private final WeightFrameParser frameParser = new WeightFrameParser();
     private final DecodedFrame frame = new DecodedFrame();
     private final Precoder framePrecoder = new Precoder();
+    private final PsiCache psiCache = new PsiCache();
+    private final double[] targetsRad;
     private final double[] extraSum = new double[Extra.values().length];
     private final long[] extraCount = new long[Extra.values().length];
     private final CMatrix xGenie;
@@ -214,6 +218,15 @@ public final class SimRadio implements AutoCloseable {
         this.process = ChannelProcess.of(scenario);
         this.csi = new CMatrix(n, k);
         this.x = new CMatrix(n, k);
+        double[] deg = scenario.targetsDeg();
+        this.targetsRad = new double[deg.length];
+        for (int i = 0; i < deg.length; i++) {
+            targetsRad[i] = Math.toRadians(deg[i]);
+        }
+        if (targetsRad.length > 0) {
+            // solve (or fetch) Ψ now, not on the event loop
+            psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG, scenario.powerW());
+        }
         this.xGenie = new CMatrix(n, k);
         this.sinrScratch = new double[k];
         double[] targets = scenario.targetsDeg();
@@ -587,6 +600,13 @@ public final class SimRadio implements AutoCloseable {
         int every = scenario.genieEvery();
         if (every > 0 && applied % every == 0) {
             evaluateBounds(solverName, h, achieved);
+            if (targetsRad.length > 0) {
+                // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6))
+                CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
+                        scenario.powerW());
+                extra(Extra.TAU, Metrics.beampatternError(x, psi));
+                extra(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(xFloat, psi));
+            }
         }
         int crc32c = 0;
         if (!u.getFpgaFrame().isEmpty()) {
