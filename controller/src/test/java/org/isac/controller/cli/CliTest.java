@@ -231,4 +231,44 @@ class CliTest {
         assertTrue(Files.size(out.resolve("rate-loss-vs-phase-bits.png")) > 1000);
         assertTrue(Files.readString(out.resolve("summary.md")).contains("Knees"));
     }
+
+    private static CsiReport isacReport() {
+        CsiReport.Builder b = report(1, 16, 4, 9).toBuilder().clearNoisePowerW().addNoisePowerW(1.0).setPowerBudgetW(10);
+        b.getTxArrayBuilder().setHorizontal(4).setVertical(4).setSpacingWavelengths(0.5);
+        b.getRxArrayBuilder().setHorizontal(5).setVertical(4).setSpacingWavelengths(0.5);
+        b.addTargetsBuilder().setAzimuthRad(-0.74).setElevationRad(0.91).setGainRe(0.087);
+        b.addTargetsBuilder().setAzimuthRad(-0.85).setElevationRad(1.25).setGainRe(-0.04).setGainIm(0.117);
+        return b.build();
+    }
+
+    @Test
+    void digitalIsacSolversServeSensingStreamsAndReceiveFilters() throws Exception {
+        String in = json(isacReport());
+        Run sca = run(in, "solve", "--solver", "sca-crlb", "--param", "sensing_streams=6", "--param", "max_iter=50");
+        assertEquals(0, sca.exit(), sca.err());
+        WeightUpdate.Builder u = WeightUpdate.newBuilder();
+        JsonFormat.parser().merge(sca.out(), u);
+        assertEquals(16, u.getBaseband().getRows());
+        assertEquals(4 + 6, u.getBaseband().getCols(), "users first, then the sensing streams");
+        double power = 0;
+        for (int i = 0; i < u.getBaseband().getReCount(); i++) {
+            power += u.getBaseband().getRe(i) * u.getBaseband().getRe(i) + u.getBaseband().getIm(i) * u.getBaseband().getIm(i);
+        }
+        assertTrue(power <= 10 * (1 + 1e-5), "within the report's budget: " + power);
+
+        Run mm = run(in, "solve", "--solver", "maxmin-ao", "--param", "max_iter=5");
+        assertEquals(0, mm.exit(), mm.err());
+        WeightUpdate.Builder v = WeightUpdate.newBuilder();
+        JsonFormat.parser().merge(mm.out(), v);
+        assertEquals(20, v.getReceive().getRows(), "radar receive filters N_r x M from the report's rx_array");
+        assertEquals(2, v.getReceive().getCols());
+    }
+
+    @Test
+    void reportArrayMustMatchTheChannel() throws Exception {
+        CsiReport bad = isacReport().toBuilder().setTxArray(isacReport().getTxArray().toBuilder().setVertical(3)).build();
+        Run res = run(json(bad), "solve", "--solver", "zf");
+        assertEquals(1, res.exit());
+        assertTrue(res.err().contains("BAD_DIMENSIONS"), res.err());
+    }
 }
