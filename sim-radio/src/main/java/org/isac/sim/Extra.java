@@ -7,6 +7,8 @@ package org.isac.sim;
 public enum Extra {
     /** Sum rate (bit/s/Hz) of the update's float weights, before hardware quantization. */
     ACHIEVED_UNQUANTIZED_BITS("achieved_unquantized_bits"),
+    /** Worst user's SINR of the applied precoder on the true channel, dB (max-min fairness view). */
+    MIN_SINR_DB("min_sinr_db"),
     /** Updates applied from the decoded hardware weight frame (quantized phases and IQ words). */
     FRAMES_APPLIED("frames_applied"),
     /** Beampattern error τ = ‖XXᴴ − Ψ‖²_F of the applied precoder (seed 000 eq. (5)), hybrid updates. */

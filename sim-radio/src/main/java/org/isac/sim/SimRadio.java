@@ -581,6 +581,7 @@ public final class SimRadio implements AutoCloseable {
         CMatrix h = process.channel();
         double achieved = Metrics.sumRateBits(h, x, noise, sinrScratch);
         achievedSum += achieved;
+        extra(Extra.MIN_SINR_DB, 10 * Math.log10(Metrics.min(sinrScratch, k)));
         if (appliedFrame) {
             extra(Extra.FRAMES_APPLIED, 1);
         }

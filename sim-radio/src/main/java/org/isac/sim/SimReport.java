@@ -486,6 +486,9 @@ public final class SimReport {
                     "hardware frames: %d applied as quantized; sum rate %.3f bit/s/Hz quantized vs %.3f unquantized%n",
                     count(Extra.FRAMES_APPLIED), achievedSumRateBits(), mean(Extra.ACHIEVED_UNQUANTIZED_BITS)));
         }
+        if (count(Extra.MIN_SINR_DB) > 0) {
+            sb.append(String.format(Locale.ROOT, "worst user's SINR: %.2f dB on average%n", mean(Extra.MIN_SINR_DB)));
+        }
         if (count(Extra.TAU) > 0) {
             sb.append(String.format(Locale.ROOT, "beampattern error tau: %.4g applied, %.4g before quantization (n=%d)%n",
                     mean(Extra.TAU), mean(Extra.TAU_UNQUANTIZED), count(Extra.TAU)));
