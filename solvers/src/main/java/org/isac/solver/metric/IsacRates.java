@@ -17,28 +17,10 @@ public final class IsacRates {
      * is N × S with S ≥ K. Flops: 8·N·K·S.
      */
     public static double ratesNats(CMatrix h, CMatrix w, double[] noise, double[] out) {
-        int n = h.rows(), k = h.cols(), s = w.cols();
-        if (w.rows() != n || s < k) {
-            throw new IllegalArgumentException("precoder is " + w.rows() + "x" + s + ", channel " + n + "x" + k);
-        }
+        Metrics.sinr(h, w, noise, out);
         double sum = 0;
-        for (int u = 0; u < k; u++) {
-            double total = noise[u], signal = 0;
-            for (int j = 0; j < s; j++) {
-                double gr = 0, gi = 0;
-                for (int i = 0; i < n; i++) {
-                    double hr = h.re[i * k + u], hi = -h.im[i * k + u];
-                    double xr = w.re[i * s + j], xi = w.im[i * s + j];
-                    gr += hr * xr - hi * xi;
-                    gi += hr * xi + hi * xr;
-                }
-                double p = gr * gr + gi * gi;
-                total += p;
-                if (j == u) {
-                    signal = p;
-                }
-            }
-            out[u] = Math.log1p(signal / (total - signal));
+        for (int u = 0; u < h.cols(); u++) {
+            out[u] = Math.log1p(out[u]);
             sum += out[u];
         }
         return sum;
