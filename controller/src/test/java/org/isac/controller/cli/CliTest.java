@@ -271,4 +271,28 @@ class CliTest {
         assertEquals(1, res.exit());
         assertTrue(res.err().contains("BAD_DIMENSIONS"), res.err());
     }
+
+    @Test
+    void trainHybridWritesAModelThatSolves() throws Exception {
+        Path model = dir.resolve("m/tiny.model");
+        Run res = run("", "train", "hybrid", "--n", "8", "--k", "2", "--m", "2", "--epochs", "1", "--batch", "64",
+                "--out", model.toString());
+        assertEquals(0, res.exit(), res.err());
+        assertTrue(res.err().contains("epoch"), "progress is shown: " + res.err());
+        org.isac.solver.hybrid.HybridUpgaModel m = org.isac.solver.hybrid.HybridUpgaModel.load(model.toString());
+        assertEquals(8, m.antennas());
+        assertEquals(2, m.rfChains());
+        for (int i = 0; i < m.outer(); i++) {
+            assertTrue(Double.isFinite(m.lambda(i)) && m.lambda(i) >= 0, "lambda " + i);
+            for (int j = 0; j < m.inner(); j++) {
+                assertTrue(Double.isFinite(m.mu(i, j)), "mu " + i + "," + j);
+            }
+        }
+        Problem p = CsiMapping.toProblem(report(1, 8, 2, 12), null);
+        p.rfChains = 2;
+        Precoder x = new Precoder();
+        org.isac.solver.hybrid.HybridUpgaSolver.load(model.toString()).solve(p, x);
+        assertTrue(x.isHybrid());
+        assertEquals(2.0, x.effective(new CMatrix()).frobeniusNorm2(), 1e-6, "||FW||^2 = P_t");
+    }
 }
