@@ -232,6 +232,10 @@ class QuantizationStudyTest {
         assertEquals(2.0, out.effective(new CMatrix()).frobeniusNorm2(), 1e-9);
         p.rfChains = 0;
         assertThrows(IllegalArgumentException.class, () -> new HybridStandIn().solve(p, out));
-        assertEquals(HybridStandIn.NAME, QuantizationStudy.hybridSolverName(cfg), "no hybrid-pga registered on this branch");
+        assertEquals(org.isac.solver.SolverRegistry.exists(cfg.hybridSolver()) ? cfg.hybridSolver() : HybridStandIn.NAME,
+                QuantizationStudy.hybridSolverName(cfg), "the registered hybrid solver, else the stand-in");
+        assertEquals(HybridStandIn.NAME, QuantizationStudy.hybridSolverName(new QuantizationStudy.Config(cfg.antennas(),
+                cfg.users(), cfg.rfChains(), cfg.snrDb(), cfg.powerW(), cfg.svPaths(), cfg.draws(), cfg.seed(),
+                cfg.phaseBits(), cfg.basebandBits(), cfg.codecs(), cfg.digitalSolver(), "no-such-solver", cfg.targetsDeg())));
     }
 }
