@@ -92,11 +92,11 @@ public final class HybridUpgaTraining {
         /**
          * The shipped models' recipe: I = 10 outer × J = 10 inner layers, η = 1/N, targets −60°,
          * 0°, 60° with ±2° windows, SNR 0–12 dB, 512 training and 128 validation channels, Adam
-         * rate 0.05 on log-steps, named {@code upga-n<N>-k<K>-m<M>-w<ω>}.
+         * rate 0.02 on log-steps, named {@code upga-n<N>-k<K>-m<M>-w<ω>}.
          */
         public static Config of(int n, int k, int m, double omega, long seed, int epochs, int batch) {
             return new Config(defaultName(n, k, m, omega), n, k, m, omega, 1.0 / n, seed, epochs, batch, 10, 10, 512, 128, 0,
-                    12, 0.05, false, DesiredBeampattern.DEFAULT_TARGETS_DEG, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG);
+                    12, 0.02, false, DesiredBeampattern.DEFAULT_TARGETS_DEG, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG);
         }
 
         public Config withLayers(int outerLayers, int innerLayers) {
@@ -430,6 +430,26 @@ public final class HybridUpgaTraining {
         HybridUpgaModel model = train(Config.of(n, k, m, omega, seed, epochs, batch), listener);
         model.write(out);
         return model;
+    }
+
+    /**
+     * {@code java … HybridUpgaTraining N K M omega seed epochs batch out.model}: trains with the
+     * shipped recipe, printing progress, and writes the model file (how the shipped models
+     * under {@code /models/} were made; the files record the arguments).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 8) {
+            System.err.println("usage: HybridUpgaTraining N K M omega seed epochs batch out.model");
+            System.exit(2);
+        }
+        HybridUpgaModel m = train(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Double.parseDouble(args[3]), Long.parseLong(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+                Path.of(args[7]), p -> {
+                    if (!p.phase().equals("train") || p.step() % 8 == 0) {
+                        System.out.println(p.line());
+                    }
+                });
+        System.out.println("wrote " + args[7] + ": " + m + " " + m.info());
     }
 
     static PgaSteps toSteps(double[][] mu, double[] lambda) {
