@@ -294,5 +294,16 @@ class CliTest {
         org.isac.solver.hybrid.HybridUpgaSolver.load(model.toString()).solve(p, x);
         assertTrue(x.isHybrid());
         assertEquals(2.0, x.effective(new CMatrix()).frobeniusNorm2(), 1e-6, "||FW||^2 = P_t");
+
+        Path reports = dir.resolve("rh");
+        Run rep = run("", "reproduce", "hybrid", "--model", model.toString(), "--quick", "--out", reports.toString());
+        assertEquals(0, rep.exit(), rep.err());
+        Path d = reports.resolve(m.name());
+        List<String> curve = Files.readAllLines(d.resolve("objective-vs-layers.csv"));
+        assertEquals("method,layer,objective", curve.get(0));
+        assertEquals(1 + (m.outer() + 1) + (m.outer() + 1) + (3 * m.outer() + 1), curve.size(),
+                "trained curve and untrained budgets I and 3I, init included");
+        assertTrue(Files.size(d.resolve("objective-vs-layers.png")) > 1000);
+        assertTrue(Files.readString(d.resolve("summary.md")).contains("How close"));
     }
 }
