@@ -202,6 +202,42 @@ public final class HybridStudy {
                 o.snrDb(), methods, rate, tau, obj, mse, uMu, uLambda);
     }
 
+    /** Plain-text tables of a result (units named). */
+    public static String format(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(java.util.Locale.ROOT, "model %s: N=%d K=%d M=%d ω=%s J=%d, %d held-out channels%n", r.model(),
+                r.antennas(), r.users(), r.rfChains(), r.omega(), r.inner(), r.testChannels()));
+        sb.append(String.format(java.util.Locale.ROOT, "mean R − ωτ vs layers at %.1f dB%n", r.curveSnrDb()));
+        sb.append("  trained:").append(row(r.trainedCurve())).append('\n');
+        for (int b = 0; b < r.untrainedBudgets().length; b++) {
+            sb.append(String.format(java.util.Locale.ROOT, "  PGA I=%d (μ=%s, λ=%s):", r.untrainedBudgets()[b], r.curveMu()[b],
+                    r.curveLambda()[b])).append(row(r.untrainedCurves()[b])).append('\n');
+        }
+        for (int si = 0; si < r.snrDb().length; si++) {
+            sb.append(String.format(java.util.Locale.ROOT, "SNR %.1f dB: method | R (bits/s/Hz) | τ | R − ωτ | beampattern MSE%n",
+                    r.snrDb()[si]));
+            for (int m = 0; m < r.methods().length; m++) {
+                sb.append(String.format(java.util.Locale.ROOT, "  %-45s %8.3f %10.3f %10.3f %10.5f%n", r.methods()[m],
+                        r.rateBits()[m][si], r.tau()[m][si], r.objective()[m][si], r.beampatternMse()[m][si]));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String row(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : v) {
+            sb.append(String.format(java.util.Locale.ROOT, " %.3f", x));
+        }
+        return sb.toString();
+    }
+
+    /** {@code java … HybridStudy <model name or path>}: runs {@link Options#defaults} and prints {@link #format}. */
+    public static void main(String[] args) {
+        HybridUpgaModel m = HybridUpgaModel.load(args.length > 0 ? args[0] : "upga-n64-k4-m4-w0.3");
+        System.out.print(format(run(m, Options.defaults(m))));
+    }
+
     private static UnfoldedPgaGraph.Shape withOuter(UnfoldedPgaGraph.Shape s, int outer) {
         return new UnfoldedPgaGraph.Shape(outer, s.inner(), s.omega(), s.eta(), s.rescaleInner());
     }

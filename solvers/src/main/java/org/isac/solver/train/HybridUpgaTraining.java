@@ -428,6 +428,9 @@ public final class HybridUpgaTraining {
     public static HybridUpgaModel train(int n, int k, int m, double omega, long seed, int epochs, int batch, Path out,
             ProgressListener listener) throws IOException {
         HybridUpgaModel model = train(Config.of(n, k, m, omega, seed, epochs, batch), listener);
+        model = model.withInfo(Map.of("training.command", String.format(Locale.ROOT,
+                "HybridUpgaTraining.train(n=%d, k=%d, m=%d, omega=%s, seed=%d, epochs=%d, batch=%d, out)", n, k, m, omega,
+                seed, epochs, batch)));
         model.write(out);
         return model;
     }
