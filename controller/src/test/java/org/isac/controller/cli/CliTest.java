@@ -155,10 +155,12 @@ class CliTest {
     void demoClosesTheLoopAndWritesTheReport() throws Exception {
         Path json = dir.resolve("demo.json");
         Path plots = dir.resolve("plots");
-        Run res = run("", "demo", "--seconds", "0.4", "-n", "16", "--rate-hz", "500", "--deadline-us", "100000",
+        Run res = run("", "demo", "--seconds", "0.4", "-n", "32", "--rate-hz", "500", "--deadline-us", "100000",
                 "--report", json.toString(), "--plots", plots.toString());
         assertEquals(0, res.exit(), res.out() + res.err());
         assertTrue(res.out().contains("unaccounted 0"), res.out());
+        assertTrue(res.out().contains("solvers: hybrid-upga"), "the demo's default is the trained hybrid precoder: " + res.out());
+        assertTrue(res.out().contains("beampattern error tau"), res.out());
         assertTrue(res.out().contains("p99.9"), res.out());
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         long sent = o.get("reports_sent").getAsLong();
