@@ -131,84 +131,86 @@ final class VectorKernels implements FastKernels {
     private static void panel(boolean conjA, int m, int k, double alpha, double[] ar, double[] ai, int aOff, int lda,
                               double[] br, double[] bi, int bOff, int ldb,
                               double beta, double[] cr, double[] ci, int cOff, int ldc) {
-        int i = 0;
+        int m4 = m & ~3;
         if (conjA) {
-            for (; i + 4 <= m; i += 4) {
-                block4H(k, alpha, ar, ai, aOff + i, lda, br, bi, bOff, ldb, beta, cr, ci, cOff + i * ldc, ldc);
+            if (m4 > 0) {
+                block4H(m4, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
             }
-            for (; i < m; i++) {
+            for (int i = m4; i < m; i++) {
                 row1H(k, alpha, ar, ai, aOff + i, lda, br, bi, bOff, ldb, beta, cr, ci, cOff + i * ldc);
             }
         } else {
-            for (; i + 4 <= m; i += 4) {
-                block4N(k, alpha, ar, ai, aOff + i * lda, lda, br, bi, bOff, ldb, beta, cr, ci, cOff + i * ldc, ldc);
+            if (m4 > 0) {
+                block4N(m4, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
             }
-            for (; i < m; i++) {
+            for (int i = m4; i < m; i++) {
                 row1N(k, alpha, ar, ai, aOff + i * lda, br, bi, bOff, ldb, beta, cr, ci, cOff + i * ldc);
             }
         }
     }
 
     /**
-     * Four rows of C (starting at c, stride ldc), one panel: A's rows start at a (stride
-     * lda), B's panel at b (stride ldb).
+     * Rows 0 … m4−1 of C (m4 a multiple of 4; C's panel at cOff, stride ldc) in blocks of
+     * four: A's rows start at aOff (stride lda), B's panel at bOff (stride ldb).
      */
-    private static void block4N(int k, double alpha, double[] ar, double[] ai, int a0, int lda,
-                                double[] br, double[] bi, int b, int ldb,
-                                double beta, double[] cr, double[] ci, int c, int ldc) {
-        DoubleVector r0 = DoubleVector.zero(S), i0 = r0, r1 = r0, i1 = r0, r2 = r0, i2 = r0, r3 = r0, i3 = r0;
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int l = 0; l < k; l++, b += ldb) {
-            DoubleVector yr = DoubleVector.fromArray(S, br, b);
-            DoubleVector yi = DoubleVector.fromArray(S, bi, b);
-            DoubleVector nyi = yi.neg();
-            // (xr + j·xi)(yr + j·yi): re += xr·yr − xi·yi, im += xr·yi + xi·yr
-            DoubleVector x = DoubleVector.broadcast(S, ar[a0 + l]);
-            r0 = x.fma(yr, r0);
-            i0 = x.fma(yi, i0);
-            x = DoubleVector.broadcast(S, ar[a1 + l]);
-            r1 = x.fma(yr, r1);
-            i1 = x.fma(yi, i1);
-            x = DoubleVector.broadcast(S, ar[a2 + l]);
-            r2 = x.fma(yr, r2);
-            i2 = x.fma(yi, i2);
-            x = DoubleVector.broadcast(S, ar[a3 + l]);
-            r3 = x.fma(yr, r3);
-            i3 = x.fma(yi, i3);
-            x = DoubleVector.broadcast(S, ai[a0 + l]);
-            r0 = x.fma(nyi, r0);
-            i0 = x.fma(yr, i0);
-            x = DoubleVector.broadcast(S, ai[a1 + l]);
-            r1 = x.fma(nyi, r1);
-            i1 = x.fma(yr, i1);
-            x = DoubleVector.broadcast(S, ai[a2 + l]);
-            r2 = x.fma(nyi, r2);
-            i2 = x.fma(yr, i2);
-            x = DoubleVector.broadcast(S, ai[a3 + l]);
-            r3 = x.fma(nyi, r3);
-            i3 = x.fma(yr, i3);
-        }
-        // written out rather than in a helper: C2 stops inlining plain helpers in methods this
-        // big (NodeCountInliningCutoff) and would then box the accumulators
-        int c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        if (beta == 0) {
-            r0.mul(alpha).intoArray(cr, c);
-            i0.mul(alpha).intoArray(ci, c);
-            r1.mul(alpha).intoArray(cr, c1);
-            i1.mul(alpha).intoArray(ci, c1);
-            r2.mul(alpha).intoArray(cr, c2);
-            i2.mul(alpha).intoArray(ci, c2);
-            r3.mul(alpha).intoArray(cr, c3);
-            i3.mul(alpha).intoArray(ci, c3);
-        } else {
-            r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
-            i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
-            r1.mul(alpha).add(DoubleVector.fromArray(S, cr, c1).mul(beta)).intoArray(cr, c1);
-            i1.mul(alpha).add(DoubleVector.fromArray(S, ci, c1).mul(beta)).intoArray(ci, c1);
-            r2.mul(alpha).add(DoubleVector.fromArray(S, cr, c2).mul(beta)).intoArray(cr, c2);
-            i2.mul(alpha).add(DoubleVector.fromArray(S, ci, c2).mul(beta)).intoArray(ci, c2);
-            r3.mul(alpha).add(DoubleVector.fromArray(S, cr, c3).mul(beta)).intoArray(cr, c3);
-            i3.mul(alpha).add(DoubleVector.fromArray(S, ci, c3).mul(beta)).intoArray(ci, c3);
+    private static void block4N(int m4, int k, double alpha, double[] ar, double[] ai, int aOff, int lda,
+                                double[] br, double[] bi, int bOff, int ldb,
+                                double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        for (int i = 0; i < m4; i += 4) {
+            DoubleVector r0 = DoubleVector.zero(S), i0 = r0, r1 = r0, i1 = r0, r2 = r0, i2 = r0, r3 = r0, i3 = r0;
+            int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+            for (int l = 0, b = bOff; l < k; l++, b += ldb) {
+                DoubleVector yr = DoubleVector.fromArray(S, br, b);
+                DoubleVector yi = DoubleVector.fromArray(S, bi, b);
+                DoubleVector nyi = yi.neg();
+                // (xr + j·xi)(yr + j·yi): re += xr·yr − xi·yi, im += xr·yi + xi·yr
+                DoubleVector x = DoubleVector.broadcast(S, ar[a0 + l]);
+                r0 = x.fma(yr, r0);
+                i0 = x.fma(yi, i0);
+                x = DoubleVector.broadcast(S, ar[a1 + l]);
+                r1 = x.fma(yr, r1);
+                i1 = x.fma(yi, i1);
+                x = DoubleVector.broadcast(S, ar[a2 + l]);
+                r2 = x.fma(yr, r2);
+                i2 = x.fma(yi, i2);
+                x = DoubleVector.broadcast(S, ar[a3 + l]);
+                r3 = x.fma(yr, r3);
+                i3 = x.fma(yi, i3);
+                x = DoubleVector.broadcast(S, ai[a0 + l]);
+                r0 = x.fma(nyi, r0);
+                i0 = x.fma(yr, i0);
+                x = DoubleVector.broadcast(S, ai[a1 + l]);
+                r1 = x.fma(nyi, r1);
+                i1 = x.fma(yr, i1);
+                x = DoubleVector.broadcast(S, ai[a2 + l]);
+                r2 = x.fma(nyi, r2);
+                i2 = x.fma(yr, i2);
+                x = DoubleVector.broadcast(S, ai[a3 + l]);
+                r3 = x.fma(nyi, r3);
+                i3 = x.fma(yr, i3);
+            }
+            // written out rather than in a helper: C2 stops inlining plain helpers in methods this
+            // big (NodeCountInliningCutoff) and would then box the accumulators
+            int c = cOff + i * ldc, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            if (beta == 0) {
+                r0.mul(alpha).intoArray(cr, c);
+                i0.mul(alpha).intoArray(ci, c);
+                r1.mul(alpha).intoArray(cr, c1);
+                i1.mul(alpha).intoArray(ci, c1);
+                r2.mul(alpha).intoArray(cr, c2);
+                i2.mul(alpha).intoArray(ci, c2);
+                r3.mul(alpha).intoArray(cr, c3);
+                i3.mul(alpha).intoArray(ci, c3);
+            } else {
+                r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
+                i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
+                r1.mul(alpha).add(DoubleVector.fromArray(S, cr, c1).mul(beta)).intoArray(cr, c1);
+                i1.mul(alpha).add(DoubleVector.fromArray(S, ci, c1).mul(beta)).intoArray(ci, c1);
+                r2.mul(alpha).add(DoubleVector.fromArray(S, cr, c2).mul(beta)).intoArray(cr, c2);
+                i2.mul(alpha).add(DoubleVector.fromArray(S, ci, c2).mul(beta)).intoArray(ci, c2);
+                r3.mul(alpha).add(DoubleVector.fromArray(S, cr, c3).mul(beta)).intoArray(cr, c3);
+                i3.mul(alpha).add(DoubleVector.fromArray(S, ci, c3).mul(beta)).intoArray(ci, c3);
+            }
         }
     }
 
@@ -237,64 +239,65 @@ final class VectorKernels implements FastKernels {
     }
 
     /**
-     * As {@link #block4N} with op(A)(i, l) = conj(A[a + l·lda + i]) (A stored k × m, a
-     * pointing at column i of row 0).
+     * As {@link #block4N} with op(A)(i, l) = conj(A[aOff + l·lda + i]) (A stored k × m).
      */
-    private static void block4H(int k, double alpha, double[] ar, double[] ai, int a, int lda,
-                                double[] br, double[] bi, int b, int ldb,
-                                double beta, double[] cr, double[] ci, int c, int ldc) {
-        DoubleVector r0 = DoubleVector.zero(S), i0 = r0, r1 = r0, i1 = r0, r2 = r0, i2 = r0, r3 = r0, i3 = r0;
-        for (int l = 0; l < k; l++, a += lda, b += ldb) {
-            DoubleVector yr = DoubleVector.fromArray(S, br, b);
-            DoubleVector yi = DoubleVector.fromArray(S, bi, b);
-            DoubleVector nyr = yr.neg();
-            // (xr − j·xi)(yr + j·yi): re += xr·yr + xi·yi, im += xr·yi − xi·yr
-            DoubleVector x = DoubleVector.broadcast(S, ar[a]);
-            r0 = x.fma(yr, r0);
-            i0 = x.fma(yi, i0);
-            x = DoubleVector.broadcast(S, ar[a + 1]);
-            r1 = x.fma(yr, r1);
-            i1 = x.fma(yi, i1);
-            x = DoubleVector.broadcast(S, ar[a + 2]);
-            r2 = x.fma(yr, r2);
-            i2 = x.fma(yi, i2);
-            x = DoubleVector.broadcast(S, ar[a + 3]);
-            r3 = x.fma(yr, r3);
-            i3 = x.fma(yi, i3);
-            x = DoubleVector.broadcast(S, ai[a]);
-            r0 = x.fma(yi, r0);
-            i0 = x.fma(nyr, i0);
-            x = DoubleVector.broadcast(S, ai[a + 1]);
-            r1 = x.fma(yi, r1);
-            i1 = x.fma(nyr, i1);
-            x = DoubleVector.broadcast(S, ai[a + 2]);
-            r2 = x.fma(yi, r2);
-            i2 = x.fma(nyr, i2);
-            x = DoubleVector.broadcast(S, ai[a + 3]);
-            r3 = x.fma(yi, r3);
-            i3 = x.fma(nyr, i3);
-        }
-        // written out rather than in a helper: C2 stops inlining plain helpers in methods this
-        // big (NodeCountInliningCutoff) and would then box the accumulators
-        int c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        if (beta == 0) {
-            r0.mul(alpha).intoArray(cr, c);
-            i0.mul(alpha).intoArray(ci, c);
-            r1.mul(alpha).intoArray(cr, c1);
-            i1.mul(alpha).intoArray(ci, c1);
-            r2.mul(alpha).intoArray(cr, c2);
-            i2.mul(alpha).intoArray(ci, c2);
-            r3.mul(alpha).intoArray(cr, c3);
-            i3.mul(alpha).intoArray(ci, c3);
-        } else {
-            r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
-            i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
-            r1.mul(alpha).add(DoubleVector.fromArray(S, cr, c1).mul(beta)).intoArray(cr, c1);
-            i1.mul(alpha).add(DoubleVector.fromArray(S, ci, c1).mul(beta)).intoArray(ci, c1);
-            r2.mul(alpha).add(DoubleVector.fromArray(S, cr, c2).mul(beta)).intoArray(cr, c2);
-            i2.mul(alpha).add(DoubleVector.fromArray(S, ci, c2).mul(beta)).intoArray(ci, c2);
-            r3.mul(alpha).add(DoubleVector.fromArray(S, cr, c3).mul(beta)).intoArray(cr, c3);
-            i3.mul(alpha).add(DoubleVector.fromArray(S, ci, c3).mul(beta)).intoArray(ci, c3);
+    private static void block4H(int m4, int k, double alpha, double[] ar, double[] ai, int aOff, int lda,
+                                double[] br, double[] bi, int bOff, int ldb,
+                                double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        for (int i = 0; i < m4; i += 4) {
+            DoubleVector r0 = DoubleVector.zero(S), i0 = r0, r1 = r0, i1 = r0, r2 = r0, i2 = r0, r3 = r0, i3 = r0;
+            for (int l = 0, a = aOff + i, b = bOff; l < k; l++, a += lda, b += ldb) {
+                DoubleVector yr = DoubleVector.fromArray(S, br, b);
+                DoubleVector yi = DoubleVector.fromArray(S, bi, b);
+                DoubleVector nyr = yr.neg();
+                // (xr − j·xi)(yr + j·yi): re += xr·yr + xi·yi, im += xr·yi − xi·yr
+                DoubleVector x = DoubleVector.broadcast(S, ar[a]);
+                r0 = x.fma(yr, r0);
+                i0 = x.fma(yi, i0);
+                x = DoubleVector.broadcast(S, ar[a + 1]);
+                r1 = x.fma(yr, r1);
+                i1 = x.fma(yi, i1);
+                x = DoubleVector.broadcast(S, ar[a + 2]);
+                r2 = x.fma(yr, r2);
+                i2 = x.fma(yi, i2);
+                x = DoubleVector.broadcast(S, ar[a + 3]);
+                r3 = x.fma(yr, r3);
+                i3 = x.fma(yi, i3);
+                x = DoubleVector.broadcast(S, ai[a]);
+                r0 = x.fma(yi, r0);
+                i0 = x.fma(nyr, i0);
+                x = DoubleVector.broadcast(S, ai[a + 1]);
+                r1 = x.fma(yi, r1);
+                i1 = x.fma(nyr, i1);
+                x = DoubleVector.broadcast(S, ai[a + 2]);
+                r2 = x.fma(yi, r2);
+                i2 = x.fma(nyr, i2);
+                x = DoubleVector.broadcast(S, ai[a + 3]);
+                r3 = x.fma(yi, r3);
+                i3 = x.fma(nyr, i3);
+            }
+            // written out rather than in a helper: C2 stops inlining plain helpers in methods this
+            // big (NodeCountInliningCutoff) and would then box the accumulators
+            int c = cOff + i * ldc, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            if (beta == 0) {
+                r0.mul(alpha).intoArray(cr, c);
+                i0.mul(alpha).intoArray(ci, c);
+                r1.mul(alpha).intoArray(cr, c1);
+                i1.mul(alpha).intoArray(ci, c1);
+                r2.mul(alpha).intoArray(cr, c2);
+                i2.mul(alpha).intoArray(ci, c2);
+                r3.mul(alpha).intoArray(cr, c3);
+                i3.mul(alpha).intoArray(ci, c3);
+            } else {
+                r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
+                i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
+                r1.mul(alpha).add(DoubleVector.fromArray(S, cr, c1).mul(beta)).intoArray(cr, c1);
+                i1.mul(alpha).add(DoubleVector.fromArray(S, ci, c1).mul(beta)).intoArray(ci, c1);
+                r2.mul(alpha).add(DoubleVector.fromArray(S, cr, c2).mul(beta)).intoArray(cr, c2);
+                i2.mul(alpha).add(DoubleVector.fromArray(S, ci, c2).mul(beta)).intoArray(ci, c2);
+                r3.mul(alpha).add(DoubleVector.fromArray(S, cr, c3).mul(beta)).intoArray(cr, c3);
+                i3.mul(alpha).add(DoubleVector.fromArray(S, ci, c3).mul(beta)).intoArray(ci, c3);
+            }
         }
     }
 
