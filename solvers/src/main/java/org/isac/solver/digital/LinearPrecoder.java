@@ -4,7 +4,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.linalg.CMatrix;
-import org.isac.solver.linalg.Kernels;
+import org.isac.solver.linalg.FastKernels;
 
 /**
  * Closed-form digital baselines for y = Hᴴx + n (H is N × K, column k = h_k), each scaled
@@ -15,19 +15,28 @@ import org.isac.solver.linalg.Kernels;
  *   <li>{@code rzf}: X ∝ H·(HᴴH + α·I)⁻¹ with α = K·σ̄²/P_t by default (σ̄² the mean user
  *       noise power); parameter {@code reg} sets α.</li>
  * </ul>
- * Flops (zf/rzf): 8·N·K² for the Gram matrix, ≈ 4K³/3 + 8K³ for the inverse, 8·N·K² for
- * the product. Allocation-free after the first solve at a size.
+ * Flops (zf/rzf): 8·N·K² for the Gram matrix, ≈ 4K³/3 for its Cholesky factor L, ≈ 4K³/3
+ * for L⁻¹, 8K³ for (HᴴH + αI)⁻¹ = L⁻ᴴL⁻¹, 8·N·K² for the product, all in
+ * {@link FastKernels} (the Vector API when the JVM has it). Allocation-free after the first
+ * solve at a size.
  */
 public final class LinearPrecoder implements Solver {
     /** Which closed form. */
     public enum Kind { MRT, ZF, RZF }
 
     private final Kind kind;
+    private final FastKernels kernels;
     private final CMatrix gram = new CMatrix();
     private final CMatrix inverse = new CMatrix();
 
     public LinearPrecoder(Kind kind) {
+        this(kind, FastKernels.get());
+    }
+
+    /** With the given kernels (e.g. {@link FastKernels#scalar()} to compare). */
+    public LinearPrecoder(Kind kind, FastKernels kernels) {
         this.kind = kind;
+        this.kernels = kernels;
     }
 
     @Override
@@ -40,8 +49,8 @@ public final class LinearPrecoder implements Solver {
     }
 
     /**
-     * mrt: 6NK (copy, norm, scale). zf/rzf: 8NK² (Gram) + 8K³/3 (Cholesky) + 8K³ (two
-     * triangular solves for K right-hand sides) + 8NK² (product) + 6NK (norm, scale).
+     * mrt: 6NK (copy, norm, scale). zf/rzf: 8NK² (Gram) + 4K³/3 (Cholesky) + 4K³/3 (L⁻¹)
+     * + 8K³ (L⁻ᴴL⁻¹ as a full product) + 8NK² (product) + 6NK (norm, scale).
      */
     @Override
     public double flops(Problem p) {
@@ -83,19 +92,10 @@ public final class LinearPrecoder implements Solver {
                     throw new IllegalArgumentException("rzf reg must be finite and >= 0, got " + alpha);
                 }
             }
-            Kernels.mulConjTransA(h, h, gram);
-            for (int i = 0; i < k; i++) {
-                gram.re[i * k + i] += alpha;
-            }
-            if (!Kernels.cholesky(gram)) {
+            // X = H·(HᴴH + αI)⁻¹: Gram, Cholesky, L⁻ᴴL⁻¹ and the product in FastKernels
+            if (!kernels.regularizedPinv(h, alpha, x, gram, inverse)) {
                 throw new IllegalArgumentException(name() + ": channel Gram matrix is singular (users not separable)");
             }
-            inverse.reshape(k, k);
-            for (int i = 0; i < k; i++) {
-                inverse.re[i * k + i] = 1;
-            }
-            Kernels.choleskySolve(gram, inverse);
-            Kernels.mul(h, inverse, x);
         }
         double norm2 = x.frobeniusNorm2();
         if (!(norm2 > 0) || !Double.isFinite(norm2)) {

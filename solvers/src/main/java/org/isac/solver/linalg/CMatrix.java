@@ -75,6 +75,22 @@ public final class CMatrix {
         return this;
     }
 
+    /**
+     * Sets the shape like {@link #reshape(int, int)} but leaves the contents unspecified
+     * (no clearing): for outputs that a kernel overwrites completely.
+     */
+    public CMatrix resize(int rows, int cols) {
+        checkShape(rows, cols);
+        int n = rows * cols;
+        if (re.length < n) {
+            re = new double[n];
+            im = new double[n];
+        }
+        this.rows = rows;
+        this.cols = cols;
+        return this;
+    }
+
     public double re(int r, int c) {
         return re[r * cols + c];
     }

@@ -112,6 +112,44 @@ public final class Kernels {
     }
 
     /**
+     * Inverts in place the lower-triangular n × n factor written by {@link #cholesky}: on
+     * return the lower triangle holds L⁻¹ and the strict upper triangle zeros (whatever it
+     * held before). The diagonal of L must be nonzero. Flops: ≈ 4n³/3.
+     */
+    public static void invertLower(CMatrix l) {
+        int n = l.rows();
+        if (l.cols() != n) {
+            throw new IllegalArgumentException("invertLower needs a square matrix, got " + n + "x" + l.cols());
+        }
+        double[] r = l.re, im = l.im;
+        // Row by row: T_ij = -(Σ_{q=j}^{i-1} L_iq T_qj) / L_ii for j < i, T_ii = 1 / L_ii.
+        // Row i of L is still intact to the right of j when T_ij overwrites L_ij.
+        for (int i = 0; i < n; i++) {
+            int io = i * n;
+            double dr = r[io + i], di = im[io + i];
+            double dd = dr * dr + di * di; // 1/d = conj(d)/|d|² (d is real after cholesky)
+            double invR = dr / dd, invI = -di / dd;
+            for (int j = 0; j < i; j++) {
+                double sr = 0, si = 0;
+                for (int q = j; q < i; q++) {
+                    double xr = r[io + q], xi = im[io + q];
+                    double yr = r[q * n + j], yi = im[q * n + j];
+                    sr += xr * yr - xi * yi;
+                    si += xr * yi + xi * yr;
+                }
+                r[io + j] = -(sr * invR - si * invI);
+                im[io + j] = -(sr * invI + si * invR);
+            }
+            r[io + i] = invR;
+            im[io + i] = invI;
+            for (int j = i + 1; j < n; j++) {
+                r[io + j] = 0;
+                im[io + j] = 0;
+            }
+        }
+    }
+
+    /**
      * Solves (L·Lᴴ)·X = B in place for the columns of B (n × c), with L the lower factor
      * written by {@link #cholesky}. Flops: ≈ 8n²·c.
      */

@@ -12,6 +12,7 @@ import org.isac.solver.SolverRegistry;
 import org.isac.solver.TestData;
 import org.isac.solver.channel.SalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.FastKernels;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.Metrics;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,52 @@ class LinearPrecoderTest {
     void unknownSolverNamesTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SolverRegistry.create("nope"));
         assertTrue(e.getMessage().contains("rzf"));
+    }
+
+    @Test
+    void fastKernelsGiveTheKernelsResult() {
+        SplittableRandom rng = new SplittableRandom(15);
+        for (FastKernels fk : new FastKernels[] {FastKernels.get(), FastKernels.scalar()}) {
+            for (int[] s : new int[][] {{16, 1}, {16, 3}, {16, 8}, {64, 4}, {64, 5}, {64, 16}, {65, 7}}) {
+                for (LinearPrecoder.Kind kind : new LinearPrecoder.Kind[] {LinearPrecoder.Kind.ZF, LinearPrecoder.Kind.RZF}) {
+                    Problem p = problem(rng, s[0], s[1], 10);
+                    Precoder out = new Precoder();
+                    new LinearPrecoder(kind, fk).solve(p, out);
+                    CMatrix ref = referenceSolve(p, kind == LinearPrecoder.Kind.RZF);
+                    double d = 0;
+                    for (int i = 0; i < ref.size(); i++) {
+                        d += Math.pow(ref.re[i] - out.baseband.re[i], 2) + Math.pow(ref.im[i] - out.baseband.im[i], 2);
+                    }
+                    double rel = Math.sqrt(d / ref.frobeniusNorm2());
+                    assertTrue(rel < 1e-12, fk.name() + " " + kind + " N=" + s[0] + " K=" + s[1] + ": relative difference " + rel);
+                }
+            }
+        }
+    }
+
+    /** The zf / rzf closed form with the plain Kernels (Gram, Cholesky, two triangular solves, product). */
+    private static CMatrix referenceSolve(Problem p, boolean regularized) {
+        CMatrix h = p.channel;
+        int k = h.cols();
+        double alpha = 0;
+        if (regularized) {
+            double meanNoise = 0;
+            for (int i = 0; i < k; i++) {
+                meanNoise += p.noise[i];
+            }
+            alpha = k * (meanNoise / k) / p.powerBudgetW;
+        }
+        CMatrix gram = new CMatrix(), inverse = new CMatrix(k, k), x = new CMatrix();
+        Kernels.mulConjTransA(h, h, gram);
+        for (int i = 0; i < k; i++) {
+            gram.re[i * k + i] += alpha;
+            inverse.re[i * k + i] = 1;
+        }
+        assertTrue(Kernels.cholesky(gram));
+        Kernels.choleskySolve(gram, inverse);
+        Kernels.mul(h, inverse, x);
+        x.scale(Math.sqrt(p.powerBudgetW / x.frobeniusNorm2()));
+        return x;
     }
 
     @Test

@@ -89,6 +89,35 @@ class KernelsTest {
     }
 
     @Test
+    void invertLowerInvertsTheCholeskyFactor() {
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int n : new int[] {1, 2, 5, 16}) {
+            CMatrix g = TestData.gaussian(rng, n + 2, n);
+            CMatrix l = new CMatrix();
+            Kernels.mulConjTransA(g, g, l);
+            assertTrue(Kernels.cholesky(l));
+            for (int i = 0; i < n; i++) { // keep only L
+                for (int j = i + 1; j < n; j++) {
+                    l.set(i, j, 0, 0);
+                }
+            }
+            CMatrix t = new CMatrix().copyFrom(l);
+            Kernels.invertLower(t);
+            CMatrix p = new CMatrix();
+            Kernels.mul(l, t, p);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(i == j ? 1.0 : 0.0, p.re(i, j), 1e-12, "re(" + i + "," + j + ")");
+                    assertEquals(0.0, p.im(i, j), 1e-12);
+                    if (j > i) {
+                        assertEquals(0.0, t.re(i, j), 0.0, "upper triangle cleared");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void choleskyRefusesIndefinite() {
         CMatrix a = new CMatrix(2, 2);
         a.set(0, 0, 1, 0);

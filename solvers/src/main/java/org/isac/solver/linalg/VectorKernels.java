@@ -1,0 +1,352 @@
+package org.isac.solver.linalg;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FastKernels} on the Vector API ({@code jdk.incubator.vector}). Loaded only
+ * reflectively by {@link KernelLoader}, so a JVM without the module never links it.
+ *
+ * <p>C is computed in panels of one vector (L = {@code SPECIES_PREFERRED.length()} columns,
+ * 4 on AVX2) by blocks of 4 rows: the block keeps 8
+ * accumulators (re and im of 4 rows), and each step l loads B's row l (re, im) once,
+ * broadcasts A's 4 × 2 scalars and issues 16 fused multiply-adds. Every C element is
+ * accumulated in order l = 0 … k−1 per lane, like the scalar oracle (up to FMA rounding).
+ * When n is not a multiple of L, the last n mod L columns of B and C go through a
+ * per-thread copy padded to L columns, so no kernel uses masks (on AVX2 masked loads and
+ * big methods made C2 give up on intrinsics and box vectors). Each kernel is its own small
+ * method for the same reason.
+ */
+final class VectorKernels implements FastKernels {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Per-thread buffers for Bᴴ and for the padded last panel. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    VectorKernels() {
+        if (L < 2) {
+            throw new UnsupportedOperationException("DoubleVector.SPECIES_PREFERRED has " + L + " lane");
+        }
+    }
+
+    /** Lanes per vector. */
+    static int lanes() {
+        return L;
+    }
+
+    static String describe() {
+        return "DoubleVector " + L + " lanes (" + S.vectorBitSize() + " bits), FMA, 4-row blocks";
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, double alpha,
+                     double[] ar, double[] ai, int aOff, int lda,
+                     double[] br, double[] bi, int bOff, int ldb,
+                     double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        GemmArgs.check("gemm", m, n, k, ar, ai, aOff, lda, m, k, br, bi, bOff, ldb, k, n, cr, ci, cOff, ldc);
+        panels(false, m, n, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
+    }
+
+    @Override
+    public void gemmConjTransA(int m, int n, int k, double alpha,
+                               double[] ar, double[] ai, int aOff, int lda,
+                               double[] br, double[] bi, int bOff, int ldb,
+                               double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        GemmArgs.check("gemmConjTransA", m, n, k, ar, ai, aOff, lda, k, m, br, bi, bOff, ldb, k, n, cr, ci, cOff, ldc);
+        panels(true, m, n, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
+    }
+
+    /** Writes Bᴴ (k × n) into a per-thread scratch, then runs the A·B panels on it. */
+    @Override
+    public void gemmConjTransB(int m, int n, int k, double alpha,
+                               double[] ar, double[] ai, int aOff, int lda,
+                               double[] br, double[] bi, int bOff, int ldb,
+                               double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        GemmArgs.check("gemmConjTransB", m, n, k, ar, ai, aOff, lda, m, k, br, bi, bOff, ldb, n, k, cr, ci, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Scratch s = scratch.get();
+        s.transposed(k * n);
+        double[] tr = s.tr, ti = s.ti;
+        for (int j = 0; j < n; j++) {
+            int b = bOff + j * ldb;
+            for (int l = 0; l < k; l++) {
+                tr[l * n + j] = br[b + l];
+                ti[l * n + j] = -bi[b + l];
+            }
+        }
+        panels(false, m, n, k, alpha, ar, ai, aOff, lda, tr, ti, 0, n, beta, cr, ci, cOff, ldc);
+    }
+
+    /**
+     * Full panels of L columns straight from B and C; the last n mod L columns through a
+     * per-thread copy padded to L columns (so no kernel needs masks).
+     */
+    private void panels(boolean conjA, int m, int n, int k, double alpha,
+                        double[] ar, double[] ai, int aOff, int lda,
+                        double[] br, double[] bi, int bOff, int ldb,
+                        double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int full = n - n % L;
+        for (int j = 0; j < full; j += L) {
+            panel(conjA, m, k, alpha, ar, ai, aOff, lda, br, bi, bOff + j, ldb, beta, cr, ci, cOff + j, ldc);
+        }
+        if (full == n) {
+            return;
+        }
+        int w = n - full;
+        Scratch s = scratch.get();
+        s.padded(k * L, m * L);
+        double[] pr = s.pr, pi = s.pi, qr = s.qr, qi = s.qi;
+        for (int l = 0; l < k; l++) {
+            int b = bOff + l * ldb + full, p = l * L;
+            for (int c = 0; c < L; c++) {
+                pr[p + c] = c < w ? br[b + c] : 0;
+                pi[p + c] = c < w ? bi[b + c] : 0;
+            }
+        }
+        if (beta != 0) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(cr, cOff + i * ldc + full, qr, i * L, w);
+                System.arraycopy(ci, cOff + i * ldc + full, qi, i * L, w);
+            }
+        }
+        panel(conjA, m, k, alpha, ar, ai, aOff, lda, pr, pi, 0, L, beta, qr, qi, 0, L);
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(qr, i * L, cr, cOff + i * ldc + full, w);
+            System.arraycopy(qi, i * L, ci, cOff + i * ldc + full, w);
+        }
+    }
+
+    /** One panel of L columns, all m rows: 4-row blocks, then single rows. */
+    private static void panel(boolean conjA, int m, int k, double alpha, double[] ar, double[] ai, int aOff, int lda,
+                              double[] br, double[] bi, int bOff, int ldb,
+                              double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        int m4 = m & ~3;
+        if (conjA) {
+            if (m4 > 0) {
+                block4H(m4, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
+            }
+            for (int i = m4; i < m; i++) {
+                row1H(k, alpha, ar, ai, aOff + i, lda, br, bi, bOff, ldb, beta, cr, ci, cOff + i * ldc);
+            }
+        } else {
+            if (m4 > 0) {
+                block4N(m4, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
+            }
+            for (int i = m4; i < m; i++) {
+                row1N(k, alpha, ar, ai, aOff + i * lda, br, bi, bOff, ldb, beta, cr, ci, cOff + i * ldc);
+            }
+        }
+    }
+
+    /**
+     * Rows 0 … m4−1 of C (m4 a multiple of 4; C's panel at cOff, stride ldc) in blocks of
+     * four: A's rows start at aOff (stride lda), B's panel at bOff (stride ldb).
+     */
+    private static void block4N(int m4, int k, double alpha, double[] ar, double[] ai, int aOff, int lda,
+                                double[] br, double[] bi, int bOff, int ldb,
+                                double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        for (int i = 0; i < m4; i += 4) {
+            DoubleVector r0 = DoubleVector.zero(S), i0 = r0, r1 = r0, i1 = r0, r2 = r0, i2 = r0, r3 = r0, i3 = r0;
+            int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+            for (int l = 0, b = bOff; l < k; l++, b += ldb) {
+                DoubleVector yr = DoubleVector.fromArray(S, br, b);
+                DoubleVector yi = DoubleVector.fromArray(S, bi, b);
+                DoubleVector nyi = yi.neg();
+                // (xr + j·xi)(yr + j·yi): re += xr·yr − xi·yi, im += xr·yi + xi·yr
+                DoubleVector x = DoubleVector.broadcast(S, ar[a0 + l]);
+                r0 = x.fma(yr, r0);
+                i0 = x.fma(yi, i0);
+                x = DoubleVector.broadcast(S, ar[a1 + l]);
+                r1 = x.fma(yr, r1);
+                i1 = x.fma(yi, i1);
+                x = DoubleVector.broadcast(S, ar[a2 + l]);
+                r2 = x.fma(yr, r2);
+                i2 = x.fma(yi, i2);
+                x = DoubleVector.broadcast(S, ar[a3 + l]);
+                r3 = x.fma(yr, r3);
+                i3 = x.fma(yi, i3);
+                x = DoubleVector.broadcast(S, ai[a0 + l]);
+                r0 = x.fma(nyi, r0);
+                i0 = x.fma(yr, i0);
+                x = DoubleVector.broadcast(S, ai[a1 + l]);
+                r1 = x.fma(nyi, r1);
+                i1 = x.fma(yr, i1);
+                x = DoubleVector.broadcast(S, ai[a2 + l]);
+                r2 = x.fma(nyi, r2);
+                i2 = x.fma(yr, i2);
+                x = DoubleVector.broadcast(S, ai[a3 + l]);
+                r3 = x.fma(nyi, r3);
+                i3 = x.fma(yr, i3);
+            }
+            // written out rather than in a helper: C2 stops inlining plain helpers in methods this
+            // big (NodeCountInliningCutoff) and would then box the accumulators
+            int c = cOff + i * ldc, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            if (beta == 0) {
+                r0.mul(alpha).intoArray(cr, c);
+                i0.mul(alpha).intoArray(ci, c);
+                r1.mul(alpha).intoArray(cr, c1);
+                i1.mul(alpha).intoArray(ci, c1);
+                r2.mul(alpha).intoArray(cr, c2);
+                i2.mul(alpha).intoArray(ci, c2);
+                r3.mul(alpha).intoArray(cr, c3);
+                i3.mul(alpha).intoArray(ci, c3);
+            } else {
+                r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
+                i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
+                r1.mul(alpha).add(DoubleVector.fromArray(S, cr, c1).mul(beta)).intoArray(cr, c1);
+                i1.mul(alpha).add(DoubleVector.fromArray(S, ci, c1).mul(beta)).intoArray(ci, c1);
+                r2.mul(alpha).add(DoubleVector.fromArray(S, cr, c2).mul(beta)).intoArray(cr, c2);
+                i2.mul(alpha).add(DoubleVector.fromArray(S, ci, c2).mul(beta)).intoArray(ci, c2);
+                r3.mul(alpha).add(DoubleVector.fromArray(S, cr, c3).mul(beta)).intoArray(cr, c3);
+                i3.mul(alpha).add(DoubleVector.fromArray(S, ci, c3).mul(beta)).intoArray(ci, c3);
+            }
+        }
+    }
+
+    /** One row of C at c, one panel; A's row starts at a. */
+    private static void row1N(int k, double alpha, double[] ar, double[] ai, int a,
+                              double[] br, double[] bi, int b, int ldb,
+                              double beta, double[] cr, double[] ci, int c) {
+        DoubleVector r0 = DoubleVector.zero(S), i0 = r0;
+        for (int l = 0; l < k; l++, b += ldb) {
+            DoubleVector yr = DoubleVector.fromArray(S, br, b);
+            DoubleVector yi = DoubleVector.fromArray(S, bi, b);
+            DoubleVector x = DoubleVector.broadcast(S, ar[a + l]);
+            r0 = x.fma(yr, r0);
+            i0 = x.fma(yi, i0);
+            x = DoubleVector.broadcast(S, ai[a + l]);
+            r0 = x.fma(yi.neg(), r0);
+            i0 = x.fma(yr, i0);
+        }
+        if (beta == 0) {
+            r0.mul(alpha).intoArray(cr, c);
+            i0.mul(alpha).intoArray(ci, c);
+        } else {
+            r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
+            i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
+        }
+    }
+
+    /**
+     * As {@link #block4N} with op(A)(i, l) = conj(A[aOff + l·lda + i]) (A stored k × m).
+     */
+    private static void block4H(int m4, int k, double alpha, double[] ar, double[] ai, int aOff, int lda,
+                                double[] br, double[] bi, int bOff, int ldb,
+                                double beta, double[] cr, double[] ci, int cOff, int ldc) {
+        for (int i = 0; i < m4; i += 4) {
+            DoubleVector r0 = DoubleVector.zero(S), i0 = r0, r1 = r0, i1 = r0, r2 = r0, i2 = r0, r3 = r0, i3 = r0;
+            for (int l = 0, a = aOff + i, b = bOff; l < k; l++, a += lda, b += ldb) {
+                DoubleVector yr = DoubleVector.fromArray(S, br, b);
+                DoubleVector yi = DoubleVector.fromArray(S, bi, b);
+                DoubleVector nyr = yr.neg();
+                // (xr − j·xi)(yr + j·yi): re += xr·yr + xi·yi, im += xr·yi − xi·yr
+                DoubleVector x = DoubleVector.broadcast(S, ar[a]);
+                r0 = x.fma(yr, r0);
+                i0 = x.fma(yi, i0);
+                x = DoubleVector.broadcast(S, ar[a + 1]);
+                r1 = x.fma(yr, r1);
+                i1 = x.fma(yi, i1);
+                x = DoubleVector.broadcast(S, ar[a + 2]);
+                r2 = x.fma(yr, r2);
+                i2 = x.fma(yi, i2);
+                x = DoubleVector.broadcast(S, ar[a + 3]);
+                r3 = x.fma(yr, r3);
+                i3 = x.fma(yi, i3);
+                x = DoubleVector.broadcast(S, ai[a]);
+                r0 = x.fma(yi, r0);
+                i0 = x.fma(nyr, i0);
+                x = DoubleVector.broadcast(S, ai[a + 1]);
+                r1 = x.fma(yi, r1);
+                i1 = x.fma(nyr, i1);
+                x = DoubleVector.broadcast(S, ai[a + 2]);
+                r2 = x.fma(yi, r2);
+                i2 = x.fma(nyr, i2);
+                x = DoubleVector.broadcast(S, ai[a + 3]);
+                r3 = x.fma(yi, r3);
+                i3 = x.fma(nyr, i3);
+            }
+            // written out rather than in a helper: C2 stops inlining plain helpers in methods this
+            // big (NodeCountInliningCutoff) and would then box the accumulators
+            int c = cOff + i * ldc, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            if (beta == 0) {
+                r0.mul(alpha).intoArray(cr, c);
+                i0.mul(alpha).intoArray(ci, c);
+                r1.mul(alpha).intoArray(cr, c1);
+                i1.mul(alpha).intoArray(ci, c1);
+                r2.mul(alpha).intoArray(cr, c2);
+                i2.mul(alpha).intoArray(ci, c2);
+                r3.mul(alpha).intoArray(cr, c3);
+                i3.mul(alpha).intoArray(ci, c3);
+            } else {
+                r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
+                i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
+                r1.mul(alpha).add(DoubleVector.fromArray(S, cr, c1).mul(beta)).intoArray(cr, c1);
+                i1.mul(alpha).add(DoubleVector.fromArray(S, ci, c1).mul(beta)).intoArray(ci, c1);
+                r2.mul(alpha).add(DoubleVector.fromArray(S, cr, c2).mul(beta)).intoArray(cr, c2);
+                i2.mul(alpha).add(DoubleVector.fromArray(S, ci, c2).mul(beta)).intoArray(ci, c2);
+                r3.mul(alpha).add(DoubleVector.fromArray(S, cr, c3).mul(beta)).intoArray(cr, c3);
+                i3.mul(alpha).add(DoubleVector.fromArray(S, ci, c3).mul(beta)).intoArray(ci, c3);
+            }
+        }
+    }
+
+    /** As {@link #row1N} with op(A)(i, l) = conj(A[a + l·lda]). */
+    private static void row1H(int k, double alpha, double[] ar, double[] ai, int a, int lda,
+                              double[] br, double[] bi, int b, int ldb,
+                              double beta, double[] cr, double[] ci, int c) {
+        DoubleVector r0 = DoubleVector.zero(S), i0 = r0;
+        for (int l = 0; l < k; l++, a += lda, b += ldb) {
+            DoubleVector yr = DoubleVector.fromArray(S, br, b);
+            DoubleVector yi = DoubleVector.fromArray(S, bi, b);
+            DoubleVector x = DoubleVector.broadcast(S, ar[a]);
+            r0 = x.fma(yr, r0);
+            i0 = x.fma(yi, i0);
+            x = DoubleVector.broadcast(S, ai[a]);
+            r0 = x.fma(yi, r0);
+            i0 = x.fma(yr.neg(), i0);
+        }
+        if (beta == 0) {
+            r0.mul(alpha).intoArray(cr, c);
+            i0.mul(alpha).intoArray(ci, c);
+        } else {
+            r0.mul(alpha).add(DoubleVector.fromArray(S, cr, c).mul(beta)).intoArray(cr, c);
+            i0.mul(alpha).add(DoubleVector.fromArray(S, ci, c).mul(beta)).intoArray(ci, c);
+        }
+    }
+
+    /** Per-thread buffers; they only grow. */
+    private static final class Scratch {
+        double[] tr = new double[0], ti = tr; // Bᴴ for gemmConjTransB
+        double[] pr = tr, pi = tr;            // B's last columns padded to L
+        double[] qr = tr, qi = tr;            // C's last columns padded to L
+
+        void transposed(int size) {
+            if (tr.length < size) {
+                tr = new double[size];
+                ti = new double[size];
+            }
+        }
+
+        void padded(int bSize, int cSize) {
+            if (pr.length < bSize) {
+                pr = new double[bSize];
+                pi = new double[bSize];
+            }
+            if (qr.length < cSize) {
+                qr = new double[cSize];
+                qi = new double[cSize];
+            }
+        }
+    }
+}
