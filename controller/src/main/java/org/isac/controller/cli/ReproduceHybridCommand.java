@@ -76,6 +76,8 @@ public final class ReproduceHybridCommand implements Callable<Integer> {
         files.add(plot(tau, dir.resolve("tau-vs-snr.png")));
         files.add(plot(mse, dir.resolve("beampattern-mse-vs-snr.png")));
 
+        files.addAll(beampatterns(m, dir, r.curveSnrDb(), o.seed()));
+
         StringBuilder md = new StringBuilder("# Hybrid JCAS precoding by unfolded PGA (seeds 000, 001)\n\n");
         md.append(String.format(Locale.ROOT, "Command: `isac reproduce hybrid --model %s%s` (%.0f s). Model `%s`: N = %d, "
                         + "K = %d, M = %d, ω = %.2f, %d outer × %d inner layers; %d held-out channels (Saleh–Valenzuela, "
@@ -118,6 +120,70 @@ public final class ReproduceHybridCommand implements Callable<Integer> {
             System.err.println("wrote " + f);
         }
         return 0;
+    }
+
+    /**
+     * Seed 000 Figs. 6–7 in our terms: transmit beampatterns ā(θ)ᴴXXᴴā(θ) (unnormalised ā,
+     * ‖ā‖² = N) on one held-out channel at {@code snrDb}: the trained model, digital ZF and the
+     * benchmark Ψ, with the targets marked by the desired pattern.
+     */
+    private static List<Path> beampatterns(HybridUpgaModel m, Path dir, double snrDb, long seed) throws java.io.IOException {
+        int n = m.antennas();
+        int k = m.users();
+        double pt = Math.pow(10, snrDb / 10);
+        org.isac.solver.Problem p = new org.isac.solver.Problem();
+        new org.isac.solver.channel.SalehValenzuela(n, k).draw(new java.util.SplittableRandom(seed + 7), p.channel);
+        p.setNoise(k, 1.0);
+        p.powerBudgetW = pt;
+        p.rfChains = m.rfChains();
+        p.tx = org.isac.solver.array.ArrayShape.ula(n);
+        p.rx = p.tx;
+        for (double t : m.targetsDeg()) {
+            p.targets.add(Math.toRadians(t), 0, 1, 0);
+        }
+        org.isac.solver.Precoder hybrid = new org.isac.solver.Precoder();
+        new org.isac.solver.hybrid.HybridUpgaSolver(m).solve(p, hybrid);
+        org.isac.solver.Precoder zf = new org.isac.solver.Precoder();
+        org.isac.solver.SolverRegistry.create("zf").solve(p, zf);
+        org.isac.solver.radar.DesiredBeampattern pattern =
+                org.isac.solver.radar.DesiredBeampattern.of(m.targetsDeg(), m.halfWidthDeg());
+        org.isac.solver.linalg.CMatrix factor = new org.isac.solver.linalg.CMatrix();
+        org.isac.solver.radar.BenchmarkCovariance.cached(n, pattern).factor(pt, factor);
+        int points = 361;
+        double[] deg = new double[points];
+        double[] rad = new double[points];
+        for (int i = 0; i < points; i++) {
+            deg[i] = -90 + 0.5 * i;
+            rad[i] = Math.toRadians(deg[i]);
+        }
+        double[] aRe = new double[n];
+        double[] aIm = new double[n];
+        double[] ph = new double[points];
+        double[] pz = new double[points];
+        double[] pp = new double[points];
+        org.isac.solver.metric.Metrics.beampattern(p.tx, hybrid.effective(new org.isac.solver.linalg.CMatrix()), rad, 0, ph, aRe, aIm);
+        org.isac.solver.metric.Metrics.beampattern(p.tx, zf.baseband, rad, 0, pz, aRe, aIm);
+        org.isac.solver.metric.Metrics.beampattern(p.tx, factor, rad, 0, pp, aRe, aIm);
+        double alpha = org.isac.solver.radar.BenchmarkCovariance.cached(n, pattern).alpha(pt);
+        double[] desired = new double[points];
+        StringBuilder csv = new StringBuilder("azimuth_deg,hybrid_upga,zf,benchmark_psi,desired_scaled\n");
+        for (int i = 0; i < points; i++) {
+            ph[i] *= n;
+            pz[i] *= n;
+            pp[i] *= n;
+            boolean inWindow = false;
+            for (double t : m.targetsDeg()) {
+                inWindow |= Math.abs(deg[i] - t) <= m.halfWidthDeg();
+            }
+            desired[i] = inWindow ? alpha : 0;
+            csv.append(String.format(Locale.ROOT, "%.1f,%.6g,%.6g,%.6g,%.6g%n", deg[i], ph[i], pz[i], pp[i], desired[i]));
+        }
+        Path png = dir.resolve("beampattern.png");
+        new Plot(String.format(Locale.ROOT, "transmit beampattern, one channel at %.0f dB (N=%d, K=%d, M=%d)", snrDb, n, k,
+                m.rfChains()), "azimuth (deg)", "a(theta)^H X X^H a(theta)")
+                .line("hybrid-upga (trained)", deg, ph).line("ZF (digital)", deg, pz).line("benchmark Psi", deg, pp)
+                .reference("desired (scaled)", deg, desired).write(png);
+        return List.of(png, write(dir.resolve("beampattern.csv"), csv.toString()));
     }
 
     private static double[] index(double[] y) {
