@@ -25,11 +25,13 @@ import org.isac.solver.train.ModelFile;
  *
  * <p>File layout ({@link ModelFile}, kind {@value #KIND}): {@code config.*},
  * {@code provenance.*}, {@code beta}, {@code gamma}, {@code q_bits}, {@code prune},
- * {@code widths}, and per layer l either {@code layer.l.w} / {@code layer.l.b} as base64 of
- * little-endian float32 (rows per input unit, as {@link Mlp} stores them), or for Q < 32
- * {@code layer.l.w_step}, {@code layer.l.b_step} (the step f of eq. (27)) with
- * {@code layer.l.w_codes} / {@code layer.l.b_codes} as base64 of little-endian int16 codes
- * (value = code·step, eq. (26)). Both encodings round-trip exactly.
+ * {@code widths}, and per layer l the biases {@code layer.l.b} as base64 of little-endian
+ * float32 and the weights either as {@code layer.l.w} in the same encoding (rows per input
+ * unit, as {@link Mlp} stores them) or, for Q < 32, as {@code layer.l.w_step} (the step f of
+ * eq. (27)) and {@code layer.l.w_codes}, base64 of little-endian int16 codes with
+ * weight = code·step (eq. (26)). Both encodings round-trip exactly. Biases are not quantised
+ * (they are under 1 % of the parameters and absorb the constant outputs of removed neurons,
+ * see {@link Compression}).
  */
 public final class DnnModel {
     /** Model-file kind. */
@@ -44,15 +46,13 @@ public final class DnnModel {
     private final int qBits;
     private final double prune;
     private final double[] weightStep;
-    private final double[] biasStep;
     private final Map<String, String> provenance;
 
     /**
      * @param weightStep per layer quantisation step of the weights (null when qBits = 32)
-     * @param biasStep per layer quantisation step of the biases (null when qBits = 32)
      */
     public DnnModel(DnnConfig config, Mlp net, double beta, double gamma, int qBits, double prune,
-            double[] weightStep, double[] biasStep, Map<String, String> provenance) {
+            double[] weightStep, Map<String, String> provenance) {
         if (net.inputs() != config.inputs() || net.outputs() != config.outputs()) {
             throw new IllegalArgumentException("network is " + net.inputs() + " → " + net.outputs() + ", config needs "
                     + config.inputs() + " → " + config.outputs());
@@ -63,7 +63,7 @@ public final class DnnModel {
         if (!(prune >= 0 && prune < 1)) {
             throw new IllegalArgumentException("pruning ratio J must lie in [0, 1), got " + prune);
         }
-        if ((qBits < FULL_BITS) != (weightStep != null) || (weightStep == null) != (biasStep == null)) {
+        if ((qBits < FULL_BITS) != (weightStep != null)) {
             throw new IllegalArgumentException("quantisation steps are required exactly when Q < 32");
         }
         this.config = config;
@@ -73,7 +73,6 @@ public final class DnnModel {
         this.qBits = qBits;
         this.prune = prune;
         this.weightStep = weightStep == null ? null : weightStep.clone();
-        this.biasStep = biasStep == null ? null : biasStep.clone();
         this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
@@ -116,15 +115,11 @@ public final class DnnModel {
         return weightStep[layer];
     }
 
-    double biasStep(int layer) {
-        return biasStep[layer];
-    }
-
     /** A copy with extra provenance entries (later keys replace earlier ones). */
     public DnnModel withProvenance(Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>(provenance);
         p.putAll(extra);
-        return new DnnModel(config, net, beta, gamma, qBits, prune, weightStep, biasStep, p);
+        return new DnnModel(config, net, beta, gamma, qBits, prune, weightStep, p);
     }
 
     // ---------------------------------------------------------------- files
@@ -149,6 +144,10 @@ public final class DnnModel {
         f.put("widths", sb.toString());
         for (int l = 0; l < net.layers(); l++) {
             int in = widths[l], out = widths[l + 1];
+            ByteBuffer b = ByteBuffer.allocate(4 * out).order(ByteOrder.LITTLE_ENDIAN);
+            for (int j = 0; j < out; j++) {
+                b.putFloat(exactFloat(net.b[l][j], l));
+            }
             if (qBits == FULL_BITS) {
                 ByteBuffer w = ByteBuffer.allocate(4 * in * out).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < in; i++) {
@@ -156,12 +155,7 @@ public final class DnnModel {
                         w.putFloat(exactFloat(net.w[l][i][j], l));
                     }
                 }
-                ByteBuffer b = ByteBuffer.allocate(4 * out).order(ByteOrder.LITTLE_ENDIAN);
-                for (int j = 0; j < out; j++) {
-                    b.putFloat(exactFloat(net.b[l][j], l));
-                }
                 f.put("layer." + l + ".w", Base64.getEncoder().encodeToString(w.array()));
-                f.put("layer." + l + ".b", Base64.getEncoder().encodeToString(b.array()));
             } else {
                 ByteBuffer w = ByteBuffer.allocate(2 * in * out).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < in; i++) {
@@ -169,15 +163,10 @@ public final class DnnModel {
                         w.putShort(code(net.w[l][i][j], weightStep[l], l));
                     }
                 }
-                ByteBuffer b = ByteBuffer.allocate(2 * out).order(ByteOrder.LITTLE_ENDIAN);
-                for (int j = 0; j < out; j++) {
-                    b.putShort(code(net.b[l][j], biasStep[l], l));
-                }
                 f.put("layer." + l + ".w_step", weightStep[l]);
-                f.put("layer." + l + ".b_step", biasStep[l]);
                 f.put("layer." + l + ".w_codes", Base64.getEncoder().encodeToString(w.array()));
-                f.put("layer." + l + ".b_codes", Base64.getEncoder().encodeToString(b.array()));
             }
+            f.put("layer." + l + ".b", Base64.getEncoder().encodeToString(b.array()));
         }
         return f;
     }
@@ -266,7 +255,6 @@ public final class DnnModel {
         Mlp net = new Mlp(widths);
         int q = f.integer("q_bits");
         double[] ws = q == FULL_BITS ? null : new double[net.layers()];
-        double[] bs = q == FULL_BITS ? null : new double[net.layers()];
         for (int l = 0; l < net.layers(); l++) {
             int in = widths[l], out = widths[l + 1];
             String p = "layer." + l + ".";
@@ -277,26 +265,21 @@ public final class DnnModel {
                         net.w[l][i][j] = w.getFloat();
                     }
                 }
-                ByteBuffer b = decode(f, p + "b", 4L * out, source);
-                for (int j = 0; j < out; j++) {
-                    net.b[l][j] = b.getFloat();
-                }
             } else {
                 ws[l] = f.number(p + "w_step");
-                bs[l] = f.number(p + "b_step");
                 ByteBuffer w = decode(f, p + "w_codes", 2L * in * out, source);
                 for (int i = 0; i < in; i++) {
                     for (int j = 0; j < out; j++) {
                         net.w[l][i][j] = w.getShort() * ws[l];
                     }
                 }
-                ByteBuffer b = decode(f, p + "b_codes", 2L * out, source);
-                for (int j = 0; j < out; j++) {
-                    net.b[l][j] = b.getShort() * bs[l];
-                }
+            }
+            ByteBuffer b = decode(f, p + "b", 4L * out, source);
+            for (int j = 0; j < out; j++) {
+                net.b[l][j] = b.getFloat();
             }
         }
-        return new DnnModel(config, net, f.number("beta"), f.number("gamma"), q, f.number("prune"), ws, bs, prov);
+        return new DnnModel(config, net, f.number("beta"), f.number("gamma"), q, f.number("prune"), ws, prov);
     }
 
     private static ByteBuffer decode(ModelFile f, String key, long bytes, String source) {

@@ -424,6 +424,6 @@ public final class DnnTrainer {
         prov.put("val_sum_psi_approx", Double.toString(fin.sumPsiApprox()));
         prov.put("val_fairness", Double.toString(fin.fairness()));
         prov.put("paper_training", "1e6 instances (95/5 split), batch 500, Adam 1e-3, dropout 0.1, until converged, V100 GPUs");
-        return new DnnModel(c, best, beta, gamma, DnnModel.FULL_BITS, 0, null, null, prov);
+        return new DnnModel(c, best, beta, gamma, DnnModel.FULL_BITS, 0, null, prov);
     }
 }

@@ -20,7 +20,7 @@ class DnnModelTest {
         DnnConfig c = DnnConfig.paper(m, rho);
         Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(seed));
         net.roundToFloat();
-        return new DnnModel(c, net, 1 / 30.0, 1e-3, 32, 0, null, null, Map.of("note", "random weights", "epochs_run", "0"));
+        return new DnnModel(c, net, 1 / 30.0, 1e-3, 32, 0, null, Map.of("note", "random weights", "epochs_run", "0"));
     }
 
     /** Slow oracle: the forward pass written out with explicit sums per output unit. */
