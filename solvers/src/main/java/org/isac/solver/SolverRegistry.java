@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.isac.solver.digital.LinearPrecoder;
+import org.isac.solver.nn.DnnIsacSolver;
 
 /**
  * Names every solver once, so the CLI, the controller's policy and the benchmarks agree.
@@ -28,6 +29,10 @@ public final class SolverRegistry {
         register(new Entry("rzf", "regularised zero forcing X ∝ H(HᴴH + αI)⁻¹ (digital)",
                 "reg: α (default K·mean(σ²)/P_t)",
                 () -> new LinearPrecoder(LinearPrecoder.Kind.RZF)));
+        register(new Entry(DnnIsacSolver.NAME, "unsupervised MLP ISAC precoder, one model per ρ (seed 003, digital)",
+                "rho: trade-off ρ of a shipped model (default 0.5); q_bits: weight bits Q (default 32 = full); "
+                        + "prune: global pruning ratio J (default 0)",
+                DnnIsacSolver::new));
     }
 
     private SolverRegistry() {
