@@ -20,7 +20,10 @@ import org.isac.controller.metrics.MetricsSnapshot;
 import org.isac.controller.net.ProtobufSizeEstimator;
 import org.isac.controller.net.SessionInitializer;
 import org.isac.controller.net.SessionRegistry;
+import org.isac.controller.pipeline.FpgaWeightEncoder;
 import org.isac.controller.pipeline.SolvePipeline;
+import org.isac.fpga.guard.GuardCounters;
+import org.isac.fpga.guard.GuardOutcome;
 
 /**
  * The controller service: a Netty TCP server for front ends feeding a Disruptor solve
@@ -111,9 +114,22 @@ public final class Controller implements AutoCloseable {
         return metrics.count(counter);
     }
 
-    /** The compact text summary of {@link #metrics()}. */
+    /** The compact text summary of {@link #metrics()}, plus the weight-frame guard's counts. */
     public String summary() {
-        return metrics.summary();
+        String s = metrics.summary();
+        if (config.weightEncoder() instanceof FpgaWeightEncoder f) {
+            GuardCounters g = f.counters();
+            StringBuilder sb = new StringBuilder(s);
+            sb.append("frames: ").append(g.total()).append(" encoded (").append(f.codec()).append(" baseband)");
+            for (GuardOutcome o : GuardOutcome.values()) {
+                long c = g.count(o);
+                if (c > 0 && o != GuardOutcome.ACCEPTED) {
+                    sb.append(", ").append(o.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(c);
+                }
+            }
+            return sb.append('\n').toString();
+        }
+        return s;
     }
 
     /** Radio ids with a live session. */

@@ -1,6 +1,9 @@
 package org.isac.controller;
 
 import java.util.function.LongSupplier;
+import org.isac.controller.pipeline.FpgaWeightEncoder;
+import org.isac.controller.pipeline.WaitMode;
+import org.isac.fpga.baseband.CodecId;
 import org.isac.controller.pipeline.WeightEncoder;
 import org.isac.solver.SolverRegistry;
 
@@ -22,7 +25,10 @@ import org.isac.solver.SolverRegistry;
  * @param sendBufferBytes        socket SO_SNDBUF per connection; 0 leaves the OS default
  * @param shutdownTimeoutMillis  how long {@code close()} waits for the pipeline to drain
  * @param clock                  monotonic clock in nanoseconds (read once per stage per event)
- * @param weightEncoder          fills the hardware weight frame of each update
+ * @param weightEncoder          fills the hardware weight frame of each update (default: an
+ *                               {@link FpgaWeightEncoder} with {@link #DEFAULT_BASEBAND_CODEC};
+ *                               {@link WeightEncoder#NONE} sends float weights only)
+ * @param waitMode               how solve threads wait for reports
  */
 public record ControllerConfig(
         String bindHost,
@@ -37,7 +43,8 @@ public record ControllerConfig(
         int sendBufferBytes,
         long shutdownTimeoutMillis,
         LongSupplier clock,
-        WeightEncoder weightEncoder) {
+        WeightEncoder weightEncoder,
+        WaitMode waitMode) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -50,9 +57,13 @@ public record ControllerConfig(
     public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 1024 * 1024;
     public static final int DEFAULT_SEND_BUFFER_BYTES = 0;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 2000;
+    public static final WaitMode DEFAULT_WAIT_MODE = WaitMode.PHASED;
+    /** Baseband codec of the weight frames (block floating point, as O-RAN compresses beamforming weights). */
+    public static final CodecId DEFAULT_BASEBAND_CODEC = CodecId.BFP;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
+        require(waitMode != null, "waitMode must be one of " + java.util.Arrays.toString(WaitMode.values()));
         require(bindHost != null && !bindHost.isBlank(), "bindHost must be a host name or address, got '" + bindHost + "'");
         require(port >= 0 && port <= 65535, "port must be in 0..65535 (0 = ephemeral), got " + port);
         require(ioThreads >= 1, "ioThreads must be >= 1, got " + ioThreads);
@@ -101,6 +112,7 @@ public record ControllerConfig(
         b.shutdownTimeoutMillis = shutdownTimeoutMillis;
         b.clock = clock;
         b.weightEncoder = weightEncoder;
+        b.waitMode = waitMode;
         return b;
     }
 
@@ -118,7 +130,8 @@ public record ControllerConfig(
         private int sendBufferBytes = DEFAULT_SEND_BUFFER_BYTES;
         private long shutdownTimeoutMillis = DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
         private LongSupplier clock = System::nanoTime;
-        private WeightEncoder weightEncoder = WeightEncoder.NONE;
+        private WeightEncoder weightEncoder = new FpgaWeightEncoder(DEFAULT_BASEBAND_CODEC);
+        private WaitMode waitMode = DEFAULT_WAIT_MODE;
 
         private Builder() {
         }
@@ -142,6 +155,7 @@ public record ControllerConfig(
         public Builder shutdownTimeoutMillis(long v) { shutdownTimeoutMillis = v; return this; }
         public Builder clock(LongSupplier v) { clock = v; return this; }
         public Builder weightEncoder(WeightEncoder v) { weightEncoder = v; return this; }
+        public Builder waitMode(WaitMode v) { waitMode = v; return this; }
 
         /**
          * Validates and builds.
@@ -151,7 +165,7 @@ public record ControllerConfig(
         public ControllerConfig build() {
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
-                    shutdownTimeoutMillis, clock, weightEncoder);
+                    shutdownTimeoutMillis, clock, weightEncoder, waitMode);
         }
     }
 
@@ -160,6 +174,6 @@ public record ControllerConfig(
         return "ControllerConfig[bind=" + bindHost + ":" + port + ", ioThreads=" + ioThreads
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
-                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + "]";
+                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode + "]";
     }
 }

@@ -152,8 +152,9 @@ public final class CsiMapping {
     }
 
     /**
-     * Fills the solution part of an update: solver name, analog F (hybrid only) and
-     * baseband W as float row-major matrices, predicted metrics, iterations, early stop.
+     * Fills the solution part of an update: solver name, analog F (hybrid only),
+     * baseband W (N × (K + N_s) for digital ISAC solvers with sensing streams, users first) and
+     * radar receive filters (N_r × M, when the solver designs them) as float row-major matrices, predicted metrics, iterations, early stop.
      * Stage timings, capture time and the hardware frame are left to the caller.
      *
      * @param precoder the solution (read only)
@@ -168,6 +169,11 @@ public final class CsiMapping {
             out.clearAnalog();
         }
         out.setBaseband(toComplexMatrix(precoder.baseband, ComplexMatrix.newBuilder()));
+        if (!precoder.receive.isEmpty()) {
+            out.setReceive(toComplexMatrix(precoder.receive, ComplexMatrix.newBuilder()));
+        } else {
+            out.clearReceive();
+        }
         Params pr = precoder.predicted;
         for (int i = 0; i < pr.size(); i++) {
             out.putPredicted(pr.key(i), pr.value(i));

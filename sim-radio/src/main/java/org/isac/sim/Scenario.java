@@ -32,7 +32,10 @@ import org.isac.solver.channel.RicianPathLoss;
  * {@code channelStepUs} [100], {@code speedMps} [3], {@code carrierHz} [28e9],
  * {@code csiErrorMu} μ [0 = perfect estimate], {@code solver} ["" = controller default],
  * {@code param.NAME} solver hyper-parameter NAME, {@code genieEvery} [1; 0 = never],
- * {@code sharedClock} [true], {@code maxFrameBytes} [4194304].
+ * {@code phaseBits} [6; 0 = continuous phase shifters], {@code basebandBits} [9; 0 = float
+ * weights] (the hello's hardware widths: the controller quantizes to them and the radio applies
+ * the decoded frame), {@code sharedClock} [true], {@code maxFrameBytes} [4194304], {@code reportLimit} [0 = send
+ * for the whole run; otherwise stop after this many reports].
  *
  * <p>Key matching ignores case, {@code -} and {@code _}, so {@code report-period-us} and
  * {@code report_period_us} both set {@code reportPeriodUs}.
@@ -47,7 +50,7 @@ public final class Scenario {
             "snrDb", "powerW", "channel", "svPaths", "kFactor", "gainScale", "pathLossExponent", "shadowSigmaDb",
             "minDistanceM", "maxDistanceM", "referenceDistanceM", "maxUserAngleDeg", "seed", "reportPeriodUs",
             "deadlineBudgetUs", "channelStepUs", "speedMps", "carrierHz", "csiErrorMu", "solver", "genieEvery",
-            "sharedClock", "maxFrameBytes");
+            "sharedClock", "maxFrameBytes", "reportLimit", "phaseBits", "basebandBits");
     /** Prefix of solver-parameter keys: {@code param.reg=0.01}. */
     public static final String PARAM_PREFIX = "param.";
 
@@ -80,6 +83,9 @@ public final class Scenario {
     private final int genieEvery;
     private final boolean sharedClock;
     private final int maxFrameBytes;
+    private final long reportLimit;
+    private final int phaseBits;
+    private final int basebandBits;
 
     private Scenario(Builder b) {
         this.radioId = b.radioId;
@@ -111,6 +117,9 @@ public final class Scenario {
         this.genieEvery = b.genieEvery;
         this.sharedClock = b.sharedClock;
         this.maxFrameBytes = b.maxFrameBytes;
+        this.reportLimit = b.reportLimit;
+        this.phaseBits = b.phaseBits;
+        this.basebandBits = b.basebandBits;
     }
 
     /** A builder holding every default. */
@@ -304,6 +313,21 @@ public final class Scenario {
         return maxFrameBytes;
     }
 
+    /** Phase-shifter resolution announced in the hello, bits (0 = continuous). */
+    public int phaseBits() {
+        return phaseBits;
+    }
+
+    /** Baseband IQ word width announced in the hello, bits (0 = float weights). */
+    public int basebandBits() {
+        return basebandBits;
+    }
+
+    /** Reports to send before stopping early; 0 = no limit (the run's duration decides). */
+    public long reportLimit() {
+        return reportLimit;
+    }
+
     // ---- derived --------------------------------------------------------------------------
 
     /** Per-user noise power σ² = P_t / 10^(snrDb/10), W. */
@@ -382,6 +406,9 @@ public final class Scenario {
             case "genieEvery" -> Integer.toString(genieEvery);
             case "sharedClock" -> Boolean.toString(sharedClock);
             case "maxFrameBytes" -> Integer.toString(maxFrameBytes);
+            case "reportLimit" -> Long.toString(reportLimit);
+            case "phaseBits" -> Integer.toString(phaseBits);
+            case "basebandBits" -> Integer.toString(basebandBits);
             default -> throw new IllegalArgumentException(unknownKey(key));
         };
     }
@@ -535,6 +562,9 @@ public final class Scenario {
         private int genieEvery = 1;
         private boolean sharedClock = true;
         private int maxFrameBytes = 4 << 20;
+        private long reportLimit = 0;
+        private int phaseBits = 6;
+        private int basebandBits = 9;
 
         private Builder() {
         }
@@ -592,6 +622,9 @@ public final class Scenario {
                 case "genieEvery" -> genieEvery(parseInt(key, v));
                 case "sharedClock" -> sharedClock(parseBoolean(key, v));
                 case "maxFrameBytes" -> maxFrameBytes(parseInt(key, v));
+                case "reportLimit" -> reportLimit(parseLong(key, v));
+                case "phaseBits" -> phaseBits(parseInt(key, v));
+                case "basebandBits" -> basebandBits(parseInt(key, v));
                 default -> throw new IllegalStateException("key without setter: " + k);
             }
             return this;
@@ -751,6 +784,21 @@ public final class Scenario {
             return this;
         }
 
+        public Builder reportLimit(long v) {
+            this.reportLimit = v;
+            return this;
+        }
+
+        public Builder phaseBits(int v) {
+            this.phaseBits = v;
+            return this;
+        }
+
+        public Builder basebandBits(int v) {
+            this.basebandBits = v;
+            return this;
+        }
+
         /**
          * Validates every field and returns the scenario.
          *
@@ -843,6 +891,15 @@ public final class Scenario {
             }
             if (maxFrameBytes < 1024) {
                 errors.add("maxFrameBytes must be >= 1024, got " + maxFrameBytes);
+            }
+            if (phaseBits < 0 || phaseBits > 8) {
+                errors.add("phaseBits must be in 0..8 (0 = continuous), got " + phaseBits);
+            }
+            if (basebandBits < 0 || basebandBits > 16) {
+                errors.add("basebandBits must be in 0..16 (0 = float), got " + basebandBits);
+            }
+            if (reportLimit < 0) {
+                errors.add("reportLimit must be >= 0 (0 = no limit), got " + reportLimit);
             }
             if (!errors.isEmpty()) {
                 throw new IllegalArgumentException("invalid scenario: " + String.join("; ", errors));

@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32C;
 import org.HdrHistogram.Histogram;
+import org.isac.fpga.frame.DecodedFrame;
+import org.isac.fpga.frame.FrameRejectedException;
+import org.isac.fpga.frame.WeightFrameParser;
 import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
@@ -54,7 +57,9 @@ import org.isac.solver.SolverRegistry;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.Kernels;
+import org.isac.solver.hybrid.PsiCache;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.radar.DesiredBeampattern;
 
 /**
  * A simulated front end: a Netty TCP client (TCP_NODELAY) that says hello to a controller,
@@ -121,6 +126,15 @@ public final class SimRadio implements AutoCloseable {
     private final CMatrix analog = new CMatrix();
     private final CMatrix baseband = new CMatrix();
     private final CMatrix x;
+    /** Effective precoder of the update's float weights (before quantization). */
+    private final CMatrix xFloat = new CMatrix();
+    private final WeightFrameParser frameParser = new WeightFrameParser();
+    private final DecodedFrame frame = new DecodedFrame();
+    private final Precoder framePrecoder = new Precoder();
+    private final PsiCache psiCache = new PsiCache();
+    private final double[] targetsRad;
+    private final double[] extraSum = new double[Extra.values().length];
+    private final long[] extraCount = new long[Extra.values().length];
     private final CMatrix xGenie;
     private final double[] sinrScratch;
     private final Problem genieProblem = new Problem();
@@ -145,6 +159,8 @@ public final class SimRadio implements AutoCloseable {
     private long unknownAnswers;
     private long powerViolations;
     private double achievedSum;
+    /** Whether the last decoded update was applied from its hardware frame. */
+    private boolean appliedFrame;
     private double achievedAtGenieSum;
     private double genieSum;
     private double zfSum;
@@ -202,6 +218,15 @@ public final class SimRadio implements AutoCloseable {
         this.process = ChannelProcess.of(scenario);
         this.csi = new CMatrix(n, k);
         this.x = new CMatrix(n, k);
+        double[] deg = scenario.targetsDeg();
+        this.targetsRad = new double[deg.length];
+        for (int i = 0; i < deg.length; i++) {
+            targetsRad[i] = Math.toRadians(deg[i]);
+        }
+        if (targetsRad.length > 0) {
+            // solve (or fetch) Ψ now, not on the event loop
+            psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG, scenario.powerW());
+        }
         this.xGenie = new CMatrix(n, k);
         this.sinrScratch = new double[k];
         double[] targets = scenario.targetsDeg();
@@ -342,6 +367,8 @@ public final class SimRadio implements AutoCloseable {
                     .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
                     .setRxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
                     .setRfChains(scenario.rfChains())
+                    .setPhaseBits(scenario.phaseBits())
+                    .setBasebandBits(scenario.basebandBits())
                     .setMaxPowerW(scenario.powerW())
                     .addModes(scenario.rfChains() == 0 ? Mode.MODE_DIGITAL : Mode.MODE_HYBRID)
                     .setMaxUsers(k)
@@ -413,7 +440,8 @@ public final class SimRadio implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        if (now - sendEndNs >= 0) {
+        long limit = scenario.reportLimit();
+        if (now - sendEndNs >= 0 || (limit > 0 && lastSequence >= limit)) {
             stopSending();
             return;
         }
@@ -553,6 +581,11 @@ public final class SimRadio implements AutoCloseable {
         CMatrix h = process.channel();
         double achieved = Metrics.sumRateBits(h, x, noise, sinrScratch);
         achievedSum += achieved;
+        extra(Extra.MIN_SINR_DB, 10 * Math.log10(Metrics.min(sinrScratch, k)));
+        if (appliedFrame) {
+            extra(Extra.FRAMES_APPLIED, 1);
+        }
+        extra(Extra.ACHIEVED_UNQUANTIZED_BITS, appliedFrame ? Metrics.sumRateBits(h, xFloat, noise, sinrScratch) : achieved);
         if (x.frobeniusNorm2() > scenario.powerW() * 1.001) {
             powerViolations++;
         }
@@ -568,6 +601,13 @@ public final class SimRadio implements AutoCloseable {
         int every = scenario.genieEvery();
         if (every > 0 && applied % every == 0) {
             evaluateBounds(solverName, h, achieved);
+            if (targetsRad.length > 0) {
+                // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6))
+                CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
+                        scenario.powerW());
+                extra(Extra.TAU, Metrics.beampatternError(x, psi));
+                extra(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(xFloat, psi));
+            }
         }
         int crc32c = 0;
         if (!u.getFpgaFrame().isEmpty()) {
@@ -636,8 +676,9 @@ public final class SimRadio implements AutoCloseable {
      * False when shapes disagree with N, K or with the data, or a weight is not finite.
      */
     private boolean effectivePrecoder(WeightUpdate u) {
+        appliedFrame = false;
         ComplexMatrix bb = u.getBaseband();
-        if (!readMatrix(bb, baseband) || baseband.cols() != k) {
+        if (!readMatrix(bb, baseband) || baseband.cols() < k) {
             return false;
         }
         if (u.hasAnalog() && u.getAnalog().getRows() * u.getAnalog().getCols() > 0) {
@@ -645,14 +686,41 @@ public final class SimRadio implements AutoCloseable {
             if (!readMatrix(an, analog) || analog.rows() != n || analog.cols() != baseband.rows()) {
                 return false;
             }
-            Kernels.mul(analog, baseband, x);
+            Kernels.mul(analog, baseband, xFloat);
         } else {
             if (baseband.rows() != n) {
                 return false;
             }
-            x.copyFrom(baseband);
+            xFloat.copyFrom(baseband);
         }
-        return x.allFinite();
+        if (!xFloat.allFinite()) {
+            return false;
+        }
+        if (u.getFpgaFrame().isEmpty()) {
+            x.copyFrom(xFloat);
+            return true;
+        }
+        // what the array radiates: the decoded hardware frame, quantized
+        try {
+            frameParser.parse(u.getFpgaFrame().asReadOnlyByteBuffer(), frame);
+        } catch (FrameRejectedException e) {
+            return false;
+        }
+        if (!frame.isFor(scenario.radioId()) || frame.sequence() != u.getSequence() || frame.n() != n) {
+            return false;
+        }
+        frame.toPrecoder(framePrecoder, null);
+        framePrecoder.effective(x);
+        if (x.rows() != n || x.cols() != xFloat.cols() || !x.allFinite()) {
+            return false;
+        }
+        appliedFrame = true;
+        return true;
+    }
+
+    private void extra(Extra e, double value) {
+        extraSum[e.ordinal()] += value;
+        extraCount[e.ordinal()]++;
     }
 
     private static boolean readMatrix(ComplexMatrix m, CMatrix out) {
@@ -734,6 +802,7 @@ public final class SimRadio implements AutoCloseable {
         long window = acked ? Math.max(0, sendEndNs - sendStartNs) : 0;
         return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
                 duplicateAnswers, unknownAnswers, powerViolations, latency, achievedSum, achievedAtGenieSum, genieSum,
-                zfSum, genieSamples, zfSamples, genieFailures, solversSeen, window, endNs - connectedNs, termination);
+                zfSum, genieSamples, zfSamples, genieFailures, solversSeen, window, endNs - connectedNs, termination,
+                extraSum, extraCount);
     }
 }

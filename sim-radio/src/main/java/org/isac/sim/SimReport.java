@@ -53,6 +53,8 @@ public final class SimReport {
     private final long sendWindowNs;
     private final long elapsedNs;
     private final String termination;
+    private final double[] extraSum;
+    private final long[] extraCount;
 
     /**
      * Builds a report; {@code latencyNs} is copied. Rate arguments are sums (bit/s/Hz) over
@@ -62,7 +64,8 @@ public final class SimReport {
             Map<String, Long> reportsDropped, long deadlineMisses, long duplicateAnswers, long unknownAnswers,
             long powerViolations, Histogram latencyNs, double achievedSumBits, double achievedAtGenieSumBits,
             double genieSumBits, double zfSumBits, long genieSamples, long zfSamples, long genieFailures,
-            Set<String> solvers, long sendWindowNs, long elapsedNs, String termination) {
+            Set<String> solvers, long sendWindowNs, long elapsedNs, String termination, double[] extraSum,
+            long[] extraCount) {
         this.scenarios = List.copyOf(scenarios);
         this.controller = controller == null ? "" : controller;
         this.reportsSent = reportsSent;
@@ -84,6 +87,8 @@ public final class SimReport {
         this.sendWindowNs = sendWindowNs;
         this.elapsedNs = elapsedNs;
         this.termination = termination == null ? "" : termination;
+        this.extraSum = java.util.Arrays.copyOf(extraSum, Extra.values().length);
+        this.extraCount = java.util.Arrays.copyOf(extraCount, Extra.values().length);
     }
 
     /**
@@ -106,7 +111,13 @@ public final class SimReport {
                 reports.get(0).latencyNs.getNumberOfSignificantValueDigits());
         long sent = 0, applied = 0, misses = 0, dup = 0, unknown = 0, power = 0, gs = 0, zs = 0, gf = 0, window = 0, elapsed = 0;
         double ach = 0, achG = 0, gen = 0, zf = 0;
+        double[] xs = new double[Extra.values().length];
+        long[] xc = new long[Extra.values().length];
         for (SimReport r : reports) {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] += r.extraSum[i];
+                xc[i] += r.extraCount[i];
+            }
             scenarios.addAll(r.scenarios);
             if (!r.controller.isEmpty()) {
                 controllers.add(r.controller);
@@ -134,10 +145,22 @@ public final class SimReport {
             elapsed = Math.max(elapsed, r.elapsedNs);
         }
         return new SimReport(scenarios, String.join(", ", controllers), sent, applied, dropped, misses, dup, unknown,
-                power, latency, ach, achG, gen, zf, gs, zs, gf, solvers, window, elapsed, String.join("; ", terminations));
+                power, latency, ach, achG, gen, zf, gs, zs, gf, solvers, window, elapsed, String.join("; ", terminations),
+                xs, xc);
     }
 
     // ---- accessors ------------------------------------------------------------------------
+
+    /** Mean of an extra measurement over its samples (NaN when none). */
+    public double mean(Extra e) {
+        long c = extraCount[e.ordinal()];
+        return c == 0 ? Double.NaN : extraSum[e.ordinal()] / c;
+    }
+
+    /** Samples of an extra measurement. */
+    public long count(Extra e) {
+        return extraCount[e.ordinal()];
+    }
 
     /** The scenario of each radio (one entry unless merged). */
     public List<Scenario> scenarios() {
@@ -319,10 +342,20 @@ public final class SimReport {
         field(sb, "sum_rate_bits", "{\"achieved\": " + dbl(achievedSumRateBits())
                 + ", \"genie\": " + dbl(genieSumRateBits())
                 + ", \"zf\": " + dbl(zfSumRateBits())
+                + ", \"achieved_unquantized\": " + dbl(mean(Extra.ACHIEVED_UNQUANTIZED_BITS))
                 + ", \"achieved_at_genie\": " + dbl(achievedAtGenieSumRateBits())
                 + ", \"genie_samples\": " + genieSamples
                 + ", \"zf_samples\": " + zfSamples
                 + ", \"genie_failures\": " + genieFailures + "}");
+        StringBuilder ex = new StringBuilder("{");
+        for (Extra e : Extra.values()) {
+            if (ex.length() > 1) {
+                ex.append(", ");
+            }
+            ex.append('"').append(e.key()).append("\": {\"mean\": ").append(dbl(mean(e))).append(", \"count\": ")
+                    .append(count(e)).append('}');
+        }
+        field(sb, "measurements", ex.append('}').toString());
         StringBuilder s = new StringBuilder("[");
         first = true;
         for (String name : solvers) {
@@ -448,6 +481,18 @@ public final class SimReport {
                 "sum rate (bit/s/Hz, true channel at apply time): achieved %.3f (n=%d); on genie samples achieved %.3f vs genie %.3f vs ZF %.3f (n=%d%s)%n",
                 achievedSumRateBits(), reportsApplied, achievedAtGenieSumRateBits(), genieSumRateBits(), zfSumRateBits(),
                 genieSamples, genieFailures == 0 ? "" : ", " + genieFailures + " failed"));
+        if (count(Extra.FRAMES_APPLIED) > 0) {
+            sb.append(String.format(Locale.ROOT,
+                    "hardware frames: %d applied as quantized; sum rate %.3f bit/s/Hz quantized vs %.3f unquantized%n",
+                    count(Extra.FRAMES_APPLIED), achievedSumRateBits(), mean(Extra.ACHIEVED_UNQUANTIZED_BITS)));
+        }
+        if (count(Extra.MIN_SINR_DB) > 0) {
+            sb.append(String.format(Locale.ROOT, "worst user's SINR: %.2f dB on average%n", mean(Extra.MIN_SINR_DB)));
+        }
+        if (count(Extra.TAU) > 0) {
+            sb.append(String.format(Locale.ROOT, "beampattern error tau: %.4g applied, %.4g before quantization (n=%d)%n",
+                    mean(Extra.TAU), mean(Extra.TAU_UNQUANTIZED), count(Extra.TAU)));
+        }
         sb.append("solvers: ").append(solvers.isEmpty() ? "(none)" : String.join(", ", solvers));
         sb.append('\n');
         return sb.toString();

@@ -22,7 +22,9 @@ class SimReportTest {
         // rates: achieved 10 bit/s/Hz per applied report, genie 12 and zf 11 per sample
         return new SimReport(List.of(Scenario.builder().radioId(id).build()), "ctl \"1\"", sent, applied, dropped, 1, 2,
                 3, 0, h, 10.0 * applied, 10.0 * applied, 12.0 * applied, 11.0 * applied, applied, applied, 0,
-                Set.of("rzf"), 1_000_000_000L, 1_500_000_000L, "completed");
+                Set.of("rzf"), 1_000_000_000L, 1_500_000_000L, "completed",
+                new double[] {10.5 * applied, 3.0 * applied, 0, 0.25 * applied, 0},
+                new long[] {applied, applied, applied, applied, 0});
     }
 
     @Test
@@ -77,5 +79,21 @@ class SimReportTest {
         assertEquals(Set.of("rzf"), m.solvers());
         assertTrue(m.summary().contains("2 radios"), m.summary());
         assertThrows(IllegalArgumentException.class, () -> SimReport.merge(List.of()));
+    }
+
+    @Test
+    void extraMeasurementsMergeAsSumsOverCounts() {
+        SimReport a = report("a", 10, 6, Map.of(), 100_000);
+        SimReport b = report("b", 10, 2, Map.of(), 100_000);
+        SimReport m = SimReport.merge(List.of(a, b));
+        assertEquals(8, m.count(Extra.ACHIEVED_UNQUANTIZED_BITS));
+        assertEquals(10.5, m.mean(Extra.ACHIEVED_UNQUANTIZED_BITS), 1e-12);
+        assertEquals(0.25, m.mean(Extra.TAU), 1e-12);
+        assertEquals(8, m.count(Extra.FRAMES_APPLIED));
+        assertEquals(0, m.count(Extra.TAU_UNQUANTIZED));
+        assertTrue(Double.isNaN(m.mean(Extra.TAU_UNQUANTIZED)));
+        String json = m.toJson();
+        assertTrue(json.contains("\"achieved_unquantized\": 10.5"), json);
+        assertTrue(json.contains("\"tau_unquantized\": {\"mean\": null, \"count\": 0}"), json);
     }
 }

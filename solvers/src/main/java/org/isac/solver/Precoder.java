@@ -10,10 +10,15 @@ import org.isac.solver.linalg.Kernels;
  * Hybrid: {@code analog} is the N × M phase-shifter matrix F and {@code baseband} the
  * M × K baseband W; the effective precoder is X = F·W. The transmitted signal is
  * x = X·s with E[ssᴴ] = I, so the radiated power is ‖X‖²_F.
+ *
+ * <p>ISAC solvers that also design the radar receive combiner write it to {@code receive}
+ * (N_r × M, column m = f_m, the filter for target m); it stays empty otherwise.
  */
 public final class Precoder {
     public final CMatrix analog = new CMatrix();
     public final CMatrix baseband = new CMatrix();
+    /** Radar receive filters F (N_r × M), or empty when the solver designs none. */
+    public final CMatrix receive = new CMatrix();
     /** Metrics the solver predicts for its own output (names carry units, e.g. sum_rate_bits). */
     public final Params predicted = new Params();
     /** Iterations or layers actually run. */
@@ -28,6 +33,7 @@ public final class Precoder {
     /** Clears the output before a solve. */
     public void reset() {
         analog.reshape(0, 0);
+        receive.reshape(0, 0);
         predicted.clear();
         iterations = 0;
         earlyStop = false;

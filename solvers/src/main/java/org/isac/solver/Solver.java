@@ -18,4 +18,13 @@ public interface Solver {
      *     does not suit this solver (message says which)
      */
     void solve(Problem problem, Precoder out);
+
+    /**
+     * Real floating-point operations one {@link #solve} performs on {@code problem}, from the
+     * solver's own operation count (a complex multiply-add counts 8), for achieved-GFLOP/s
+     * figures; NaN when the solver does not say.
+     */
+    default double flops(Problem problem) {
+        return Double.NaN;
+    }
 }

@@ -1,6 +1,7 @@
 package org.isac.controller.cli;
 
 import org.isac.controller.ControllerConfig;
+import org.isac.controller.pipeline.WaitMode;
 import picocli.CommandLine.Option;
 
 /** Options that configure the controller, shared by {@code serve} and {@code demo}. */
@@ -27,8 +28,24 @@ public final class ControllerOptions {
             defaultValue = "" + ControllerConfig.DEFAULT_MAX_FRAME_BYTES)
     int maxFrameBytes;
 
+    @Option(names = "--wait-mode", paramLabel = "MODE",
+            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            defaultValue = "PHASED")
+    WaitMode waitMode;
+
+    @Option(names = "--baseband-codec", paramLabel = "CODEC",
+            description = "baseband word format of the weight frames: BFP, FIXED, or NONE for float weights only (default: ${DEFAULT-VALUE})",
+            defaultValue = "BFP")
+    String basebandCodec;
+
     ControllerConfig.Builder apply(ControllerConfig.Builder b, String fallbackSolver) {
-        b.solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
+        if (basebandCodec.equalsIgnoreCase("NONE")) {
+            b.weightEncoder(org.isac.controller.pipeline.WeightEncoder.NONE);
+        } else {
+            b.weightEncoder(new org.isac.controller.pipeline.FpgaWeightEncoder(
+                    org.isac.fpga.baseband.CodecId.valueOf(basebandCodec.toUpperCase(java.util.Locale.ROOT))));
+        }
+        b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
         b.defaultSolver(defaultSolver != null ? defaultSolver : fallbackSolver);
         return b;
     }

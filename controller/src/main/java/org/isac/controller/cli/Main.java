@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code isac} command line. */
 @Command(name = "isac", mixinStandardHelpOptions = true, version = "isac-testbed 0.1",
         description = "ISAC testbed controller: serves beamforming weights to front ends that stream CSI.",
-        subcommands = {ServeCommand.class, SimCommand.class, DemoCommand.class, SolveCommand.class,
+        subcommands = {ServeCommand.class, SimCommand.class, DemoCommand.class, SolveCommand.class, BenchCommand.class, QuantizationCommand.class, ReproduceCommand.class, TrainCommand.class,
                 SolversCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

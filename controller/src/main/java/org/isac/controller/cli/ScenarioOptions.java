@@ -39,6 +39,9 @@ public final class ScenarioOptions {
     @Option(names = "--csi-error", paramLabel = "MU", description = "CSI estimation error μ in [0, 1]")
     Double csiErrorMu;
 
+    @Option(names = "--reports", paramLabel = "COUNT", description = "stop after this many reports per radio (default: run for --seconds)")
+    Long reports;
+
     @Option(names = "--seed", paramLabel = "SEED", description = "random seed")
     Long seed;
 
@@ -81,6 +84,9 @@ public final class ScenarioOptions {
         }
         if (csiErrorMu != null) {
             b.set("csiErrorMu", csiErrorMu.toString());
+        }
+        if (reports != null) {
+            b.set("reportLimit", reports.toString());
         }
         if (seed != null) {
             b.set("seed", seed.toString());

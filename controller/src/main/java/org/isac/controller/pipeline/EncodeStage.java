@@ -14,7 +14,7 @@ import org.isac.proto.v1.StageTimes;
 import org.isac.proto.v1.WeightUpdate;
 
 /**
- * Last ring handler: guards the solution (finite, right shape, ‖X‖²_F ≤ P_t·(1 + 1e-6)
+ * Runs on a solve shard's thread after the solve: guards the solution (finite, right shape, ‖X‖²_F ≤ P_t·(1 + 1e-6)
  * with X = F·W for hybrid), builds the {@code WeightUpdate} (or the {@code Reject} for a
  * refused report), counts the outcome and hands the message to the session's channel,
  * which writes it on its event loop. Channels are flushed once per batch. A channel that
@@ -49,7 +49,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             e.clear();
         }
         if (endOfBatch) {
-            flushAll();
+            flush();
         }
     }
 
@@ -115,14 +115,15 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         ch.write(m, ch.voidPromise());
         if (!s.flushPending) {
             if (flushCount == toFlush.length) {
-                flushAll();
+                flush();
             }
             s.flushPending = true;
             toFlush[flushCount++] = s;
         }
     }
 
-    private void flushAll() {
+    /** Flushes every session written to since the last flush. */
+    void flush() {
         for (int i = 0; i < flushCount; i++) {
             RadioSession s = toFlush[i];
             toFlush[i] = null;

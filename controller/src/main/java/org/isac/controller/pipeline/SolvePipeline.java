@@ -1,6 +1,5 @@
 package org.isac.controller.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
@@ -15,9 +14,10 @@ import org.isac.controller.net.RadioSession;
 import org.isac.proto.v1.CsiReport;
 
 /**
- * The solve pipeline: one Disruptor ring of preallocated {@link SolveEvent}s, one
- * {@link SolveStage} per shard (in parallel, each takes its own radios), then one
- * {@link EncodeStage}. Producers (Netty event loops) never block: a full ring refuses the
+ * The solve pipeline: one Disruptor ring of preallocated {@link SolveEvent}s and one
+ * {@link SolveStage} per shard (in parallel, each takes its own radios), which also runs
+ * the {@link EncodeStage} for its events on the same thread: a report costs one thread
+ * hand-off into the ring and one onto the session's event loop, no more. Producers (Netty event loops) never block: a full ring refuses the
  * report ({@link #offer} returns false).
  */
 public final class SolvePipeline implements ReportSink, AutoCloseable {
@@ -29,13 +29,13 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
         this.config = config;
         this.disruptor = new Disruptor<>(SolveEvent::new, config.ringSize(), new Threads(),
-                ProducerType.MULTI, new BlockingWaitStrategy());
+                ProducerType.MULTI, config.waitMode().strategy());
         SolveStage[] shards = new SolveStage[config.solveShards()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new SolveStage(i, config.clock(), metrics);
+            shards[i] = new SolveStage(i, config.clock(), metrics,
+                    new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize()));
         }
-        disruptor.handleEventsWith(shards)
-                .then(new EncodeStage(config.clock(), metrics, config.weightEncoder(), config.ringSize()));
+        disruptor.handleEventsWith(shards);
         disruptor.setDefaultExceptionHandler(new Counting(metrics));
     }
 

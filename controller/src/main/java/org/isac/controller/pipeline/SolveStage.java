@@ -10,7 +10,8 @@ import org.isac.solver.SolverRegistry;
 
 /**
  * Ring handler for one solve shard: takes only events of its shard, drops superseded and
- * stale reports, and runs the named solver. Owns its solver instances (one per name, made
+ * stale reports, runs the named solver, then hands the event to its own {@link EncodeStage}
+ * on the same thread. Owns its solver instances (one per name, made
  * on first use), so no workspace is shared between threads. Allocation-free after warm-up.
  */
 final class SolveStage implements EventHandler<SolveEvent> {
@@ -18,25 +19,33 @@ final class SolveStage implements EventHandler<SolveEvent> {
     private final LongSupplier clock;
     private final ControllerMetrics metrics;
     private final HashMap<String, Solver> solvers = new HashMap<>();
+    private final EncodeStage encode;
 
-    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics) {
+    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics, EncodeStage encode) {
         this.shard = shard;
         this.clock = clock;
         this.metrics = metrics;
+        this.encode = encode;
     }
 
     @Override
     public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
-        if (e.shard != shard || e.outcome != null) {
+        if (e.shard != shard) {
+            if (endOfBatch) {
+                encode.flush();
+            }
             return;
         }
-        try {
-            solve(e);
-        } catch (RuntimeException ex) {
-            metrics.increment(ControllerMetrics.Counter.INTERNAL_ERRORS);
-            e.outcome = Reject.Reason.SOLVER_FAILED;
-            e.detail = "solve stage: " + ex;
+        if (e.outcome == null) {
+            try {
+                solve(e);
+            } catch (RuntimeException ex) {
+                metrics.increment(ControllerMetrics.Counter.INTERNAL_ERRORS);
+                e.outcome = Reject.Reason.SOLVER_FAILED;
+                e.detail = "solve stage: " + ex;
+            }
         }
+        encode.onEvent(e, sequence, endOfBatch);
     }
 
     private void solve(SolveEvent e) {

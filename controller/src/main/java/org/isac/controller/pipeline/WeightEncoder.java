@@ -7,8 +7,9 @@ import org.isac.solver.Problem;
 
 /**
  * Seam for the hardware form of the weights: fills {@code fpga_frame} (and anything else
- * hardware-specific) of an update whose float weights are already set. Runs on the encode
- * thread only, after the power guard passed; may keep its own workspace.
+ * hardware-specific) of an update whose float weights are already set. Runs on one solve
+ * shard's thread, after the power guard passed; each shard gets its own
+ * {@link #newInstance()}, which may keep a workspace.
  */
 public interface WeightEncoder {
 
@@ -22,4 +23,12 @@ public interface WeightEncoder {
      * @param update   the update being built; modified
      */
     void encode(FrontEndHello hello, Problem problem, Precoder precoder, WeightUpdate.Builder update);
+
+    /**
+     * The encoder one more encoding thread uses: {@code this} for stateless encoders, a
+     * sibling with its own workspace otherwise.
+     */
+    default WeightEncoder newInstance() {
+        return this;
+    }
 }

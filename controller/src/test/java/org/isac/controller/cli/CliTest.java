@@ -176,4 +176,123 @@ class CliTest {
         }
         assertTrue(Files.size(plots.resolve("demo-latency-ccdf.png")) > 1000);
     }
+
+    @Test
+    void benchWritesTheCsvTheSummaryAndPlots() throws Exception {
+        Path out = dir.resolve("bench");
+        Run res = run("", "bench", "--quick", "--solvers", "mrt,zf", "--n", "8,16", "--k", "2", "--m", "2",
+                "--loopback-radios", "2", "--loopback-rate-hz", "200", "--loopback-seconds", "0.3",
+                "--loopback-solver", "zf", "--out", out.toString());
+        assertEquals(0, res.exit(), res.err());
+        List<String> csv = Files.readAllLines(out.resolve("latency.csv"));
+        assertEquals("solver,n,k,m,layers,p50_ns,p99_ns,p999_ns,gflops,peak_fraction", csv.get(0));
+        assertEquals(5, csv.size(), String.join("\n", csv));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            assertEquals(10, f.length, line);
+            long p50 = Long.parseLong(f[5]);
+            long p99 = Long.parseLong(f[6]);
+            long p999 = Long.parseLong(f[7]);
+            assertTrue(p50 > 0 && p50 <= p99 && p99 <= p999, line);
+            assertEquals("0", f[3], "digital solvers report m = 0: " + line);
+            assertTrue(Double.parseDouble(f[8]) > 0, "counted flops give GFLOP/s: " + line);
+        }
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("Machine:") && md.contains("p99.9") && md.contains("## Loopback"), md);
+        assertTrue(Files.size(out.resolve("latency-ccdf-n8-k2.png")) > 1000);
+        assertTrue(Files.size(out.resolve("p99-vs-n.png")) > 1000);
+        // on a loaded machine every loopback report may miss its 1 ms deadline; then there is nothing to plot
+        Path loopPlot = out.resolve("loopback-latency-ccdf.png");
+        assertTrue(Files.exists(loopPlot) ? Files.size(loopPlot) > 1000 : md.contains(", applied 0,"), md);
+    }
+
+    @Test
+    void benchRefusesUnknownSolvers() {
+        Run res = run("", "bench", "--solvers", "mrt,bogus", "--out", dir.resolve("x").toString());
+        assertEquals(2, res.exit());
+        assertTrue(res.err().contains("unknown solver 'bogus'"), res.err());
+    }
+
+    @Test
+    void quantizationWritesTheCsvAndPlots() throws Exception {
+        Path out = dir.resolve("q");
+        Run res = run("", "quantization", "--draws", "2", "--out", out.toString());
+        assertEquals(0, res.exit(), res.err());
+        List<String> csv = Files.readAllLines(out.resolve("quantization.csv"));
+        assertEquals("scenario,phase_bits,baseband_bits,codec,rate_bits,rate_loss_bits,tau", csv.get(0));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("digital,0,16,bfp,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("hybrid,3,0,none,")), String.join("\n", csv));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            assertEquals(7, f.length, line);
+            assertTrue(Double.parseDouble(f[4]) > 0, line);
+        }
+        assertTrue(Files.size(out.resolve("rate-loss-vs-baseband-bits.png")) > 1000);
+        assertTrue(Files.size(out.resolve("rate-loss-vs-phase-bits.png")) > 1000);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Knees"));
+    }
+
+    private static CsiReport isacReport() {
+        CsiReport.Builder b = report(1, 16, 4, 9).toBuilder().clearNoisePowerW().addNoisePowerW(1.0).setPowerBudgetW(10);
+        b.getTxArrayBuilder().setHorizontal(4).setVertical(4).setSpacingWavelengths(0.5);
+        b.getRxArrayBuilder().setHorizontal(5).setVertical(4).setSpacingWavelengths(0.5);
+        b.addTargetsBuilder().setAzimuthRad(-0.74).setElevationRad(0.91).setGainRe(0.087);
+        b.addTargetsBuilder().setAzimuthRad(-0.85).setElevationRad(1.25).setGainRe(-0.04).setGainIm(0.117);
+        return b.build();
+    }
+
+    @Test
+    void digitalIsacSolversServeSensingStreamsAndReceiveFilters() throws Exception {
+        String in = json(isacReport());
+        Run sca = run(in, "solve", "--solver", "sca-crlb", "--param", "sensing_streams=6", "--param", "max_iter=50");
+        assertEquals(0, sca.exit(), sca.err());
+        WeightUpdate.Builder u = WeightUpdate.newBuilder();
+        JsonFormat.parser().merge(sca.out(), u);
+        assertEquals(16, u.getBaseband().getRows());
+        assertEquals(4 + 6, u.getBaseband().getCols(), "users first, then the sensing streams");
+        double power = 0;
+        for (int i = 0; i < u.getBaseband().getReCount(); i++) {
+            power += u.getBaseband().getRe(i) * u.getBaseband().getRe(i) + u.getBaseband().getIm(i) * u.getBaseband().getIm(i);
+        }
+        assertTrue(power <= 10 * (1 + 1e-5), "within the report's budget: " + power);
+
+        Run mm = run(in, "solve", "--solver", "maxmin-ao", "--param", "max_iter=5");
+        assertEquals(0, mm.exit(), mm.err());
+        WeightUpdate.Builder v = WeightUpdate.newBuilder();
+        JsonFormat.parser().merge(mm.out(), v);
+        assertEquals(20, v.getReceive().getRows(), "radar receive filters N_r x M from the report's rx_array");
+        assertEquals(2, v.getReceive().getCols());
+    }
+
+    @Test
+    void reportArrayMustMatchTheChannel() throws Exception {
+        CsiReport bad = isacReport().toBuilder().setTxArray(isacReport().getTxArray().toBuilder().setVertical(3)).build();
+        Run res = run(json(bad), "solve", "--solver", "zf");
+        assertEquals(1, res.exit());
+        assertTrue(res.err().contains("BAD_DIMENSIONS"), res.err());
+    }
+
+    @Test
+    void trainHybridWritesAModelThatSolves() throws Exception {
+        Path model = dir.resolve("m/tiny.model");
+        Run res = run("", "train", "hybrid", "--n", "8", "--k", "2", "--m", "2", "--epochs", "1", "--batch", "64",
+                "--out", model.toString());
+        assertEquals(0, res.exit(), res.err());
+        assertTrue(res.err().contains("epoch"), "progress is shown: " + res.err());
+        org.isac.solver.hybrid.HybridUpgaModel m = org.isac.solver.hybrid.HybridUpgaModel.load(model.toString());
+        assertEquals(8, m.antennas());
+        assertEquals(2, m.rfChains());
+        for (int i = 0; i < m.outer(); i++) {
+            assertTrue(Double.isFinite(m.lambda(i)) && m.lambda(i) >= 0, "lambda " + i);
+            for (int j = 0; j < m.inner(); j++) {
+                assertTrue(Double.isFinite(m.mu(i, j)), "mu " + i + "," + j);
+            }
+        }
+        Problem p = CsiMapping.toProblem(report(1, 8, 2, 12), null);
+        p.rfChains = 2;
+        Precoder x = new Precoder();
+        org.isac.solver.hybrid.HybridUpgaSolver.load(model.toString()).solve(p, x);
+        assertTrue(x.isHybrid());
+        assertEquals(2.0, x.effective(new CMatrix()).frobeniusNorm2(), 1e-6, "||FW||^2 = P_t");
+    }
 }

@@ -39,6 +39,20 @@ public final class LinearPrecoder implements Solver {
         };
     }
 
+    /**
+     * mrt: 6NK (copy, norm, scale). zf/rzf: 8NK² (Gram) + 8K³/3 (Cholesky) + 8K³ (two
+     * triangular solves for K right-hand sides) + 8NK² (product) + 6NK (norm, scale).
+     */
+    @Override
+    public double flops(Problem p) {
+        double n = p.channel.rows();
+        double k = p.channel.cols();
+        if (kind == Kind.MRT) {
+            return 6 * n * k;
+        }
+        return 16 * n * k * k + 8.0 / 3 * k * k * k + 8 * k * k * k + 6 * n * k;
+    }
+
     @Override
     public void solve(Problem p, Precoder out) {
         out.reset();

@@ -17,21 +17,23 @@ public final class Metrics {
 
     /**
      * SINR_k = |h_kᴴx_k|² / (Σ_{j≠k} |h_kᴴx_j|² + σ²_k) (seed 000 eq. (4) with X = FW),
-     * written to {@code out[0…K−1]}. Flops: 8·N·K².
+     * written to {@code out[0…K−1]}. X may have more columns than H (N × (K + N_s)): the
+     * first K carry the users' symbols, the rest are sensing streams that every user hears
+     * as interference (seed 004 eq. (2)). Flops: 8·N·K·(K + N_s).
      */
     public static void sinr(CMatrix h, CMatrix x, double[] noise, double[] out) {
-        int n = h.rows(), k = h.cols();
-        if (x.rows() != n || x.cols() != k) {
+        int n = h.rows(), k = h.cols(), streams = x.cols();
+        if (x.rows() != n || streams < k) {
             throw new IllegalArgumentException("precoder is " + x.rows() + "x" + x.cols() + ", channel " + n + "x" + k);
         }
         for (int u = 0; u < k; u++) {
             double signal = 0, interference = 0;
-            for (int j = 0; j < k; j++) {
+            for (int j = 0; j < streams; j++) {
                 double gr = 0, gi = 0;
                 for (int i = 0; i < n; i++) {
                     // conj(h_iu) * x_ij
                     double hr = h.re[i * k + u], hi = -h.im[i * k + u];
-                    double xr = x.re[i * k + j], xi = x.im[i * k + j];
+                    double xr = x.re[i * streams + j], xi = x.im[i * streams + j];
                     gr += hr * xr - hi * xi;
                     gi += hr * xi + hi * xr;
                 }

@@ -89,4 +89,20 @@ class MetricsTest {
         psi.set(0, 1, 0, 3); // one entry off by 3j
         assertEquals(9.0, Metrics.beampatternError(x, psi), TOL);
     }
+
+    @Test
+    void sensingStreamsInterfereWithEveryUser() {
+        // N = 2, K = 1, h = (1, j); X = [x_1 | s] with s a sensing stream
+        CMatrix h = new CMatrix(2, 1);
+        h.set(0, 0, 1, 0);
+        h.set(1, 0, 0, 1);
+        CMatrix x = new CMatrix(2, 2);
+        x.set(0, 0, 0.5, 0);   // h^H x_1 = 0.5 + (-j)(0.2j) = 0.7
+        x.set(1, 0, 0, 0.2);
+        x.set(0, 1, 0.1, 0);   // h^H s = 0.1 + (-j)(0.3) = 0.1 - 0.3j, |.|^2 = 0.1
+        x.set(1, 1, 0.3, 0);
+        double[] out = new double[1];
+        Metrics.sinr(h, x, new double[] {0.05}, out);
+        assertEquals(0.49 / (0.1 + 0.05), out[0], 1e-12);
+    }
 }

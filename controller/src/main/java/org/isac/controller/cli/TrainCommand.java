@@ -1,0 +1,98 @@
+package org.isac.controller.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.isac.solver.train.HybridUpgaTraining;
+import org.isac.solver.train.MaxMinTrainer;
+import org.isac.solver.train.ModelFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Trains the step sizes of the unfolded solvers; each shipped model is one of these commands. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model offline and write its versioned model file.",
+        subcommands = {TrainCommand.Hybrid.class, TrainCommand.MaxMin.class})
+public final class TrainCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Seed 000: per-layer steps μ(i, j), λ(i) of the unfolded PGA (hybrid-upga). */
+    @Command(name = "hybrid", mixinStandardHelpOptions = true,
+            description = {"Learn the unfolded PGA steps of hybrid-upga (seed 000, loss eq. 25) with Adam on seeded",
+                    "Saleh-Valenzuela channels at a random SNR in 0-12 dB; targets at -60, 0, 60 degrees.",
+                    "The shipped models: --n 32|64 --k 4 --m 4 --omega 0.3, and --n 64 --omega 0."})
+    public static final class Hybrid implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "64", description = "antennas (default: ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--k", defaultValue = "4", description = "users (default: ${DEFAULT-VALUE})")
+        int k;
+
+        @Option(names = "--m", defaultValue = "4", description = "RF chains (default: ${DEFAULT-VALUE})")
+        int m;
+
+        @Option(names = "--omega", defaultValue = "0.3", description = "weight of tau in R - omega*tau (default: ${DEFAULT-VALUE})")
+        double omega;
+
+        @Option(names = "--seed", defaultValue = "1", description = "dataset and initialisation seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--epochs", defaultValue = "30", description = "(default: ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "32", description = "(default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "model file (default: <name>.model in the current folder)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = out != null ? out : Path.of(HybridUpgaTraining.defaultName(n, k, m, omega) + ".model");
+            createParent(file);
+            HybridUpgaTraining.train(n, k, m, omega, seed, epochs, batch, file, p -> System.err.println(p.line()));
+            System.err.println("wrote " + file);
+            return 0;
+        }
+    }
+
+    /** Seed 002: learned steps and smoothing of maxmin-uao. */
+    @Command(name = "maxmin", mixinStandardHelpOptions = true,
+            description = "Learn the unfolded max-min AO of maxmin-uao (seed 002, loss eq. 19) with the paper's recipe.")
+    public static final class MaxMin implements Callable<Integer> {
+        @Option(names = "--out", paramLabel = "FILE", defaultValue = "maxmin-uao.model", description = "(default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            createParent(out);
+            long t0 = System.nanoTime();
+            MaxMinTrainer.Result r = MaxMinTrainer.train(MaxMinTrainer.Config.paper(), (epoch, step, total, loss, val) -> {
+                if (!Double.isNaN(val)) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    System.err.printf(Locale.ROOT, "epoch %d (%d/%d steps, %.0f s, ETA %.0f s): validation mean h = %.4f nats%n",
+                            epoch, step, total, s, step == 0 ? Double.NaN : s * (total - step) / step, val);
+                }
+            });
+            ModelFile f = r.model().file();
+            f.put("train_seconds", Math.rint((System.nanoTime() - t0) / 1e8) / 10);
+            f.write(out);
+            System.err.println("wrote " + out + " (best epoch " + r.bestEpoch() + ")");
+            return 0;
+        }
+    }
+
+    static void createParent(Path file) throws java.io.IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+}

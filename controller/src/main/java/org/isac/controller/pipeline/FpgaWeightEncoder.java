@@ -1,0 +1,69 @@
+package org.isac.controller.pipeline;
+
+import com.google.protobuf.ByteString;
+import org.isac.fpga.EncodeResult;
+import org.isac.fpga.EncoderConfig;
+import org.isac.fpga.FrameBuffer;
+import org.isac.fpga.RadioEncoders;
+import org.isac.fpga.baseband.CodecId;
+import org.isac.fpga.guard.GuardCounters;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.WeightUpdate;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+
+/**
+ * The hardware form of the weights: each radio's phase codes and baseband words at the
+ * widths of its hello ({@code phase_bits}, {@code baseband_bits}; see
+ * {@link EncoderConfig#forHello(FrontEndHello, CodecId)}), framed as {@code fpga-bridge/FRAME.md}
+ * describes, into {@code WeightUpdate.fpga_frame}. The frame's own power guard re-checks the
+ * quantized weights (the controller's {@link WeightGuard} has already passed the float ones):
+ * when quantization pushes them over the budget it lowers the baseband scale, and when it
+ * cannot certify them it sends the radio's last good frame or the safe default (all zero)
+ * instead; both are counted in {@link #counters()} and the update's {@code predicted} map
+ * carries {@code frame_power_w} and, when the guard acted, {@code frame_guard} (the
+ * {@code GuardOutcome} ordinal).
+ *
+ * <p>One instance per encoding thread ({@link #newInstance()}); the guard counters are shared.
+ */
+public final class FpgaWeightEncoder implements WeightEncoder {
+    private final CodecId codec;
+    private final GuardCounters counters;
+    private final RadioEncoders encoders;
+
+    /** @param codec baseband codec for radios whose hello gives a width (0 = float always uses 16-bit fixed point) */
+    public FpgaWeightEncoder(CodecId codec) {
+        this(codec, new GuardCounters());
+    }
+
+    private FpgaWeightEncoder(CodecId codec, GuardCounters counters) {
+        this.codec = codec;
+        this.counters = counters;
+        this.encoders = new RadioEncoders(h -> EncoderConfig.forHello(h, codec), counters);
+    }
+
+    @Override
+    public WeightEncoder newInstance() {
+        return new FpgaWeightEncoder(codec, counters);
+    }
+
+    /** Guard outcomes of every frame encoded by this encoder and its siblings. */
+    public GuardCounters counters() {
+        return counters;
+    }
+
+    public CodecId codec() {
+        return codec;
+    }
+
+    @Override
+    public void encode(FrontEndHello hello, Problem problem, Precoder precoder, WeightUpdate.Builder update) {
+        FrameBuffer frame = encoders.encode(hello, update.getSequence(), precoder, problem.powerBudgetW);
+        update.setFpgaFrame(ByteString.copyFrom(frame.array(), 0, frame.length()));
+        EncodeResult r = encoders.lastResult();
+        update.putPredicted("frame_power_w", r.sentPowerW());
+        if (r.outcome() != org.isac.fpga.guard.GuardOutcome.ACCEPTED) {
+            update.putPredicted("frame_guard", r.outcome().ordinal());
+        }
+    }
+}

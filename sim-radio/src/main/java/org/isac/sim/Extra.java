@@ -1,0 +1,29 @@
+package org.isac.sim;
+
+/**
+ * Per-update measurements beyond the achieved sum rate, each kept as a sum and a count so
+ * reports of several radios merge exactly. Mean = sum / count.
+ */
+public enum Extra {
+    /** Sum rate (bit/s/Hz) of the update's float weights, before hardware quantization. */
+    ACHIEVED_UNQUANTIZED_BITS("achieved_unquantized_bits"),
+    /** Worst user's SINR of the applied precoder on the true channel, dB (max-min fairness view). */
+    MIN_SINR_DB("min_sinr_db"),
+    /** Updates applied from the decoded hardware weight frame (quantized phases and IQ words). */
+    FRAMES_APPLIED("frames_applied"),
+    /** Beampattern error τ = ‖XXᴴ − Ψ‖²_F of the applied precoder (seed 000 eq. (5)), hybrid updates. */
+    TAU("tau"),
+    /** τ of the float weights, before quantization. */
+    TAU_UNQUANTIZED("tau_unquantized");
+
+    private final String key;
+
+    Extra(String key) {
+        this.key = key;
+    }
+
+    /** Name in the JSON report. */
+    public String key() {
+        return key;
+    }
+}

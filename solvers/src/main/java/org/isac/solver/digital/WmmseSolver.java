@@ -1,0 +1,214 @@
+package org.isac.solver.digital;
+
+import org.isac.solver.IsacParams;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.Solver;
+import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
+import org.isac.solver.metric.IsacRates;
+
+/**
+ * Weighted-MMSE sum-rate precoder (Shi, Razaviyayn, Luo, He, IEEE TSP 2011, Algorithm 1
+ * with single-antenna receivers) for y_k = h_kᴴx + n_k under ‖V‖²_F ≤ P_t. Per iteration:
+ * <pre>
+ *   u_k = h_kᴴv_k / (Σ_j |h_kᴴv_j|² + σ²_k)        (MMSE receiver)
+ *   w_k = 1 / (1 − u_k* h_kᴴv_k) = 1 + SINR_k      (MMSE weight)
+ *   v_k = (Σ_j w_j|u_j|² h_j h_jᴴ + μI)⁻¹ h_k u_k w_k
+ * </pre>
+ * By push-through, V = H·X with X = (HᴴH + μD⁻¹)⁻¹·diag(1/u_k*), D = diag(w_k|u_k|²),
+ * evaluated as X = D^{1/2}(D^{1/2}HᴴHD^{1/2} + μI)⁻¹D^{1/2}diag(1/u_k*) (Cholesky), so
+ * every step works on K × K matrices (V is formed once at the end). μ ≥ 0 is found by
+ * bisection (in log scale, relative power error ≤ 1e-10) so that ‖V‖² = P_t; when
+ * μ = 0 already gives ‖V‖² ≤ P_t (only possible for K ≤ N), V is scaled up to P_t — this
+ * raises every SINR, so the sum rate stays non-decreasing. The returned precoder always
+ * has ‖V‖²_F = P_t. Total power only (per-antenna limits are rejected).
+ *
+ * <p>Parameters: {@code max_iter} (100), {@code tol} (1e-6: stop when the sum rate
+ * changes by less than tol·rate), {@code init} (0 = RZF, 1 = MRT). Predicted
+ * {@code sum_rate_nats}. Flops per iteration ≈ (60 bisection steps)·(4K³/3 + 16K³) + 8K³;
+ * plus 8NK² once for HᴴH and 8NK² for the final V. Allocation-free after warm-up.
+ */
+public final class WmmseSolver implements Solver {
+    private static final int BISECTION_STEPS = 200;
+    private static final double POWER_REL_TOL = 1e-10;
+
+    private final LinearPrecoder rzf = new LinearPrecoder(LinearPrecoder.Kind.RZF);
+    private final LinearPrecoder mrt = new LinearPrecoder(LinearPrecoder.Kind.MRT);
+    private final CMatrix gram = new CMatrix();
+    private final CMatrix hv = new CMatrix();
+    private final CMatrix sys = new CMatrix();
+    private final CMatrix xs = new CMatrix();
+    private final CMatrix gx = new CMatrix();
+    private double[] uRe = new double[0], uIm = new double[0], dHalf = new double[0], rates = new double[0];
+    private double[] trace;
+    private int traceLength;
+
+    @Override
+    public String name() {
+        return "wmmse";
+    }
+
+    /** Records the sum rate (nats) of the initial point and after each iteration into {@code buf}. */
+    public void traceSumRate(double[] buf) {
+        trace = buf;
+    }
+
+    public int traceLength() {
+        return traceLength;
+    }
+
+    @Override
+    public void solve(Problem p, Precoder out) {
+        if (IsacParams.perAntennaPower(p, false)) {
+            throw new IllegalArgumentException("wmmse supports the total power constraint only (per_antenna_power must be 0)");
+        }
+        int maxIter = (int) p.params.get("max_iter", 100);
+        double tol = p.params.get("tol", 1e-6);
+        int init = (int) p.params.get("init", 0);
+        if (maxIter < 0 || !(tol >= 0) || init < 0 || init > 1) {
+            throw new IllegalArgumentException("wmmse: need max_iter >= 0, tol >= 0, init in {0, 1}");
+        }
+        (init == 0 && p.users() <= p.antennas() ? rzf : mrt).solve(p, out);
+        CMatrix h = p.channel;
+        int k = h.cols();
+        double pt = p.powerBudgetW;
+        if (uRe.length < k) {
+            uRe = new double[k];
+            uIm = new double[k];
+            dHalf = new double[k];
+            rates = new double[k];
+        }
+        Kernels.mulConjTransA(h, h, gram);
+        Kernels.mulConjTransA(h, out.baseband, hv);
+        double rate = IsacRates.ratesFromProducts(hv, p.noise, rates);
+        traceLength = 0;
+        record(rate);
+        int it = 0;
+        boolean converged = false;
+        boolean haveX = false;
+        while (it < maxIter) {
+            it++;
+            for (int q = 0; q < k; q++) {
+                double total = p.noise[q];
+                for (int j = 0; j < k; j++) {
+                    total += hv.re[q * k + j] * hv.re[q * k + j] + hv.im[q * k + j] * hv.im[q * k + j];
+                }
+                double sr = hv.re[q * k + q], si = hv.im[q * k + q];
+                double signal = sr * sr + si * si;
+                double w = total / (total - signal);
+                double ur = sr / total, ui = si / total;
+                double au = Math.hypot(ur, ui);
+                // D^{1/2} = √w·|u|; right-hand side D^{1/2}·diag(1/u*) = √w·u/|u|
+                dHalf[q] = Math.sqrt(w) * au;
+                uRe[q] = au > 0 ? Math.sqrt(w) * ur / au : 0;
+                uIm[q] = au > 0 ? Math.sqrt(w) * ui / au : 0;
+            }
+            double power = Double.NaN;
+            if (solveFor(0, k)) {
+                power = powerOf(k);
+            }
+            if (Double.isFinite(power) && power <= pt) {
+                // μ = 0: scale up to the budget (raises every SINR)
+                xs.scale(Math.sqrt(pt / power));
+            } else {
+                double lo = 0, hi = Math.max(1e-300, traceOfScaled(k) / k * 1e-6);
+                int guard = 0;
+                while (!(solveFor(hi, k) && powerOf(k) <= pt) && guard++ < 200) {
+                    lo = hi;
+                    hi *= 4;
+                }
+                for (int b = 0; b < BISECTION_STEPS; b++) {
+                    double mid = lo == 0 ? 0.5 * hi : Math.sqrt(lo * hi);
+                    double pm = solveFor(mid, k) ? powerOf(k) : Double.POSITIVE_INFINITY;
+                    if (pm > pt) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                    if (Math.abs(pm - pt) <= POWER_REL_TOL * pt || hi - lo <= 1e-15 * hi) {
+                        break;
+                    }
+                }
+                solveFor(hi, k);
+                xs.scale(Math.sqrt(pt / powerOf(k)));
+            }
+            haveX = true;
+            Kernels.mul(gram, xs, hv);
+            double next = IsacRates.ratesFromProducts(hv, p.noise, rates);
+            record(next);
+            boolean small = Math.abs(next - rate) <= tol * Math.abs(next);
+            rate = next;
+            if (small) {
+                converged = true;
+                break;
+            }
+        }
+        if (haveX) {
+            Kernels.mul(h, xs, out.baseband);
+            double p2 = out.baseband.frobeniusNorm2();
+            out.baseband.scale(Math.sqrt(pt / p2));
+        }
+        out.iterations = it;
+        out.earlyStop = converged && it < maxIter;
+        out.predicted.put("sum_rate_nats", rate);
+    }
+
+    /**
+     * xs = (G + μD⁻¹)⁻¹·diag(1/u*), computed in the well-conditioned form
+     * xs = D^{1/2}(D^{1/2}GD^{1/2} + μI)⁻¹·D^{1/2}diag(1/u*) (no division by w|u|², which
+     * may vanish for a switched-off user); false when the system is not positive definite.
+     */
+    private boolean solveFor(double mu, int k) {
+        sys.reshape(k, k);
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                double f = dHalf[a] * dHalf[b];
+                sys.re[a * k + b] = f * gram.re[a * k + b];
+                sys.im[a * k + b] = f * gram.im[a * k + b];
+            }
+            sys.re[a * k + a] += mu;
+        }
+        if (!Kernels.cholesky(sys)) {
+            return false;
+        }
+        xs.reshape(k, k);
+        for (int q = 0; q < k; q++) {
+            xs.re[q * k + q] = uRe[q];
+            xs.im[q * k + q] = uIm[q];
+        }
+        Kernels.choleskySolve(sys, xs);
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                xs.re[a * k + b] *= dHalf[a];
+                xs.im[a * k + b] *= dHalf[a];
+            }
+        }
+        return true;
+    }
+
+    /** ‖H·xs‖²_F = Re tr(xsᴴ G xs). */
+    private double powerOf(int k) {
+        Kernels.mul(gram, xs, gx);
+        double s = 0;
+        for (int i = 0; i < k * k; i++) {
+            s += xs.re[i] * gx.re[i] + xs.im[i] * gx.im[i];
+        }
+        return s;
+    }
+
+    /** tr(D^{1/2} G D^{1/2}). */
+    private double traceOfScaled(int k) {
+        double t = 0;
+        for (int q = 0; q < k; q++) {
+            t += dHalf[q] * dHalf[q] * gram.re[q * k + q];
+        }
+        return t;
+    }
+
+    private void record(double r) {
+        if (trace != null && traceLength < trace.length) {
+            trace[traceLength++] = r;
+        }
+    }
+}

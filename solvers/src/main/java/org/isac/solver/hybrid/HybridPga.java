@@ -1,0 +1,181 @@
+package org.isac.solver.hybrid;
+
+import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
+
+/**
+ * The modified projected gradient ascent of seed 000 Section III-B (Algorithm 1 with given
+ * step sizes) for max R − ω·τ subject to |[F]_nm| = 1 and ‖FW‖²_F = P_t. One outer
+ * iteration i:
+ * <ol>
+ *   <li>J inner steps F̂ ← F̂ + μ(i, j)·(∇_F R − ω∇_F τ) at (F̂, W_i) (eqs. (23a)–(23c));</li>
+ *   <li>unit-modulus projection of F (eq. (10));</li>
+ *   <li>W ← W + λ(i)·(∇_W R − ωη∇_W τ) at (F_{i+1}, W_i) (eq. (24));</li>
+ *   <li>power projection W ← √P_t·W / ‖FW‖_F (eq. (12) with the √P_t fix of REFERENCE-NOTES).</li>
+ * </ol>
+ * With {@link #setRescaleInner(boolean) rescaleInner}, F is additionally rescaled so that
+ * ‖F̂W‖²_F = P_t after every inner step, as the authors' implementation does (REFERENCE-NOTES);
+ * the default follows the paper's text (no inner rescaling). ω = 0 gives seed 001's
+ * sum-rate-only unfolded PGA (without training).
+ *
+ * <p>Shapes: H is N × K, F is N × M, W is M × K, Ψ is N × N. Flops per outer iteration:
+ * J·(≈ 8N²K + 24NMK + 24NK² + 8MK² + 4NM) for the F steps, ≈ 8N²K + 32NMK + 16NK² for the W
+ * step, plus N·M hypot for the projection: ≈ J·172 kflop + 180 kflop at N = 64, M = K = 4.
+ *
+ * <p>A workspace: after {@link #prepare} and one run at a size, nothing allocates. The
+ * problem's arrays are referenced, not copied. Not thread-safe.
+ */
+public final class HybridPga {
+    private final JcasObjective objective = new JcasObjective();
+    private final HybridInitializer initializer = new HybridInitializer();
+    private final CMatrix f = new CMatrix();
+    private final CMatrix w = new CMatrix();
+    private final CMatrix gradF = new CMatrix();
+    private final CMatrix gradW = new CMatrix();
+    private final CMatrix x = new CMatrix();
+    private CMatrix h;
+    private double pt;
+    private int m;
+    private double omega;
+    private double eta;
+    private boolean rescaleInner;
+    private PgaSteps steps;
+
+    /**
+     * Binds a problem: channel H (N × K), noise σ²_k, power P_t, M RF chains and Ψ (N × N,
+     * already at power P_t). Keeps references. Flops: 4·N².
+     */
+    public void prepare(CMatrix channel, double[] noise, double powerW, int rfChains, CMatrix psi) {
+        int n = channel.rows(), k = channel.cols();
+        if (rfChains < k || rfChains > n) {
+            throw new IllegalArgumentException("hybrid PGA needs K <= M <= N, got K=" + k + " M=" + rfChains + " N=" + n);
+        }
+        if (!(powerW > 0) || !Double.isFinite(powerW)) {
+            throw new IllegalArgumentException("power budget must be finite and > 0 W, got " + powerW);
+        }
+        this.h = channel;
+        this.pt = powerW;
+        this.m = rfChains;
+        objective.bind(channel, noise, psi);
+    }
+
+    /** Sets ω (weight of τ, eq. (8a)) and η (weight of ∇_W τ, eq. (24)). */
+    public void setWeights(double omega, double eta) {
+        this.omega = omega;
+        this.eta = eta;
+    }
+
+    /** The step sizes μ(i, j), λ(i) (referenced, not copied). */
+    public void setSteps(PgaSteps steps) {
+        this.steps = steps;
+    }
+
+    /** Authors' variant: rescale F to ‖FW‖²_F = P_t after every inner step. */
+    public void setRescaleInner(boolean rescaleInner) {
+        this.rescaleInner = rescaleInner;
+    }
+
+    /**
+     * Writes the initial (F₀, W₀) of {@code kind} ({@link HybridInitializer}) into the
+     * iterate. Flops: see {@link HybridInitializer}.
+     */
+    public void initialize(int kind, double[] targetsRad, int targetCount, long seed) {
+        initializer.initialize(kind, h, pt, m, targetsRad, targetCount, seed, f, w);
+    }
+
+    /** Sets the iterate to copies of {@code f0} (N × M) and {@code w0} (M × K). */
+    public void start(CMatrix f0, CMatrix w0) {
+        f.copyFrom(f0);
+        w.copyFrom(w0);
+    }
+
+    /**
+     * Runs outer iteration {@code i} (0 ≤ i < steps.outer()) on the iterate: eqs. (23a)–(23c),
+     * (10), (24), (12). Modifies {@link #analog()} and {@link #baseband()}.
+     */
+    public void outerIteration(int i) {
+        int inner = steps.inner();
+        for (int j = 0; j < inner; j++) {
+            objective.ascentF(f, w, omega, gradF);
+            ComplexOps.addScaled(f, steps.mu(i, j), gradF);
+            if (rescaleInner) {
+                Kernels.mul(f, w, x);
+                f.scale(Math.sqrt(pt / x.frobeniusNorm2()));
+            }
+        }
+        ComplexOps.projectUnitModulus(f);
+        objective.ascentW(f, w, omega, eta, gradW);
+        ComplexOps.addScaled(w, steps.lambda(i), gradW);
+        Kernels.mul(f, w, x);
+        w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
+    }
+
+    /**
+     * Runs all outer iterations; when {@code trace} is not null, writes the objective R − ω·τ
+     * of the initial point to trace[0] and after outer iteration i to trace[i+1] (costs one
+     * extra objective evaluation per outer iteration).
+     */
+    public void run(double[] trace) {
+        run(steps.outer(), trace);
+    }
+
+    /**
+     * Runs the first {@code layers} outer iterations (0 ≤ layers ≤ steps.outer()): the
+     * unfolded model is feasible after every layer, so a shorter run is a valid answer.
+     * {@code trace} as in {@link #run(double[])}.
+     */
+    public void run(int layers, double[] trace) {
+        if (layers < 0 || layers > steps.outer()) {
+            throw new IllegalArgumentException("layers " + layers + " outside 0.." + steps.outer());
+        }
+        int outer = layers;
+        if (trace != null) {
+            trace[0] = objective();
+        }
+        for (int i = 0; i < outer; i++) {
+            outerIteration(i);
+            if (trace != null) {
+                trace[i + 1] = objective();
+            }
+        }
+    }
+
+    /** R − ω·τ at the iterate. Flops: ≈ 8N²K + 16NMK + 16NK². */
+    public double objective() {
+        return objective.objective(f, w, omega);
+    }
+
+    /** R (bits/s/Hz) at the iterate. */
+    public double sumRateBits() {
+        return objective.sumRateBits(f, w);
+    }
+
+    /** τ at the iterate. */
+    public double tau() {
+        return objective.tau(f, w);
+    }
+
+    /** The iterate's F (N × M): live view, valid until the next call. */
+    public CMatrix analog() {
+        return f;
+    }
+
+    /** The iterate's W (M × K): live view, valid until the next call. */
+    public CMatrix baseband() {
+        return w;
+    }
+
+    /** ‖FW‖²_F of the iterate. Flops: 8NMK. */
+    public double power() {
+        Kernels.mul(f, w, x);
+        return x.frobeniusNorm2();
+    }
+
+    public double omega() {
+        return omega;
+    }
+
+    public double eta() {
+        return eta;
+    }
+}

@@ -1,0 +1,141 @@
+package org.isac.solver.hybrid;
+
+import org.isac.solver.Params;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.Solver;
+import org.isac.solver.linalg.CMatrix;
+
+/**
+ * {@code hybrid-upga}: the deep-unfolded PGA of seed 000 (Algorithm 1) with trained step
+ * sizes {μ(i, j), λ(i)} from a {@link HybridUpgaModel}: init eq. (26), then I outer layers of
+ * J inner F steps (eq. (23b)), unit-modulus projection (10), one W step (24) and the power
+ * projection (12) (with √P_t). Same engine and hot path as {@code hybrid-pga}
+ * ({@link HybridPga}); only the steps differ.
+ *
+ * <p>Which model: a solver built with {@link #HybridUpgaSolver(HybridUpgaModel)} or
+ * {@link #load(String)} (shipped name or file path) serves that model and refuses problems
+ * of other sizes with a clear error; the registry's instance ({@link #HybridUpgaSolver()})
+ * picks the shipped model for the problem's N, K, M and ω ({@link HybridUpgaModel#shippedFor}).
+ *
+ * <p>Parameters ({@link Problem#params}):
+ * <ul>
+ *   <li>{@code layers}: run only the first L ≤ I outer layers (default I; each layer's output
+ *       is feasible);</li>
+ *   <li>{@code omega}: selects the shipped model (default {@value HybridPgaSolver#DEFAULT_OMEGA});
+ *       with a fixed model it must equal the model's ω (the steps were trained for it);</li>
+ *   <li>{@code rf_chains}: M (default {@link Problem#rfChains}, or K when that is 0).</li>
+ * </ul>
+ * Ψ is the benchmark covariance (seed 000 eq. (6)) for the problem's targets, or the model's
+ * when the problem names none, with the model's beampattern half-width.
+ *
+ * <p>Output as {@code hybrid-pga}: F (N × M), W (M × K), predicted {@code sum_rate_bits},
+ * {@code tau}, {@code objective}; {@code iterations} = layers run. After warm-up at a size,
+ * solve() allocates nothing. Flops: ≈ I·(J·172 + 180) kflop at N = 64, M = K = 4.
+ */
+public final class HybridUpgaSolver implements Solver {
+    public static final String NAME = "hybrid-upga";
+
+    private final HybridUpgaModel fixed;
+    private HybridUpgaModel model;
+    private final HybridPga pga = new HybridPga();
+    private final PgaSteps steps = new PgaSteps();
+    private final PsiCache psiCache = new PsiCache();
+    private final double[] modelTargetsRad = new double[16];
+    private int modelTargetCount;
+
+    /** Picks the shipped model that fits each problem (N, K, M, ω). */
+    public HybridUpgaSolver() {
+        this.fixed = null;
+    }
+
+    /** Serves {@code model} only. */
+    public HybridUpgaSolver(HybridUpgaModel model) {
+        this.fixed = model;
+        use(model);
+    }
+
+    /** Serves the model at file path or shipped name {@code nameOrPath} ({@link HybridUpgaModel#load}). */
+    public static HybridUpgaSolver load(String nameOrPath) {
+        return new HybridUpgaSolver(HybridUpgaModel.load(nameOrPath));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The model used by the last solve (or the fixed one); null before the first auto-selecting solve. */
+    public HybridUpgaModel model() {
+        return model;
+    }
+
+    private void use(HybridUpgaModel m) {
+        double[] deg = m.targetsDeg();
+        if (deg.length > modelTargetsRad.length) {
+            throw new IllegalArgumentException(NAME + ": model '" + m.name() + "' has more than " + modelTargetsRad.length + " targets");
+        }
+        for (int i = 0; i < deg.length; i++) {
+            modelTargetsRad[i] = Math.toRadians(deg[i]);
+        }
+        modelTargetCount = deg.length;
+        m.steps(steps);
+        model = m;
+    }
+
+    @Override
+    public void solve(Problem problem, Precoder out) {
+        out.reset();
+        Params p = problem.params;
+        int n = problem.antennas(), k = problem.users();
+        if (n < 1 || k < 1) {
+            throw new IllegalArgumentException(NAME + ": empty channel " + n + "x" + k);
+        }
+        int m = HybridPgaSolver.intParam(NAME, p, "rf_chains", problem.rfChains > 0 ? problem.rfChains : k, 1);
+        if (fixed == null) {
+            double omega = HybridPgaSolver.positiveParam(NAME, p, "omega", HybridPgaSolver.DEFAULT_OMEGA, true);
+            if (model == null || !model.fits(n, k, m) || model.omega() != omega) {
+                use(HybridUpgaModel.shippedFor(n, k, m, omega));
+            }
+        } else {
+            if (!fixed.fits(n, k, m)) {
+                throw new IllegalArgumentException(NAME + ": model '" + fixed.name() + "' was trained for N="
+                        + fixed.antennas() + ", K=" + fixed.users() + ", M=" + fixed.rfChains() + "; this problem has N=" + n
+                        + ", K=" + k + ", M=" + m);
+            }
+            if (p.has("omega") && p.get("omega", 0) != fixed.omega()) {
+                throw new IllegalArgumentException(NAME + ": model '" + fixed.name() + "' was trained for ω=" + fixed.omega()
+                        + ", problem asks for ω=" + p.get("omega", 0));
+            }
+        }
+        int layers = HybridPgaSolver.intParam(NAME, p, "layers", model.outer(), 0);
+        if (layers > model.outer()) {
+            throw new IllegalArgumentException(NAME + ": layers must be <= " + model.outer() + " (model '" + model.name()
+                    + "'), got " + layers);
+        }
+
+        double[] targets = problem.targets.azimuthRad;
+        int targetCount = problem.targets.count();
+        if (targetCount == 0) {
+            targets = modelTargetsRad;
+            targetCount = modelTargetCount;
+        }
+        CMatrix psi = psiCache.update(n, targets, targetCount, model.halfWidthDeg(), problem.powerBudgetW);
+
+        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi);
+        pga.setWeights(model.omega(), model.eta());
+        pga.setSteps(steps);
+        pga.setRescaleInner(model.rescaleInner());
+        pga.initialize(HybridInitializer.COHERENT, targets, targetCount, 0);
+        pga.run(layers, null);
+
+        out.analog.copyFrom(pga.analog());
+        out.baseband.copyFrom(pga.baseband());
+        double rate = pga.sumRateBits();
+        double tau = pga.tau();
+        out.predicted.put("sum_rate_bits", rate);
+        out.predicted.put("tau", tau);
+        out.predicted.put("objective", rate - model.omega() * tau);
+        out.iterations = layers;
+    }
+}

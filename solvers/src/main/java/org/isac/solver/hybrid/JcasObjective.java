@@ -1,0 +1,263 @@
+package org.isac.solver.hybrid;
+
+import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
+import org.isac.solver.metric.Metrics;
+
+/**
+ * The JCAS hybrid-beamforming objective of seed 000, R − ω·τ, and its exact Wirtinger
+ * gradients ∂/∂X* (so that for a real f, df = 2·Re⟨∇f, dX⟩):
+ * <ul>
+ *   <li>R = Σ_k log₂(1 + |h_kᴴFw_k|² / (Σ_{l≠k}|h_kᴴFw_l|² + σ²_k)) in bits/s/Hz (eq. (4));</li>
+ *   <li>τ = ‖FWWᴴFᴴ − Ψ‖²_F (eq. (5));</li>
+ *   <li>∇_F R (eq. (13)), ∇_W R (eq. (14)), ∇_F τ (eq. (17)), ∇_W τ (eq. (18)).</li>
+ * </ul>
+ *
+ * <p>Shapes: H is N × K (column k = h_k), F is N × M, W is M × K, Ψ is N × N Hermitian.
+ * With g = HᴴF (K × M), Z = g·W (K × K, z_kl = h_kᴴFw_l), T_k = Σ_l |z_kl|² + σ²_k and
+ * U_k = T_k − |z_kk|², eqs. (13)–(14) reduce to
+ * ∇_F R = H·D·Wᴴ / ln 2 and ∇_W R = gᴴ·D / ln 2 with D_kl = z_kl/T_k − [l ≠ k]·z_kl/U_k,
+ * which is the paper's trace form with H̃_kFV = h_k(h_kᴴF)WWᴴ evaluated right to left.
+ * With X = F·W and E·X = X·(XᴴX) − Ψ·X, eqs. (17)–(18) are ∇_F τ = 2·(EX)·Wᴴ and
+ * ∇_W τ = 2·Fᴴ·(EX); τ itself is ‖XᴴX‖²_F − 2·Re tr(Xᴴ Ψ X) + ‖Ψ‖²_F.
+ *
+ * <p>A workspace: {@link #bind} the problem once, then evaluate at any (F, W). Inputs are
+ * read, never modified; outputs are reshaped. Nothing allocates after the first call at a
+ * size. Not thread-safe.
+ */
+public final class JcasObjective {
+    private CMatrix h;
+    private double[] noise;
+    private double psiNorm2;
+
+    private final CMatrix g = new CMatrix();
+    private final CMatrix z = new CMatrix();
+    private final CMatrix d = new CMatrix();
+    private final CMatrix x = new CMatrix();
+    private final CMatrix xhx = new CMatrix();
+    private final CMatrix psix = new CMatrix();
+    private final CMatrix ex = new CMatrix();
+    private final CMatrix y = new CMatrix();
+    private final CMatrix tmp = new CMatrix();
+    /** Columns of Ψ, psiColRe[l][i] = Re Ψ_il: Ψ·X as column axpys over separate arrays (vectorizable). */
+    private double[][] psiColRe = new double[0][];
+    private double[][] psiColIm = new double[0][];
+    /** Columns of Ψ·X while it is accumulated. */
+    private double[][] accRe = new double[0][];
+    private double[][] accIm = new double[0][];
+    private double[] t = new double[4];
+    private double[] u = new double[4];
+    private double lastRate;
+    private double lastTau;
+
+    /**
+     * Binds the channel H (N × K), the noise powers σ²_k ({@code noise[0…K−1]}) and Ψ
+     * (N × N). Keeps references to H and the noise (the caller must not change them while
+     * evaluating) and copies Ψ into a column layout. Flops: 4·N² (‖Ψ‖²_F) plus 2·N² copies.
+     */
+    public void bind(CMatrix channel, double[] noise, CMatrix psi) {
+        if (psi.rows() != channel.rows() || psi.cols() != channel.rows()) {
+            throw new IllegalArgumentException("Ψ is " + psi.rows() + "x" + psi.cols() + ", channel has N=" + channel.rows());
+        }
+        this.h = channel;
+        this.noise = noise;
+        this.psiNorm2 = psi.frobeniusNorm2();
+        int n = channel.rows(), k = channel.cols();
+        if (t.length < k) {
+            t = new double[k];
+            u = new double[k];
+        }
+        if (psiColRe.length < n || (n > 0 && psiColRe[0].length < n)) {
+            psiColRe = new double[n][n];
+            psiColIm = new double[n][n];
+        }
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                psiColRe[c][r] = psi.re[r * n + c];
+                psiColIm[c][r] = psi.im[r * n + c];
+            }
+        }
+        if (accRe.length < k || (k > 0 && accRe[0].length < n)) {
+            accRe = new double[k][n];
+            accIm = new double[k][n];
+        }
+    }
+
+    /**
+     * Ψ·X into {@link #psix} (N × K) as Σ_l X_lj·Ψ[:, l] per column j, over one array per
+     * column so that the inner loop runs on equal indices (auto-vectorized by HotSpot; the
+     * row-major {@link Kernels#mul} runs scalar at K = 4). Flops: 8·N²·K.
+     */
+    private void psiTimesX() {
+        int n = x.rows(), k = x.cols();
+        for (int j = 0; j < k; j++) {
+            java.util.Arrays.fill(accRe[j], 0, n, 0);
+            java.util.Arrays.fill(accIm[j], 0, n, 0);
+        }
+        double[] xr = x.re, xi = x.im;
+        for (int l = 0; l < n; l++) {
+            double[] pr = psiColRe[l], pi = psiColIm[l];
+            for (int j = 0; j < k; j++) {
+                double a = xr[l * k + j], b = xi[l * k + j];
+                double[] yr = accRe[j], yi = accIm[j];
+                for (int i = 0; i < n; i++) {
+                    yr[i] += a * pr[i] - b * pi[i];
+                    yi[i] += a * pi[i] + b * pr[i];
+                }
+            }
+        }
+        psix.reshape(n, k);
+        for (int j = 0; j < k; j++) {
+            double[] yr = accRe[j], yi = accIm[j];
+            for (int i = 0; i < n; i++) {
+                psix.re[i * k + j] = yr[i];
+                psix.im[i * k + j] = yi[i];
+            }
+        }
+    }
+
+    /** Users K of the bound channel. */
+    public int users() {
+        return h.cols();
+    }
+
+    /** Antennas N of the bound channel. */
+    public int antennas() {
+        return h.rows();
+    }
+
+    /** g = HᴴF, Z = g·W, T, U and D; returns R in bits. Flops: 8·N·M·K + 8·M·K² + O(K²). */
+    private double rateCore(CMatrix f, CMatrix w) {
+        Kernels.mulConjTransA(h, f, g);
+        Kernels.mul(g, w, z);
+        int k = h.cols();
+        d.reshape(k, k);
+        double r = 0;
+        for (int a = 0; a < k; a++) {
+            double tot = 0;
+            for (int l = 0; l < k; l++) {
+                double zr = z.re[a * k + l], zi = z.im[a * k + l];
+                tot += zr * zr + zi * zi;
+            }
+            double zr = z.re[a * k + a], zi = z.im[a * k + a];
+            double ta = tot + noise[a];
+            double ua = ta - (zr * zr + zi * zi);
+            t[a] = ta;
+            u[a] = ua;
+            r += Math.log(ta / ua);
+            double it = 1 / ta, iu = 1 / ua;
+            for (int l = 0; l < k; l++) {
+                double s = l == a ? it : it - iu;
+                d.re[a * k + l] = s * z.re[a * k + l];
+                d.im[a * k + l] = s * z.im[a * k + l];
+            }
+        }
+        lastRate = r / Metrics.LN2;
+        return lastRate;
+    }
+
+    /** X = F·W, XᴴX, Ψ·X and E·X; returns τ. Flops: 8·N·M·K + 16·N·K² + 8·N²·K. */
+    private double tauCore(CMatrix f, CMatrix w) {
+        Kernels.mul(f, w, x);
+        Kernels.mulConjTransA(x, x, xhx);
+        psiTimesX();
+        Kernels.mul(x, xhx, ex);
+        ComplexOps.addScaled(ex, -1, psix);
+        double tau = xhx.frobeniusNorm2() - 2 * ComplexOps.realInner(x, psix) + psiNorm2;
+        lastTau = Math.max(tau, 0);
+        return lastTau;
+    }
+
+    /** Sum rate R of eq. (4) in bits/s/Hz at (F, W). Flops: 8·N·M·K + 8·M·K². */
+    public double sumRateBits(CMatrix f, CMatrix w) {
+        return rateCore(f, w);
+    }
+
+    /** Beampattern error τ of eq. (5) at (F, W). Flops: 8·N·M·K + 16·N·K² + 8·N²·K. */
+    public double tau(CMatrix f, CMatrix w) {
+        return tauCore(f, w);
+    }
+
+    /** R − ω·τ at (F, W) (eq. (8a)). Flops: those of {@link #sumRateBits} plus {@link #tau}. */
+    public double objective(CMatrix f, CMatrix w, double omega) {
+        return rateCore(f, w) - omega * tauCore(f, w);
+    }
+
+    /** R from the last evaluation that computed it (bits/s/Hz). */
+    public double lastSumRateBits() {
+        return lastRate;
+    }
+
+    /** τ from the last evaluation that computed it. */
+    public double lastTau() {
+        return lastTau;
+    }
+
+    /** ∇_F R of seed 000 eq. (13) into {@code out} (N × M). Flops: 16·N·M·K + 8·N·K² + 8·M·K². */
+    public void gradRateF(CMatrix f, CMatrix w, CMatrix out) {
+        rateCore(f, w);
+        Kernels.mul(h, d, y);
+        ComplexOps.mulConjTransB(y, w, out);
+        out.scale(1 / Metrics.LN2);
+    }
+
+    /** ∇_W R of seed 000 eq. (14) into {@code out} (M × K). Flops: 8·N·M·K + 16·M·K². */
+    public void gradRateW(CMatrix f, CMatrix w, CMatrix out) {
+        rateCore(f, w);
+        Kernels.mulConjTransA(g, d, out);
+        out.scale(1 / Metrics.LN2);
+    }
+
+    /** ∇_F τ = 2(FWWᴴFᴴ − Ψ)FWWᴴ of eq. (17) into {@code out} (N × M). Flops: 16·N·M·K + 16·N·K² + 8·N²·K. */
+    public void gradTauF(CMatrix f, CMatrix w, CMatrix out) {
+        tauCore(f, w);
+        ComplexOps.mulConjTransB(ex, w, out);
+        out.scale(2);
+    }
+
+    /** ∇_W τ = 2Fᴴ(FWWᴴFᴴ − Ψ)FW of eq. (18) into {@code out} (M × K). Flops: 16·N·M·K + 16·N·K² + 8·N²·K. */
+    public void gradTauW(CMatrix f, CMatrix w, CMatrix out) {
+        tauCore(f, w);
+        Kernels.mulConjTransA(f, ex, out);
+        out.scale(2);
+    }
+
+    /**
+     * The F ascent direction of seed 000 eq. (23b), ∇_F R − ω·∇_F τ, into {@code out}
+     * (N × M), sharing the intermediates: (H·D/ln 2 − 2ω·EX)·Wᴴ. Also evaluates the
+     * objective R − ω·τ at (F, W), which it returns.
+     * Flops: ≈ 8·N²·K + 24·N·M·K + 24·N·K² + 8·M·K² (≈ 172 kflop at N = 64, M = K = 4).
+     */
+    public double ascentF(CMatrix f, CMatrix w, double omega, CMatrix out) {
+        double r = rateCore(f, w);
+        double tau = tauCore(f, w);
+        Kernels.mul(h, d, y);
+        int size = y.size();
+        double a = 1 / Metrics.LN2, b = -2 * omega;
+        for (int i = 0; i < size; i++) {
+            y.re[i] = a * y.re[i] + b * ex.re[i];
+            y.im[i] = a * y.im[i] + b * ex.im[i];
+        }
+        ComplexOps.mulConjTransB(y, w, out);
+        return r - omega * tau;
+    }
+
+    /**
+     * The W ascent direction of seed 000 eq. (24), ∇_W R − ω·η·∇_W τ, into {@code out}
+     * (M × K): gᴴ·D/ln 2 − 2ωη·Fᴴ·(EX). Returns R − ω·τ at (F, W) (η does not enter the
+     * objective). Flops: ≈ 8·N²·K + 24·N·M·K + 16·N·K² + 16·M·K².
+     */
+    public double ascentW(CMatrix f, CMatrix w, double omega, double eta, CMatrix out) {
+        double r = rateCore(f, w);
+        double tau = tauCore(f, w);
+        Kernels.mulConjTransA(g, d, out);
+        Kernels.mulConjTransA(f, ex, tmp);
+        int size = out.size();
+        double a = 1 / Metrics.LN2, b = -2 * omega * eta;
+        for (int i = 0; i < size; i++) {
+            out.re[i] = a * out.re[i] + b * tmp.re[i];
+            out.im[i] = a * out.im[i] + b * tmp.im[i];
+        }
+        return r - omega * tau;
+    }
+}
