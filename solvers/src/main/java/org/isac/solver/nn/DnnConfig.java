@@ -34,6 +34,14 @@ import java.util.Map;
  * V100 GPUs. The shipped models use far smaller data sets and few epochs
  * ({@link ShippedModels}); the values actually used are recorded in each model file.
  *
+ * <p><b>Residual anchor</b> ({@code anchor}; a departure from the paper, {@code "none"} by
+ * default): with {@code "mrt"} or {@code "rzf"} the network output is a correction added to
+ * the MRT or RZF precoder of the input channel, W = √P_t·(W_a + Ŵ)/‖W_a + Ŵ‖_F, where W_a is
+ * computed from the RMS-normalised channel (RZF with α = K·σ²/P_t) and scaled to
+ * ‖W_a‖²_F = MK (unit RMS entry, the scale of the network's inputs). W_a is a constant of
+ * the loss (no gradient flows through it), and the output layer of an anchored network is
+ * initialised near zero so training starts at the anchor. See {@link DnnPrecoder}.
+ *
  * <p>Target angles: the paper trains on random angles in [−90°, 90°] at 1° resolution
  * ({@code randomAngles} = true) and evaluates at θ = −10°, 25° ({@code targetAnglesDeg}).
  */
@@ -45,7 +53,12 @@ public record DnnConfig(
         int hidden, int hiddenLayers, double dropout,
         double alpha, double fairnessWeight, String betaSolver, boolean normaliseInLoss,
         int trainSize, double validationFraction, int batch, double learningRate,
-        int epochs, int patience, long seed) {
+        int epochs, int patience, long seed, String anchor) {
+
+    /** Anchor names: no anchor (the paper's network), MRT or RZF of the input channel. */
+    public static final String ANCHOR_NONE = "none";
+    public static final String ANCHOR_MRT = "mrt";
+    public static final String ANCHOR_RZF = "rzf";
 
     public DnnConfig {
         targetAnglesDeg = targetAnglesDeg.clone();
@@ -71,13 +84,16 @@ public record DnnConfig(
                 || epochs < 1 || patience < 1) {
             throw new IllegalArgumentException("need dataset >= 2, 0 < validation fraction < 1, batch, epochs, patience >= 1, lr > 0");
         }
+        if (!ANCHOR_NONE.equals(anchor) && !ANCHOR_MRT.equals(anchor) && !ANCHOR_RZF.equals(anchor)) {
+            throw new IllegalArgumentException("anchor must be none, mrt or rzf, got " + anchor);
+        }
     }
 
     /** Seed 003's setup (REFERENCE-NOTES) and Table 2's training values, for M antennas and trade-off ρ. */
     public static DnnConfig paper(int antennas, double rho) {
         return new DnnConfig(antennas, 10, 2, 10, rho, 1.0, 20, 1.0, 20, 1,
                 new double[] {-10, 25}, true, 128, 4, 0.1, 5, 1, "rzf", false,
-                1_000_000, 0.05, 500, 1e-3, 100, 5, 3);
+                1_000_000, 0.05, 500, 1e-3, 100, 5, 3, ANCHOR_NONE);
     }
 
     public double[] targetAnglesDeg() {
@@ -105,37 +121,48 @@ public record DnnConfig(
     public DnnConfig withRho(double r) {
         return new DnnConfig(antennas, users, targets, rxAntennas, r, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,
-                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed);
+                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed, anchor);
     }
 
     public DnnConfig withTraining(int size, int batchSize, double lr, int nEpochs, int pat) {
         return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,
-                normaliseInLoss, size, validationFraction, batchSize, lr, nEpochs, pat, seed);
+                normaliseInLoss, size, validationFraction, batchSize, lr, nEpochs, pat, seed, anchor);
     }
 
     public DnnConfig withNetwork(int width, int depth, double drop) {
         return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, width, depth, drop, alpha, fairnessWeight, betaSolver,
-                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed);
+                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed, anchor);
     }
 
     public DnnConfig withLoss(double a, double delta, String beta, boolean normalise) {
         return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, a, delta, beta,
-                normalise, trainSize, validationFraction, batch, learningRate, epochs, patience, seed);
+                normalise, trainSize, validationFraction, batch, learningRate, epochs, patience, seed, anchor);
     }
 
     public DnnConfig withScenario(int users0, double snr, double kappa, boolean random, double... anglesDeg) {
         return new DnnConfig(antennas, users0, anglesDeg.length, rxAntennas, rho, powerW, snr, kappa, radarSnrDb, frameLength,
                 anglesDeg, random, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,
-                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed);
+                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed, anchor);
     }
 
     public DnnConfig withSeed(long s) {
         return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,
-                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, s);
+                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, s, anchor);
+    }
+
+    /** A copy with residual anchor {@code a} ({@link #ANCHOR_NONE}, {@link #ANCHOR_MRT} or {@link #ANCHOR_RZF}). */
+    public DnnConfig withAnchor(String a) {
+        return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
+                targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,
+                normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, seed, a);
+    }
+
+    public boolean anchored() {
+        return !ANCHOR_NONE.equals(anchor);
     }
 
     /** The configuration as {@code name → text}, in declaration order (for model files). */
@@ -171,6 +198,7 @@ public record DnnConfig(
         m.put("epochs", Integer.toString(epochs));
         m.put("patience", Integer.toString(patience));
         m.put("seed", Long.toString(seed));
+        m.put("anchor", anchor);
         return m;
     }
 
@@ -196,7 +224,7 @@ public record DnnConfig(
                     Integer.parseInt(get(m, "train_size", source)), Double.parseDouble(get(m, "validation_fraction", source)),
                     Integer.parseInt(get(m, "batch", source)), Double.parseDouble(get(m, "learning_rate", source)),
                     Integer.parseInt(get(m, "epochs", source)), Integer.parseInt(get(m, "patience", source)),
-                    Long.parseLong(get(m, "seed", source)));
+                    Long.parseLong(get(m, "seed", source)), m.getOrDefault("anchor", ANCHOR_NONE));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(source + ": malformed configuration value: " + e.getMessage(), e);
         }

@@ -12,6 +12,8 @@ import org.isac.solver.linalg.CMatrix;
  * channel (which it assumes normalised) and the angles in degrees; dividing by the RMS makes
  * the network independent of the channel's overall scale, and the angle scaling keeps inputs
  * of order one. Output layout: z[0…MK) = Re X, z[MK…2MK) = Im X, same order as the channel.
+ * With a residual anchor ({@link DnnConfig#anchor()}) the anchor precoder W_a of the
+ * normalised channel ({@link PrecoderAnchor}) is added to z before the power scaling.
  *
  * <p>Allocation-free after construction. Flops: those of {@link Mlp#forward} plus ≈ 10·MK.
  * Not thread-safe.
@@ -25,6 +27,8 @@ public final class DnnPrecoder {
     private final int n;
     private final int k;
     private final int t;
+    private final PrecoderAnchor anchor;
+    private final double[] anchorOut;
 
     public DnnPrecoder(DnnModel model) {
         this.model = model;
@@ -35,6 +39,8 @@ public final class DnnPrecoder {
         this.n = model.config().antennas();
         this.k = model.config().users();
         this.t = model.config().targets();
+        this.anchor = model.config().anchored() ? new PrecoderAnchor(model.config()) : null;
+        this.anchorOut = anchor == null ? null : new double[net.outputs()];
     }
 
     public DnnModel model() {
@@ -51,6 +57,12 @@ public final class DnnPrecoder {
         }
         features(h.re, h.im, n * k, anglesRad, t, in);
         net.forward(in, out, ws);
+        if (anchor != null) {
+            anchor.compute(in, anchorOut);
+            for (int i = 0; i < out.length; i++) {
+                out[i] += anchorOut[i];
+            }
+        }
         x.reshape(n, k);
         outputToPrecoder(out, n * k, x.re, x.im);
         scaleToPower(x.re, x.im, n * k, powerW);

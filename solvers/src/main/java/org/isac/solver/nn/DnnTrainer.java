@@ -40,6 +40,21 @@ public final class DnnTrainer {
     /** Training instances used to compute β and γ. */
     public static final int CALIBRATION_SIZE = 500;
 
+    /** Factor on the initial output layer of an anchored network (training starts near W_a). */
+    public static final double ANCHOR_OUTPUT_INIT = 0.01;
+
+    static void scaleOutputLayer(Mlp net, double f) {
+        int l = net.layers() - 1;
+        for (double[] row : net.w[l]) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] *= f;
+            }
+        }
+        for (int j = 0; j < net.b[l].length; j++) {
+            net.b[l][j] *= f;
+        }
+    }
+
     /** One epoch's report. Times are from the clock passed to {@link #train(DnnConfig, ProgressListener, LongSupplier)}. */
     public record Progress(int epoch, int epochs, long steps, double trainLoss, double valObjective,
             double valSumRate, double valSumPsiApprox, double valFairness, boolean improved,
@@ -81,6 +96,8 @@ public final class DnnTrainer {
     private final double[] dIm;
     private final double[] xRe;
     private final double[] xIm;
+    /** Anchor precoder per data set instance (null without an anchor). */
+    private final double[][] anchors;
 
     DnnTrainer(DnnConfig config, Mlp net, Seed003Dataset data, double beta, double gamma) {
         this.config = config;
@@ -113,7 +130,34 @@ public final class DnnTrainer {
         dIm = new double[outMk];
         xRe = new double[outMk];
         xIm = new double[outMk];
+        anchors = anchors(config, data, 0, data.size());
         refreshTranspose();
+    }
+
+    /** W_a of instances [from, to) of {@code d} (null when {@code c} has no anchor). */
+    static double[][] anchors(DnnConfig c, Seed003Dataset d, int from, int to) {
+        if (!c.anchored()) {
+            return null;
+        }
+        PrecoderAnchor pa = new PrecoderAnchor(c);
+        double[][] r = new double[d.size()][];
+        for (int s = from; s < to; s++) {
+            r[s] = new double[c.outputs()];
+            pa.compute(d.inputs[s], r[s]);
+        }
+        return r;
+    }
+
+    /** Adds the constant anchor (if any) to the precoder split from the output. */
+    private static void addAnchor(double[][] anchors, int id, int mk, double[] xr, double[] xi) {
+        if (anchors == null) {
+            return;
+        }
+        double[] w = anchors[id];
+        for (int i = 0; i < mk; i++) {
+            xr[i] += w[i];
+            xi[i] += w[mk + i];
+        }
     }
 
     private void refreshTranspose() {
@@ -181,6 +225,7 @@ public final class DnnTrainer {
             int id = idx[from + s];
             double[] out = a[layers][s];
             DnnPrecoder.outputToPrecoder(out, outMk, xRe, xIm);
+            addAnchor(anchors, id, outMk, xRe, xIm);
             total += loss.evaluate(data.re[id], data.im[id], data.angles[id], xRe, xIm, dRe, dIm, inv, null);
             double[] d = delta[layers][s];
             System.arraycopy(dRe, 0, d, 0, outMk);
@@ -253,8 +298,16 @@ public final class DnnTrainer {
         double[] out = new double[m.outputs()];
         double[] xr = new double[mk], xi = new double[mk];
         double obj = 0, rate = 0, psi = 0, fair = 0;
+        PrecoderAnchor pa = c.anchored() ? new PrecoderAnchor(c) : null;
+        double[] wa = new double[m.outputs()];
         for (int s = from; s < to; s++) {
             m.forward(d.inputs[s], out, ws);
+            if (pa != null) {
+                pa.compute(d.inputs[s], wa);
+                for (int i = 0; i < wa.length; i++) {
+                    out[i] += wa[i];
+                }
+            }
             DnnPrecoder.outputToPrecoder(out, mk, xr, xi);
             obj += l.evaluate(d.re[s], d.im[s], d.angles[s], xr, xi, null, null, 1, st);
             rate += st.sumRate;
@@ -345,6 +398,9 @@ public final class DnnTrainer {
         double beta = cal[0], gamma = cal[1];
         SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
         Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), rng);
+        if (c.anchored()) {
+            scaleOutputLayer(net, ANCHOR_OUTPUT_INIT);
+        }
         DnnTrainer tr = new DnnTrainer(c, net, d, beta, gamma);
         Adam[][] adamW = new Adam[net.layers()][];
         Adam[] adamB = new Adam[net.layers()];

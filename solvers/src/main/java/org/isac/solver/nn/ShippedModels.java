@@ -19,23 +19,26 @@ import java.util.TreeSet;
  * instances (95 % train / 5 % validation), batch 500, Adam lr 1e-3, dropout 0.1, trained
  * until the loss converged, on V100 GPUs; test set 10⁵ instances. Here the whole set of 22
  * models must train in about 20 minutes on a shared 2-core CPU, so each model sees
- * {@link #TRAIN_SIZE} instances at M = 10 and {@link #TRAIN_SIZE_M20} at M = 20 (5 % of them
- * for validation) for at most {@link #EPOCHS}
- * epochs with batch {@link #BATCH} (smaller than 500 to get more Adam steps from little
- * data), lr 1e-3, dropout 0.1, early-stopping patience {@link #PATIENCE}, and the loss is
- * evaluated after the power scaling of eq. (21) ({@link DnnConfig#normaliseInLoss}; with the
- * penalty form of eq. (25) the short runs stalled at a much lower sum rate). The models are
- * therefore far from converged; their model files record all of this. Measured: the whole
- * set trained in 825 s (13.7 min) on the shared 2-core development machine; early stopping
- * ended 13 of the 22 runs before the epoch limit.
+ * {@link #TRAIN_SIZE} instances (5 % of them for validation) for at most {@link #EPOCHS}
+ * epochs with batch {@link #BATCH}, lr 1e-3, dropout 0.1, early-stopping patience
+ * {@link #PATIENCE}, and the loss is evaluated after the power scaling of eq. (21)
+ * ({@link DnnConfig#normaliseInLoss}).
  *
- * <p>Usage: {@code ShippedModels [outputDir] [M…]} (default: the resources folder, both M).
+ * <p><b>Departure from the paper: residual RZF anchor</b> ({@link DnnConfig#anchor()} =
+ * {@code rzf}). With the paper's plain network (the output is the precoder) this budget does
+ * not get anywhere: at ρ = 1 the earlier shipped set reached ≈ 7 bits/s/Hz (M = 10) and ≈ 4
+ * (M = 20) against RZF 22.5 / 31.3, and neither input/output scaling nor other learning
+ * rates, batch sizes, a 512-wide network or no dropout moved a ρ = 1, M = 10 run past
+ * ≈ 4 bits/s/Hz in 10⁴ instances. The shipped models therefore learn a correction to the RZF
+ * precoder of the input channel, starting from it (output layer initialised near zero).
+ * Both M are trained in parallel (one process per M) by the caller when time matters.
+ *
+ *  * <p>Usage: {@code ShippedModels [outputDir] [M…]} (default: the resources folder, both M).
  */
 public final class ShippedModels {
-    /** Instances per model for M = 10; M = 20 uses {@link #TRAIN_SIZE_M20} (its epochs cost twice as much). */
-    public static final int TRAIN_SIZE = 20_000;
-    public static final int TRAIN_SIZE_M20 = 12_000;
-    public static final int EPOCHS = 20;
+    /** Instances per model (both M). */
+    public static final int TRAIN_SIZE = 16_000;
+    public static final int EPOCHS = 8;
     public static final int BATCH = 64;
     public static final int PATIENCE = 3;
     /** ρ grid of the paper, in the order trained (ends first, so a partial run is useful). */
@@ -50,7 +53,8 @@ public final class ShippedModels {
         long seed = 1000L * antennas + Math.round(rho * 10);
         return DnnConfig.paper(antennas, rho)
                 .withLoss(5, 1, "rzf", true)
-                .withTraining(antennas >= 20 ? TRAIN_SIZE_M20 : TRAIN_SIZE, BATCH, 1e-3, EPOCHS, PATIENCE)
+                .withTraining(TRAIN_SIZE, BATCH, 1e-3, EPOCHS, PATIENCE)
+                .withAnchor(DnnConfig.ANCHOR_RZF)
                 .withSeed(seed);
     }
 

@@ -117,6 +117,79 @@ class DnnTrainerTest {
     }
 
     @Test
+    void backpropMatchesFiniteDifferencesWithAnchor() {
+        for (String anchor : new String[] {DnnConfig.ANCHOR_MRT, DnnConfig.ANCHOR_RZF}) {
+            for (boolean normalise : new boolean[] {false, true}) {
+                DnnConfig c = small(0.6, normalise).withAnchor(anchor);
+                Seed003Dataset d = Seed003Dataset.generate(c, 8, 47, true);
+                Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(48));
+                DnnTrainer.scaleOutputLayer(net, 0.3);
+                DnnTrainer tr = new DnnTrainer(c, net, d, 0.05, 5e-3);
+                int[] idx = {2, 5, 7, 0};
+                long maskSeed = 49;
+                SplittableRandom pick = new SplittableRandom(50);
+                for (int l = 0; l < net.layers(); l++) {
+                    for (int trial = 0; trial < 8; trial++) {
+                        boolean bias = trial % 4 == 0;
+                        int i = pick.nextInt(net.width(l)), j = pick.nextInt(net.width(l + 1));
+                        double[] arr = bias ? net.biases(l) : net.weights(l)[i];
+                        tr.batchGradient(idx, 0, 4, maskSeed);
+                        double an = bias ? tr.gb[l][j] : tr.gw[l][i][j];
+                        double old = arr[j];
+                        arr[j] = old + FD_STEP;
+                        double up = tr.batchGradient(idx, 0, 4, maskSeed);
+                        arr[j] = old - FD_STEP;
+                        double dn = tr.batchGradient(idx, 0, 4, maskSeed);
+                        arr[j] = old;
+                        double fd = (up - dn) / (2 * FD_STEP);
+                        assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd),
+                                anchor + " layer " + l + (bias ? " bias " : " weight " + i + ",") + j + " normalise=" + normalise);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anchoredNetworkWithZeroOutputLayerServesTheAnchor() {
+        DnnConfig c = DnnConfig.paper(6, 1.0).withScenario(4, 20, 1.0, false, -10, 25).withAnchor(DnnConfig.ANCHOR_RZF);
+        Mlp net = Mlp.create(c.inputs(), 8, 2, c.outputs(), new SplittableRandom(51));
+        DnnTrainer.scaleOutputLayer(net, 0);
+        DnnModel md = new DnnModel(c, net, 1, 1, DnnModel.FULL_BITS, 0, null, java.util.Map.of());
+        CMatrix h = TestData.gaussian(new SplittableRandom(52), 6, 4);
+        h.scale(3e-4); // raw scale must not matter: the anchor uses the RMS-normalised channel
+        CMatrix x = new CMatrix(6, 4);
+        new DnnPrecoder(md).precode(h, new double[] {-0.1, 0.4}, 2.0, x);
+        // RZF of the normalised channel, α = K·σ²/P_t, at power 2
+        org.isac.solver.Problem p = new org.isac.solver.Problem();
+        double r = Math.sqrt(h.frobeniusNorm2() / 24);
+        p.channel.copyFrom(h);
+        p.channel.scale(1 / r);
+        p.powerBudgetW = 2.0;
+        p.tx = org.isac.solver.array.ArrayShape.ula(6);
+        p.rx = org.isac.solver.array.ArrayShape.ula(10);
+        p.setNoise(4, c.noiseW());
+        p.params.put("reg", 4 * c.noiseW() / c.powerW());
+        org.isac.solver.Precoder out = new org.isac.solver.Precoder();
+        new org.isac.solver.digital.LinearPrecoder(org.isac.solver.digital.LinearPrecoder.Kind.RZF).solve(p, out);
+        for (int e = 0; e < 24; e++) {
+            assertEquals(out.baseband.re[e], x.re[e], 1e-12);
+            assertEquals(out.baseband.im[e], x.im[e], 1e-12);
+        }
+        // anchored configurations round-trip through model files; old files (no key) mean no anchor
+        DnnModel back = DnnModel.fromText(roundedText(md), "test");
+        assertEquals(DnnConfig.ANCHOR_RZF, back.config().anchor());
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(c.toMap());
+        m.remove("anchor");
+        assertEquals(DnnConfig.ANCHOR_NONE, DnnConfig.fromMap(m, "old").anchor());
+    }
+
+    private static String roundedText(DnnModel md) {
+        md.net().roundToFloat();
+        return md.toText();
+    }
+
+    @Test
     void trainingImprovesTheObjectiveReportsProgressAndIsReproducible() {
         DnnConfig c = DnnConfig.paper(4, 1.0)
                 .withScenario(2, 10, 1.0, false, -10, 25)
