@@ -31,7 +31,12 @@ import java.util.TreeSet;
  * rates, batch sizes, a 512-wide network or no dropout moved a ρ = 1, M = 10 run past
  * ≈ 4 bits/s/Hz in 10⁴ instances. The shipped models therefore learn a correction to the RZF
  * precoder of the input channel, starting from it (output layer initialised near zero).
- * Both M are trained in parallel (one process per M) by the caller when time matters.
+ * Measured on the shared 2-core development machine, one process per M running side by
+ * side: M = 10 took 334 s and M = 20 394 s for their 11 models (6.6 min wall, 12.1 min of
+ * training in all). On 500 held-out channels (θ = −10°, 25°) the models at ρ ≥ 0.4 (M = 10)
+ * and ρ ≥ 0.2 (M = 20) serve ≈ RZF + 0…1.7 %: 22.48 vs RZF 22.10 and WMMSE 32.26 bits/s/Hz
+ * at M = 10, ρ = 1; 31.91 vs 31.56 and 43.05 at M = 20. The correction learnt in this
+ * budget is small, so the models are close to RZF (also in CRLB) and far below WMMSE.
  *
  *  * <p>Usage: {@code ShippedModels [outputDir] [M…]} (default: the resources folder, both M).
  */
