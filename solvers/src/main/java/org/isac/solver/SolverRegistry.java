@@ -12,6 +12,7 @@ import org.isac.solver.digital.ScaCrlbSolver;
 import org.isac.solver.digital.WmmseSolver;
 import org.isac.solver.hybrid.HybridPgaSolver;
 import org.isac.solver.hybrid.HybridUpgaSolver;
+import org.isac.solver.nn.DnnIsacSolver;
 
 /**
  * Names every solver once, so the CLI, the controller's policy and the benchmarks agree.
@@ -33,6 +34,10 @@ public final class SolverRegistry {
         register(new Entry("rzf", "regularised zero forcing X ∝ H(HᴴH + αI)⁻¹ (digital)",
                 "reg: α (default K·mean(σ²)/P_t)",
                 () -> new LinearPrecoder(LinearPrecoder.Kind.RZF)));
+        register(new Entry(DnnIsacSolver.NAME, "unsupervised MLP ISAC precoder, one model per ρ (seed 003, digital)",
+                "rho: trade-off ρ of a shipped model (default 0.5); q_bits: weight bits Q (default 32 = full); "
+                        + "prune: global pruning ratio J (default 0)",
+                DnnIsacSolver::new));
         register(new Entry("wmmse", "weighted MMSE sum-rate precoder, Shi et al. 2011 (digital, total power)",
                 "max_iter (100), tol (1e-6, relative sum-rate change), init (0 = RZF, 1 = MRT)",
                 WmmseSolver::new));
