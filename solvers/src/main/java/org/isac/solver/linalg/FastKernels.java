@@ -105,6 +105,7 @@ public interface FastKernels {
 
     /** C = A·B; C is resized to a.rows() × b.cols() and must not be A or B. */
     default void mul(CMatrix a, CMatrix b, CMatrix c) {
+        distinct(a, b, c);
         int m = a.rows(), k = a.cols(), n = b.cols();
         if (b.rows() != k) {
             throw new IllegalArgumentException("inner sizes differ: " + m + "x" + k + " · " + b.rows() + "x" + n);
@@ -115,6 +116,7 @@ public interface FastKernels {
 
     /** C = α·A·B + β·C; C must already be a.rows() × b.cols() and must not be A or B. */
     default void mulAdd(double alpha, CMatrix a, CMatrix b, double beta, CMatrix c) {
+        distinct(a, b, c);
         int m = a.rows(), k = a.cols(), n = b.cols();
         if (b.rows() != k || c.rows() != m || c.cols() != n) {
             throw new IllegalArgumentException("shapes differ: " + m + "x" + k + " · " + b.rows() + "x" + n
@@ -125,6 +127,7 @@ public interface FastKernels {
 
     /** C = Aᴴ·B (A is p × m, B is p × n); C is resized to m × n and must not be A or B. */
     default void mulConjTransA(CMatrix a, CMatrix b, CMatrix c) {
+        distinct(a, b, c);
         int k = a.rows(), m = a.cols(), n = b.cols();
         if (b.rows() != k) {
             throw new IllegalArgumentException("inner sizes differ: (" + k + "x" + m + ")ᴴ · " + b.rows() + "x" + n);
@@ -135,6 +138,7 @@ public interface FastKernels {
 
     /** C = A·Bᴴ (A is m × p, B is n × p); C is resized to m × n and must not be A or B. */
     default void mulConjTransB(CMatrix a, CMatrix b, CMatrix c) {
+        distinct(a, b, c);
         int m = a.rows(), k = a.cols(), n = b.rows();
         if (b.cols() != k) {
             throw new IllegalArgumentException("inner sizes differ: " + m + "x" + k + " · (" + n + "x" + b.cols() + ")ᴴ");
@@ -191,5 +195,12 @@ public interface FastKernels {
         choleskyInverse(factor, inverse);
         mul(h, inverse, x);
         return true;
+    }
+
+    /** Refuses an output that is one of the inputs (before it is resized). */
+    private static void distinct(CMatrix a, CMatrix b, CMatrix c) {
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("the output matrix must not be an input");
+        }
     }
 }

@@ -8,14 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * reflectively by {@link KernelLoader}, so a JVM without the module never links it.
  *
  * <p>C is computed in panels of one vector (L = {@code SPECIES_PREFERRED.length()} columns,
- * 4 on AVX2) by blocks of 4 rows: the block keeps 8
- * accumulators (re and im of 4 rows), and each step l loads B's row l (re, im) once,
- * broadcasts A's 4 × 2 scalars and issues 16 fused multiply-adds. Every C element is
- * accumulated in order l = 0 … k−1 per lane, like the scalar oracle (up to FMA rounding).
- * When n is not a multiple of L, the last n mod L columns of B and C go through a
- * per-thread copy padded to L columns, so no kernel uses masks (on AVX2 masked loads and
- * big methods made C2 give up on intrinsics and box vectors). Each kernel is its own small
- * method for the same reason.
+ * 4 on AVX2) by blocks of 4 rows: a block keeps 8 accumulators (re and im of 4 rows), and
+ * each step l loads B's row l (re, im) once, broadcasts A's 4 × 2 scalars and issues 16
+ * fused multiply-adds. Every C element is accumulated in order l = 0 … k−1 per lane, like
+ * the scalar implementation (up to FMA rounding). When n is not a multiple of L, the last
+ * n mod L columns of B and C go through a per-thread copy padded to L columns, so no
+ * kernel uses masks (an AVX-512 machine, L = 8, takes that path for n = 4).
+ *
+ * <p>C2 must inline every Vector API call of a kernel, or it boxes the vectors (tens of
+ * kB per call): masked operations, helper methods and big method bodies each made it give
+ * up here (NodeCountInliningCutoff), so the kernels are small separate methods with the
+ * stores written out. {@code FastKernelsTest} checks that nothing is allocated.
  */
 final class VectorKernels implements FastKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -28,11 +31,6 @@ final class VectorKernels implements FastKernels {
         if (L < 2) {
             throw new UnsupportedOperationException("DoubleVector.SPECIES_PREFERRED has " + L + " lane");
         }
-    }
-
-    /** Lanes per vector. */
-    static int lanes() {
-        return L;
     }
 
     static String describe() {

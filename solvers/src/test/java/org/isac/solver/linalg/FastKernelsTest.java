@@ -122,6 +122,8 @@ class FastKernelsTest {
             fk.mulAdd(-1, a, conjTranspose(w), 1, acc);
             assertTrue(Math.sqrt(acc.frobeniusNorm2()) < 1e-12 * Math.sqrt(ref.frobeniusNorm2()));
             assertThrows(IllegalArgumentException.class, () -> fk.mul(a, a, new CMatrix()));
+            assertThrows(IllegalArgumentException.class, () -> fk.mulConjTransA(a, a, a)); // output is an input
+            assertEquals(17, a.rows(), "a refused output is not resized");
             assertThrows(IllegalArgumentException.class, () -> fk.mulAdd(1, a, b, 1, new CMatrix(3, 3)));
         }
     }
