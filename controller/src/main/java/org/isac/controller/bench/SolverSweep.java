@@ -138,7 +138,7 @@ public final class SolverSweep {
         for (SolverRegistry.Entry e : SolverRegistry.entries()) {
             if (e.name().equals(solverName)) {
                 String params = e.params();
-                if (params.contains("layers:")) {
+                if (params.matches("(?s)(.*[^a-z_])?layers([^a-z_].*)?")) {
                     return "layers";
                 }
                 if (params.contains("outer:")) {

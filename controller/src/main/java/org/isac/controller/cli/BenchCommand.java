@@ -82,6 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<SolverSweep.Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         System.err.println("machine: " + machine.describe());
+        notes.add("complex kernels: " + org.isac.solver.linalg.FastKernels.status());
         for (String s : names) {
             long lastP50 = 0;
             for (int n : ns) {
