@@ -1,7 +1,7 @@
 package org.isac.solver.hybrid;
 
 import org.isac.solver.linalg.CMatrix;
-import org.isac.solver.linalg.Kernels;
+import org.isac.solver.linalg.FastKernels;
 
 /**
  * The modified projected gradient ascent of seed 000 Section III-B (Algorithm 1 with given
@@ -40,12 +40,21 @@ public final class HybridPga {
     private double eta;
     private boolean rescaleInner;
     private PgaSteps steps;
+    private FastKernels kernels = FastKernels.get();
 
     /**
      * Binds a problem: channel H (N × K), noise σ²_k, power P_t, M RF chains and Ψ (N × N,
      * already at power P_t). Keeps references. Flops: 4·N².
      */
     public void prepare(CMatrix channel, double[] noise, double powerW, int rfChains, CMatrix psi) {
+        prepare(channel, noise, powerW, rfChains, psi, -1);
+    }
+
+    /**
+     * As {@link #prepare(CMatrix, double[], double, int, CMatrix)}, with Ψ's version
+     * ({@link PsiCache#version()}; −1 when unknown) so that an unchanged Ψ costs nothing.
+     */
+    public void prepare(CMatrix channel, double[] noise, double powerW, int rfChains, CMatrix psi, long psiVersion) {
         int n = channel.rows(), k = channel.cols();
         if (rfChains < k || rfChains > n) {
             throw new IllegalArgumentException("hybrid PGA needs K <= M <= N, got K=" + k + " M=" + rfChains + " N=" + n);
@@ -56,7 +65,16 @@ public final class HybridPga {
         this.h = channel;
         this.pt = powerW;
         this.m = rfChains;
-        objective.bind(channel, noise, psi);
+        objective.bind(channel, noise, psi, psiVersion);
+    }
+
+    /**
+     * The products' implementation, here and in the objective ({@link FastKernels#get()} by
+     * default; tests pass {@link FastKernels#scalar()} as the oracle).
+     */
+    public void useKernels(FastKernels kernels) {
+        this.kernels = kernels;
+        objective.useKernels(kernels);
     }
 
     /** Sets ω (weight of τ, eq. (8a)) and η (weight of ∇_W τ, eq. (24)). */
@@ -99,14 +117,14 @@ public final class HybridPga {
             objective.ascentF(f, w, omega, gradF);
             ComplexOps.addScaled(f, steps.mu(i, j), gradF);
             if (rescaleInner) {
-                Kernels.mul(f, w, x);
+                kernels.mul(f, w, x);
                 f.scale(Math.sqrt(pt / x.frobeniusNorm2()));
             }
         }
         ComplexOps.projectUnitModulus(f);
         objective.ascentW(f, w, omega, eta, gradW);
         ComplexOps.addScaled(w, steps.lambda(i), gradW);
-        Kernels.mul(f, w, x);
+        kernels.mul(f, w, x);
         w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
     }
 
@@ -167,7 +185,7 @@ public final class HybridPga {
 
     /** ‖FW‖²_F of the iterate. Flops: 8NMK. */
     public double power() {
-        Kernels.mul(f, w, x);
+        kernels.mul(f, w, x);
         return x.frobeniusNorm2();
     }
 

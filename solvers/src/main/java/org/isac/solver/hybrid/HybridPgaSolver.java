@@ -137,7 +137,7 @@ public final class HybridPgaSolver implements Solver {
         if (!steps.isConstant(outer, inner, mu, lambda)) {
             steps.setConstant(outer, inner, mu, lambda);
         }
-        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi);
+        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
         pga.setWeights(omega, eta);
         pga.setSteps(steps);
         pga.setRescaleInner(rescale == 1);

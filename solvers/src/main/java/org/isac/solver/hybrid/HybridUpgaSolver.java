@@ -122,7 +122,7 @@ public final class HybridUpgaSolver implements Solver {
         }
         CMatrix psi = psiCache.update(n, targets, targetCount, model.halfWidthDeg(), problem.powerBudgetW);
 
-        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi);
+        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
         pga.setWeights(model.omega(), model.eta());
         pga.setSteps(steps);
         pga.setRescaleInner(model.rescaleInner());
