@@ -1,7 +1,7 @@
 package org.isac.solver.hybrid;
 
 import org.isac.solver.linalg.CMatrix;
-import org.isac.solver.linalg.Kernels;
+import org.isac.solver.linalg.FastKernels;
 
 /**
  * The modified projected gradient ascent of seed 000 Section III-B (Algorithm 1 with given
@@ -40,12 +40,44 @@ public final class HybridPga {
     private double eta;
     private boolean rescaleInner;
     private PgaSteps steps;
+    private FastKernels kernels = FastKernels.get();
+
+    /**
+     * Counted real flops of one solve as the solvers run it: the eq. (26) init, {@code layers}
+     * outer iterations of {@code inner} F steps and one W step, and the final R and τ
+     * evaluation. A complex multiply-add counts 8, a complex add 2, a real-by-complex scaling 2;
+     * a square root or division counts 1. Only the products that the code performs are counted
+     * (e.g. Ψ·X is the full 8·N²·K: Ψ is dense). At N = 64, M = K = 4 one F step is 185 088 flops (Ψ·X: 131 072).
+     */
+    public static double flops(int n, int k, int m, int layers, int inner, boolean rescaleInner) {
+        double nn = n, kk = k, mm = m;
+        double rate = 8 * nn * mm * kk + 8 * kk * mm * kk + 12 * kk * kk;          // g = HᴴF, Z = gW, T, U, D
+        double tau = 8 * nn * mm * kk + 8 * nn * kk * kk + 8 * nn * nn * kk         // X = FW, XᴴX, Ψ·X
+                + 8 * nn * kk * kk + 2 * nn * kk + 4 * kk * kk + 4 * nn * kk;       // X·XᴴX, −Ψ·X, ‖XᴴX‖², Re⟨X, ΨX⟩
+        double stepF = rate + tau + 8 * nn * kk * kk + 6 * nn * kk + 8 * nn * kk * mm + 4 * nn * mm; // H·D, combine, ·Wᴴ, F += μG
+        if (rescaleInner) {
+            stepF += 8 * nn * mm * kk + 4 * nn * kk + 2 * nn * mm + 2;
+        }
+        double stepW = rate + tau + 8 * mm * kk * kk + 8 * mm * nn * kk + 6 * mm * kk + 4 * mm * kk; // gᴴD, Fᴴ·EX, combine, W += λG
+        double projections = 6 * nn * mm + 8 * nn * mm * kk + 4 * nn * kk + 2 * mm * kk + 2; // eq. (10), ‖FW‖², W scaling
+        double init = 16 * nn * kk * kk + 8 * nn * mm * mm + 8 * nn * mm * kk + 6 * nn * mm
+                + 8 * (mm * mm * mm + kk * kk * kk);
+        return init + layers * (inner * stepF + stepW + projections) + rate + tau;
+    }
 
     /**
      * Binds a problem: channel H (N × K), noise σ²_k, power P_t, M RF chains and Ψ (N × N,
      * already at power P_t). Keeps references. Flops: 4·N².
      */
     public void prepare(CMatrix channel, double[] noise, double powerW, int rfChains, CMatrix psi) {
+        prepare(channel, noise, powerW, rfChains, psi, -1);
+    }
+
+    /**
+     * As {@link #prepare(CMatrix, double[], double, int, CMatrix)}, with Ψ's version
+     * ({@link PsiCache#version()}; −1 when unknown) so that an unchanged Ψ costs nothing.
+     */
+    public void prepare(CMatrix channel, double[] noise, double powerW, int rfChains, CMatrix psi, long psiVersion) {
         int n = channel.rows(), k = channel.cols();
         if (rfChains < k || rfChains > n) {
             throw new IllegalArgumentException("hybrid PGA needs K <= M <= N, got K=" + k + " M=" + rfChains + " N=" + n);
@@ -56,7 +88,16 @@ public final class HybridPga {
         this.h = channel;
         this.pt = powerW;
         this.m = rfChains;
-        objective.bind(channel, noise, psi);
+        objective.bind(channel, noise, psi, psiVersion);
+    }
+
+    /**
+     * The products' implementation, here and in the objective ({@link FastKernels#get()} by
+     * default; tests pass {@link FastKernels#scalar()} as the oracle).
+     */
+    public void useKernels(FastKernels kernels) {
+        this.kernels = kernels;
+        objective.useKernels(kernels);
     }
 
     /** Sets ω (weight of τ, eq. (8a)) and η (weight of ∇_W τ, eq. (24)). */
@@ -99,14 +140,14 @@ public final class HybridPga {
             objective.ascentF(f, w, omega, gradF);
             ComplexOps.addScaled(f, steps.mu(i, j), gradF);
             if (rescaleInner) {
-                Kernels.mul(f, w, x);
+                kernels.mul(f, w, x);
                 f.scale(Math.sqrt(pt / x.frobeniusNorm2()));
             }
         }
         ComplexOps.projectUnitModulus(f);
         objective.ascentW(f, w, omega, eta, gradW);
         ComplexOps.addScaled(w, steps.lambda(i), gradW);
-        Kernels.mul(f, w, x);
+        kernels.mul(f, w, x);
         w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
     }
 
@@ -167,7 +208,7 @@ public final class HybridPga {
 
     /** ‖FW‖²_F of the iterate. Flops: 8NMK. */
     public double power() {
-        Kernels.mul(f, w, x);
+        kernels.mul(f, w, x);
         return x.frobeniusNorm2();
     }
 

@@ -93,6 +93,16 @@ public final class HybridPgaSolver implements Solver {
         return v;
     }
 
+    /** Counted flops of one {@link #solve} ({@link HybridPga#flops}); Ψ's one-off solve is not included. */
+    @Override
+    public double flops(Problem problem) {
+        Params p = problem.params;
+        int n = problem.antennas(), k = problem.users();
+        int m = (int) p.get("rf_chains", problem.rfChains > 0 ? problem.rfChains : k);
+        return HybridPga.flops(n, k, m, (int) p.get("outer", DEFAULT_OUTER), (int) p.get("inner", DEFAULT_INNER),
+                p.get("rescale_inner", 0) == 1);
+    }
+
     /**
      * Solves {@code problem} into {@code out}. Flops: see {@link HybridPga} (I outer
      * iterations) plus the init; plus Ψ's solve on the first call for a target set.
@@ -137,7 +147,7 @@ public final class HybridPgaSolver implements Solver {
         if (!steps.isConstant(outer, inner, mu, lambda)) {
             steps.setConstant(outer, inner, mu, lambda);
         }
-        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi);
+        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
         pga.setWeights(omega, eta);
         pga.setSteps(steps);
         pga.setRescaleInner(rescale == 1);

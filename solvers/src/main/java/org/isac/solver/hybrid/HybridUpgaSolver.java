@@ -83,6 +83,23 @@ public final class HybridUpgaSolver implements Solver {
         model = m;
     }
 
+    /**
+     * Counted flops of one {@link #solve} with the model that solve would use
+     * ({@link HybridPga#flops}); Ψ's one-off solve is not included.
+     */
+    @Override
+    public double flops(Problem problem) {
+        Params p = problem.params;
+        int n = problem.antennas(), k = problem.users();
+        int m = (int) p.get("rf_chains", problem.rfChains > 0 ? problem.rfChains : k);
+        HybridUpgaModel mdl = fixed;
+        if (mdl == null) {
+            mdl = HybridUpgaModel.shippedFor(n, k, m, p.get("omega", HybridPgaSolver.DEFAULT_OMEGA));
+        }
+        int layers = (int) p.get("layers", mdl.outer());
+        return HybridPga.flops(n, k, m, layers, mdl.inner(), mdl.rescaleInner());
+    }
+
     @Override
     public void solve(Problem problem, Precoder out) {
         out.reset();
@@ -122,7 +139,7 @@ public final class HybridUpgaSolver implements Solver {
         }
         CMatrix psi = psiCache.update(n, targets, targetCount, model.halfWidthDeg(), problem.powerBudgetW);
 
-        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi);
+        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
         pga.setWeights(model.omega(), model.eta());
         pga.setSteps(steps);
         pga.setRescaleInner(model.rescaleInner());

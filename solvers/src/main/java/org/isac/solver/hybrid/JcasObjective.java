@@ -1,7 +1,7 @@
 package org.isac.solver.hybrid;
 
 import org.isac.solver.linalg.CMatrix;
-import org.isac.solver.linalg.Kernels;
+import org.isac.solver.linalg.FastKernels;
 import org.isac.solver.metric.Metrics;
 
 /**
@@ -28,7 +28,12 @@ import org.isac.solver.metric.Metrics;
 public final class JcasObjective {
     private CMatrix h;
     private double[] noise;
+    private CMatrix psi;
     private double psiNorm2;
+    /** The Ψ object and version whose ‖Ψ‖²_F is {@link #psiNorm2} (version −1: unknown, recompute). */
+    private CMatrix normOf;
+    private long normVersion = -1;
+    private FastKernels kernels = FastKernels.get();
 
     private final CMatrix g = new CMatrix();
     private final CMatrix z = new CMatrix();
@@ -39,12 +44,6 @@ public final class JcasObjective {
     private final CMatrix ex = new CMatrix();
     private final CMatrix y = new CMatrix();
     private final CMatrix tmp = new CMatrix();
-    /** Columns of Ψ, psiColRe[l][i] = Re Ψ_il: Ψ·X as column axpys over separate arrays (vectorizable). */
-    private double[][] psiColRe = new double[0][];
-    private double[][] psiColIm = new double[0][];
-    /** Columns of Ψ·X while it is accumulated. */
-    private double[][] accRe = new double[0][];
-    private double[][] accIm = new double[0][];
     private double[] t = new double[4];
     private double[] u = new double[4];
     private double lastRate;
@@ -52,68 +51,51 @@ public final class JcasObjective {
 
     /**
      * Binds the channel H (N × K), the noise powers σ²_k ({@code noise[0…K−1]}) and Ψ
-     * (N × N). Keeps references to H and the noise (the caller must not change them while
-     * evaluating) and copies Ψ into a column layout. Flops: 4·N² (‖Ψ‖²_F) plus 2·N² copies.
+     * (N × N). Keeps references to H, the noise and Ψ (the caller must not change them while
+     * evaluating). Flops: 4·N² (‖Ψ‖²_F).
      */
     public void bind(CMatrix channel, double[] noise, CMatrix psi) {
+        bind(channel, noise, psi, -1);
+    }
+
+    /**
+     * As {@link #bind(CMatrix, double[], CMatrix)}, with {@code psiVersion} ≥ 0 a number
+     * that the owner of Ψ changes whenever Ψ's contents change ({@link PsiCache#version()}):
+     * when the same Ψ object is bound again at the same version, ‖Ψ‖²_F is not recomputed
+     * (no flops). −1 always recomputes.
+     */
+    public void bind(CMatrix channel, double[] noise, CMatrix psi, long psiVersion) {
         if (psi.rows() != channel.rows() || psi.cols() != channel.rows()) {
             throw new IllegalArgumentException("Ψ is " + psi.rows() + "x" + psi.cols() + ", channel has N=" + channel.rows());
         }
         this.h = channel;
         this.noise = noise;
-        this.psiNorm2 = psi.frobeniusNorm2();
-        int n = channel.rows(), k = channel.cols();
+        this.psi = psi;
+        if (psiVersion < 0 || psi != normOf || psiVersion != normVersion) {
+            this.psiNorm2 = psi.frobeniusNorm2();
+            normOf = psiVersion < 0 ? null : psi;
+            normVersion = psiVersion;
+        }
+        int k = channel.cols();
         if (t.length < k) {
             t = new double[k];
             u = new double[k];
         }
-        if (psiColRe.length < n || (n > 0 && psiColRe[0].length < n)) {
-            psiColRe = new double[n][n];
-            psiColIm = new double[n][n];
-        }
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n; c++) {
-                psiColRe[c][r] = psi.re[r * n + c];
-                psiColIm[c][r] = psi.im[r * n + c];
-            }
-        }
-        if (accRe.length < k || (k > 0 && accRe[0].length < n)) {
-            accRe = new double[k][n];
-            accIm = new double[k][n];
-        }
     }
 
     /**
-     * Ψ·X into {@link #psix} (N × K) as Σ_l X_lj·Ψ[:, l] per column j, over one array per
-     * column so that the inner loop runs on equal indices (auto-vectorized by HotSpot; the
-     * row-major {@link Kernels#mul} runs scalar at K = 4). Flops: 8·N²·K.
+     * The products' implementation ({@link FastKernels#get()} by default; tests pass
+     * {@link FastKernels#scalar()} as the oracle).
      */
+    public void useKernels(FastKernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** Ψ·X into {@link #psix} (N × K). Flops: 8·N²·K. */
     private void psiTimesX() {
         int n = x.rows(), k = x.cols();
-        for (int j = 0; j < k; j++) {
-            java.util.Arrays.fill(accRe[j], 0, n, 0);
-            java.util.Arrays.fill(accIm[j], 0, n, 0);
-        }
-        double[] xr = x.re, xi = x.im;
-        for (int l = 0; l < n; l++) {
-            double[] pr = psiColRe[l], pi = psiColIm[l];
-            for (int j = 0; j < k; j++) {
-                double a = xr[l * k + j], b = xi[l * k + j];
-                double[] yr = accRe[j], yi = accIm[j];
-                for (int i = 0; i < n; i++) {
-                    yr[i] += a * pr[i] - b * pi[i];
-                    yi[i] += a * pi[i] + b * pr[i];
-                }
-            }
-        }
-        psix.reshape(n, k);
-        for (int j = 0; j < k; j++) {
-            double[] yr = accRe[j], yi = accIm[j];
-            for (int i = 0; i < n; i++) {
-                psix.re[i * k + j] = yr[i];
-                psix.im[i * k + j] = yi[i];
-            }
-        }
+        psix.resize(n, k);
+        kernels.gemm(n, k, n, 1, psi.re, psi.im, 0, n, x.re, x.im, 0, k, 0, psix.re, psix.im, 0, k);
     }
 
     /** Users K of the bound channel. */
@@ -128,8 +110,8 @@ public final class JcasObjective {
 
     /** g = HᴴF, Z = g·W, T, U and D; returns R in bits. Flops: 8·N·M·K + 8·M·K² + O(K²). */
     private double rateCore(CMatrix f, CMatrix w) {
-        Kernels.mulConjTransA(h, f, g);
-        Kernels.mul(g, w, z);
+        kernels.mulConjTransA(h, f, g);
+        kernels.mul(g, w, z);
         int k = h.cols();
         d.reshape(k, k);
         double r = 0;
@@ -158,10 +140,10 @@ public final class JcasObjective {
 
     /** X = F·W, XᴴX, Ψ·X and E·X; returns τ. Flops: 8·N·M·K + 16·N·K² + 8·N²·K. */
     private double tauCore(CMatrix f, CMatrix w) {
-        Kernels.mul(f, w, x);
-        Kernels.mulConjTransA(x, x, xhx);
+        kernels.mul(f, w, x);
+        kernels.mulConjTransA(x, x, xhx);
         psiTimesX();
-        Kernels.mul(x, xhx, ex);
+        kernels.mul(x, xhx, ex);
         ComplexOps.addScaled(ex, -1, psix);
         double tau = xhx.frobeniusNorm2() - 2 * ComplexOps.realInner(x, psix) + psiNorm2;
         lastTau = Math.max(tau, 0);
@@ -196,29 +178,29 @@ public final class JcasObjective {
     /** ∇_F R of seed 000 eq. (13) into {@code out} (N × M). Flops: 16·N·M·K + 8·N·K² + 8·M·K². */
     public void gradRateF(CMatrix f, CMatrix w, CMatrix out) {
         rateCore(f, w);
-        Kernels.mul(h, d, y);
-        ComplexOps.mulConjTransB(y, w, out);
+        kernels.mul(h, d, y);
+        kernels.mulConjTransB(y, w, out);
         out.scale(1 / Metrics.LN2);
     }
 
     /** ∇_W R of seed 000 eq. (14) into {@code out} (M × K). Flops: 8·N·M·K + 16·M·K². */
     public void gradRateW(CMatrix f, CMatrix w, CMatrix out) {
         rateCore(f, w);
-        Kernels.mulConjTransA(g, d, out);
+        kernels.mulConjTransA(g, d, out);
         out.scale(1 / Metrics.LN2);
     }
 
     /** ∇_F τ = 2(FWWᴴFᴴ − Ψ)FWWᴴ of eq. (17) into {@code out} (N × M). Flops: 16·N·M·K + 16·N·K² + 8·N²·K. */
     public void gradTauF(CMatrix f, CMatrix w, CMatrix out) {
         tauCore(f, w);
-        ComplexOps.mulConjTransB(ex, w, out);
+        kernels.mulConjTransB(ex, w, out);
         out.scale(2);
     }
 
     /** ∇_W τ = 2Fᴴ(FWWᴴFᴴ − Ψ)FW of eq. (18) into {@code out} (M × K). Flops: 16·N·M·K + 16·N·K² + 8·N²·K. */
     public void gradTauW(CMatrix f, CMatrix w, CMatrix out) {
         tauCore(f, w);
-        Kernels.mulConjTransA(f, ex, out);
+        kernels.mulConjTransA(f, ex, out);
         out.scale(2);
     }
 
@@ -231,14 +213,14 @@ public final class JcasObjective {
     public double ascentF(CMatrix f, CMatrix w, double omega, CMatrix out) {
         double r = rateCore(f, w);
         double tau = tauCore(f, w);
-        Kernels.mul(h, d, y);
+        kernels.mul(h, d, y);
         int size = y.size();
         double a = 1 / Metrics.LN2, b = -2 * omega;
         for (int i = 0; i < size; i++) {
             y.re[i] = a * y.re[i] + b * ex.re[i];
             y.im[i] = a * y.im[i] + b * ex.im[i];
         }
-        ComplexOps.mulConjTransB(y, w, out);
+        kernels.mulConjTransB(y, w, out);
         return r - omega * tau;
     }
 
@@ -250,8 +232,8 @@ public final class JcasObjective {
     public double ascentW(CMatrix f, CMatrix w, double omega, double eta, CMatrix out) {
         double r = rateCore(f, w);
         double tau = tauCore(f, w);
-        Kernels.mulConjTransA(g, d, out);
-        Kernels.mulConjTransA(f, ex, tmp);
+        kernels.mulConjTransA(g, d, out);
+        kernels.mulConjTransA(f, ex, tmp);
         int size = out.size();
         double a = 1 / Metrics.LN2, b = -2 * omega * eta;
         for (int i = 0; i < size; i++) {

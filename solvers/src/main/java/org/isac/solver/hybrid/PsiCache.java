@@ -23,6 +23,7 @@ public final class PsiCache {
     private double[] lastTargetsRad = new double[0];
     private int lastTargetCount = -1;
     private double lastPower = Double.NaN;
+    private long version;
 
     /**
      * Ψ for N antennas, targets {@code targetsRad[0 … count−1]} (radians), ±{@code halfWidthDeg}
@@ -50,8 +51,17 @@ public final class PsiCache {
         if (powerW != lastPower) {
             covariance.psi(powerW, psi);
             lastPower = powerW;
+            version++;
         }
         return psi;
+    }
+
+    /**
+     * A number that changes whenever {@link #update} changes the returned matrix's contents
+     * (for {@link JcasObjective#bind(CMatrix, double[], CMatrix, long)}).
+     */
+    public long version() {
+        return version;
     }
 
     /** The covariance solution behind the last {@link #update} (null before the first). */

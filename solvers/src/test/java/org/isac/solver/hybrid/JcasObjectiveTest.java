@@ -122,6 +122,42 @@ class JcasObjectiveTest {
     }
 
     /** The fused ascent directions equal ∇R − ω∇τ (and − ωη∇τ for W) from the separate gradients. */
+    /** The default (vector when available) kernels against the plain scalar oracle, and a rebind at a new Ψ version. */
+    @Test
+    void fastKernelsMatchScalarOracle() {
+        int[][] shapes = {{16, 3, 4}, {64, 4, 4}, {32, 2, 5}};
+        for (int s = 0; s < shapes.length; s++) {
+            Instance in = new Instance(300 + s, shapes[s][0], shapes[s][1], shapes[s][2]);
+            JcasObjective fast = new JcasObjective();
+            JcasObjective oracle = new JcasObjective();
+            oracle.useKernels(org.isac.solver.linalg.FastKernels.scalar());
+            fast.bind(in.h, in.noise, in.psi, 1);
+            oracle.bind(in.h, in.noise, in.psi);
+            CMatrix a = new CMatrix(), b = new CMatrix();
+            double va = fast.ascentF(in.f, in.w, 0.3, a), vb = oracle.ascentF(in.f, in.w, 0.3, b);
+            assertEquals(vb, va, 1e-12 * Math.abs(vb));
+            assertClose(b, a, 1e-12);
+            va = fast.ascentW(in.f, in.w, 0.3, 0.1, a);
+            vb = oracle.ascentW(in.f, in.w, 0.3, 0.1, b);
+            assertEquals(vb, va, 1e-12 * Math.abs(vb));
+            assertClose(b, a, 1e-12);
+            // Ψ changes in place: a new version must recompute ‖Ψ‖²_F
+            in.psi.scale(2);
+            fast.bind(in.h, in.noise, in.psi, 2);
+            oracle.bind(in.h, in.noise, in.psi);
+            assertEquals(oracle.tau(in.f, in.w), fast.tau(in.f, in.w), 1e-12 * oracle.tau(in.f, in.w));
+        }
+    }
+
+    private static void assertClose(CMatrix expected, CMatrix actual, double rel) {
+        double scale = Math.sqrt(expected.frobeniusNorm2());
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.re[i], actual.re[i], rel * scale);
+            assertEquals(expected.im[i], actual.im[i], rel * scale);
+        }
+    }
+
     @Test
     void fusedAscentDirectionsMatchSeparateGradients() {
         Instance in = new Instance(7, 64, 4, 4);

@@ -83,12 +83,26 @@ class ShippedModelsTest {
         assertEquals(PT_12DB, HybridUpgaSolverTest.problem(64, 1).powerBudgetW, 0);
     }
 
+    /** The counted flop model: one F step at N = 64, M = K = 4 and the solvers' totals. */
+    @Test
+    void flopModel() {
+        assertEquals(185_088, HybridPga.flops(64, 4, 4, 1, 1, false) - HybridPga.flops(64, 4, 4, 1, 0, false), 0);
+        Problem p = HybridUpgaSolverTest.problem(64, 3);
+        HybridUpgaModel m = HybridUpgaModel.shippedFor(64, 4, 4, 0.3);
+        double upga = SolverRegistry.create("hybrid-upga").flops(p);
+        assertEquals(HybridPga.flops(64, 4, 4, m.outer(), m.inner(), m.rescaleInner()), upga, 0);
+        assertTrue(upga > m.outer() * m.inner() * 185_088.0 && upga < 3e7, "flops " + upga);
+        double pga = SolverRegistry.create("hybrid-pga").flops(p);
+        assertEquals(HybridPga.flops(64, 4, 4, HybridPgaSolver.DEFAULT_OUTER, HybridPgaSolver.DEFAULT_INNER, false), pga, 0);
+    }
+
     @Test
     void autoSelectingSolveAllocatesNothingAfterWarmUp() {
         Solver s = SolverRegistry.create("hybrid-upga");
         Problem p = HybridUpgaSolverTest.problem(64, 3);
         Precoder out = new Precoder();
-        for (int i = 0; i < 3; i++) {
+        // the Vector API kernels box (allocate) until C2 has compiled them: warm up past that
+        for (int i = 0; i < 400; i++) {
             s.solve(p, out);
         }
         long before = TestData.allocatedBytes();
