@@ -308,4 +308,18 @@ class CliTest {
         assertTrue(Files.size(d.resolve("objective-vs-layers.png")) > 1000);
         assertTrue(Files.readString(d.resolve("summary.md")).contains("How close"));
     }
+
+    @Test
+    void reproduceDnnWritesTablesAndPlots() throws Exception {
+        Path out = dir.resolve("dnn");
+        Run res = run("", "reproduce", "dnn", "--instances", "4", "--out", out.toString());
+        assertEquals(0, res.exit(), res.err());
+        List<String> csv = Files.readAllLines(out.resolve("tradeoff.csv"));
+        assertEquals("antennas,rho,dnn_rate_bits,dnn_crlb_db,baseline,baseline_rate_bits,baseline_crlb_db", csv.get(0));
+        assertEquals(1 + 2 * 11 * 2, csv.size(), "M in {10, 20} x 11 values of rho x 2 baselines");
+        for (String name : List.of("rate-vs-rho-m10.png", "crlb-vs-rho-m20.png", "csi-error.png", "beampattern-m10.png")) {
+            assertTrue(Files.size(out.resolve(name)) > 1000, name);
+        }
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Table 3"));
+    }
 }
