@@ -9,6 +9,11 @@ public enum Extra {
     ACHIEVED_UNQUANTIZED_BITS("achieved_unquantized_bits"),
     /** Worst user's SINR of the applied precoder on the true channel, dB (max-min fairness view). */
     MIN_SINR_DB("min_sinr_db"),
+    /**
+     * Worst target's SCNR (seed 002 eq. (5)), dB, for updates that carry radar receive filters,
+     * with the scenario's targets at unit gain and radar noise equal to the user noise.
+     */
+    MIN_SCNR_DB("min_scnr_db"),
     /** Updates applied from the decoded hardware weight frame (quantized phases and IQ words). */
     FRAMES_APPLIED("frames_applied"),
     /** Beampattern error τ = ‖XXᴴ − Ψ‖²_F of the applied precoder (seed 000 eq. (5)), hybrid updates. */

@@ -58,7 +58,9 @@ import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.hybrid.PsiCache;
+import org.isac.solver.Scatterers;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.metric.Scnr;
 import org.isac.solver.radar.DesiredBeampattern;
 
 /**
@@ -132,6 +134,12 @@ public final class SimRadio implements AutoCloseable {
     private final DecodedFrame frame = new DecodedFrame();
     private final Precoder framePrecoder = new Precoder();
     private final PsiCache psiCache = new PsiCache();
+    /** Radar receive filters of the last decoded update (N × targets), empty when it carried none. */
+    private final CMatrix receive = new CMatrix();
+    private final Scnr scnr = new Scnr();
+    private final Scatterers radarTargets = new Scatterers();
+    private final Scatterers noClutter = new Scatterers();
+    private double[] scnrOut = new double[0];
     private final double[] targetsRad;
     private final double[] extraSum = new double[Extra.values().length];
     private final long[] extraCount = new long[Extra.values().length];
@@ -223,6 +231,10 @@ public final class SimRadio implements AutoCloseable {
         for (int i = 0; i < deg.length; i++) {
             targetsRad[i] = Math.toRadians(deg[i]);
         }
+        for (double t : targetsRad) {
+            radarTargets.add(t, 0, 1, 0);
+        }
+        scnrOut = new double[targetsRad.length];
         if (targetsRad.length > 0) {
             // solve (or fetch) Ψ now, not on the event loop
             psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG, scenario.powerW());
@@ -607,6 +619,12 @@ public final class SimRadio implements AutoCloseable {
                         scenario.powerW());
                 extra(Extra.TAU, Metrics.beampatternError(x, psi));
                 extra(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(xFloat, psi));
+                if (receive.rows() == n && receive.cols() == targetsRad.length) {
+                    // seed 002 eq. (5) with the update's receive filters on the true targets (unit gains)
+                    ArrayShape ula = genieProblem.tx;
+                    scnr.scnr(ula, ula, radarTargets, noClutter, x, receive, noiseW, scnrOut);
+                    extra(Extra.MIN_SCNR_DB, 10 * Math.log10(Metrics.min(scnrOut, scnrOut.length)));
+                }
             }
         }
         int crc32c = 0;
@@ -677,6 +695,9 @@ public final class SimRadio implements AutoCloseable {
      */
     private boolean effectivePrecoder(WeightUpdate u) {
         appliedFrame = false;
+        if (!u.hasReceive() || !readMatrix(u.getReceive(), receive)) {
+            receive.reshape(0, 0);
+        }
         ComplexMatrix bb = u.getBaseband();
         if (!readMatrix(bb, baseband) || baseband.cols() < k) {
             return false;

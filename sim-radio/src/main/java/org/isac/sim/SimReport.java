@@ -489,6 +489,10 @@ public final class SimReport {
         if (count(Extra.MIN_SINR_DB) > 0) {
             sb.append(String.format(Locale.ROOT, "worst user's SINR: %.2f dB on average%n", mean(Extra.MIN_SINR_DB)));
         }
+        if (count(Extra.MIN_SCNR_DB) > 0) {
+            sb.append(String.format(Locale.ROOT, "worst target's SCNR: %.2f dB on average (n=%d)%n", mean(Extra.MIN_SCNR_DB),
+                    count(Extra.MIN_SCNR_DB)));
+        }
         if (count(Extra.TAU) > 0) {
             sb.append(String.format(Locale.ROOT, "beampattern error tau: %.4g applied, %.4g before quantization (n=%d)%n",
                     mean(Extra.TAU), mean(Extra.TAU_UNQUANTIZED), count(Extra.TAU)));

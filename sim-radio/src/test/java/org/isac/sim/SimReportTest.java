@@ -23,8 +23,8 @@ class SimReportTest {
         return new SimReport(List.of(Scenario.builder().radioId(id).build()), "ctl \"1\"", sent, applied, dropped, 1, 2,
                 3, 0, h, 10.0 * applied, 10.0 * applied, 12.0 * applied, 11.0 * applied, applied, applied, 0,
                 Set.of("rzf"), 1_000_000_000L, 1_500_000_000L, "completed",
-                new double[] {10.5 * applied, 3.0 * applied, 0, 0.25 * applied, 0},
-                new long[] {applied, applied, applied, applied, 0});
+                new double[] {10.5 * applied, 3.0 * applied, 0, 0, 0.25 * applied, 0},
+                new long[] {applied, applied, 0, applied, applied, 0});
     }
 
     @Test
