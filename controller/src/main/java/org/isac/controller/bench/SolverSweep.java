@@ -31,7 +31,7 @@ public final class SolverSweep {
     /** Sweep settings. */
     public record Settings(double warmupSeconds, double measureSeconds, int poolSize, long seed, double snrDb) {
         public static Settings quick() {
-            return new Settings(0.3, 0.5, 32, 7, 12);
+            return new Settings(1.0, 0.5, 32, 7, 12);
         }
 
         public static Settings full() {
@@ -83,31 +83,16 @@ public final class SolverSweep {
         solver.solve(pool[0], out);
         boolean hybrid = out.isHybrid();
         double flops = solver.flops(pool[0]);
-        long warmEnd = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
-        int idx = 0;
-        for (int w = 0; w < 3 || System.nanoTime() - warmEnd < 0; w++) {
-            solver.solve(pool[idx], out);
-            idx = (idx + 1) % pool.length;
-        }
+        // warm up through the same timed loop, so its compiled form is what gets measured
         Histogram h = new Histogram(3_600_000_000_000L, 3);
+        int[] cursor = {0};
+        timedLoop(solver, pool, out, settings.warmupSeconds(), 3, h, cursor);
+        h.reset();
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         long gc0 = gcCount();
         long bytes0 = threads.getThreadAllocatedBytes(tid);
-        long end = System.nanoTime() + (long) (settings.measureSeconds() * 1e9);
-        long count = 0;
-        while (true) {
-            Problem p = pool[idx];
-            long t0 = System.nanoTime();
-            solver.solve(p, out);
-            long t1 = System.nanoTime();
-            h.recordValue(t1 - t0);
-            count++;
-            idx = (idx + 1) % pool.length;
-            if (t1 - end >= 0 && count >= MIN_SAMPLES) {
-                break;
-            }
-        }
+        long count = timedLoop(solver, pool, out, settings.measureSeconds(), MIN_SAMPLES, h, cursor);
         long bytes = threads.getThreadAllocatedBytes(tid) - bytes0;
         long gcs = gcCount() - gc0;
         double rate = 0;
@@ -123,6 +108,27 @@ public final class SolverSweep {
                 h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean(), flops, gflops,
                 Double.isNaN(gflops) || !(peakGflops > 0) ? Double.NaN : gflops / peakGflops,
                 (double) bytes / count, gcs, rate, h);
+    }
+
+    /** Solves round the pool for {@code seconds} (and at least {@code minSamples} times), each timed into {@code h}. */
+    private static long timedLoop(Solver solver, Problem[] pool, Precoder out, double seconds, int minSamples, Histogram h,
+            int[] cursor) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long count = 0;
+        int idx = cursor[0];
+        while (true) {
+            Problem p = pool[idx];
+            long t0 = System.nanoTime();
+            solver.solve(p, out);
+            long t1 = System.nanoTime();
+            h.recordValue(t1 - t0);
+            count++;
+            idx = idx + 1 == pool.length ? 0 : idx + 1;
+            if (t1 - end >= 0 && count >= minSamples) {
+                cursor[0] = idx;
+                return count;
+            }
+        }
     }
 
     private static long gcCount() {
