@@ -50,14 +50,24 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "32", description = "(default: ${DEFAULT-VALUE})")
         int batch;
 
+        @Option(names = "--outer", defaultValue = "10", description = "outer layers I (default: ${DEFAULT-VALUE})")
+        int outer;
+
+        @Option(names = "--inner", defaultValue = "10", description = "inner F steps J per layer (default: ${DEFAULT-VALUE})")
+        int inner;
+
         @Option(names = "--out", paramLabel = "FILE", description = "model file (default: <name>.model in the current folder)")
         Path out;
 
         @Override
         public Integer call() throws Exception {
-            Path file = out != null ? out : Path.of(HybridUpgaTraining.defaultName(n, k, m, omega) + ".model");
+            String name = HybridUpgaTraining.defaultName(n, k, m, omega) + (inner == 10 && outer == 10 ? ""
+                    : "-i" + outer + "-j" + inner);
+            Path file = out != null ? out : Path.of(name + ".model");
             createParent(file);
-            HybridUpgaTraining.train(n, k, m, omega, seed, epochs, batch, file, p -> System.err.println(p.line()));
+            HybridUpgaTraining.Config c = HybridUpgaTraining.Config.of(n, k, m, omega, seed, epochs, batch)
+                    .withLayers(outer, inner).withName(name);
+            HybridUpgaTraining.train(c, p -> System.err.println(p.line())).write(file);
             System.err.println("wrote " + file);
             return 0;
         }
