@@ -107,13 +107,12 @@ public final class MaxMinAo {
     private final CoefBar cb = new CoefBar();
 
     /** Quantities at one point (W, Φ): communication and sensing powers, rates, h. */
-    private static final class Eval {
+    /** The per-layer quantities of the objective (or their adjoints): grow-only buffers. */
+    private static class Buffers {
         final CMatrix e = new CMatrix(); // (K+J) × K: rows 0…K−1 = Q = HᴴW, rows K… = P = A_tᴴW
         double[] sRe = new double[0], sIm = new double[0], t = new double[0], d = new double[0], r = new double[0];
         double[] gRe = new double[0], gIm = new double[0], n = new double[0], p = new double[0];
         double[] ts = new double[0], ss = new double[0], ds = new double[0], rs = new double[0];
-        double h, minC, minS;
-        int argC, argS;
 
         void size(int k, int jn, int mt) {
             if (sRe.length < k) {
@@ -140,48 +139,31 @@ public final class MaxMinAo {
         }
     }
 
-    /** Adjoints of an {@link Eval}'s quantities. */
-    private static final class EvalBar {
-        final CMatrix e = new CMatrix();
-        double[] sRe = new double[0], sIm = new double[0], t = new double[0], d = new double[0], r = new double[0];
-        double[] gRe = new double[0], gIm = new double[0], n = new double[0], p = new double[0];
-        double[] ts = new double[0], ss = new double[0], ds = new double[0], rs = new double[0];
+    /** One evaluation of the objective. */
+    private static final class Eval extends Buffers {
+        double h, minC, minS;
+        int argC, argS;
+    }
 
+    private static void zero(double[] a, double[] b, double[] c, double[] d) {
+        java.util.Arrays.fill(a, 0);
+        java.util.Arrays.fill(b, 0);
+        java.util.Arrays.fill(c, 0);
+        java.util.Arrays.fill(d, 0);
+    }
+
+    private static void zero(double[] a, double[] b, double[] c, double[] d, double[] e) {
+        zero(a, b, c, d);
+        java.util.Arrays.fill(e, 0);
+    }
+
+    /** Adjoints of an {@link Eval}'s quantities. */
+    private static final class EvalBar extends Buffers {
         void reset(int k, int jn, int mt, int kj) {
-            if (sRe.length < k) {
-                sRe = new double[k];
-                sIm = new double[k];
-                t = new double[k];
-                d = new double[k];
-                r = new double[k];
-            }
-            if (gRe.length < jn * mt) {
-                gRe = new double[jn * mt];
-                gIm = new double[jn * mt];
-            }
-            if (p.length < jn) {
-                p = new double[jn];
-            }
-            if (n.length < mt) {
-                n = new double[mt];
-                ts = new double[mt];
-                ss = new double[mt];
-                ds = new double[mt];
-                rs = new double[mt];
-            }
-            java.util.Arrays.fill(sRe, 0);
-            java.util.Arrays.fill(sIm, 0);
-            java.util.Arrays.fill(t, 0);
-            java.util.Arrays.fill(d, 0);
-            java.util.Arrays.fill(r, 0);
-            java.util.Arrays.fill(gRe, 0);
-            java.util.Arrays.fill(gIm, 0);
-            java.util.Arrays.fill(n, 0);
-            java.util.Arrays.fill(p, 0);
-            java.util.Arrays.fill(ts, 0);
-            java.util.Arrays.fill(ss, 0);
-            java.util.Arrays.fill(ds, 0);
-            java.util.Arrays.fill(rs, 0);
+            size(k, jn, mt);
+            zero(sRe, sIm, t, d, r);
+            zero(gRe, gIm, n, p);
+            zero(ts, ss, ds, rs);
             e.reshape(kj, k);
         }
     }
