@@ -10,6 +10,18 @@ final class Reports {
     private Reports() {
     }
 
+    /** Writes a UTF-8 text file; returns its path. */
+    static Path writeText(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Writes a plot as PNG; returns its path. */
+    static Path writePlot(Path file, org.isac.controller.report.Plot plot) throws IOException {
+        plot.write(file);
+        return file;
+    }
+
     /** Writes {@code json} to {@code file} (creating folders) when a file was asked for. */
     static void writeJson(Path file, String json) throws IOException {
         if (file == null) {

@@ -156,14 +156,10 @@ public final class ReproduceDigitalCommand implements Callable<Integer> {
     }
 
     private Path write(String name, String text) throws java.io.IOException {
-        Path f = out.resolve(name);
-        Files.writeString(f, text, StandardCharsets.UTF_8);
-        return f;
+        return Reports.writeText(out.resolve(name), text);
     }
 
     private Path plot(Plot p, String name) throws java.io.IOException {
-        Path f = out.resolve(name);
-        p.write(f);
-        return f;
+        return Reports.writePlot(out.resolve(name), p);
     }
 }

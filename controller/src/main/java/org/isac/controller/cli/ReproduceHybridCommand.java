@@ -210,12 +210,10 @@ public final class ReproduceHybridCommand implements Callable<Integer> {
     }
 
     private static Path write(Path f, String text) throws java.io.IOException {
-        Files.writeString(f, text, StandardCharsets.UTF_8);
-        return f;
+        return Reports.writeText(f, text);
     }
 
     private static Path plot(Plot p, Path f) throws java.io.IOException {
-        p.write(f);
-        return f;
+        return Reports.writePlot(f, p);
     }
 }
