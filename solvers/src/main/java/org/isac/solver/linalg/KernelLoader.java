@@ -11,6 +11,7 @@ import java.util.Locale;
 final class KernelLoader {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String VECTOR_CLASS = "org.isac.solver.linalg.VectorKernels";
+    static final String VECTOR_COLUMNS_CLASS = "org.isac.solver.linalg.VectorColumnKernels";
 
     /** The vector implementation, or null when unavailable. */
     static final FastKernels VECTOR;
@@ -18,9 +19,14 @@ final class KernelLoader {
     static final FastKernels BEST;
     /** One line: the choice and the reason. */
     static final String STATUS;
+    /** The vector {@link ColumnKernels}, or null when unavailable. */
+    static final ColumnKernels VECTOR_COLUMNS;
+    /** What {@link ColumnKernels#get()} returns (vector exactly when {@link #BEST} is). */
+    static final ColumnKernels BEST_COLUMNS;
 
     static {
         FastKernels vector = null;
+        ColumnKernels columns = null;
         String why;
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
             why = VECTOR_MODULE + " is not in the boot layer (run with --add-modules " + VECTOR_MODULE + ")";
@@ -29,7 +35,12 @@ final class KernelLoader {
                 Class<?> c = Class.forName(VECTOR_CLASS);
                 vector = (FastKernels) c.getDeclaredConstructor().newInstance();
                 why = (String) c.getDeclaredMethod("describe").invoke(null);
+                Class<?> cc = Class.forName(VECTOR_COLUMNS_CLASS);
+                columns = (ColumnKernels) cc.getDeclaredConstructor().newInstance();
+                why += "; " + cc.getDeclaredMethod("describe").invoke(null);
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                vector = null;
+                columns = null;
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 why = "vector kernels failed to load: " + cause;
             }
@@ -46,6 +57,8 @@ final class KernelLoader {
             STATUS = "scalar: " + why;
         }
         VECTOR = vector;
+        VECTOR_COLUMNS = columns;
+        BEST_COLUMNS = BEST == vector && columns != null ? columns : ScalarColumnKernels.INSTANCE;
     }
 
     private KernelLoader() {

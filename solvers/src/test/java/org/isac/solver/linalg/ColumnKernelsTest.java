@@ -1,0 +1,246 @@
+package org.isac.solver.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.isac.solver.TestData;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both {@link ColumnKernels} implementations against direct double-precision sums of the
+ * same float inputs, on row counts that do and do not fill a vector, with offsets.
+ */
+class ColumnKernelsTest {
+    /** Relative to Σ|a||b| of each element: float rounding over ≤ 70 terms stays far below. */
+    private static final double TOL = 2e-6;
+    private static final int[] ROWS = {1, 5, 8, 13, 64, 67};
+
+    static List<ColumnKernels> implementations() {
+        List<ColumnKernels> list = new ArrayList<>();
+        list.add(ColumnKernels.scalar());
+        if (KernelLoader.VECTOR_COLUMNS != null) {
+            list.add(ColumnKernels.vector());
+        }
+        return list;
+    }
+
+    private static float[] random(SplittableRandom rng, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @Test
+    void buildRunsTheVectorColumnKernels() {
+        assertEquals("vector", ColumnKernels.get().name(), FastKernels.status());
+        assertSame(ScalarColumnKernels.INSTANCE, ColumnKernels.scalar());
+        assertTrue(FastKernels.status().contains("FloatVector"), FastKernels.status());
+    }
+
+    @Test
+    void squareTimesMatchesDirectSums() {
+        SplittableRandom rng = new SplittableRandom(1);
+        for (ColumnKernels ck : implementations()) {
+            for (int n : ROWS) {
+                for (int k = 1; k <= 9; k += 2) {
+                    float[] pr = random(rng, n * n), pi = random(rng, n * n);
+                    int xOff = 3, cOff = 5 + k * n; // X and C in one array, disjoint, as in FloatPga's stack
+                    float[] sr = random(rng, cOff + k * n + 2), si = random(rng, cOff + k * n + 2);
+                    float[] before = sr.clone();
+                    ck.squareTimes(n, k, pr, pi, sr, si, xOff, sr, si, cOff);
+                    for (int c = 0; c < k; c++) {
+                        for (int r = 0; r < n; r++) {
+                            double er = 0, ei = 0, scale = 0;
+                            for (int j = 0; j < n; j++) {
+                                double ar = pr[j * n + r], ai = pi[j * n + r], br = sr[xOff + c * n + j], bi = si[xOff + c * n + j];
+                                er += ar * br - ai * bi;
+                                ei += ar * bi + ai * br;
+                                scale += Math.hypot(ar, ai) * Math.hypot(br, bi);
+                            }
+                            String at = ck.name() + " n=" + n + " k=" + k + " (" + r + "," + c + ")";
+                            assertEquals(er, sr[cOff + c * n + r], TOL * scale, at);
+                            assertEquals(ei, si[cOff + c * n + r], TOL * scale, at);
+                        }
+                    }
+                    for (int i = 0; i < xOff + k * n; i++) {
+                        assertEquals(before[i], sr[i], 0, "X must not change");
+                    }
+                    assertEquals(before[cOff + k * n], sr[cOff + k * n], 0, "written past C");
+                }
+            }
+        }
+    }
+
+    @Test
+    void combineMatchesDirectSumsWithAndWithoutAccumulation() {
+        SplittableRandom rng = new SplittableRandom(2);
+        for (ColumnKernels ck : implementations()) {
+            for (int n : ROWS) {
+                for (int p = 1; p <= 12; p += 3) {
+                    for (int q = 1; q <= 5; q += 2) {
+                        for (boolean acc : new boolean[] {false, true}) {
+                            int aOff = 2, cOff = 1;
+                            float[] ar = random(rng, aOff + p * n), ai = random(rng, aOff + p * n);
+                            float[] br = random(rng, p * q), bi = random(rng, p * q);
+                            float[] cr = random(rng, cOff + q * n + 1), ci = random(rng, cOff + q * n + 1);
+                            float[] c0r = cr.clone(), c0i = ci.clone();
+                            ck.combine(n, p, q, ar, ai, aOff, br, bi, acc, cr, ci, cOff);
+                            for (int c = 0; c < q; c++) {
+                                for (int r = 0; r < n; r++) {
+                                    int o = cOff + c * n + r;
+                                    double er = acc ? c0r[o] : 0, ei = acc ? c0i[o] : 0, scale = acc ? Math.hypot(c0r[o], c0i[o]) : 0;
+                                    for (int a = 0; a < p; a++) {
+                                        double xr = ar[aOff + a * n + r], xi = ai[aOff + a * n + r];
+                                        double yr = br[a * q + c], yi = bi[a * q + c];
+                                        er += xr * yr - xi * yi;
+                                        ei += xr * yi + xi * yr;
+                                        scale += Math.hypot(xr, xi) * Math.hypot(yr, yi);
+                                    }
+                                    String at = ck.name() + " n=" + n + " p=" + p + " q=" + q + " acc=" + acc;
+                                    assertEquals(er, cr[o], TOL * scale + 1e-30, at);
+                                    assertEquals(ei, ci[o], TOL * scale + 1e-30, at);
+                                }
+                            }
+                            assertEquals(c0r[0], cr[0], 0, "written before C");
+                            assertEquals(c0r[cOff + q * n], cr[cOff + q * n], 0, "written past C");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void conjGramMatchesDirectSums() {
+        SplittableRandom rng = new SplittableRandom(3);
+        for (ColumnKernels ck : implementations()) {
+            for (int n : ROWS) {
+                for (int p = 1; p <= 5; p += 2) {
+                    for (int q = 1; q <= 5; q += 2) {
+                        int aOff = 4, bOff = 7;
+                        float[] ar = random(rng, aOff + p * n), ai = random(rng, aOff + p * n);
+                        float[] br = random(rng, bOff + q * n), bi = random(rng, bOff + q * n);
+                        double[] gr = new double[p * q], gi = new double[p * q];
+                        java.util.Arrays.fill(gr, Double.NaN); // overwritten, not accumulated
+                        ck.conjGram(n, p, q, ar, ai, aOff, br, bi, bOff, gr, gi);
+                        for (int a = 0; a < p; a++) {
+                            for (int c = 0; c < q; c++) {
+                                double er = 0, ei = 0, scale = 0;
+                                for (int r = 0; r < n; r++) {
+                                    double xr = ar[aOff + a * n + r], xi = ai[aOff + a * n + r];
+                                    double yr = br[bOff + c * n + r], yi = bi[bOff + c * n + r];
+                                    er += xr * yr + xi * yi;
+                                    ei += xr * yi - xi * yr;
+                                    scale += Math.hypot(xr, xi) * Math.hypot(yr, yi);
+                                }
+                                String at = ck.name() + " n=" + n + " p=" + p + " q=" + q;
+                                assertEquals(er, gr[a * q + c], TOL * scale, at);
+                                assertEquals(ei, gi[a * q + c], TOL * scale, at);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void elementwiseKernels() {
+        SplittableRandom rng = new SplittableRandom(4);
+        for (ColumnKernels ck : implementations()) {
+            for (int len : ROWS) {
+                int off = 3;
+                float[] re = random(rng, off + len + 1), im = random(rng, off + len + 1);
+                re[off] = 0;
+                im[off] = 0;                       // exact zero → 1
+                if (len > 3) {
+                    re[off + 1] = 3e-21f;          // far below float's squared range
+                    im[off + 1] = -4e-21f;
+                    re[off + 2] = Float.NaN;       // NaN stays NaN
+                    re[off + 3] = 3e30f;           // its square overflows float
+                    im[off + 3] = -1e30f;
+                }
+                float[] r0 = re.clone(), i0 = im.clone();
+                ck.unitModulus(len, re, im, off);
+                for (int i = off; i < off + len; i++) {
+                    String at = ck.name() + " len=" + len + " i=" + i;
+                    if (Float.isNaN(r0[i])) {
+                        assertTrue(Float.isNaN(re[i]), at);
+                        continue;
+                    }
+                    if (r0[i] == 0 && i0[i] == 0) {
+                        assertEquals(1f, re[i], 0, at);
+                        assertEquals(0f, im[i], 0, at);
+                        continue;
+                    }
+                    double a = Math.hypot(r0[i], i0[i]);
+                    assertEquals(r0[i] / a, re[i], 2e-7, at);
+                    assertEquals(i0[i] / a, im[i], 2e-7, at);
+                }
+                // entries that are all in float's squared range take the vector path
+                float[] vr = random(rng, len), vi = random(rng, len);
+                for (int i = 0; i < len; i++) {
+                    vr[i] += vr[i] < 0 ? -0.1f : 0.1f;
+                }
+                float[] v0r = vr.clone(), v0i = vi.clone();
+                ck.unitModulus(len, vr, vi, 0);
+                for (int i = 0; i < len; i++) {
+                    double a = Math.hypot(v0r[i], v0i[i]);
+                    assertEquals(v0r[i] / a, vr[i], 2e-7, ck.name());
+                    assertEquals(v0i[i] / a, vi[i], 2e-7, ck.name());
+                }
+                assertEquals(r0[off + len], re[off + len], 0, "written past the range");
+                assertEquals(r0[off - 1], re[off - 1], 0, "written before the range");
+
+                float[] xr = random(rng, len + off), xi = random(rng, len + off);
+                double sum = 0;
+                for (int i = off; i < off + len; i++) {
+                    sum += (double) xr[i] * xr[i] + (double) xi[i] * xi[i];
+                }
+                assertEquals(sum, ck.sumSquares(len, xr, xi, off), 1e-6 * sum, ck.name());
+                float[] yr = xr.clone();
+                ck.scale(len, -2.5f, xr, xi, off);
+                for (int i = 0; i < off + len; i++) {
+                    assertEquals(i < off ? yr[i] : -2.5f * yr[i], xr[i], 0, ck.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorKernelsAllocateNothingAfterWarmUp() {
+        ColumnKernels ck = ColumnKernels.get();
+        SplittableRandom rng = new SplittableRandom(5);
+        int n = 64, k = 4;
+        float[] pr = random(rng, n * n), pi = random(rng, n * n);
+        float[] sr = random(rng, 3 * k * n), si = random(rng, 3 * k * n);
+        float[] br = random(rng, 3 * k * k), bi = random(rng, 3 * k * k);
+        float[] yr = new float[k * n], yi = new float[k * n];
+        double[] gr = new double[k * k], gi = new double[k * k];
+        Runnable work = () -> {
+            ck.squareTimes(n, k, pr, pi, sr, si, k * n, sr, si, 2 * k * n);
+            ck.combine(n, 3 * k, k, sr, si, 0, br, bi, false, yr, yi, 0);
+            ck.combine(n, k, k, yr, yi, 0, br, bi, true, sr, si, k * n);
+            ck.conjGram(n, k, k, sr, si, 0, yr, yi, 0, gr, gi);
+            ck.unitModulus(k * n, yr, yi, 0);
+            ck.scale(k * n, 0.5f, sr, si, 0);
+            ck.sumSquares(k * n, yr, yi, 0);
+        };
+        for (int i = 0; i < 20_000; i++) {
+            work.run();
+        }
+        TestData.allocatedBytes();
+        long before = TestData.allocatedBytes();
+        for (int i = 0; i < 2000; i++) {
+            work.run();
+        }
+        long allocated = TestData.allocatedBytes() - before;
+        assertTrue(allocated < 2048, ck.name() + " allocated " + allocated + " bytes in 2000 rounds");
+    }
+}
