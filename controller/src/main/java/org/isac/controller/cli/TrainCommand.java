@@ -67,7 +67,11 @@ public final class TrainCommand implements Runnable {
             createParent(file);
             HybridUpgaTraining.Config c = HybridUpgaTraining.Config.of(n, k, m, omega, seed, epochs, batch)
                     .withLayers(outer, inner).withName(name);
-            HybridUpgaTraining.train(c, p -> System.err.println(p.line())).write(file);
+            String command = String.format(java.util.Locale.ROOT,
+                    "isac train hybrid --n %d --k %d --m %d --omega %s --seed %d --epochs %d --batch %d --outer %d --inner %d",
+                    n, k, m, omega, seed, epochs, batch, outer, inner);
+            HybridUpgaTraining.train(c, p -> System.err.println(p.line()))
+                    .withInfo(java.util.Map.of("training.command", command)).write(file);
             System.err.println("wrote " + file);
             return 0;
         }

@@ -53,19 +53,24 @@ public final class ComplexOps {
 
     /**
      * Unit-modulus projection of seed 000 eq. (10): [F]_nm ← [F]_nm / |[F]_nm| in place; an
-     * exact zero becomes 1. Flops: ≈ 4·size plus one sqrt per entry.
+     * exact zero becomes 1. A non-finite entry (an iterate that overflowed) stays non-finite
+     * (NaN), so that a diverged run is seen as such and never mistaken for a unit-modulus
+     * point. Flops: ≈ 4·size plus one sqrt per entry.
      */
     public static void projectUnitModulus(CMatrix f) {
         int n = f.size();
         double[] re = f.re, im = f.im;
         for (int i = 0; i < n; i++) {
-            double a = Math.sqrt(re[i] * re[i] + im[i] * im[i]); // entries are O(1): no overflow, hypot is slow
-            if (a > 0) {
-                re[i] /= a;
-                im[i] /= a;
-            } else {
+            double a = Math.sqrt(re[i] * re[i] + im[i] * im[i]); // hypot is slow: only when the square overflows
+            if (a == Double.POSITIVE_INFINITY) {
+                a = Math.hypot(re[i], im[i]);
+            }
+            if (a == 0) {
                 re[i] = 1;
                 im[i] = 0;
+            } else {
+                re[i] /= a; // NaN or ∞/∞ = NaN when the entry or its square overflowed
+                im[i] /= a;
             }
         }
     }

@@ -341,7 +341,7 @@ public final class Tape {
 
     /**
      * Element-wise unit-modulus projection u = z/|z| (seed 000 eq. (10)). An exact zero maps
-     * to 1 (and passes no gradient).
+     * to 1 (and passes no gradient); a non-finite entry gives NaN (a diverged forward pass).
      */
     public Node unitModulus(Node a) {
         int n = a.value.size();
@@ -350,11 +350,11 @@ public final class Tape {
         for (int i = 0; i < n; i++) {
             double m = Math.hypot(a.value.re[i], a.value.im[i]);
             mag[i] = m;
-            if (m > 0) {
-                c.re[i] = a.value.re[i] / m;
-                c.im[i] = a.value.im[i] / m;
-            } else {
+            if (m == 0) {
                 c.re[i] = 1;
+            } else {
+                c.re[i] = a.value.re[i] / m; // NaN when the entry is not finite
+                c.im[i] = a.value.im[i] / m;
             }
         }
         Node out = result(c, a);
