@@ -27,4 +27,12 @@ public interface Solver {
     default double flops(Problem problem) {
         return Double.NaN;
     }
+
+    /**
+     * True when {@link #solve} does its arithmetic in single precision for {@code problem}
+     * (the achieved GFLOP/s is then compared with the core's float peak, twice the double one).
+     */
+    default boolean singlePrecision(Problem problem) {
+        return false;
+    }
 }

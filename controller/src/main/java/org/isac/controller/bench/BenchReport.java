@@ -41,6 +41,15 @@ public final class BenchReport {
     /** Writes everything into {@code dir}; returns the files written. */
     public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
                                    List<String> notes, Loopback loopback) throws IOException {
+        return write(dir, machine, command, rows, notes, loopback, null);
+    }
+
+    /**
+     * As {@link #write(Path, MachineInfo, String, List, List, Loopback)}, with a side-by-side
+     * section ({@link HybridSideBySide#markdown}; null for none).
+     */
+    public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
+                                   List<String> notes, Loopback loopback, String sideBySide) throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         Path csv = dir.resolve("latency.csv");
@@ -48,28 +57,31 @@ public final class BenchReport {
         files.add(csv);
         files.addAll(plots(dir, rows, loopback));
         Path md = dir.resolve("summary.md");
-        Files.writeString(md, markdown(machine, command, rows, notes, loopback, files), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(machine, command, rows, notes, loopback, sideBySide, files), StandardCharsets.UTF_8);
         files.add(md);
         return files;
     }
 
     static String markdown(MachineInfo machine, String command, List<SolverSweep.Row> rows, List<String> notes,
-                           Loopback loopback, List<Path> files) {
+                           Loopback loopback, String sideBySide, List<Path> files) {
         StringBuilder sb = new StringBuilder("# Solver latency\n\n");
         sb.append("Machine: ").append(machine.describe()).append("\n\n");
         sb.append("Command: `").append(command).append("`\n\n");
         sb.append("One thread, each solve timed with `System.nanoTime()` into an HdrHistogram after warm-up; ")
                 .append("Saleh–Valenzuela channels, SNR 12 dB, P_t = 1 W, targets at −60°, 0°, 60°. ")
                 .append("GFLOP/s = the solver's counted flops / p50; peak fraction against the double-precision ")
-                .append("peak above. m = 0 for digital solvers; layers = 0 means the solver's own.\n\n");
+                .append("peak above, or against the float peak (twice it) for solvers marked (float), which iterate in single precision. m = 0 for digital solvers; layers = 0 means the solver's own.\n\n");
         sb.append("| solver | N | K | M | layers | p50 µs | p99 µs | p99.9 µs | max µs | GFLOP/s | % peak | B/solve | GCs | sum rate bit/s/Hz | samples |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (SolverSweep.Row r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2f | %.2f | %.2f | %.1f | %s | %s | %.0f | %d | %.3f | %d |%n",
-                    r.solver(), r.n(), r.k(), r.m(), r.layers(), r.p50Ns() / 1e3, r.p99Ns() / 1e3, r.p999Ns() / 1e3,
+                    r.solver() + (r.single() ? " (float)" : ""), r.n(), r.k(), r.m(), r.layers(), r.p50Ns() / 1e3, r.p99Ns() / 1e3, r.p999Ns() / 1e3,
                     r.maxNs() / 1e3, num(r.gflops(), 2), Double.isNaN(r.peakFraction()) ? "–"
                             : String.format(Locale.ROOT, "%.1f", 100 * r.peakFraction()),
                     r.bytesPerSolve(), r.gcCount(), r.sumRateBits(), r.samples()));
+        }
+        if (sideBySide != null) {
+            sb.append("\n## Side by side: EJML vs fast kernels\n\n").append(sideBySide);
         }
         if (loopback != null) {
             sb.append("\n## Loopback\n\n");

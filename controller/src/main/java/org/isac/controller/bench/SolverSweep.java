@@ -25,7 +25,7 @@ public final class SolverSweep {
     /** One measured configuration. */
     public record Row(String solver, int n, int k, int m, int layers, long samples, long p50Ns, long p99Ns,
                       long p999Ns, long maxNs, double meanNs, double flops, double gflops, double peakFraction,
-                      double bytesPerSolve, long gcCount, double sumRateBits, Histogram histogram) {
+                      boolean single, double bytesPerSolve, long gcCount, double sumRateBits, Histogram histogram) {
     }
 
     /** Sweep settings. */
@@ -104,9 +104,11 @@ public final class SolverSweep {
         rate /= pool.length;
         long p50 = h.getValueAtPercentile(50);
         double gflops = Double.isNaN(flops) ? Double.NaN : flops / p50;
+        boolean single = solver.singlePrecision(pool[0]);
+        double peak = single ? 2 * peakGflops : peakGflops;
         return new Row(solverName, n, k, hybrid ? m : 0, layers, count, p50, h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean(), flops, gflops,
-                Double.isNaN(gflops) || !(peakGflops > 0) ? Double.NaN : gflops / peakGflops,
+                Double.isNaN(gflops) || !(peak > 0) ? Double.NaN : gflops / peak, single,
                 (double) bytes / count, gcs, rate, h);
     }
 

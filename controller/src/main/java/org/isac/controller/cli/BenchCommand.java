@@ -10,11 +10,13 @@ import org.isac.controller.Controller;
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.bench.BenchReport;
 import org.isac.controller.bench.GcPauses;
+import org.isac.controller.bench.HybridSideBySide;
 import org.isac.controller.bench.MachineInfo;
 import org.isac.controller.bench.SolverSweep;
 import org.isac.sim.Scenario;
 import org.isac.sim.SimReport;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.hybrid.HybridUpgaModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -129,13 +131,26 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        String sideBySide = null;
+        if (ns.contains(64) && names.contains("hybrid-upga")) {
+            try {
+                List<HybridSideBySide.Variant> v = HybridSideBySide.measure(64, 4, 4, 0.3, 12, quick ? 1 : 3, 11);
+                for (HybridSideBySide.Variant x : v) {
+                    System.err.printf(Locale.ROOT, "side by side: %-32s p50 %9.2f us  p99 %9.2f us%n", x.name(),
+                            x.p50Ns() / 1e3, x.p99Ns() / 1e3);
+                }
+                sideBySide = HybridSideBySide.markdown(v, 64, 4, 4, HybridUpgaModel.shippedFor(64, 4, 4, 0.3).name());
+            } catch (RuntimeException e) {
+                notes.add("side by side (hybrid-upga, N=64): " + e.getMessage());
+            }
+        }
         BenchReport.Loopback loop = null;
         if (loopbackRadios > 0) {
             loop = loopback(quick);
         }
         String cmd = "isac bench" + (quick ? " --quick" : "") + (solvers == null ? "" : " --solvers " + String.join(",", solvers))
                 + " --out " + out;
-        for (Path f : BenchReport.write(out, machine, cmd, rows, notes, loop)) {
+        for (Path f : BenchReport.write(out, machine, cmd, rows, notes, loop, sideBySide)) {
             System.err.println("wrote " + f);
         }
         return loop == null || loop.unaccounted() == 0 ? 0 : 4;

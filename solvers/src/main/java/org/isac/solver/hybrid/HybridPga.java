@@ -206,6 +206,18 @@ public final class HybridPga {
         return w;
     }
 
+    /**
+     * Projects the iterate onto the constraints again, in double: eq. (10) on F, then the
+     * power projection (12) on W. For an iterate computed elsewhere and written back through
+     * {@link #analog()} / {@link #baseband()} (the single-precision {@link FloatPga}).
+     * Flops: ≈ 6NM + 8NMK + 4NK + 2MK.
+     */
+    public void restoreFeasibility() {
+        ComplexOps.projectUnitModulus(f);
+        kernels.mul(f, w, x);
+        w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
+    }
+
     /** ‖FW‖²_F of the iterate. Flops: 8NMK. */
     public double power() {
         kernels.mul(f, w, x);

@@ -24,7 +24,11 @@ import org.isac.solver.linalg.CMatrix;
  *       is feasible);</li>
  *   <li>{@code omega}: selects the shipped model (default {@value HybridPgaSolver#DEFAULT_OMEGA});
  *       with a fixed model it must equal the model's ω (the steps were trained for it);</li>
- *   <li>{@code rf_chains}: M (default {@link Problem#rfChains}, or K when that is 0).</li>
+ *   <li>{@code rf_chains}: M (default {@link Problem#rfChains}, or K when that is 0);</li>
+ *   <li>{@code single_precision}: 1 (default) iterates in float with fused column kernels
+ *       ({@link FloatPga}; the weights are made feasible again in double before they leave),
+ *       0 in double ({@link HybridPga}, the oracle). The {@code hybrid-upga} report gives the
+ *       objective of both on the held-out channels.</li>
  * </ul>
  * Ψ is the benchmark covariance (seed 000 eq. (6)) for the problem's targets, or the model's
  * when the problem names none, with the model's beampattern half-width.
@@ -39,6 +43,7 @@ public final class HybridUpgaSolver implements Solver {
     private final HybridUpgaModel fixed;
     private HybridUpgaModel model;
     private final HybridPga pga = new HybridPga();
+    private final FloatPga single = new FloatPga();
     private final PgaSteps steps = new PgaSteps();
     private final PsiCache psiCache = new PsiCache();
     private final double[] modelTargetsRad = new double[16];
@@ -101,6 +106,20 @@ public final class HybridUpgaSolver implements Solver {
     }
 
     @Override
+    public boolean singlePrecision(Problem problem) {
+        return singlePrecision(problem.params);
+    }
+
+    /** The {@code single_precision} parameter: 1 (default) runs {@link FloatPga}, 0 {@link HybridPga}. */
+    static boolean singlePrecision(Params p) {
+        double v = p.get("single_precision", 1);
+        if (v != 0 && v != 1) {
+            throw new IllegalArgumentException(NAME + ": single_precision must be 0 or 1, got " + v);
+        }
+        return v == 1;
+    }
+
+    @Override
     public void solve(Problem problem, Precoder out) {
         out.reset();
         Params p = problem.params;
@@ -144,8 +163,24 @@ public final class HybridUpgaSolver implements Solver {
         pga.setSteps(steps);
         pga.setRescaleInner(model.rescaleInner());
         pga.initialize(HybridInitializer.COHERENT, targets, targetCount, 0);
-        pga.run(layers, null);
+        if (singlePrecision(p)) {
+            single.bind(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
+            single.setWeights(model.omega(), model.eta());
+            single.setSteps(steps);
+            single.setRescaleInner(model.rescaleInner());
+            single.start(pga.analog(), pga.baseband());
+            single.run(layers);
+            single.store(pga.analog(), pga.baseband());
+            pga.restoreFeasibility();
+        } else {
+            pga.run(layers, null);
+        }
 
+        if (!pga.analog().allFinite() || !pga.baseband().allFinite()) {
+            throw new IllegalStateException(NAME + ": the iterate of model '" + model.name()
+                    + "' overflowed (non-finite F or W after " + layers + " layers); its step sizes are unstable for this"
+                    + " channel (P_t = " + problem.powerBudgetW + " W)");
+        }
         out.analog.copyFrom(pga.analog());
         out.baseband.copyFrom(pga.baseband());
         double rate = pga.sumRateBits();
