@@ -59,6 +59,8 @@ public record DnnConfig(
     public static final String ANCHOR_NONE = "none";
     public static final String ANCHOR_MRT = "mrt";
     public static final String ANCHOR_RZF = "rzf";
+    /** RZF with water-filling and user dropping, mixed with a sensing beam by a trained angle ({@link PrecoderAnchor}). */
+    public static final String ANCHOR_RZF_WF = "rzf-wf";
 
     public DnnConfig {
         targetAnglesDeg = targetAnglesDeg.clone();
@@ -84,8 +86,9 @@ public record DnnConfig(
                 || epochs < 1 || patience < 1) {
             throw new IllegalArgumentException("need dataset >= 2, 0 < validation fraction < 1, batch, epochs, patience >= 1, lr > 0");
         }
-        if (!ANCHOR_NONE.equals(anchor) && !ANCHOR_MRT.equals(anchor) && !ANCHOR_RZF.equals(anchor)) {
-            throw new IllegalArgumentException("anchor must be none, mrt or rzf, got " + anchor);
+        if (!ANCHOR_NONE.equals(anchor) && !ANCHOR_MRT.equals(anchor) && !ANCHOR_RZF.equals(anchor)
+                && !ANCHOR_RZF_WF.equals(anchor)) {
+            throw new IllegalArgumentException("anchor must be none, mrt, rzf or rzf-wf, got " + anchor);
         }
     }
 
@@ -154,7 +157,7 @@ public record DnnConfig(
                 normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, s, anchor);
     }
 
-    /** A copy with residual anchor {@code a} ({@link #ANCHOR_NONE}, {@link #ANCHOR_MRT} or {@link #ANCHOR_RZF}). */
+    /** A copy with residual anchor {@code a} ({@link #ANCHOR_NONE}, {@link #ANCHOR_MRT}, {@link #ANCHOR_RZF} or {@link #ANCHOR_RZF_WF}). */
     public DnnConfig withAnchor(String a) {
         return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,

@@ -43,7 +43,7 @@ import java.util.TreeSet;
 public final class ShippedModels {
     /** Instances per model (both M). */
     public static final int TRAIN_SIZE = 16_000;
-    public static final int EPOCHS = 8;
+    public static final int EPOCHS = 6;
     public static final int BATCH = 64;
     public static final int PATIENCE = 3;
     /** ρ grid of the paper, in the order trained (ends first, so a partial run is useful). */
@@ -59,7 +59,7 @@ public final class ShippedModels {
         return DnnConfig.paper(antennas, rho)
                 .withLoss(5, 1, "rzf", true)
                 .withTraining(TRAIN_SIZE, BATCH, 1e-3, EPOCHS, PATIENCE)
-                .withAnchor(DnnConfig.ANCHOR_RZF)
+                .withAnchor(DnnConfig.ANCHOR_RZF_WF)
                 .withSeed(seed);
     }
 
