@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Trains the step sizes of the unfolded solvers; each shipped model is one of these commands. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model offline and write its versioned model file.",
-        subcommands = {TrainCommand.Hybrid.class, TrainCommand.MaxMin.class})
+        subcommands = {TrainCommand.Hybrid.class, TrainCommand.MaxMin.class, TrainCommand.Dnn.class})
 public final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -99,6 +99,32 @@ public final class TrainCommand implements Runnable {
             f.put("train_seconds", Math.rint((System.nanoTime() - t0) / 1e8) / 10);
             f.write(out);
             System.err.println("wrote " + out + " (best epoch " + r.bestEpoch() + ")");
+            return 0;
+        }
+    }
+
+    /** Seed 003: the shipped dnn-isac models (one per ρ and M), with their fixed seeds. */
+    @Command(name = "dnn", mixinStandardHelpOptions = true,
+            description = {"Train the shipped dnn-isac models (seed 003, loss eq. 25): rho = 0, 0.1, ..., 1 for",
+                    "M = 10 and 20, K = 10, T = 2, each with its fixed seed (ShippedModels); writes the model files",
+                    "and index.txt under --out. One thread; the whole set takes about 6 min on a 2-core VM."})
+    public static final class Dnn implements Callable<Integer> {
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "solvers/src/main/resources/models/dnn",
+                description = "(default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--m", paramLabel = "M", split = ",", description = "only these antenna counts (default: 10,20)")
+        int[] antennas;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(out);
+            String[] args = new String[1 + (antennas == null ? 0 : antennas.length)];
+            args[0] = out.toString();
+            for (int i = 1; i < args.length; i++) {
+                args[i] = Integer.toString(antennas[i - 1]);
+            }
+            org.isac.solver.nn.ShippedModels.main(args);
             return 0;
         }
     }

@@ -78,7 +78,7 @@ public final class Compression {
         prov.put("compression_paper_complexity", Double.toString(st.paperComplexity()));
         prov.put("compression_storage_fraction", Double.toString(st.storageFraction()));
         prov.put("compression_mac_fraction", Double.toString(st.macFraction()));
-        return new DnnModel(full.config(), slim, full.beta(), full.gamma(), qBits, prune, steps, prov);
+        return new DnnModel(full.config(), slim, full.beta(), full.gamma(), qBits, prune, steps, full.anchorMix(), full.anchorMixNull(), prov);
     }
 
     /** Eqs. (26)–(27) in place on one layer's weights; returns the step f. */

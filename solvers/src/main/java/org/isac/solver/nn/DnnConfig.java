@@ -35,12 +35,15 @@ import java.util.Map;
  * ({@link ShippedModels}); the values actually used are recorded in each model file.
  *
  * <p><b>Residual anchor</b> ({@code anchor}; a departure from the paper, {@code "none"} by
- * default): with {@code "mrt"} or {@code "rzf"} the network output is a correction added to
- * the MRT or RZF precoder of the input channel, W = √P_t·(W_a + Ŵ)/‖W_a + Ŵ‖_F, where W_a is
- * computed from the RMS-normalised channel (RZF with α = K·σ²/P_t) and scaled to
- * ‖W_a‖²_F = MK (unit RMS entry, the scale of the network's inputs). W_a is a constant of
- * the loss (no gradient flows through it), and the output layer of an anchored network is
- * initialised near zero so training starts at the anchor. See {@link DnnPrecoder}.
+ * default): with {@code "mrt"}, {@code "rzf"} or {@code "rzf-wf"} the network output is a
+ * correction added to an anchor precoder of the input, W = √P_t·(W_a + Ŵ)/‖W_a + Ŵ‖_F, where
+ * W_a is computed from the RMS-normalised channel (RZF with α = K·σ²/P_t) and scaled to
+ * ‖W_a‖²_F = MK (unit RMS entry, the scale of the network's inputs). {@code "rzf-wf"}
+ * (the shipped models) is column-normalised RZF with water-filling and user dropping, mixed
+ * with target beams by two angles trained with the network ({@link PrecoderAnchor},
+ * {@link DnnModel#anchorMix}). W_a's channel-dependent parts are constants of the loss (no
+ * gradient flows through them), and the output layer of an anchored network is initialised
+ * near zero so training starts at the anchor. See {@link DnnPrecoder}.
  *
  * <p>Target angles: the paper trains on random angles in [−90°, 90°] at 1° resolution
  * ({@code randomAngles} = true) and evaluates at θ = −10°, 25° ({@code targetAnglesDeg}).
@@ -55,10 +58,12 @@ public record DnnConfig(
         int trainSize, double validationFraction, int batch, double learningRate,
         int epochs, int patience, long seed, String anchor) {
 
-    /** Anchor names: no anchor (the paper's network), MRT or RZF of the input channel. */
+    /** Anchor names: no anchor (the paper's network), MRT, RZF or water-filled RZF with target beams ({@link PrecoderAnchor}). */
     public static final String ANCHOR_NONE = "none";
     public static final String ANCHOR_MRT = "mrt";
     public static final String ANCHOR_RZF = "rzf";
+    /** RZF with water-filling and user dropping, mixed with a sensing beam by a trained angle ({@link PrecoderAnchor}). */
+    public static final String ANCHOR_RZF_WF = "rzf-wf";
 
     public DnnConfig {
         targetAnglesDeg = targetAnglesDeg.clone();
@@ -84,8 +89,9 @@ public record DnnConfig(
                 || epochs < 1 || patience < 1) {
             throw new IllegalArgumentException("need dataset >= 2, 0 < validation fraction < 1, batch, epochs, patience >= 1, lr > 0");
         }
-        if (!ANCHOR_NONE.equals(anchor) && !ANCHOR_MRT.equals(anchor) && !ANCHOR_RZF.equals(anchor)) {
-            throw new IllegalArgumentException("anchor must be none, mrt or rzf, got " + anchor);
+        if (!ANCHOR_NONE.equals(anchor) && !ANCHOR_MRT.equals(anchor) && !ANCHOR_RZF.equals(anchor)
+                && !ANCHOR_RZF_WF.equals(anchor)) {
+            throw new IllegalArgumentException("anchor must be none, mrt, rzf or rzf-wf, got " + anchor);
         }
     }
 
@@ -154,7 +160,7 @@ public record DnnConfig(
                 normaliseInLoss, trainSize, validationFraction, batch, learningRate, epochs, patience, s, anchor);
     }
 
-    /** A copy with residual anchor {@code a} ({@link #ANCHOR_NONE}, {@link #ANCHOR_MRT} or {@link #ANCHOR_RZF}). */
+    /** A copy with residual anchor {@code a} ({@link #ANCHOR_NONE}, {@link #ANCHOR_MRT}, {@link #ANCHOR_RZF} or {@link #ANCHOR_RZF_WF}). */
     public DnnConfig withAnchor(String a) {
         return new DnnConfig(antennas, users, targets, rxAntennas, rho, powerW, snrDb, kFactor, radarSnrDb, frameLength,
                 targetAnglesDeg, randomAngles, hidden, hiddenLayers, dropout, alpha, fairnessWeight, betaSolver,

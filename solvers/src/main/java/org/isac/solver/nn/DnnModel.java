@@ -31,7 +31,10 @@ import org.isac.solver.train.ModelFile;
  * eq. (27)) and {@code layer.l.w_codes}, base64 of little-endian int16 codes with
  * weight = code·step (eq. (26)). Both encodings round-trip exactly. Biases are not quantised
  * (they are under 1 % of the parameters and absorb the constant outputs of removed neurons,
- * see {@link Compression}).
+ * see {@link Compression}). Models with the {@code rzf-wf} anchor also store {@code anchor_mix} and
+ * {@code anchor_mix_null}, the trained angles φ₁, φ₂ of
+ * W_a = cos φ₁·W_c + sin φ₁·(cos φ₂·S + sin φ₂·S_⊥) ({@link PrecoderAnchor}) as decimals
+ * that round-trip exactly; files without the keys read as 0.
  */
 public final class DnnModel {
     /** Model-file kind. */
@@ -46,6 +49,8 @@ public final class DnnModel {
     private final int qBits;
     private final double prune;
     private final double[] weightStep;
+    private final double anchorMix;
+    private final double anchorMixNull;
     private final Map<String, String> provenance;
 
     /**
@@ -53,6 +58,19 @@ public final class DnnModel {
      */
     public DnnModel(DnnConfig config, Mlp net, double beta, double gamma, int qBits, double prune,
             double[] weightStep, Map<String, String> provenance) {
+        this(config, net, beta, gamma, qBits, prune, weightStep, 0, 0, provenance);
+    }
+
+    /**
+     * @param weightStep per layer quantisation step of the weights (null when qBits = 32)
+     * @param anchorMix trained anchor mixing angle φ₁ in [0, π/2] (0 unless the anchor is {@code rzf-wf})
+     * @param anchorMixNull trained angle φ₂ in [0, π/2] between S and S_⊥ ({@link PrecoderAnchor})
+     */
+    public DnnModel(DnnConfig config, Mlp net, double beta, double gamma, int qBits, double prune,
+            double[] weightStep, double anchorMix, double anchorMixNull, Map<String, String> provenance) {
+        if (!(anchorMix >= 0 && anchorMix <= Math.PI / 2) || !(anchorMixNull >= 0 && anchorMixNull <= Math.PI / 2)) {
+            throw new IllegalArgumentException("anchor mixing angle must lie in [0, π/2], got " + anchorMix);
+        }
         if (net.inputs() != config.inputs() || net.outputs() != config.outputs()) {
             throw new IllegalArgumentException("network is " + net.inputs() + " → " + net.outputs() + ", config needs "
                     + config.inputs() + " → " + config.outputs());
@@ -73,6 +91,8 @@ public final class DnnModel {
         this.qBits = qBits;
         this.prune = prune;
         this.weightStep = weightStep == null ? null : weightStep.clone();
+        this.anchorMix = anchorMix;
+        this.anchorMixNull = anchorMixNull;
         this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
@@ -93,6 +113,16 @@ public final class DnnModel {
     /** γ of eq. (19): reference sum ψ̃ (rad²). */
     public double gamma() {
         return gamma;
+    }
+
+    /** φ₁ of W_a = cos φ₁·W_c + sin φ₁·(cos φ₂·S + sin φ₂·S_⊥) (only used by the {@code rzf-wf} anchor). */
+    public double anchorMix() {
+        return anchorMix;
+    }
+
+    /** φ₂ of {@link #anchorMix}. */
+    public double anchorMixNull() {
+        return anchorMixNull;
     }
 
     public int qBits() {
@@ -119,7 +149,7 @@ public final class DnnModel {
     public DnnModel withProvenance(Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>(provenance);
         p.putAll(extra);
-        return new DnnModel(config, net, beta, gamma, qBits, prune, weightStep, p);
+        return new DnnModel(config, net, beta, gamma, qBits, prune, weightStep, anchorMix, anchorMixNull, p);
     }
 
     // ---------------------------------------------------------------- files
@@ -136,6 +166,10 @@ public final class DnnModel {
         f.put("gamma", gamma);
         f.put("q_bits", qBits);
         f.put("prune", prune);
+        if (anchorMix != 0 || anchorMixNull != 0) {
+            f.put("anchor_mix", anchorMix);
+            f.put("anchor_mix_null", anchorMixNull);
+        }
         int[] widths = net.widths();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < widths.length; i++) {
@@ -279,7 +313,9 @@ public final class DnnModel {
                 net.b[l][j] = b.getFloat();
             }
         }
-        return new DnnModel(config, net, f.number("beta"), f.number("gamma"), q, f.number("prune"), ws, prov);
+        double mix = f.has("anchor_mix") ? f.number("anchor_mix") : 0;
+        double mixNull = f.has("anchor_mix_null") ? f.number("anchor_mix_null") : 0;
+        return new DnnModel(config, net, f.number("beta"), f.number("gamma"), q, f.number("prune"), ws, mix, mixNull, prov);
     }
 
     private static ByteBuffer decode(ModelFile f, String key, long bytes, String source) {

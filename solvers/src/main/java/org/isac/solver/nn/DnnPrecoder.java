@@ -13,7 +13,8 @@ import org.isac.solver.linalg.CMatrix;
  * the network independent of the channel's overall scale, and the angle scaling keeps inputs
  * of order one. Output layout: z[0…MK) = Re X, z[MK…2MK) = Im X, same order as the channel.
  * With a residual anchor ({@link DnnConfig#anchor()}) the anchor precoder W_a of the
- * normalised channel ({@link PrecoderAnchor}) is added to z before the power scaling.
+ * normalised channel ({@link PrecoderAnchor}; for {@code rzf-wf} mixed with its sensing part by
+ * the model's trained angle, {@link DnnModel#anchorMix}) is added to z before the power scaling.
  *
  * <p>Allocation-free after construction. Flops: those of {@link Mlp#forward} plus ≈ 10·MK.
  * Not thread-safe.
@@ -29,6 +30,8 @@ public final class DnnPrecoder {
     private final int t;
     private final PrecoderAnchor anchor;
     private final double[] anchorOut;
+    private final double[] sensingOut;
+    private final double[] nullOut;
 
     public DnnPrecoder(DnnModel model) {
         this.model = model;
@@ -41,6 +44,8 @@ public final class DnnPrecoder {
         this.t = model.config().targets();
         this.anchor = model.config().anchored() ? new PrecoderAnchor(model.config()) : null;
         this.anchorOut = anchor == null ? null : new double[net.outputs()];
+        this.sensingOut = anchor == null || !anchor.hasSensing() ? null : new double[net.outputs()];
+        this.nullOut = sensingOut == null ? null : new double[net.outputs()];
     }
 
     public DnnModel model() {
@@ -59,6 +64,10 @@ public final class DnnPrecoder {
         net.forward(in, out, ws);
         if (anchor != null) {
             anchor.compute(in, anchorOut);
+            if (sensingOut != null) {
+                anchor.sensing(in, anchorOut, sensingOut, nullOut);
+                PrecoderAnchor.mix(model.anchorMix(), model.anchorMixNull(), anchorOut, sensingOut, nullOut, anchorOut);
+            }
             for (int i = 0; i < out.length; i++) {
                 out[i] += anchorOut[i];
             }

@@ -74,6 +74,19 @@ public final class DnnStudy {
             long macs, long weightBytes) {
     }
 
+    /**
+     * The model's anchor alone: a copy whose output layer is zero, so it serves W_a (with the
+     * model's trained mixing angles) after the power scaling of eq. (21). For reports that
+     * separate what the anchor and what the network contribute.
+     */
+    public static DnnModel anchorOnly(DnnModel m) {
+        if (!m.config().anchored()) {
+            throw new IllegalArgumentException("model has no anchor");
+        }
+        return new DnnModel(m.config(), DnnTrainer.zeroOutput(m.net()), m.beta(), m.gamma(), DnnModel.FULL_BITS, 0, null,
+                m.anchorMix(), m.anchorMixNull(), m.provenance());
+    }
+
     /** Held-out test instances for a configuration (fixed target angles). */
     public static Seed003Dataset testSet(DnnConfig c, int instances, long seed) {
         return Seed003Dataset.generate(c, instances, seed, false);

@@ -40,6 +40,13 @@ public final class DnnTrainer {
     /** Training instances used to compute β and γ. */
     public static final int CALIBRATION_SIZE = 500;
 
+    /** Adam learning rate of the anchor mixing angle φ (rzf-wf anchor). */
+    public static final double MIX_LEARNING_RATE = 1e-2;
+    /** Training instances on which the initial φ is picked from a grid (rzf-wf anchor). */
+    public static final int MIX_GRID_INSTANCES = 1000;
+    /** Grid points for the initial φ in [0, π/2]. */
+    public static final int MIX_GRID_POINTS = 11;
+
     /** Factor on the initial output layer of an anchored network (training starts near W_a). */
     public static final double ANCHOR_OUTPUT_INIT = 0.01;
 
@@ -80,6 +87,8 @@ public final class DnnTrainer {
     }
 
     private final DnnConfig config;
+    private final double beta;
+    private final double gamma;
     private final Mlp net;
     private final Seed003Dataset data;
     private final IsacLoss loss;
@@ -96,11 +105,21 @@ public final class DnnTrainer {
     private final double[] dIm;
     private final double[] xRe;
     private final double[] xIm;
-    /** Anchor precoder per data set instance (null without an anchor). */
+    /** Anchor precoder per data set instance (null without an anchor); for rzf-wf its communications part W_c. */
     private final double[][] anchors;
+    /** Sensing parts S and S_⊥ of the rzf-wf anchor per instance (null otherwise). */
+    private final double[][] sensing;
+    private final double[][] nullSensing;
+    /** Trained anchor mixing angles φ₁, φ₂ ({@link PrecoderAnchor#mix(double, double, double[], double[], double[], double[])}). */
+    final double[] phi = new double[2];
+    /** ∂(mean loss)/∂φ of the last {@link #batchGradient} (0 without a sensing anchor). */
+    final double[] gPhi = new double[2];
+    private final double[] mixed;
 
     DnnTrainer(DnnConfig config, Mlp net, Seed003Dataset data, double beta, double gamma) {
         this.config = config;
+        this.beta = beta;
+        this.gamma = gamma;
         this.net = net;
         this.data = data;
         this.loss = new IsacLoss(config, beta, gamma);
@@ -130,7 +149,11 @@ public final class DnnTrainer {
         dIm = new double[outMk];
         xRe = new double[outMk];
         xIm = new double[outMk];
-        anchors = anchors(config, data, 0, data.size());
+        double[][][] parts = anchorParts(config, data, 0, data.size());
+        anchors = parts[0];
+        sensing = parts[1];
+        nullSensing = parts[2];
+        mixed = new double[config.outputs()];
         refreshTranspose();
     }
 
@@ -148,6 +171,26 @@ public final class DnnTrainer {
         return r;
     }
 
+    /**
+     * {W_c, S, S_⊥} of the rzf-wf anchor for instances [from, to) ({@link PrecoderAnchor});
+     * for the other anchors {W_a, null, null}; all null without an anchor.
+     */
+    static double[][][] anchorParts(DnnConfig c, Seed003Dataset d, int from, int to) {
+        if (!DnnConfig.ANCHOR_RZF_WF.equals(c.anchor())) {
+            return new double[][][] {anchors(c, d, from, to), null, null};
+        }
+        PrecoderAnchor pa = new PrecoderAnchor(c);
+        double[][] wc = new double[d.size()][], ws = new double[d.size()][], wp = new double[d.size()][];
+        for (int s = from; s < to; s++) {
+            wc[s] = new double[c.outputs()];
+            ws[s] = new double[c.outputs()];
+            wp[s] = new double[c.outputs()];
+            pa.compute(d.inputs[s], wc[s]);
+            pa.sensing(d.inputs[s], wc[s], ws[s], wp[s]);
+        }
+        return new double[][][] {wc, ws, wp};
+    }
+
     /** Adds the constant anchor (if any) to the precoder split from the output. */
     private static void addAnchor(double[][] anchors, int id, int mk, double[] xr, double[] xi) {
         if (anchors == null) {
@@ -158,6 +201,41 @@ public final class DnnTrainer {
             xr[i] += w[i];
             xi[i] += w[mk + i];
         }
+    }
+
+    /**
+     * Sets {@link #phi} to the (φ₁, φ₂) of a {@value #MIX_GRID_POINTS}² grid on [0, π/2]²
+     * that minimises the mean served objective (eq. (25) after eq. (21)) of the anchor alone
+     * (network output taken as zero) over training instances [0, count).
+     */
+    void initialMix(int count) {
+        DnnConfig served = config.withLoss(config.alpha(), config.fairnessWeight(), config.betaSolver(), true);
+        IsacLoss l = new IsacLoss(served, beta, gamma);
+        double bestObj = Double.POSITIVE_INFINITY;
+        for (int g = 0; g < MIX_GRID_POINTS; g++) {
+            double p1 = g * (Math.PI / 2) / (MIX_GRID_POINTS - 1);
+            for (int g2 = 0; g2 < (g == 0 ? 1 : MIX_GRID_POINTS); g2++) {
+                double p2 = g2 * (Math.PI / 2) / (MIX_GRID_POINTS - 1);
+                double obj = 0;
+                for (int s = 0; s < count; s++) {
+                    PrecoderAnchor.mix(p1, p2, anchors[s], sensing[s], nullSensing[s], mixed);
+                    DnnPrecoder.outputToPrecoder(mixed, outMk, xRe, xIm);
+                    obj += l.evaluate(data.re[s], data.im[s], data.angles[s], xRe, xIm, null, null, 1, null);
+                }
+                if (obj < bestObj) {
+                    bestObj = obj;
+                    phi[0] = p1;
+                    phi[1] = p2;
+                }
+            }
+        }
+    }
+
+    /** A copy of {@code m} whose output layer is zero (an anchored network then serves its anchor). */
+    static Mlp zeroOutput(Mlp m) {
+        Mlp z = m.copy();
+        scaleOutputLayer(z, 0);
+        return z;
     }
 
     private void refreshTranspose() {
@@ -221,15 +299,38 @@ public final class DnnTrainer {
         // loss and its gradient at the output
         double total = 0;
         double inv = 1.0 / count;
+        double c1 = Math.cos(phi[0]), s1 = Math.sin(phi[0]), c2 = Math.cos(phi[1]), s2 = Math.sin(phi[1]);
+        gPhi[0] = 0;
+        gPhi[1] = 0;
         for (int s = 0; s < count; s++) {
             int id = idx[from + s];
             double[] out = a[layers][s];
             DnnPrecoder.outputToPrecoder(out, outMk, xRe, xIm);
-            addAnchor(anchors, id, outMk, xRe, xIm);
+            if (sensing != null) {
+                PrecoderAnchor.mix(phi[0], phi[1], anchors[id], sensing[id], nullSensing[id], mixed);
+                for (int i = 0; i < outMk; i++) {
+                    xRe[i] += mixed[i];
+                    xIm[i] += mixed[outMk + i];
+                }
+            } else {
+                addAnchor(anchors, id, outMk, xRe, xIm);
+            }
             total += loss.evaluate(data.re[id], data.im[id], data.angles[id], xRe, xIm, dRe, dIm, inv, null);
             double[] d = delta[layers][s];
             System.arraycopy(dRe, 0, d, 0, outMk);
             System.arraycopy(dIm, 0, d, outMk, outMk);
+            if (sensing != null) {
+                // ∂W_a/∂φ₁ = −sin φ₁·W_c + cos φ₁·(cos φ₂·S + sin φ₂·S_⊥), ∂W_a/∂φ₂ = sin φ₁·(−sin φ₂·S + cos φ₂·S_⊥)
+                double[] wc = anchors[id], ws = sensing[id], wp = nullSensing[id];
+                double g1 = 0, g2 = 0;
+                for (int i = 0; i < 2 * outMk; i++) {
+                    double sp = c2 * ws[i] + s2 * wp[i];
+                    g1 += d[i] * (c1 * sp - s1 * wc[i]);
+                    g2 += d[i] * s1 * (c2 * wp[i] - s2 * ws[i]);
+                }
+                gPhi[0] += g1;
+                gPhi[1] += g2;
+            }
         }
         // backward
         for (int l = 0; l < layers; l++) {
@@ -290,6 +391,12 @@ public final class DnnTrainer {
 
     /** Mean validation metrics of {@code m} on instances [from, to) of {@code d}, on the eq. (21) precoder. */
     public static Evaluation evaluate(DnnConfig c, Mlp m, Seed003Dataset d, int from, int to, double beta, double gamma) {
+        return evaluate(c, m, 0, 0, d, from, to, beta, gamma);
+    }
+
+    /** As {@link #evaluate(DnnConfig, Mlp, Seed003Dataset, int, int, double, double)} with anchor mixing angles φ₁, φ₂. */
+    public static Evaluation evaluate(DnnConfig c, Mlp m, double phi1, double phi2, Seed003Dataset d, int from, int to,
+            double beta, double gamma) {
         DnnConfig served = c.withLoss(c.alpha(), c.fairnessWeight(), c.betaSolver(), true);
         IsacLoss l = new IsacLoss(served, beta, gamma);
         IsacLoss.Stats st = new IsacLoss.Stats();
@@ -300,10 +407,16 @@ public final class DnnTrainer {
         double obj = 0, rate = 0, psi = 0, fair = 0;
         PrecoderAnchor pa = c.anchored() ? new PrecoderAnchor(c) : null;
         double[] wa = new double[m.outputs()];
+        double[] sa = new double[m.outputs()];
+        double[] pa2 = new double[m.outputs()];
         for (int s = from; s < to; s++) {
             m.forward(d.inputs[s], out, ws);
             if (pa != null) {
                 pa.compute(d.inputs[s], wa);
+                if (pa.hasSensing()) {
+                    pa.sensing(d.inputs[s], wa, sa, pa2);
+                    PrecoderAnchor.mix(phi1, phi2, wa, sa, pa2, wa);
+                }
                 for (int i = 0; i < wa.length; i++) {
                     out[i] += wa[i];
                 }
@@ -402,6 +515,11 @@ public final class DnnTrainer {
             scaleOutputLayer(net, ANCHOR_OUTPUT_INIT);
         }
         DnnTrainer tr = new DnnTrainer(c, net, d, beta, gamma);
+        Adam adamPhi = new Adam(2, MIX_LEARNING_RATE);
+        if (tr.sensing != null) {
+            tr.initialMix(Math.min(MIX_GRID_INSTANCES, nTrain));
+        }
+        double[] phi0 = tr.phi.clone();
         Adam[][] adamW = new Adam[net.layers()][];
         Adam[] adamB = new Adam[net.layers()];
         for (int l = 0; l < net.layers(); l++) {
@@ -416,7 +534,8 @@ public final class DnnTrainer {
             perm[i] = i;
         }
         Mlp best = net.copy();
-        Evaluation bestEval = evaluate(c, net, d, nTrain, d.size(), beta, gamma);
+        double[] bestPhi = tr.phi.clone();
+        Evaluation bestEval = evaluate(c, net, bestPhi[0], bestPhi[1], d, nTrain, d.size(), beta, gamma);
         int bestEpoch = 0, stale = 0, epoch = 0;
         long steps = 0;
         double lastLoss = Double.NaN;
@@ -438,15 +557,21 @@ public final class DnnTrainer {
                     }
                     adamB[l].step(net.b[l], tr.gb[l]);
                 }
+                if (tr.sensing != null) {
+                    adamPhi.step(tr.phi, tr.gPhi);
+                    tr.phi[0] = Math.min(Math.PI / 2, Math.max(0, tr.phi[0]));
+                    tr.phi[1] = Math.min(Math.PI / 2, Math.max(0, tr.phi[1]));
+                }
                 tr.refreshTranspose();
                 steps++;
                 batches++;
             }
             lastLoss = sum / batches;
-            Evaluation ev = evaluate(c, net, d, nTrain, d.size(), beta, gamma);
+            Evaluation ev = evaluate(c, net, tr.phi[0], tr.phi[1], d, nTrain, d.size(), beta, gamma);
             boolean improved = ev.objective() < bestEval.objective();
             if (improved) {
                 best.copyFrom(net);
+                bestPhi = tr.phi.clone();
                 bestEval = ev;
                 bestEpoch = epoch;
                 stale = 0;
@@ -464,7 +589,7 @@ public final class DnnTrainer {
             }
         }
         best.roundToFloat();
-        Evaluation fin = evaluate(c, best, d, nTrain, d.size(), beta, gamma);
+        Evaluation fin = evaluate(c, best, bestPhi[0], bestPhi[1], d, nTrain, d.size(), beta, gamma);
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("trainer", DnnTrainer.class.getName());
         prov.put("train_instances", Integer.toString(nTrain));
@@ -479,7 +604,13 @@ public final class DnnTrainer {
         prov.put("val_sum_rate", Double.toString(fin.sumRate()));
         prov.put("val_sum_psi_approx", Double.toString(fin.sumPsiApprox()));
         prov.put("val_fairness", Double.toString(fin.fairness()));
+        if (tr.sensing != null) {
+            prov.put("anchor_mix_initial", phi0[0] + ", " + phi0[1]);
+            Evaluation anchorOnly = evaluate(c, zeroOutput(best), bestPhi[0], bestPhi[1], d, nTrain, d.size(), beta, gamma);
+            prov.put("val_anchor_only_sum_rate", Double.toString(anchorOnly.sumRate()));
+            prov.put("val_anchor_only_sum_psi_approx", Double.toString(anchorOnly.sumPsiApprox()));
+        }
         prov.put("paper_training", "1e6 instances (95/5 split), batch 500, Adam 1e-3, dropout 0.1, until converged, V100 GPUs");
-        return new DnnModel(c, best, beta, gamma, DnnModel.FULL_BITS, 0, null, prov);
+        return new DnnModel(c, best, beta, gamma, DnnModel.FULL_BITS, 0, null, bestPhi[0], bestPhi[1], prov);
     }
 }

@@ -120,6 +120,40 @@ class DnnModelTest {
     }
 
     @Test
+    void waterFilledAnchorModelRoundTripsItsMixingAnglesAndInfersWithoutAllocating() {
+        for (int m : new int[] {10, 20}) {
+            DnnConfig c = DnnConfig.paper(m, 0.5).withNetwork(16, 2, 0.1).withAnchor(DnnConfig.ANCHOR_RZF_WF);
+            Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(61));
+            DnnTrainer.scaleOutputLayer(net, 0.01);
+            net.roundToFloat();
+            DnnModel md = new DnnModel(c, net, 1 / 30.0, 1e-3, 32, 0, null, 0.37, 1.21, Map.of("note", "test"));
+            DnnModel back = DnnModel.fromText(md.toText(), "test");
+            assertEquals(0.37, back.anchorMix());
+            assertEquals(1.21, back.anchorMixNull());
+            assertEquals(md.toText(), back.toText());
+            DnnModel q = Compression.compress(md, 7, 0.1);
+            assertEquals(0.37, DnnModel.fromText(q.toText(), "q").anchorMix());
+            // channels with path loss, so water-filling drops users and the active set changes between calls
+            Seed003Dataset d = Seed003Dataset.generate(c, 8, 62, false);
+            DnnPrecoder p = new DnnPrecoder(back);
+            CMatrix h = new CMatrix(), x = new CMatrix(m, 10);
+            for (int i = 0; i < 3000; i++) {
+                d.channel(i % 8, h);
+                p.precode(h, d.angles[i % 8], 1.0, x);
+            }
+            assertEquals(1.0, x.frobeniusNorm2(), 1e-12);
+            TestData.allocatedBytes(); // the first call may allocate itself
+            long before = TestData.allocatedBytes();
+            for (int i = 0; i < 2000; i++) {
+                d.channel(i % 8, h);
+                p.precode(h, d.angles[i % 8], 1.0, x);
+            }
+            long allocated = TestData.allocatedBytes() - before;
+            assertTrue(allocated < 2048, "M=" + m + ": allocated " + allocated + " bytes in 2000 inferences");
+        }
+    }
+
+    @Test
     void inferenceAllocatesNothingAtM20() {
         DnnModel md = randomModel(20, 0.5, 8);
         DnnPrecoder p = new DnnPrecoder(md);

@@ -118,7 +118,7 @@ class DnnTrainerTest {
 
     @Test
     void backpropMatchesFiniteDifferencesWithAnchor() {
-        for (String anchor : new String[] {DnnConfig.ANCHOR_MRT, DnnConfig.ANCHOR_RZF}) {
+        for (String anchor : new String[] {DnnConfig.ANCHOR_MRT, DnnConfig.ANCHOR_RZF, DnnConfig.ANCHOR_RZF_WF}) {
             for (boolean normalise : new boolean[] {false, true}) {
                 DnnConfig c = small(0.6, normalise).withAnchor(anchor);
                 Seed003Dataset d = Seed003Dataset.generate(c, 8, 47, true);
@@ -148,6 +148,86 @@ class DnnTrainerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anchorMixingAnglesGradientMatchesFiniteDifferences() {
+        for (boolean normalise : new boolean[] {false, true}) {
+            for (double rho : new double[] {0.2, 0.7}) {
+                DnnConfig c = small(rho, normalise).withAnchor(DnnConfig.ANCHOR_RZF_WF);
+                Seed003Dataset d = Seed003Dataset.generate(c, 8, 53, true);
+                Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(54));
+                DnnTrainer.scaleOutputLayer(net, 0.3);
+                DnnTrainer tr = new DnnTrainer(c, net, d, 0.05, 5e-3);
+                tr.phi[0] = 0.6;
+                tr.phi[1] = 0.9;
+                int[] idx = {1, 4, 6, 3};
+                for (int a = 0; a < 2; a++) {
+                    tr.batchGradient(idx, 0, 4, 55);
+                    double an = tr.gPhi[a];
+                    double old = tr.phi[a];
+                    tr.phi[a] = old + FD_STEP;
+                    double up = tr.batchGradient(idx, 0, 4, 55);
+                    tr.phi[a] = old - FD_STEP;
+                    double dn = tr.batchGradient(idx, 0, 4, 55);
+                    tr.phi[a] = old;
+                    double fd = (up - dn) / (2 * FD_STEP);
+                    assertTrue(Math.abs(fd) > 1e-6, "φ" + (a + 1) + " moves the loss");
+                    assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd),
+                            "φ" + (a + 1) + " ρ=" + rho + " normalise=" + normalise);
+                }
+            }
+        }
+    }
+
+    @Test
+    void waterFilledAnchorServesUsersAndItsNullSpaceSensingPartDisturbsNone() {
+        DnnConfig c = DnnConfig.paper(8, 0.5).withScenario(4, 20, 1.0, true, -10, 25).withAnchor(DnnConfig.ANCHOR_RZF_WF);
+        Seed003Dataset d = Seed003Dataset.generate(c, 20, 56, true);
+        PrecoderAnchor pa = new PrecoderAnchor(c);
+        int mk = 32;
+        double[] wc = new double[2 * mk], ws = new double[2 * mk], wp = new double[2 * mk];
+        int nullColumns = 0;
+        for (int s = 0; s < d.size(); s++) {
+            double[] u = d.inputs[s];
+            pa.compute(u, wc);
+            pa.sensing(u, wc, ws, wp);
+            double pc = 0, ps = 0;
+            for (int i = 0; i < 2 * mk; i++) {
+                pc += wc[i] * wc[i];
+                ps += ws[i] * ws[i];
+            }
+            assertEquals(mk, pc, 1e-9, "‖W_c‖² = MK");
+            assertEquals(mk, ps, 1e-9, "‖S‖² = MK");
+            for (int j = 0; j < 4; j++) {
+                double pj = 0;
+                for (int m = 0; m < 8; m++) {
+                    pj += wp[m * 4 + j] * wp[m * 4 + j] + wp[mk + m * 4 + j] * wp[mk + m * 4 + j];
+                }
+                if (pj > 0) {
+                    nullColumns++;
+                    assertEquals(8, pj, 1e-9, "non-zero S_⊥ columns have norm √M");
+                }
+                for (int q = 0; q < 4; q++) { // users W_c serves see nothing of S_⊥: h_qᴴ·s_⊥j = 0
+                    double served = 0;
+                    for (int m = 0; m < 8; m++) {
+                        served += wc[m * 4 + q] * wc[m * 4 + q] + wc[mk + m * 4 + q] * wc[mk + m * 4 + q];
+                    }
+                    if (served == 0) {
+                        continue;
+                    }
+                    double gr = 0, gi = 0;
+                    for (int m = 0; m < 8; m++) {
+                        double hr = u[m * 4 + q], hi = u[mk + m * 4 + q];
+                        double vr = wp[m * 4 + j], vi = wp[mk + m * 4 + j];
+                        gr += hr * vr + hi * vi;
+                        gi += hr * vi - hi * vr;
+                    }
+                    assertEquals(0, Math.hypot(gr, gi), 1e-9, "instance " + s + " user " + q + " column " + j);
+                }
+            }
+        }
+        assertTrue(nullColumns > 0, "M > K leaves a null space");
     }
 
     @Test
