@@ -131,6 +131,23 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        for (SolverSweep.Row r : rows) {
+            if (r.solver().equals("hybrid-upga") && r.n() == 64 && r.layers() == 0 && !Double.isNaN(r.flops())) {
+                double peak = machine.peakGflops() * (r.single() ? 2 : 1);
+                notes.add(String.format(Locale.ROOT,
+                        "hybrid-upga at N=64, K=M=4 counts %.1f Mflop per solve; at this core's %s peak (%.1f GFLOP/s) that "
+                                + "alone takes %.0f µs, so a p99 of 250 µs needs fewer layers (or more cores per solve), "
+                                + "not faster kernels", r.flops() / 1e6, r.single() ? "float" : "double", peak,
+                        r.flops() / peak / 1e3));
+                if (loopbackRadios > 0) {
+                    notes.add(String.format(Locale.ROOT,
+                            "loopback demand: %d radios × %.0f Hz × %.0f µs (p50 solve) = %.2f core-seconds of solving per "
+                                    + "second on %d core(s); above 1 per solve shard, most reports are superseded",
+                            loopbackRadios, loopbackRateHz, r.p50Ns() / 1e3, loopbackRadios * loopbackRateHz * r.p50Ns() / 1e9,
+                            Runtime.getRuntime().availableProcessors()));
+                }
+            }
+        }
         String sideBySide = null;
         if (ns.contains(64) && names.contains("hybrid-upga")) {
             try {

@@ -143,12 +143,17 @@ class DnnModelTest {
             }
             assertEquals(1.0, x.frobeniusNorm2(), 1e-12);
             TestData.allocatedBytes(); // the first call may allocate itself
-            long before = TestData.allocatedBytes();
-            for (int i = 0; i < 2000; i++) {
-                d.channel(i % 8, h);
-                p.precode(h, d.angles[i % 8], 1.0, x);
+            // a loaded machine can leave the vector kernels uncompiled (boxing) for a while: measure
+            // rounds of 2000 until one is clean, and fail only when none of ten is
+            long allocated = Long.MAX_VALUE;
+            for (int round = 0; round < 10 && allocated >= 2048; round++) {
+                long before = TestData.allocatedBytes();
+                for (int i = 0; i < 2000; i++) {
+                    d.channel(i % 8, h);
+                    p.precode(h, d.angles[i % 8], 1.0, x);
+                }
+                allocated = TestData.allocatedBytes() - before;
             }
-            long allocated = TestData.allocatedBytes() - before;
             assertTrue(allocated < 2048, "M=" + m + ": allocated " + allocated + " bytes in 2000 inferences");
         }
     }
