@@ -25,7 +25,8 @@ import org.isac.solver.channel.RicianPathLoss;
  *
  * <p>Keys (defaults in brackets; units in the names): {@code radioId} [sim-0],
  * {@code antennas} N [64, ULA], {@code txArray} transmit array {@code HxV} (e.g. {@code 4x4}, a
- * UPA; N becomes H·V) or {@code N} [empty = ULA of {@code antennas}], {@code rxArray} radar
+ * UPA; N becomes H·V, and {@code antennas} set after it or in the same file must agree) or
+ * {@code N} [empty = ULA of {@code antennas}], {@code rxArray} radar
  * receive array, same syntax [empty = the transmit array], {@code users} K [4], {@code rfChains}
  * M [0 = fully digital], {@code targetsDeg} radar target azimuths in degrees, comma separated
  * [-60,0,60], {@code targetsElevationDeg} their elevations in degrees [empty = all 0],
@@ -190,8 +191,16 @@ public final class Scenario {
     /** The defaults overridden by every entry of {@code p}, validated. */
     public static Scenario fromProperties(Properties p) {
         Builder b = builder();
+        String antennasKey = null;
         for (String key : new TreeMap<>(toStringMap(p)).keySet()) {
+            if ("antennas".equals(canonical(key))) {
+                antennasKey = key; // after txArray, so that a file giving both must agree
+                continue;
+            }
             b.set(key, p.getProperty(key));
+        }
+        if (antennasKey != null) {
+            b.set(antennasKey, p.getProperty(antennasKey));
         }
         return b.build();
     }
@@ -736,11 +745,12 @@ public final class Scenario {
         }
 
         /**
-         * Transmit array geometry (null = ULA of {@code antennas}); N becomes its size
-         * ({@code antennas}, when also set, must agree).
+         * Transmit array geometry (null = ULA of {@code antennas}); N becomes its size, over
+         * any earlier {@code antennas}; an {@code antennas} set after it must agree.
          */
         public Builder txArray(ArrayShape v) {
             this.txArray = v;
+            this.antennasSet = false;
             return this;
         }
 

@@ -189,8 +189,16 @@ class ScenarioTest {
     @Test
     void planarArrayKeysAreValidated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Scenario.builder().set("antennas", "64").set("txArray", "4x4").build());
+                () -> Scenario.builder().set("txArray", "4x4").set("antennas", "64").build());
         assertTrue(e.getMessage().contains("disagrees with txArray 4x4"), e.getMessage());
+        Properties p = new Properties();
+        p.setProperty("txArray", "4x4");
+        p.setProperty("antennas", "64");
+        assertThrows(IllegalArgumentException.class, () -> Scenario.fromProperties(p), "a file must not contradict itself");
+        assertEquals(16, Scenario.builder().set("antennas", "64").set("txArray", "4x4").build().antennas(),
+                "a later txArray overrides an earlier antennas (CLI over file)");
+        assertEquals(32, Scenario.builder().set("txArray", "4x4").build().toBuilder().set("txArray", "4x8").build()
+                .antennas(), "toBuilder leaves the transmit array free to change");
         for (String bad : new String[] {"4x", "x4", "4x4x4", "0x4", "four"}) {
             assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("txArray", bad).build(), bad);
         }
