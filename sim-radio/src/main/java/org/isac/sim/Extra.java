@@ -31,7 +31,10 @@ public enum Extra {
     CRLB("crlb"),
     /** CRLB of the float weights, before quantization. */
     CRLB_UNQUANTIZED("crlb_unquantized"),
-    /** Applied updates whose Fisher information for the true targets is singular (CRLB infinite). */
+    /**
+     * Applied updates whose Fisher information for the true targets is singular (CRLB infinite),
+     * for the applied or the float weights; such updates add to neither CRLB mean.
+     */
     CRLB_SINGULAR("crlb_singular");
 
     private final String key;

@@ -140,7 +140,7 @@ public final class SimRadio implements AutoCloseable {
     private final DecodedFrame frame = new DecodedFrame();
     private final Precoder framePrecoder = new Precoder();
     private final PsiCache psiCache = new PsiCache();
-    /** Radar receive filters of the last decoded update (N × targets), empty when it carried none. */
+    /** Radar receive filters of the last decoded update (N_r × targets), empty when it carried none. */
     private final CMatrix receive = new CMatrix();
     private final Scnr scnr = new Scnr();
     /** The true targets (angles and gains), as sent in every report. */
@@ -628,9 +628,10 @@ public final class SimRadio implements AutoCloseable {
         extra(Extra.ACHIEVED_UNQUANTIZED_BITS, appliedFrame ? Metrics.sumRateBits(h, xFloat, noise, sinrScratch) : achieved);
         if (crlbFim != null) {
             double c = crlb(x);
-            if (Double.isFinite(c)) {
+            double unquantized = appliedFrame ? crlb(xFloat) : c;
+            if (Double.isFinite(c) && Double.isFinite(unquantized)) {
                 extra(Extra.CRLB, c);
-                extra(Extra.CRLB_UNQUANTIZED, appliedFrame ? crlb(xFloat) : c);
+                extra(Extra.CRLB_UNQUANTIZED, unquantized);
             } else {
                 extra(Extra.CRLB_SINGULAR, 1);
             }

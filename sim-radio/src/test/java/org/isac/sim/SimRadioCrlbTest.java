@@ -104,6 +104,24 @@ class SimRadioCrlbTest {
     }
 
     @Test
+    void aPrecoderThatIlluminatesNothingCountsAsSingular() throws Exception {
+        Scenario s = seed004Scenario().build();
+        SimReport r;
+        try (FakeController c = new FakeController().start();
+                SimRadio radio = new SimRadio(s, "127.0.0.1", c.port())) {
+            c.rejectEvery = 0;
+            c.fixedBaseband = new CMatrix(16, 4); // all zero: F = 0
+            r = radio.run(SEND, DRAIN);
+            c.awaitClosed(1);
+        }
+        assertEquals(0, r.unaccounted());
+        assertTrue(r.reportsApplied() > 0);
+        assertEquals(r.reportsApplied(), r.count(Extra.CRLB_SINGULAR));
+        assertEquals(0, r.count(Extra.CRLB));
+        assertEquals(0, r.count(Extra.CRLB_UNQUANTIZED));
+    }
+
+    @Test
     void lineArraysReportNoCrlb() throws Exception {
         // on a ULA azimuth and elevation are not separately identifiable: F is singular, nothing is recorded
         Scenario s = Scenario.builder().antennas(16).users(4).speedMps(0).seed(7).build();
