@@ -11,7 +11,8 @@ public enum Extra {
     MIN_SINR_DB("min_sinr_db"),
     /**
      * Worst target's SCNR (seed 002 eq. (5)), dB, for updates that carry radar receive filters,
-     * with the scenario's targets at unit gain and radar noise equal to the user noise.
+     * with the scenario's true targets (angles and gains; gains default to 1) and radar noise
+     * σ_s² = the {@code radar_noise_w} parameter (default: the user noise).
      */
     MIN_SCNR_DB("min_scnr_db"),
     /** Updates applied from the decoded hardware weight frame (quantized phases and IQ words). */
@@ -19,7 +20,22 @@ public enum Extra {
     /** Beampattern error τ = ‖XXᴴ − Ψ‖²_F of the applied precoder (seed 000 eq. (5)), hybrid updates. */
     TAU("tau"),
     /** τ of the float weights, before quantization. */
-    TAU_UNQUANTIZED("tau_unquantized");
+    TAU_UNQUANTIZED("tau_unquantized"),
+    /**
+     * Sum CRLB tr(F⁻¹) of the applied (quantized) precoder for the true targets (seed 004
+     * Lemma 1: angles θ, ε and gains α, 4M parameters; L and σ_s² from the scenario's
+     * {@code frame_length} / {@code radar_noise_w} parameters, defaults 30 and the user noise),
+     * every applied update on a planar transmit or receive array; updates with a singular F
+     * are counted in {@link #CRLB_SINGULAR} instead.
+     */
+    CRLB("crlb"),
+    /** CRLB of the float weights, before quantization. */
+    CRLB_UNQUANTIZED("crlb_unquantized"),
+    /**
+     * Applied updates whose Fisher information for the true targets is singular (CRLB infinite),
+     * for the applied or the float weights; such updates add to neither CRLB mean.
+     */
+    CRLB_SINGULAR("crlb_singular");
 
     private final String key;
 

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.isac.solver.Scatterers;
+import org.isac.solver.array.ArrayShape;
 import org.isac.solver.channel.Fading;
 import org.isac.solver.channel.RicianPathLoss;
 
@@ -22,9 +24,14 @@ import org.isac.solver.channel.RicianPathLoss;
  * key with {@link Builder#set(String, String)} (which is what a CLI maps its options onto).
  *
  * <p>Keys (defaults in brackets; units in the names): {@code radioId} [sim-0],
- * {@code antennas} N [64, ULA], {@code users} K [4], {@code rfChains} M [0 = fully digital],
- * {@code targetsDeg} radar target azimuths in degrees, comma separated [-60,0,60],
- * {@code snrDb} [12], {@code powerW} P_t [1.0], {@code channel} [sv | rician],
+ * {@code antennas} N [64, ULA], {@code txArray} transmit array {@code HxV} (e.g. {@code 4x4}, a
+ * UPA; N becomes H·V, and {@code antennas} set after it or in the same file must agree) or
+ * {@code N} [empty = ULA of {@code antennas}], {@code rxArray} radar
+ * receive array, same syntax [empty = the transmit array], {@code users} K [4], {@code rfChains}
+ * M [0 = fully digital], {@code targetsDeg} radar target azimuths in degrees, comma separated
+ * [-60,0,60], {@code targetsElevationDeg} their elevations in degrees [empty = all 0],
+ * {@code targetsGainRe} / {@code targetsGainIm} their complex gains α [empty = 1 + 0j],
+ * {@code snrDb} [12], {@code powerW} P_t [1.0], {@code channel} [sv | rician | rayleigh],
  * {@code svPaths} Q [10], {@code kFactor} κ linear [10], {@code gainScale} [1],
  * {@code pathLossExponent} [2.9], {@code shadowSigmaDb} [5.7], {@code minDistanceM} [30],
  * {@code maxDistanceM} [400], {@code referenceDistanceM} [1], {@code maxUserAngleDeg} [90],
@@ -42,7 +49,12 @@ import org.isac.solver.channel.RicianPathLoss;
  *
  * <p>Noise: σ² = P_t / 10^(snrDb/10) per user (W). For the Saleh–Valenzuela channel
  * (E‖h_k‖² = N) that makes snrDb the per-antenna transmit SNR; for the Rician channel the
- * path loss (times {@code gainScale}) comes on top.
+ * path loss (times {@code gainScale}) comes on top; the Rayleigh channel has i.i.d. CN(0, 1)
+ * entries (seed 004's setup), whatever the geometry.
+ *
+ * <p>Geometry: the channel models, the hello's {@code tx_array} / {@code rx_array}, the targets
+ * sent in every report and the sensing metrics (CRLB, SCNR) all use {@link #txShape()} and
+ * {@link #rxShape()} with the convention of {@link ArrayShape} (element h·V + v).
  */
 public final class Scenario {
     /** Known keys in canonical spelling, in the order {@link #describe()} prints them. */
@@ -50,7 +62,8 @@ public final class Scenario {
             "snrDb", "powerW", "channel", "svPaths", "kFactor", "gainScale", "pathLossExponent", "shadowSigmaDb",
             "minDistanceM", "maxDistanceM", "referenceDistanceM", "maxUserAngleDeg", "seed", "reportPeriodUs",
             "deadlineBudgetUs", "channelStepUs", "speedMps", "carrierHz", "csiErrorMu", "solver", "genieEvery",
-            "sharedClock", "maxFrameBytes", "reportLimit", "phaseBits", "basebandBits");
+            "sharedClock", "maxFrameBytes", "reportLimit", "phaseBits", "basebandBits", "txArray", "rxArray",
+            "targetsElevationDeg", "targetsGainRe", "targetsGainIm");
     /** Prefix of solver-parameter keys: {@code param.reg=0.01}. */
     public static final String PARAM_PREFIX = "param.";
 
@@ -86,6 +99,13 @@ public final class Scenario {
     private final long reportLimit;
     private final int phaseBits;
     private final int basebandBits;
+    /** Transmit array; null = ULA of {@code antennas}. */
+    private final ArrayShape txArray;
+    /** Radar receive array; null = the transmit array. */
+    private final ArrayShape rxArray;
+    private final double[] targetsElevationDeg;
+    private final double[] targetsGainRe;
+    private final double[] targetsGainIm;
 
     private Scenario(Builder b) {
         this.radioId = b.radioId;
@@ -120,6 +140,11 @@ public final class Scenario {
         this.reportLimit = b.reportLimit;
         this.phaseBits = b.phaseBits;
         this.basebandBits = b.basebandBits;
+        this.txArray = b.txArray;
+        this.rxArray = b.rxArray;
+        this.targetsElevationDeg = b.targetsElevationDeg.clone();
+        this.targetsGainRe = b.targetsGainRe.clone();
+        this.targetsGainIm = b.targetsGainIm.clone();
     }
 
     /** A builder holding every default. */
@@ -166,8 +191,16 @@ public final class Scenario {
     /** The defaults overridden by every entry of {@code p}, validated. */
     public static Scenario fromProperties(Properties p) {
         Builder b = builder();
+        String antennasKey = null;
         for (String key : new TreeMap<>(toStringMap(p)).keySet()) {
+            if ("antennas".equals(canonical(key))) {
+                antennasKey = key; // after txArray, so that a file giving both must agree
+                continue;
+            }
             b.set(key, p.getProperty(key));
+        }
+        if (antennasKey != null) {
+            b.set(antennasKey, p.getProperty(antennasKey));
         }
         return b.build();
     }
@@ -186,7 +219,7 @@ public final class Scenario {
         return radioId;
     }
 
-    /** N, transmit antennas of the ULA. */
+    /** N, transmit antennas (the size of {@link #txShape()}). */
     public int antennas() {
         return antennas;
     }
@@ -328,6 +361,50 @@ public final class Scenario {
         return reportLimit;
     }
 
+    /** Transmit array geometry: the {@code txArray} key, else a ULA of {@link #antennas()} elements. */
+    public ArrayShape txShape() {
+        return txArray != null ? txArray : ArrayShape.ula(antennas);
+    }
+
+    /** Radar receive array geometry: the {@code rxArray} key, else the transmit array. */
+    public ArrayShape rxShape() {
+        return rxArray != null ? rxArray : txShape();
+    }
+
+    /**
+     * Whether both angles of a target are identifiable from the echo, i.e. the transmit or
+     * the receive array is planar (horizontal and vertical extent): on a line array the
+     * azimuth and elevation derivatives of the steering vector are parallel, the 4M × 4M
+     * Fisher information of seed 004 is singular and the CRLB is not evaluated.
+     */
+    public boolean planarArray() {
+        ArrayShape t = txShape(), r = rxShape();
+        return (t.horizontal() > 1 && t.vertical() > 1) || (r.horizontal() > 1 && r.vertical() > 1);
+    }
+
+    /** Target elevations in degrees, one per entry of {@link #targetsDeg()} (a copy; 0 when not set). */
+    public double[] targetsElevationDeg() {
+        double[] out = new double[targetsDeg.length];
+        System.arraycopy(targetsElevationDeg, 0, out, 0, targetsElevationDeg.length);
+        return out;
+    }
+
+    /**
+     * The true radar targets: azimuth {@code targetsDeg}, elevation {@code targetsElevationDeg}
+     * (0 when not set), complex gain {@code targetsGainRe} + j·{@code targetsGainIm} (1 when
+     * not set), angles in radians. A new object.
+     */
+    public Scatterers targets() {
+        Scatterers out = new Scatterers();
+        for (int i = 0; i < targetsDeg.length; i++) {
+            out.add(Math.toRadians(targetsDeg[i]),
+                    i < targetsElevationDeg.length ? Math.toRadians(targetsElevationDeg[i]) : 0,
+                    i < targetsGainRe.length ? targetsGainRe[i] : 1,
+                    i < targetsGainIm.length ? targetsGainIm[i] : 0);
+        }
+        return out;
+    }
+
     // ---- derived --------------------------------------------------------------------------
 
     /** Per-user noise power σ² = P_t / 10^(snrDb/10), W. */
@@ -365,10 +442,11 @@ public final class Scenario {
     /** A fresh channel model instance for this scenario (one per radio: models keep state). */
     public org.isac.solver.channel.ChannelModel newChannelModel() {
         return switch (channel) {
-            case "sv" -> new org.isac.solver.channel.SalehValenzuela(antennas, users, svPaths);
-            case "rician" -> new RicianPathLoss(antennas, users, kFactor, carrierHz, referenceDistanceM,
+            case "sv" -> new org.isac.solver.channel.SalehValenzuela(txShape(), users, svPaths);
+            case "rician" -> new RicianPathLoss(txShape(), users, kFactor, carrierHz, referenceDistanceM,
                     pathLossExponent, shadowSigmaDb, minDistanceM, maxDistanceM, Math.toRadians(maxUserAngleDeg),
                     gainScale);
+            case "rayleigh" -> new org.isac.solver.channel.Rayleigh(antennas, users);
             default -> throw new IllegalStateException("unvalidated channel " + channel);
         };
     }
@@ -409,6 +487,11 @@ public final class Scenario {
             case "reportLimit" -> Long.toString(reportLimit);
             case "phaseBits" -> Integer.toString(phaseBits);
             case "basebandBits" -> Integer.toString(basebandBits);
+            case "txArray" -> shapeText(txArray);
+            case "rxArray" -> shapeText(rxArray);
+            case "targetsElevationDeg" -> joinDoubles(targetsElevationDeg);
+            case "targetsGainRe" -> joinDoubles(targetsGainRe);
+            case "targetsGainIm" -> joinDoubles(targetsGainIm);
             default -> throw new IllegalArgumentException(unknownKey(key));
         };
     }
@@ -441,12 +524,16 @@ public final class Scenario {
                 : String.format(Locale.ROOT, "Rician kappa=%s, path-loss exponent %s, %s-%s m, scale %s", num(kFactor),
                         num(pathLossExponent), num(minDistanceM), num(maxDistanceM), num(gainScale));
         return String.format(Locale.ROOT,
-                "radio %s: ULA N=%d, K=%d users, %s, targets at [%s] deg%n"
+                "radio %s: %s tx, %s rx, K=%d users, %s, targets at [%s] deg%s%n"
                         + "channel %s, SNR %s dB (noise %.4g W at P_t %s W), seed %d%n"
                         + "reports every %d us, deadline budget %d us, channel step %d us%n"
                         + "speed %s m/s at %.4g GHz: Doppler %.1f Hz, rho %.6f per step, %.6f per report; CSI error mu %s%n"
                         + "solver %s%s, genie every %d applied",
-                radioId, antennas, users, mode, joinDoubles(targetsDeg), ch, num(snrDb), noisePowerW(), num(powerW), seed,
+                radioId, txShape(), rxShape(), users, mode, joinDoubles(targetsDeg),
+                targetsElevationDeg.length + targetsGainRe.length + targetsGainIm.length == 0 ? ""
+                        : " (elevation [" + joinDoubles(targetsElevationDeg) + "] deg, gain re [" + joinDoubles(targetsGainRe)
+                                + "], im [" + joinDoubles(targetsGainIm) + "])",
+                ch, num(snrDb), noisePowerW(), num(powerW), seed,
                 reportPeriodUs, deadlineBudgetUs, channelStepUs, num(speedMps), carrierHz / 1e9, dopplerHz(),
                 rhoPerStep(), rhoPerReport(), num(csiErrorMu), solver.isEmpty() ? "(controller default)" : solver,
                 solverParams.isEmpty() ? "" : " " + solverParams, genieEvery);
@@ -455,8 +542,8 @@ public final class Scenario {
     /** One line: channel, sizes, SNR, timing, speed and ρ per report, CSI error, solver. */
     public String brief() {
         return String.format(Locale.ROOT,
-                "%s: %s N=%d K=%d %s, SNR %s dB, report every %d us (budget %d us), %s m/s (rho %.4f per report), CSI mu %s, solver %s",
-                radioId, channel, antennas, users, rfChains == 0 ? "digital" : "hybrid M=" + rfChains, num(snrDb),
+                "%s: %s %s K=%d %s, SNR %s dB, report every %d us (budget %d us), %s m/s (rho %.4f per report), CSI mu %s, solver %s",
+                radioId, channel, txArray == null ? "N=" + antennas : txShape().toString(), users, rfChains == 0 ? "digital" : "hybrid M=" + rfChains, num(snrDb),
                 reportPeriodUs, deadlineBudgetUs, num(speedMps), rhoPerReport(), num(csiErrorMu),
                 solver.isEmpty() ? "(controller default)" : solver);
     }
@@ -490,6 +577,10 @@ public final class Scenario {
             return Long.toString((long) v);
         }
         return Double.toString(v);
+    }
+
+    private static String shapeText(ArrayShape a) {
+        return a == null ? "" : a.horizontal() + "x" + a.vertical();
     }
 
     private static String joinDoubles(double[] v) {
@@ -565,6 +656,13 @@ public final class Scenario {
         private long reportLimit = 0;
         private int phaseBits = 6;
         private int basebandBits = 9;
+        private ArrayShape txArray;
+        private ArrayShape rxArray;
+        private double[] targetsElevationDeg = {};
+        private double[] targetsGainRe = {};
+        private double[] targetsGainIm = {};
+        /** Whether {@code antennas} was set (then it must agree with {@code txArray}). */
+        private boolean antennasSet;
 
         private Builder() {
         }
@@ -625,6 +723,11 @@ public final class Scenario {
                 case "reportLimit" -> reportLimit(parseLong(key, v));
                 case "phaseBits" -> phaseBits(parseInt(key, v));
                 case "basebandBits" -> basebandBits(parseInt(key, v));
+                case "txArray" -> txArray(parseShape(key, v));
+                case "rxArray" -> rxArray(parseShape(key, v));
+                case "targetsElevationDeg" -> targetsElevationDeg(parseDoubles(key, v));
+                case "targetsGainRe" -> targetsGainRe(parseDoubles(key, v));
+                case "targetsGainIm" -> targetsGainIm(parseDoubles(key, v));
                 default -> throw new IllegalStateException("key without setter: " + k);
             }
             return this;
@@ -637,6 +740,41 @@ public final class Scenario {
 
         public Builder antennas(int v) {
             this.antennas = v;
+            this.antennasSet = true;
+            return this;
+        }
+
+        /**
+         * Transmit array geometry (null = ULA of {@code antennas}); N becomes its size, over
+         * any earlier {@code antennas}; an {@code antennas} set after it must agree.
+         */
+        public Builder txArray(ArrayShape v) {
+            this.txArray = v;
+            this.antennasSet = false;
+            return this;
+        }
+
+        /** Radar receive array geometry (null = the transmit array). */
+        public Builder rxArray(ArrayShape v) {
+            this.rxArray = v;
+            return this;
+        }
+
+        /** Target elevations in degrees, one per azimuth of {@code targetsDeg} (empty = all 0). */
+        public Builder targetsElevationDeg(double... v) {
+            this.targetsElevationDeg = v == null ? null : v.clone();
+            return this;
+        }
+
+        /** Real parts of the targets' complex gains, one per target (empty = all 1). */
+        public Builder targetsGainRe(double... v) {
+            this.targetsGainRe = v == null ? null : v.clone();
+            return this;
+        }
+
+        /** Imaginary parts of the targets' complex gains, one per target (empty = all 0). */
+        public Builder targetsGainIm(double... v) {
+            this.targetsGainIm = v == null ? null : v.clone();
             return this;
         }
 
@@ -809,6 +947,14 @@ public final class Scenario {
             if (radioId == null || radioId.isBlank()) {
                 errors.add("radioId must not be empty");
             }
+            if (txArray != null) {
+                if (antennasSet && antennas != txArray.size()) {
+                    errors.add("antennas=" + antennas + " disagrees with txArray " + shapeText(txArray) + " ("
+                            + txArray.size() + " elements); set one of them");
+                } else {
+                    antennas = txArray.size();
+                }
+            }
             if (antennas < 1 || antennas > 4096) {
                 errors.add("antennas must be in [1, 4096], got " + antennas);
             }
@@ -828,14 +974,43 @@ public final class Scenario {
                     }
                 }
             }
+            if (rxArray != null && rxArray.size() > 4096) {
+                errors.add("rxArray must have at most 4096 elements, got " + shapeText(rxArray));
+            }
+            int targetCount = targetsDeg == null ? 0 : targetsDeg.length;
+            if (targetsElevationDeg == null || (targetsElevationDeg.length != 0 && targetsElevationDeg.length != targetCount)) {
+                errors.add("targetsElevationDeg needs one entry per target (" + targetCount + ") or none, got "
+                        + (targetsElevationDeg == null ? "null" : targetsElevationDeg.length));
+            } else {
+                for (double e : targetsElevationDeg) {
+                    if (!(e >= -180 && e <= 180)) {
+                        errors.add("targetsElevationDeg entries must lie in [-180, 180] degrees, got " + e);
+                        break;
+                    }
+                }
+            }
+            for (double[] g : new double[][] {targetsGainRe, targetsGainIm}) {
+                String name = g == targetsGainRe ? "targetsGainRe" : "targetsGainIm";
+                if (g == null || (g.length != 0 && g.length != targetCount)) {
+                    errors.add(name + " needs one entry per target (" + targetCount + ") or none, got "
+                            + (g == null ? "null" : g.length));
+                } else {
+                    for (double v : g) {
+                        if (!Double.isFinite(v)) {
+                            errors.add(name + " entries must be finite, got " + v);
+                            break;
+                        }
+                    }
+                }
+            }
             if (!Double.isFinite(snrDb) || Math.abs(snrDb) > 200) {
                 errors.add("snrDb must be finite and within +-200 dB, got " + snrDb);
             }
             if (!(powerW > 0) || !Double.isFinite(powerW)) {
                 errors.add("powerW must be finite and > 0 W, got " + powerW);
             }
-            if (channel == null || !(channel.equals("sv") || channel.equals("rician"))) {
-                errors.add("channel must be 'sv' or 'rician', got '" + channel + "'");
+            if (channel == null || !(channel.equals("sv") || channel.equals("rician") || channel.equals("rayleigh"))) {
+                errors.add("channel must be 'sv', 'rician' or 'rayleigh', got '" + channel + "'");
             }
             if (svPaths < 1) {
                 errors.add("svPaths must be >= 1, got " + svPaths);
@@ -929,6 +1104,23 @@ public final class Scenario {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("scenario key '" + key + "': '" + v + "' is not a number");
             }
+        }
+
+        /** "HxV" (e.g. 4x4) or "N" (a ULA); empty = default. */
+        private static ArrayShape parseShape(String key, String v) {
+            if (v.isEmpty()) {
+                return null;
+            }
+            String[] parts = v.toLowerCase(Locale.ROOT).split("[x×*]", -1);
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("scenario key '" + key + "': '" + v + "' is not an array shape (HxV or N)");
+            }
+            int h = parseInt(key, parts[0].trim());
+            int vert = parts.length == 2 ? parseInt(key, parts[1].trim()) : 1;
+            if (h < 1 || vert < 1) {
+                throw new IllegalArgumentException("scenario key '" + key + "': '" + v + "' needs at least one element per axis");
+            }
+            return new ArrayShape(h, vert);
         }
 
         private static double[] parseDoubles(String key, String v) {

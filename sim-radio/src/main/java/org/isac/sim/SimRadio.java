@@ -58,7 +58,9 @@ import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.hybrid.PsiCache;
+import org.isac.solver.IsacParams;
 import org.isac.solver.Scatterers;
+import org.isac.solver.metric.CrlbFim;
 import org.isac.solver.metric.Metrics;
 import org.isac.solver.metric.Scnr;
 import org.isac.solver.radar.DesiredBeampattern;
@@ -73,7 +75,9 @@ import org.isac.solver.radar.DesiredBeampattern;
  * {@code deadline_ns = capture_ns + deadlineBudgetUs·1000}. Per {@code WeightUpdate}:
  * advance the true channel to now (= apply time), take the effective precoder X (F·W when
  * {@code analog} is non-empty, else the baseband), compute Σ_k log2(1 + SINR_k) on the true
- * channel; every {@link Scenario#genieEvery()}-th applied update also run the genie (the
+ * channel and, on a planar array with targets, the CRLB tr(F⁻¹) of seed 004 Lemma 1 with the
+ * true target parameters ({@link Extra#CRLB}); every {@link Scenario#genieEvery()}-th applied
+ * update also run the genie (the
  * update's solver, built locally by {@link SolverRegistry}, with the scenario's parameters,
  * on the true channel at apply time) and digital ZF; then answer {@code WeightApplied}.
  * Latency capture → apply goes to an HdrHistogram (ns). Updates or rejects for sequences
@@ -116,6 +120,8 @@ public final class SimRadio implements AutoCloseable {
     // ---- constant per run -----------------------------------------------------------------
     private final int n;
     private final int k;
+    private final ArrayShape txShape;
+    private final ArrayShape rxShape;
     private final double noiseW;
     private final double[] noise;
     private final long periodNs;
@@ -134,12 +140,20 @@ public final class SimRadio implements AutoCloseable {
     private final DecodedFrame frame = new DecodedFrame();
     private final Precoder framePrecoder = new Precoder();
     private final PsiCache psiCache = new PsiCache();
-    /** Radar receive filters of the last decoded update (N × targets), empty when it carried none. */
+    /** Radar receive filters of the last decoded update (N_r × targets), empty when it carried none. */
     private final CMatrix receive = new CMatrix();
     private final Scnr scnr = new Scnr();
-    private final Scatterers radarTargets = new Scatterers();
+    /** The true targets (angles and gains), as sent in every report. */
+    private final Scatterers radarTargets;
     private final Scatterers noClutter = new Scatterers();
     private double[] scnrOut = new double[0];
+    /** Fisher information of the true targets; null when the CRLB is not evaluated. */
+    private final CrlbFim crlbFim;
+    private double[] fimBuf = new double[0];
+    private double[] fimInv = new double[0];
+    /** L and σ_s² of the CRLB and SCNR: the scenario's {@code frame_length} / {@code radar_noise_w} params or their defaults. */
+    private final double frameLength;
+    private final double radarNoiseW;
     private final double[] targetsRad;
     private final double[] extraSum = new double[Extra.values().length];
     private final long[] extraCount = new long[Extra.values().length];
@@ -218,6 +232,8 @@ public final class SimRadio implements AutoCloseable {
         this.ownsGroup = ownsGroup;
         this.n = scenario.antennas();
         this.k = scenario.users();
+        this.txShape = scenario.txShape();
+        this.rxShape = scenario.rxShape();
         this.noiseW = scenario.noisePowerW();
         this.noise = new double[k];
         Arrays.fill(noise, noiseW);
@@ -231,28 +247,34 @@ public final class SimRadio implements AutoCloseable {
         for (int i = 0; i < deg.length; i++) {
             targetsRad[i] = Math.toRadians(deg[i]);
         }
-        for (double t : targetsRad) {
-            radarTargets.add(t, 0, 1, 0);
-        }
+        this.radarTargets = scenario.targets();
         scnrOut = new double[targetsRad.length];
-        if (targetsRad.length > 0) {
+        if (targetsRad.length > 0 && txShape.vertical() == 1) {
             // solve (or fetch) Ψ now, not on the event loop
             psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG, scenario.powerW());
         }
         this.xGenie = new CMatrix(n, k);
         this.sinrScratch = new double[k];
-        double[] targets = scenario.targetsDeg();
         genieProblem.channel.reshape(n, k);
         genieProblem.setNoise(k, noiseW);
         genieProblem.powerBudgetW = scenario.powerW();
         genieProblem.rfChains = scenario.rfChains();
-        genieProblem.tx = ArrayShape.ula(n);
-        genieProblem.rx = ArrayShape.ula(n);
-        for (double t : targets) {
-            genieProblem.targets.add(Math.toRadians(t), 0, 1, 0);
-        }
+        genieProblem.tx = txShape;
+        genieProblem.rx = rxShape;
+        genieProblem.targets.copyFrom(radarTargets);
         for (Map.Entry<String, Double> e : scenario.solverParams().entrySet()) {
             genieProblem.params.put(e.getKey(), e.getValue());
+        }
+        this.frameLength = IsacParams.frameLength(genieProblem);
+        this.radarNoiseW = IsacParams.radarNoiseW(genieProblem);
+        if (radarTargets.count() > 0 && scenario.planarArray()) {
+            crlbFim = new CrlbFim();
+            crlbFim.setTargets(txShape, rxShape, radarTargets);
+            int p = crlbFim.parameters();
+            fimBuf = new double[p * p];
+            fimInv = new double[p * p];
+        } else {
+            crlbFim = null;
         }
         CsiReport.Builder tb = CsiReport.newBuilder()
                 .setRadioId(scenario.radioId())
@@ -260,10 +282,16 @@ public final class SimRadio implements AutoCloseable {
                 .setPowerBudgetW(scenario.powerW())
                 .setSolver(scenario.solver())
                 .putAllParams(scenario.solverParams());
-        for (double t : targets) {
-            tb.addTargets(Target.newBuilder().setAzimuthRad(Math.toRadians(t)).setGainRe(1));
+        for (int i = 0; i < radarTargets.count(); i++) {
+            tb.addTargets(Target.newBuilder().setAzimuthRad(radarTargets.azimuthRad[i])
+                    .setElevationRad(radarTargets.elevationRad[i])
+                    .setGainRe(radarTargets.gainRe[i]).setGainIm(radarTargets.gainIm[i]));
         }
         this.template = tb.build();
+    }
+
+    private static ArrayGeometry.Builder geometry(ArrayShape a) {
+        return ArrayGeometry.newBuilder().setHorizontal(a.horizontal()).setVertical(a.vertical()).setSpacingWavelengths(0.5);
     }
 
     /** A NIO event loop group with {@code threads} threads, suitable for sharing between radios. */
@@ -376,8 +404,8 @@ public final class SimRadio implements AutoCloseable {
             connectedNs = System.nanoTime();
             FrontEndHello.Builder hello = FrontEndHello.newBuilder()
                     .setRadioId(scenario.radioId())
-                    .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
-                    .setRxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1).setSpacingWavelengths(0.5))
+                    .setTxArray(geometry(txShape))
+                    .setRxArray(geometry(rxShape))
                     .setRfChains(scenario.rfChains())
                     .setPhaseBits(scenario.phaseBits())
                     .setBasebandBits(scenario.basebandBits())
@@ -598,6 +626,16 @@ public final class SimRadio implements AutoCloseable {
             extra(Extra.FRAMES_APPLIED, 1);
         }
         extra(Extra.ACHIEVED_UNQUANTIZED_BITS, appliedFrame ? Metrics.sumRateBits(h, xFloat, noise, sinrScratch) : achieved);
+        if (crlbFim != null) {
+            double c = crlb(x);
+            double unquantized = appliedFrame ? crlb(xFloat) : c;
+            if (Double.isFinite(c) && Double.isFinite(unquantized)) {
+                extra(Extra.CRLB, c);
+                extra(Extra.CRLB_UNQUANTIZED, unquantized);
+            } else {
+                extra(Extra.CRLB_SINGULAR, 1);
+            }
+        }
         if (x.frobeniusNorm2() > scenario.powerW() * 1.001) {
             powerViolations++;
         }
@@ -614,15 +652,16 @@ public final class SimRadio implements AutoCloseable {
         if (every > 0 && applied % every == 0) {
             evaluateBounds(solverName, h, achieved);
             if (targetsRad.length > 0) {
-                // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6))
-                CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
-                        scenario.powerW());
-                extra(Extra.TAU, Metrics.beampatternError(x, psi));
-                extra(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(xFloat, psi));
-                if (receive.rows() == n && receive.cols() == targetsRad.length) {
-                    // seed 002 eq. (5) with the update's receive filters on the true targets (unit gains)
-                    ArrayShape ula = genieProblem.tx;
-                    scnr.scnr(ula, ula, radarTargets, noClutter, x, receive, noiseW, scnrOut);
+                if (txShape.vertical() == 1) {
+                    // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6)), ULA only
+                    CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
+                            scenario.powerW());
+                    extra(Extra.TAU, Metrics.beampatternError(x, psi));
+                    extra(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(xFloat, psi));
+                }
+                if (receive.rows() == rxShape.size() && receive.cols() == targetsRad.length) {
+                    // seed 002 eq. (5) with the update's receive filters on the true targets
+                    scnr.scnr(txShape, rxShape, radarTargets, noClutter, x, receive, radarNoiseW, scnrOut);
                     extra(Extra.MIN_SCNR_DB, 10 * Math.log10(Metrics.min(scnrOut, scnrOut.length)));
                 }
             }
@@ -737,6 +776,16 @@ public final class SimRadio implements AutoCloseable {
         }
         appliedFrame = true;
         return true;
+    }
+
+    /**
+     * tr(F⁻¹) of seed 004 Lemma 1 for the transmitted precoder {@code w} (N × S, R_x = WWᴴ)
+     * with the true targets, L = {@link #frameLength} and σ_s² = {@link #radarNoiseW}; +∞ when
+     * F is singular. Flops: 8·N·3M·S + 8·9M²·S + (4M)³. Allocation-free.
+     */
+    private double crlb(CMatrix w) {
+        crlbFim.fim(w, frameLength, radarNoiseW, fimBuf);
+        return crlbFim.invert(fimBuf, fimInv);
     }
 
     private void extra(Extra e, double value) {

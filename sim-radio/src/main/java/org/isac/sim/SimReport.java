@@ -402,9 +402,10 @@ public final class SimReport {
             sb.append(str(key)).append(": ");
             String v = e.getValue();
             switch (key) {
-                case "radioId", "channel", "solver" -> sb.append(str(v));
+                case "radioId", "channel", "solver", "txArray", "rxArray" -> sb.append(str(v));
                 case "sharedClock" -> sb.append(v);
-                case "targetsDeg" -> sb.append('[').append(v.replace(",", ", ")).append(']');
+                case "targetsDeg", "targetsElevationDeg", "targetsGainRe", "targetsGainIm" ->
+                        sb.append('[').append(v.replace(",", ", ")).append(']');
                 default -> sb.append(v);
             }
         }
@@ -492,6 +493,10 @@ public final class SimReport {
         if (count(Extra.MIN_SCNR_DB) > 0) {
             sb.append(String.format(Locale.ROOT, "worst target's SCNR: %.2f dB on average (n=%d)%n", mean(Extra.MIN_SCNR_DB),
                     count(Extra.MIN_SCNR_DB)));
+        }
+        if (count(Extra.CRLB) + count(Extra.CRLB_SINGULAR) > 0) {
+            sb.append(String.format(Locale.ROOT, "sensing CRLB tr(F^-1): %.4g applied, %.4g before quantization (n=%d, singular %d)%n",
+                    mean(Extra.CRLB), mean(Extra.CRLB_UNQUANTIZED), count(Extra.CRLB), count(Extra.CRLB_SINGULAR)));
         }
         if (count(Extra.TAU) > 0) {
             sb.append(String.format(Locale.ROOT, "beampattern error tau: %.4g applied, %.4g before quantization (n=%d)%n",

@@ -51,6 +51,10 @@ final class FakeController implements AutoCloseable {
     /** Every this many sequences, send a baseband of the wrong shape (0 = never). */
     int malformedEvery;
     boolean rejectHello;
+    /** When set, every update carries this baseband (float32 on the wire) instead of a solve. */
+    volatile CMatrix fixedBaseband;
+    /** The first CSI report received (its targets, params, …). */
+    volatile CsiReport firstReport;
 
     final List<FrontEndHello> hellos = new CopyOnWriteArrayList<>();
     final AtomicLong reports = new AtomicLong();
@@ -138,7 +142,9 @@ final class FakeController implements AutoCloseable {
         }
 
         private void answer(ChannelHandlerContext ctx, CsiReport r) {
-            reports.incrementAndGet();
+            if (reports.incrementAndGet() == 1) {
+                firstReport = r;
+            }
             long seq = r.getSequence();
             if (seq <= lastSeq) {
                 outOfOrder.incrementAndGet();
@@ -190,9 +196,12 @@ final class FakeController implements AutoCloseable {
                 problem.params.put(e.getKey(), e.getValue());
             }
             long t0 = System.nanoTime();
-            solver.solve(problem, out);
+            CMatrix fixed = fixedBaseband;
+            if (fixed == null) {
+                solver.solve(problem, out);
+            }
             long t1 = System.nanoTime();
-            CMatrix w = out.baseband;
+            CMatrix w = fixed != null ? fixed : out.baseband;
             boolean malformed = malformedEvery > 0 && r.getSequence() % malformedEvery == 0;
             int rows = malformed ? w.rows() - 1 : w.rows();
             ComplexMatrix.Builder m = ComplexMatrix.newBuilder().setRows(rows).setCols(w.cols());

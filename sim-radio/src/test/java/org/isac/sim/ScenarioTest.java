@@ -2,6 +2,7 @@ package org.isac.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.isac.solver.Scatterers;
+import org.isac.solver.array.ArrayShape;
 import org.isac.solver.channel.Fading;
+import org.isac.solver.channel.Rayleigh;
 import org.isac.solver.channel.RicianPathLoss;
 import org.isac.solver.channel.SalehValenzuela;
 import org.junit.jupiter.api.Test;
@@ -106,7 +110,7 @@ class ScenarioTest {
         assertError(Scenario.builder().targetsDeg(100), "targetsDeg");
         assertError(Scenario.builder().snrDb(Double.NaN), "snrDb");
         assertError(Scenario.builder().powerW(0), "powerW");
-        assertError(Scenario.builder().channel("awgn"), "channel must be 'sv' or 'rician'");
+        assertError(Scenario.builder().channel("awgn"), "channel must be 'sv', 'rician' or 'rayleigh'");
         assertError(Scenario.builder().kFactor(-1), "kFactor");
         assertError(Scenario.builder().minDistanceM(500), "distances");
         assertError(Scenario.builder().reportPeriodUs(0), "reportPeriodUs");
@@ -147,5 +151,82 @@ class ScenarioTest {
     private static void assertError(Scenario.Builder b, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void planarArrayKeysSetTheGeometryAndRoundTrip(@TempDir Path dir) throws IOException {
+        Scenario d = Scenario.defaults();
+        assertEquals(ArrayShape.ula(64), d.txShape());
+        assertEquals(d.txShape(), d.rxShape(), "rx defaults to the tx array");
+        assertEquals("", d.value("txArray"));
+        assertFalse(d.planarArray());
+
+        Scenario s = Scenario.builder().set("tx-array", "4x4").set("RX_ARRAY", " 5X4 ").users(4).build();
+        assertEquals(16, s.antennas(), "N follows the transmit array");
+        assertEquals(new ArrayShape(4, 4), s.txShape());
+        assertEquals(new ArrayShape(5, 4), s.rxShape());
+        assertTrue(s.planarArray());
+        assertEquals("4x4", s.value("txArray"));
+        assertEquals("5x4", s.value("rxArray"));
+        assertEquals(16, s.newChannelModel().antennas());
+        assertTrue(s.describe().contains("UPA(4x4)"), s.describe());
+        Path f = dir.resolve("upa.properties");
+        Files.writeString(f, s.toProperties());
+        assertEquals(s, Scenario.load(f));
+        Scenario changed = s.toBuilder().set("users", "2").build();
+        assertEquals(new ArrayShape(4, 4), changed.txShape(), "toBuilder keeps the geometry");
+        assertEquals(new ArrayShape(5, 4), changed.rxShape());
+
+        Scenario line = Scenario.builder().set("txArray", "16").set("antennas", "16").build();
+        assertEquals(ArrayShape.ula(16), line.txShape());
+        assertFalse(line.planarArray());
+        assertTrue(Scenario.builder().set("antennas", "16").set("rxArray", "4x5").build().planarArray(),
+                "a planar receive array alone separates the angles");
+        assertTrue(Scenario.builder().set("txArray", "4x4").set("channel", "rayleigh").build().newChannelModel()
+                instanceof Rayleigh);
+    }
+
+    @Test
+    void planarArrayKeysAreValidated() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Scenario.builder().set("txArray", "4x4").set("antennas", "64").build());
+        assertTrue(e.getMessage().contains("disagrees with txArray 4x4"), e.getMessage());
+        Properties p = new Properties();
+        p.setProperty("txArray", "4x4");
+        p.setProperty("antennas", "64");
+        assertThrows(IllegalArgumentException.class, () -> Scenario.fromProperties(p), "a file must not contradict itself");
+        assertEquals(16, Scenario.builder().set("antennas", "64").set("txArray", "4x4").build().antennas(),
+                "a later txArray overrides an earlier antennas (CLI over file)");
+        assertEquals(32, Scenario.builder().set("txArray", "4x4").build().toBuilder().set("txArray", "4x8").build()
+                .antennas(), "toBuilder leaves the transmit array free to change");
+        for (String bad : new String[] {"4x", "x4", "4x4x4", "0x4", "four"}) {
+            assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("txArray", bad).build(), bad);
+        }
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("rxArray", "100x100").build());
+        assertTrue(e.getMessage().contains("rxArray"), e.getMessage());
+    }
+
+    @Test
+    void targetElevationsAndGains() {
+        Scenario s = Scenario.builder().set("targetsDeg", "-30,40").set("targetsElevationDeg", "10,127.5")
+                .set("targetsGainRe", "0.1,-0.2").set("targetsGainIm", "0,0.3").build();
+        Scatterers t = s.targets();
+        assertEquals(2, t.count());
+        assertEquals(Math.toRadians(-30), t.azimuthRad[0], EPS);
+        assertEquals(Math.toRadians(127.5), t.elevationRad[1], EPS);
+        assertEquals(-0.2, t.gainRe[1], EPS);
+        assertEquals(0.3, t.gainIm[1], EPS);
+        assertEquals("10,127.5", s.value("targetsElevationDeg"));
+        Scatterers plain = Scenario.defaults().targets();
+        assertEquals(3, plain.count());
+        assertEquals(0, plain.elevationRad[2], 0.0, "elevation defaults to 0");
+        assertEquals(1, plain.gainRe[2], 0.0, "gain defaults to 1");
+        assertEquals(0, plain.gainIm[2], 0.0);
+        assertArrayEquals(new double[] {0, 0, 0}, Scenario.defaults().targetsElevationDeg());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Scenario.builder().set("targetsElevationDeg", "1,2").build());
+        assertTrue(e.getMessage().contains("one entry per target (3)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("targetsGainIm", "1").build());
+        assertThrows(IllegalArgumentException.class, () -> Scenario.builder().set("targetsElevationDeg", "0,0,200").build());
     }
 }

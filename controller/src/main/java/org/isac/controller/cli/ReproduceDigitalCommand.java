@@ -138,7 +138,9 @@ public final class ReproduceDigitalCommand implements Callable<Integer> {
                 .append("- Seed 002 step sizes are relative to √P_t (the paper's 0.01 at P_t = 100 is 0.001 here); the "
                         + "gradient is recomputed at every inner step as eq. (18) prints it; the F update includes the "
                         + "matrix inverse of the exact maximiser; noise normalisation follows the authors' code.\n")
-                .append("- Run times are Java on one core of this machine against the papers' Python/Matlab seconds.\n");
+                .append("- Run times are Java on one core of this machine against the papers' Python/Matlab seconds.\n")
+                .append("- Per-solve time (p50, mean) and bytes allocated per solve of every digital solver under JMH: "
+                        + "[`jmh.md`](jmh.md) (`./isac jmh DigitalIsacBenchmark -prof gc`, measured separately).\n");
         md.append("\n## Files\n\n");
         for (Path f : files) {
             md.append("- `").append(f.getFileName()).append("`\n");

@@ -15,8 +15,14 @@ public final class ScenarioOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "set any scenario key, e.g. --set csiErrorMu=0.1 (repeatable)")
     Map<String, String> set = new LinkedHashMap<>();
 
-    @Option(names = {"-n", "--antennas"}, paramLabel = "N", description = "transmit antennas (ULA)")
+    @Option(names = {"-n", "--antennas"}, paramLabel = "N", description = "transmit antennas (ULA; with --tx-array it must agree)")
     Integer antennas;
+
+    @Option(names = "--tx-array", paramLabel = "HxV", description = "transmit array, e.g. 4x4 (a UPA; N = H·V) or N (a ULA)")
+    String txArray;
+
+    @Option(names = "--rx-array", paramLabel = "HxV", description = "radar receive array, e.g. 5x4 (default: the transmit array)")
+    String rxArray;
 
     @Option(names = {"-k", "--users"}, paramLabel = "K", description = "users")
     Integer users;
@@ -58,6 +64,12 @@ public final class ScenarioOptions {
             dflt.forEach(b::set);
         }
         set.forEach(b::set);
+        if (txArray != null) {
+            b.set("txArray", txArray);
+        }
+        if (rxArray != null) {
+            b.set("rxArray", rxArray);
+        }
         if (antennas != null) {
             b.set("antennas", antennas.toString());
         }

@@ -180,6 +180,25 @@ class CliTest {
     }
 
     @Test
+    void demoOnPlanarArraysReportsTheCrlb() throws Exception {
+        Path json = dir.resolve("demo-upa.json");
+        Run res = run("", "demo", "--seconds", "20", "--reports", "10", "--solver", "sca-crlb", "--tx-array", "4x4",
+                "--rx-array", "5x4", "--set", "channel=rayleigh", "--set", "targetsDeg=-42.39,-48.92",
+                "--set", "targetsElevationDeg=127.65,108.53", "--set", "targetsGainRe=0.087,-0.0399",
+                "--set", "targetsGainIm=0.0001,0.117", "--set", "powerW=0.01", "--set", "genieEvery=0",
+                "--param", "max_iter=300", "--rate-hz", "20", "--deadline-us", "2000000", "--report", json.toString());
+        assertEquals(0, res.exit(), res.out() + res.err());
+        assertTrue(res.out().contains("unaccounted 0"), res.out());
+        assertTrue(res.out().contains("UPA(4x4)"), res.out());
+        assertTrue(res.out().contains("sensing CRLB"), res.out());
+        JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals(0, o.get("unaccounted").getAsLong());
+        JsonObject crlb = o.getAsJsonObject("measurements").getAsJsonObject("crlb");
+        assertEquals(o.get("reports_applied").getAsLong(), crlb.get("count").getAsLong());
+        assertTrue(crlb.get("mean").getAsDouble() > 0, crlb.toString());
+    }
+
+    @Test
     void benchWritesTheCsvTheSummaryAndPlots() throws Exception {
         Path out = dir.resolve("bench");
         Run res = run("", "bench", "--quick", "--solvers", "mrt,zf", "--n", "8,16", "--k", "2", "--m", "2",

@@ -1,12 +1,15 @@
 package org.isac.solver.channel;
 
 import java.util.random.RandomGenerator;
+import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 
 /**
  * Rician channel with path loss after seed 003 eqs. (1)–(4):
  * h_k = √β_k·(√(κ/(1+κ))·h_L,k + √(1/(1+κ))·h_F,k), with h_F ~ CN(0, I), the line of sight
- * h_L,k,n = e^{jψ_k}·e^{jπ·n·sin θ_k} (far field, half-wavelength ULA, unit-modulus entries),
+ * h_L,k,n = e^{jψ_k}·e^{jπ·n·sin θ_k} (far field, half-wavelength ULA, unit-modulus entries;
+ * on a planar H × V array the users lie at elevation 0, so element h·V + v sees the phase of
+ * column h, e^{jψ_k}·e^{jπ·h·sin θ_k}),
  * and power gain β_k = 10^{−PL_k/10} with
  * PL_k = 20·log10(4π·f_c·d0/c0) + 10·φ·log10(d_k/d0) + ζ, ζ ~ N(0, σ_sh²) dB (eq. 4).
  *
@@ -25,6 +28,7 @@ public final class RicianPathLoss implements ChannelModel {
 
     private final int n;
     private final int k;
+    private final int vertical;
     private final double kFactor;
     private final double carrierHz;
     private final double d0;
@@ -46,6 +50,14 @@ public final class RicianPathLoss implements ChannelModel {
      */
     public RicianPathLoss(int antennas, int users, double kFactor, double carrierHz, double d0, double exponent,
             double shadowSigmaDb, double dMin, double dMax, double maxAngleRad, double gainScale) {
+        this(ArrayShape.ula(Math.max(1, antennas)), users, kFactor, carrierHz, d0, exponent, shadowSigmaDb, dMin, dMax,
+                maxAngleRad, gainScale);
+    }
+
+    /** The channel seen by the array {@code array} (N = its size), otherwise as above. */
+    public RicianPathLoss(ArrayShape array, int users, double kFactor, double carrierHz, double d0, double exponent,
+            double shadowSigmaDb, double dMin, double dMax, double maxAngleRad, double gainScale) {
+        int antennas = array.size();
         if (antennas < 1 || users < 1) {
             throw new IllegalArgumentException("Rician channel needs N, K >= 1");
         }
@@ -55,6 +67,7 @@ public final class RicianPathLoss implements ChannelModel {
         }
         this.n = antennas;
         this.k = users;
+        this.vertical = array.vertical();
         this.kFactor = kFactor;
         this.carrierHz = carrierHz;
         this.d0 = d0;
@@ -128,7 +141,7 @@ public final class RicianPathLoss implements ChannelModel {
             double a = amplitude[u];
             double s = Math.PI * Math.sin(angle[u]);
             for (int i = 0; i < n; i++) {
-                double ph = losPhase[u] + s * i;
+                double ph = losPhase[u] + s * (i / vertical);
                 int idx = i * k + u;
                 out.re[idx] = a * (los * Math.cos(ph) + nlos * rng.nextGaussian());
                 out.im[idx] = a * (los * Math.sin(ph) + nlos * rng.nextGaussian());
@@ -145,7 +158,7 @@ public final class RicianPathLoss implements ChannelModel {
             double a = amplitude[u];
             double s = Math.PI * Math.sin(angle[u]);
             for (int i = 0; i < n; i++) {
-                double ph = losPhase[u] + s * i;
+                double ph = losPhase[u] + s * (i / vertical);
                 int idx = i * k + u;
                 h.re[idx] = rho * h.re[idx] + (1 - rho) * a * los * Math.cos(ph) + a * nlos * rng.nextGaussian();
                 h.im[idx] = rho * h.im[idx] + (1 - rho) * a * los * Math.sin(ph) + a * nlos * rng.nextGaussian();

@@ -8,6 +8,9 @@ import org.isac.solver.linalg.CMatrix;
  * Extended Saleh–Valenzuela channel of seed 000 eq. (2) at the authors' scale
  * (REFERENCE-NOTES): h_k = √(N/Q)·Σ_q α_qk·a(φ_qk) with a(·) the ULA steering vector
  * normalised by 1/√N (eq. 3), Q paths, α ~ CN(0, 1), φ ~ U[0, 2π). Hence E‖h_k‖² = N.
+ * On a planar array ({@link ArrayShape} with vertical &gt; 1) every path also gets an
+ * elevation ε ~ U[−π/2, π/2) and a(·) is the UPA steering vector a_h ⊗ a_v; a ULA draws no
+ * elevation, so its channels are the same as before planar arrays existed.
  * Cost: O(N·K·Q) sin/cos.
  */
 public final class SalehValenzuela implements ChannelModel {
@@ -19,15 +22,25 @@ public final class SalehValenzuela implements ChannelModel {
     private final double[] aIm;
 
     public SalehValenzuela(int antennas, int users, int paths) {
+        this(ArrayShape.ula(Math.max(1, antennas)), users, checkedPaths(antennas, users, paths));
+    }
+
+    /** The channel seen by the array {@code array} (N = its size). */
+    public SalehValenzuela(ArrayShape array, int users, int paths) {
+        checkedPaths(array.size(), users, paths);
+        this.n = array.size();
+        this.k = users;
+        this.paths = paths;
+        this.array = array;
+        this.aRe = new double[n];
+        this.aIm = new double[n];
+    }
+
+    private static int checkedPaths(int antennas, int users, int paths) {
         if (antennas < 1 || users < 1 || paths < 1) {
             throw new IllegalArgumentException("SV channel needs N, K, Q >= 1, got " + antennas + ", " + users + ", " + paths);
         }
-        this.n = antennas;
-        this.k = users;
-        this.paths = paths;
-        this.array = ArrayShape.ula(antennas);
-        this.aRe = new double[antennas];
-        this.aIm = new double[antennas];
+        return paths;
     }
 
     /** Q = 10 paths, as in the authors' setup. */
@@ -49,12 +62,14 @@ public final class SalehValenzuela implements ChannelModel {
     public void draw(RandomGenerator rng, CMatrix out) {
         out.reshape(n, k);
         double scale = Math.sqrt((double) n / paths) * Math.sqrt(0.5);
+        boolean planar = array.vertical() > 1;
         for (int u = 0; u < k; u++) {
             for (int q = 0; q < paths; q++) {
                 double gr = scale * rng.nextGaussian();
                 double gi = scale * rng.nextGaussian();
                 double phi = rng.nextDouble() * 2 * Math.PI;
-                array.steering(phi, 0, aRe, aIm, 0);
+                double el = planar ? (rng.nextDouble() - 0.5) * Math.PI : 0;
+                array.steering(phi, el, aRe, aIm, 0);
                 for (int i = 0; i < n; i++) {
                     int idx = i * k + u;
                     out.re[idx] += gr * aRe[i] - gi * aIm[i];

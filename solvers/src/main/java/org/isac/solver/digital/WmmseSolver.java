@@ -5,6 +5,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.FastKernels;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.IsacRates;
 
@@ -33,7 +34,14 @@ public final class WmmseSolver implements Solver {
     private static final int BISECTION_STEPS = 200;
     private static final double POWER_REL_TOL = 1e-10;
 
-    private final LinearPrecoder rzf = new LinearPrecoder(LinearPrecoder.Kind.RZF);
+    /**
+     * The RZF start on the plain scalar kernels: it runs once per solve, so its Vector API
+     * kernel would stay in the C1 compiler for thousands of solves and allocate a vector box
+     * per operation (≈ 69 kB per solve at N = 16, K = 4) until C2 compiled it; the scalar
+     * kernel allocates nothing from the first solve at a size and costs O(N·K²) against the
+     * iterations' O(K³) per bisection step.
+     */
+    private final LinearPrecoder rzf = new LinearPrecoder(LinearPrecoder.Kind.RZF, FastKernels.scalar());
     private final LinearPrecoder mrt = new LinearPrecoder(LinearPrecoder.Kind.MRT);
     private final CMatrix gram = new CMatrix();
     private final CMatrix hv = new CMatrix();
