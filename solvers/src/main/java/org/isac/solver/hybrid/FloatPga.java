@@ -241,10 +241,9 @@ public final class FloatPga {
         }
     }
 
-    /** Z = g·W, then D_al = z_al/T_a − [l ≠ a]·z_al/U_a (as {@link JcasObjective}). */
+    /** Z = g·W (double), then D by {@link JcasObjective#rateDirection}. */
     private void rateTerms() {
         for (int a = 0; a < k; a++) {
-            double tot = 0;
             for (int l = 0; l < k; l++) {
                 double sre = 0, sim = 0;
                 for (int b = 0; b < m; b++) {
@@ -254,18 +253,9 @@ public final class FloatPga {
                 }
                 zr[a * k + l] = sre;
                 zi[a * k + l] = sim;
-                tot += sre * sre + sim * sim;
-            }
-            double zar = zr[a * k + a], zai = zi[a * k + a];
-            double ta = tot + noise[a];
-            double ua = ta - (zar * zar + zai * zai);
-            double it = 1 / ta, iu = 1 / ua;
-            for (int l = 0; l < k; l++) {
-                double s = l == a ? it : it - iu;
-                dr[a * k + l] = s * zr[a * k + l];
-                di[a * k + l] = s * zi[a * k + l];
             }
         }
+        JcasObjective.rateDirection(k, zr, zi, noise, dr, di);
     }
 
     /** One F step of eq. (23b) with step μ. */
