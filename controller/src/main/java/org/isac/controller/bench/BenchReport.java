@@ -50,20 +50,34 @@ public final class BenchReport {
      */
     public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
                                    List<String> notes, Loopback loopback, String sideBySide) throws IOException {
+        return write(dir, machine, command, rows, notes, loopback, sideBySide, null);
+    }
+
+    /**
+     * As above, with the seed 003 section ({@link Seed003Bench}; null for none), whose
+     * table and latency plots follow the main table.
+     */
+    public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
+                                   List<String> notes, Loopback loopback, String sideBySide,
+                                   Seed003Bench.Result seed003) throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         Path csv = dir.resolve("latency.csv");
         Files.writeString(csv, csv(rows), StandardCharsets.UTF_8);
         files.add(csv);
         files.addAll(plots(dir, rows, loopback));
+        if (seed003 != null) {
+            files.addAll(Seed003Bench.plots(dir, seed003));
+        }
         Path md = dir.resolve("summary.md");
-        Files.writeString(md, markdown(machine, command, rows, notes, loopback, sideBySide, files), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(machine, command, rows, notes, loopback, sideBySide, seed003, files), StandardCharsets.UTF_8);
         files.add(md);
         return files;
     }
 
     static String markdown(MachineInfo machine, String command, List<SolverSweep.Row> rows, List<String> notes,
-                           Loopback loopback, String sideBySide, List<Path> files) {
+                           Loopback loopback, String sideBySide, Seed003Bench.Result seed003,
+                           List<Path> files) {
         StringBuilder sb = new StringBuilder("# Solver latency\n\n");
         sb.append("Machine: ").append(machine.describe()).append("\n\n");
         sb.append("Command: `").append(command).append("`\n\n");
@@ -79,6 +93,9 @@ public final class BenchReport {
                     r.maxNs() / 1e3, num(r.gflops(), 2), Double.isNaN(r.peakFraction()) ? "–"
                             : String.format(Locale.ROOT, "%.1f", 100 * r.peakFraction()),
                     r.bytesPerSolve(), r.gcCount(), r.sumRateBits(), r.samples()));
+        }
+        if (seed003 != null) {
+            sb.append("\n## dnn-isac at seed 003 sizes\n\n").append(Seed003Bench.markdown(seed003));
         }
         if (sideBySide != null) {
             sb.append("\n## Side by side: EJML vs fast kernels\n\n").append(sideBySide);

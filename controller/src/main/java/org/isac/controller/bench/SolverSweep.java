@@ -62,7 +62,6 @@ public final class SolverSweep {
         SalehValenzuela model = new SalehValenzuela(n, k);
         double noise = Math.pow(10, -settings.snrDb() / 10);
         Problem[] pool = new Problem[settings.poolSize()];
-        Precoder out = new Precoder();
         for (int i = 0; i < pool.length; i++) {
             Problem p = new Problem();
             model.draw(rnd, p.channel);
@@ -80,6 +79,19 @@ public final class SolverSweep {
             }
             pool[i] = p;
         }
+        return measure(solverName, solverName, pool, layers);
+    }
+
+    /**
+     * Measures {@code solverName} on a given problem pool (the problems carry their own
+     * parameters), reported under {@code label}. N, K and M of the row come from the first problem.
+     */
+    public Row measure(String label, String solverName, Problem[] pool, int layers) {
+        Solver solver = SolverRegistry.create(solverName);
+        Precoder out = new Precoder();
+        int n = pool[0].antennas();
+        int k = pool[0].users();
+        int m = pool[0].rfChains;
         solver.solve(pool[0], out);
         boolean hybrid = out.isHybrid();
         double flops = solver.flops(pool[0]);
@@ -106,7 +118,7 @@ public final class SolverSweep {
         double gflops = Double.isNaN(flops) ? Double.NaN : flops / p50;
         boolean single = solver.singlePrecision(pool[0]);
         double peak = single ? 2 * peakGflops : peakGflops;
-        return new Row(solverName, n, k, hybrid ? m : 0, layers, count, p50, h.getValueAtPercentile(99),
+        return new Row(label, n, k, hybrid ? m : 0, layers, count, p50, h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean(), flops, gflops,
                 Double.isNaN(gflops) || !(peak > 0) ? Double.NaN : gflops / peak, single,
                 (double) bytes / count, gcs, rate, h);

@@ -12,11 +12,13 @@ import org.isac.controller.bench.BenchReport;
 import org.isac.controller.bench.GcPauses;
 import org.isac.controller.bench.HybridSideBySide;
 import org.isac.controller.bench.MachineInfo;
+import org.isac.controller.bench.Seed003Bench;
 import org.isac.controller.bench.SolverSweep;
 import org.isac.sim.Scenario;
 import org.isac.sim.SimReport;
 import org.isac.solver.SolverRegistry;
 import org.isac.solver.hybrid.HybridUpgaModel;
+import org.isac.solver.nn.DnnIsacSolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--solvers", split = ",", paramLabel = "A,B", description = "solvers to profile (default: all registered)")
     List<String> solvers;
 
-    @Option(names = "--quick", description = "N = 64, K = M = 4 only, short runs: finishes in well under two minutes")
+    @Option(names = "--quick", description = "N = 64, K = M = 4 only (plus dnn-isac at its M = 10, 20, K = 10), short runs: finishes in a few minutes")
     boolean quick;
 
     @Option(names = "--n", split = ",", paramLabel = "N", description = "antenna counts (default: 16,32,64,128,256; quick: 64)")
@@ -86,6 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
         System.err.println("machine: " + machine.describe());
         notes.add("complex kernels: " + org.isac.solver.linalg.FastKernels.status());
         for (String s : names) {
+            if (s.equals(DnnIsacSolver.NAME)) {
+                continue; // served at seed 003 sizes only: its own section below
+            }
             long lastP50 = 0;
             for (int n : ns) {
                 if (lastP50 > 50_000_000L) {
@@ -161,13 +166,18 @@ public final class BenchCommand implements Callable<Integer> {
                 notes.add("side by side (hybrid-upga, N=64): " + e.getMessage());
             }
         }
+        Seed003Bench.Result seed003 = null;
+        if (names.contains(DnnIsacSolver.NAME)) {
+            seed003 = Seed003Bench.measure(sweep, Seed003Bench.variants(names), new int[] {10, 20},
+                    quick ? 32 : 64, 2027, System.err::println);
+        }
         BenchReport.Loopback loop = null;
         if (loopbackRadios > 0) {
             loop = loopback(quick);
         }
         String cmd = "isac bench" + (quick ? " --quick" : "") + (solvers == null ? "" : " --solvers " + String.join(",", solvers))
                 + " --out " + out;
-        for (Path f : BenchReport.write(out, machine, cmd, rows, notes, loop, sideBySide)) {
+        for (Path f : BenchReport.write(out, machine, cmd, rows, notes, loop, sideBySide, seed003)) {
             System.err.println("wrote " + f);
         }
         return loop == null || loop.unaccounted() == 0 ? 0 : 4;
