@@ -107,7 +107,8 @@ public final class TrainCommand implements Runnable {
     @Command(name = "dnn", mixinStandardHelpOptions = true,
             description = {"Train the shipped dnn-isac models (seed 003, loss eq. 25): rho = 0, 0.1, ..., 1 for",
                     "M = 10 and 20, K = 10, T = 2, each with its fixed seed (ShippedModels); writes the model files",
-                    "and index.txt under --out. One thread; the whole set takes about 6 min on a 2-core VM."})
+                    "and index.txt under --out (--m, --rho, --anchor train other sets for comparison). One thread; the whole",
+                    "shipped set takes about 6 min on a 2-core VM."})
     public static final class Dnn implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "solvers/src/main/resources/models/dnn",
                 description = "(default: ${DEFAULT-VALUE})")
@@ -116,15 +117,19 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--m", paramLabel = "M", split = ",", description = "only these antenna counts (default: 10,20)")
         int[] antennas;
 
+        @Option(names = "--rho", paramLabel = "RHO", split = ",", description = "only these trade-offs (default: 0,0.1,...,1)")
+        double[] rhos;
+
+        @Option(names = "--anchor", paramLabel = "NAME", defaultValue = "rzf-wf",
+                description = "residual anchor: rzf-wf (shipped), rzf-wf-heads (the network also re-weights the users' powers "
+                        + "and offsets the mixing angles), rzf, mrt or none (the paper's plain network) (default: ${DEFAULT-VALUE})")
+        String anchor;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
-            String[] args = new String[1 + (antennas == null ? 0 : antennas.length)];
-            args[0] = out.toString();
-            for (int i = 1; i < args.length; i++) {
-                args[i] = Integer.toString(antennas[i - 1]);
-            }
-            org.isac.solver.nn.ShippedModels.main(args);
+            org.isac.solver.nn.ShippedModels.train(out, antennas == null ? new int[0] : antennas,
+                    rhos == null ? org.isac.solver.nn.ShippedModels.RHOS : rhos, anchor);
             return 0;
         }
     }

@@ -41,7 +41,9 @@ import java.util.Map;
  * ‖W_a‖²_F = MK (unit RMS entry, the scale of the network's inputs). {@code "rzf-wf"}
  * (the shipped models) is column-normalised RZF with water-filling and user dropping, mixed
  * with target beams by two angles trained with the network ({@link PrecoderAnchor},
- * {@link DnnModel#anchorMix}). W_a's channel-dependent parts are constants of the loss (no
+ * {@link DnnModel#anchorMix}); {@code "rzf-wf-heads"} adds K + 2 outputs that re-weight the
+ * users' powers and offset those angles per instance ({@link AnchorHeads}; tried, not shipped,
+ * see {@link ShippedModels}). W_a's channel-dependent parts are constants of the loss (no
  * gradient flows through them), and the output layer of an anchored network is initialised
  * near zero so training starts at the anchor. See {@link DnnPrecoder}.
  *
@@ -64,6 +66,12 @@ public record DnnConfig(
     public static final String ANCHOR_RZF = "rzf";
     /** RZF with water-filling and user dropping, mixed with a sensing beam by a trained angle ({@link PrecoderAnchor}). */
     public static final String ANCHOR_RZF_WF = "rzf-wf";
+    /**
+     * As {@link #ANCHOR_RZF_WF}, and the network also steers the anchor per instance: K more
+     * outputs re-weight the users' powers and two more offset the mixing angles
+     * ({@link AnchorHeads}).
+     */
+    public static final String ANCHOR_RZF_WF_HEADS = "rzf-wf-heads";
 
     public DnnConfig {
         targetAnglesDeg = targetAnglesDeg.clone();
@@ -90,8 +98,8 @@ public record DnnConfig(
             throw new IllegalArgumentException("need dataset >= 2, 0 < validation fraction < 1, batch, epochs, patience >= 1, lr > 0");
         }
         if (!ANCHOR_NONE.equals(anchor) && !ANCHOR_MRT.equals(anchor) && !ANCHOR_RZF.equals(anchor)
-                && !ANCHOR_RZF_WF.equals(anchor)) {
-            throw new IllegalArgumentException("anchor must be none, mrt, rzf or rzf-wf, got " + anchor);
+                && !ANCHOR_RZF_WF.equals(anchor) && !ANCHOR_RZF_WF_HEADS.equals(anchor)) {
+            throw new IllegalArgumentException("anchor must be none, mrt, rzf, rzf-wf or rzf-wf-heads, got " + anchor);
         }
     }
 
@@ -120,8 +128,24 @@ public record DnnConfig(
         return 2 * antennas * users + targets;
     }
 
+    /** Network outputs: the 2MK reals of the precoder (correction), plus the anchor heads' K + 2 with {@link #ANCHOR_RZF_WF_HEADS}. */
     public int outputs() {
+        return precoderOutputs() + (heads() ? users + 2 : 0);
+    }
+
+    /** The 2MK output reals that form the precoder (layout in {@link DnnPrecoder}). */
+    public int precoderOutputs() {
         return 2 * antennas * users;
+    }
+
+    /** True when the network also outputs the anchor heads ({@link AnchorHeads}). */
+    public boolean heads() {
+        return ANCHOR_RZF_WF_HEADS.equals(anchor);
+    }
+
+    /** True for the anchors with a sensing part and trained mixing angles (rzf-wf, rzf-wf-heads). */
+    public boolean sensingAnchor() {
+        return ANCHOR_RZF_WF.equals(anchor) || ANCHOR_RZF_WF_HEADS.equals(anchor);
     }
 
     public DnnConfig withRho(double r) {

@@ -14,7 +14,8 @@ import org.isac.solver.linalg.CMatrix;
  * of order one. Output layout: z[0…MK) = Re X, z[MK…2MK) = Im X, same order as the channel.
  * With a residual anchor ({@link DnnConfig#anchor()}) the anchor precoder W_a of the
  * normalised channel ({@link PrecoderAnchor}; for {@code rzf-wf} mixed with its sensing part by
- * the model's trained angle, {@link DnnModel#anchorMix}) is added to z before the power scaling.
+ * the model's trained angles, {@link DnnModel#anchorMix}, and with {@code rzf-wf-heads} steered by the
+ * network's K + 2 head outputs, {@link AnchorHeads}) is added to z before the power scaling.
  *
  * <p>Allocation-free after construction. Flops: those of {@link Mlp#forward} plus ≈ 10·MK.
  * Not thread-safe.
@@ -32,6 +33,8 @@ public final class DnnPrecoder {
     private final double[] anchorOut;
     private final double[] sensingOut;
     private final double[] nullOut;
+    private final AnchorHeads heads;
+    private final double[] headsOut;
 
     public DnnPrecoder(DnnModel model) {
         this.model = model;
@@ -43,9 +46,11 @@ public final class DnnPrecoder {
         this.k = model.config().users();
         this.t = model.config().targets();
         this.anchor = model.config().anchored() ? new PrecoderAnchor(model.config()) : null;
-        this.anchorOut = anchor == null ? null : new double[net.outputs()];
-        this.sensingOut = anchor == null || !anchor.hasSensing() ? null : new double[net.outputs()];
-        this.nullOut = sensingOut == null ? null : new double[net.outputs()];
+        this.anchorOut = anchor == null ? null : new double[2 * n * k];
+        this.sensingOut = anchor == null || !anchor.hasSensing() ? null : new double[2 * n * k];
+        this.nullOut = sensingOut == null ? null : new double[2 * n * k];
+        this.heads = model.config().heads() ? new AnchorHeads(n, k) : null;
+        this.headsOut = heads == null ? null : new double[2 * n * k];
     }
 
     public DnnModel model() {
@@ -66,9 +71,14 @@ public final class DnnPrecoder {
             anchor.compute(in, anchorOut);
             if (sensingOut != null) {
                 anchor.sensing(in, anchorOut, sensingOut, nullOut);
-                PrecoderAnchor.mix(model.anchorMix(), model.anchorMixNull(), anchorOut, sensingOut, nullOut, anchorOut);
+                if (heads != null) {
+                    heads.forward(model.anchorMix(), model.anchorMixNull(), out, anchorOut, sensingOut, nullOut, headsOut);
+                    System.arraycopy(headsOut, 0, anchorOut, 0, headsOut.length);
+                } else {
+                    PrecoderAnchor.mix(model.anchorMix(), model.anchorMixNull(), anchorOut, sensingOut, nullOut, anchorOut);
+                }
             }
-            for (int i = 0; i < out.length; i++) {
+            for (int i = 0; i < 2 * n * k; i++) {
                 out[i] += anchorOut[i];
             }
         }

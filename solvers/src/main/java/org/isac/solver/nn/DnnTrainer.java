@@ -115,6 +115,8 @@ public final class DnnTrainer {
     /** ∂(mean loss)/∂φ of the last {@link #batchGradient} (0 without a sensing anchor). */
     final double[] gPhi = new double[2];
     private final double[] mixed;
+    /** The anchor heads (null unless {@link DnnConfig#heads()}). */
+    private final AnchorHeads heads;
 
     DnnTrainer(DnnConfig config, Mlp net, Seed003Dataset data, double beta, double gamma) {
         this.config = config;
@@ -153,7 +155,8 @@ public final class DnnTrainer {
         anchors = parts[0];
         sensing = parts[1];
         nullSensing = parts[2];
-        mixed = new double[config.outputs()];
+        mixed = new double[outMk * 2];
+        heads = config.heads() ? new AnchorHeads(config.antennas(), config.users()) : null;
         refreshTranspose();
     }
 
@@ -165,7 +168,7 @@ public final class DnnTrainer {
         PrecoderAnchor pa = new PrecoderAnchor(c);
         double[][] r = new double[d.size()][];
         for (int s = from; s < to; s++) {
-            r[s] = new double[c.outputs()];
+            r[s] = new double[c.precoderOutputs()];
             pa.compute(d.inputs[s], r[s]);
         }
         return r;
@@ -176,15 +179,15 @@ public final class DnnTrainer {
      * for the other anchors {W_a, null, null}; all null without an anchor.
      */
     static double[][][] anchorParts(DnnConfig c, Seed003Dataset d, int from, int to) {
-        if (!DnnConfig.ANCHOR_RZF_WF.equals(c.anchor())) {
+        if (!c.sensingAnchor()) {
             return new double[][][] {anchors(c, d, from, to), null, null};
         }
         PrecoderAnchor pa = new PrecoderAnchor(c);
         double[][] wc = new double[d.size()][], ws = new double[d.size()][], wp = new double[d.size()][];
         for (int s = from; s < to; s++) {
-            wc[s] = new double[c.outputs()];
-            ws[s] = new double[c.outputs()];
-            wp[s] = new double[c.outputs()];
+            wc[s] = new double[c.precoderOutputs()];
+            ws[s] = new double[c.precoderOutputs()];
+            wp[s] = new double[c.precoderOutputs()];
             pa.compute(d.inputs[s], wc[s]);
             pa.sensing(d.inputs[s], wc[s], ws[s], wp[s]);
         }
@@ -306,7 +309,13 @@ public final class DnnTrainer {
             int id = idx[from + s];
             double[] out = a[layers][s];
             DnnPrecoder.outputToPrecoder(out, outMk, xRe, xIm);
-            if (sensing != null) {
+            if (heads != null) {
+                heads.forward(phi[0], phi[1], out, anchors[id], sensing[id], nullSensing[id], mixed);
+                for (int i = 0; i < outMk; i++) {
+                    xRe[i] += mixed[i];
+                    xIm[i] += mixed[outMk + i];
+                }
+            } else if (sensing != null) {
                 PrecoderAnchor.mix(phi[0], phi[1], anchors[id], sensing[id], nullSensing[id], mixed);
                 for (int i = 0; i < outMk; i++) {
                     xRe[i] += mixed[i];
@@ -319,7 +328,9 @@ public final class DnnTrainer {
             double[] d = delta[layers][s];
             System.arraycopy(dRe, 0, d, 0, outMk);
             System.arraycopy(dIm, 0, d, outMk, outMk);
-            if (sensing != null) {
+            if (heads != null) {
+                heads.backward(d, out, sensing[id], nullSensing[id], d, gPhi);
+            } else if (sensing != null) {
                 // ∂W_a/∂φ₁ = −sin φ₁·W_c + cos φ₁·(cos φ₂·S + sin φ₂·S_⊥), ∂W_a/∂φ₂ = sin φ₁·(−sin φ₂·S + cos φ₂·S_⊥)
                 double[] wc = anchors[id], ws = sensing[id], wp = nullSensing[id];
                 double g1 = 0, g2 = 0;
@@ -406,16 +417,23 @@ public final class DnnTrainer {
         double[] xr = new double[mk], xi = new double[mk];
         double obj = 0, rate = 0, psi = 0, fair = 0;
         PrecoderAnchor pa = c.anchored() ? new PrecoderAnchor(c) : null;
-        double[] wa = new double[m.outputs()];
-        double[] sa = new double[m.outputs()];
-        double[] pa2 = new double[m.outputs()];
+        double[] wa = new double[2 * mk];
+        double[] sa = new double[2 * mk];
+        double[] pa2 = new double[2 * mk];
+        AnchorHeads heads = c.heads() ? new AnchorHeads(c.antennas(), c.users()) : null;
+        double[] wh = heads == null ? null : new double[2 * mk];
         for (int s = from; s < to; s++) {
             m.forward(d.inputs[s], out, ws);
             if (pa != null) {
                 pa.compute(d.inputs[s], wa);
                 if (pa.hasSensing()) {
                     pa.sensing(d.inputs[s], wa, sa, pa2);
-                    PrecoderAnchor.mix(phi1, phi2, wa, sa, pa2, wa);
+                    if (heads != null) {
+                        heads.forward(phi1, phi2, out, wa, sa, pa2, wh);
+                        System.arraycopy(wh, 0, wa, 0, wh.length);
+                    } else {
+                        PrecoderAnchor.mix(phi1, phi2, wa, sa, pa2, wa);
+                    }
                 }
                 for (int i = 0; i < wa.length; i++) {
                     out[i] += wa[i];

@@ -74,7 +74,7 @@ final class PrecoderAnchor {
         this.k = c.users();
         this.t = c.targets();
         this.mk = n * k;
-        this.waterFill = DnnConfig.ANCHOR_RZF_WF.equals(c.anchor());
+        this.waterFill = c.sensingAnchor();
         this.noiseW = c.noiseW();
         this.powerW = c.powerW();
         this.solver = new LinearPrecoder(DnnConfig.ANCHOR_MRT.equals(c.anchor()) ? LinearPrecoder.Kind.MRT

@@ -44,6 +44,17 @@ import java.util.TreeSet;
  * −58.8 dB at M = 20, against −51.2 / −54.2 dB for RZF); ρ ≥ 0.6 at M = 20 reach WMMSE's sum
  * rate with a 1.1–1.5 dB lower sum CRLB. The network's correction is small (≤ 0.25 bits/s/Hz).
  *
+ * <p><b>Tried and not shipped: anchor heads</b> ({@link DnnConfig#ANCHOR_RZF_WF_HEADS},
+ * {@code isac train dnn --anchor rzf-wf-heads}): K + 2 more outputs re-weight the users' powers
+ * and offset the mixing angles per instance ({@link AnchorHeads}). Optimising those K + 2 values
+ * per instance directly (no network, 300 Adam steps on eq. (25), 60 held-out channels) shows
+ * what they can reach: +0.19 bits/s/Hz at ρ = 1, M = 10, and at M = 20 intermediate designs the
+ * fixed angles never give (ρ = 0.4: 25.9 bits/s/Hz at −57.8 dB instead of 4.5 at −58.7 dB). In
+ * this training budget the network does not learn them: on the 500 held-out channels the heads
+ * models end within 0.15 bits/s/Hz of their anchors at every ρ tried (M = 10: ρ = 0.4, 0.5, 1;
+ * M = 20: ρ = 0.3, 0.4, 0.5, 1; also with dropout 0 and lr 3e-4), and their validation
+ * objective stops improving after one or two epochs at ρ ≥ 0.5.
+ *
  * <p>Usage: {@code ShippedModels [outputDir] [M…]} (default: the resources folder, both M).
  */
 public final class ShippedModels {
@@ -61,11 +72,16 @@ public final class ShippedModels {
 
     /** The configuration a shipped model is trained with (seed fixed per M and ρ). */
     public static DnnConfig config(int antennas, double rho) {
+        return config(antennas, rho, DnnConfig.ANCHOR_RZF_WF);
+    }
+
+    /** As {@link #config(int, double)} with another residual anchor (for comparisons; the shipped set uses rzf-wf). */
+    public static DnnConfig config(int antennas, double rho, String anchor) {
         long seed = 1000L * antennas + Math.round(rho * 10);
         return DnnConfig.paper(antennas, rho)
                 .withLoss(5, 1, "rzf", true)
                 .withTraining(TRAIN_SIZE, BATCH, 1e-3, EPOCHS, PATIENCE)
-                .withAnchor(DnnConfig.ANCHOR_RZF_WF)
+                .withAnchor(anchor)
                 .withSeed(seed);
     }
 
@@ -75,15 +91,20 @@ public final class ShippedModels {
         for (int i = 1; i < args.length; i++) {
             ms.add(Integer.parseInt(args[i]));
         }
-        if (ms.isEmpty()) {
-            for (int m : ANTENNAS) {
-                ms.add(m);
-            }
-        }
+        train(out, ms.stream().mapToInt(Integer::intValue).toArray(), RHOS, DnnConfig.ANCHOR_RZF_WF);
+    }
+
+    /**
+     * Trains the models for antenna counts {@code antennas} (empty: {@link #ANTENNAS}) and
+     * trade-offs {@code rhos} with residual anchor {@code anchor}, writing them and the index
+     * under {@code out}; progress on standard output.
+     */
+    public static void train(Path out, int[] antennas, double[] rhos, String anchor) throws IOException {
+        int[] ms = antennas.length == 0 ? ANTENNAS : antennas;
         long t0 = System.nanoTime();
-        for (double rho : RHOS) {
+        for (double rho : rhos) {
             for (int m : ms) {
-                DnnConfig c = config(m, rho);
+                DnnConfig c = config(m, rho, anchor);
                 long t1 = System.nanoTime();
                 DnnModel model = DnnTrainer.train(c, p -> System.out.println(String.format(Locale.ROOT, "M=%d ρ=%.1f  ", m, rho) + p));
                 String name = DnnIsacSolver.resourceName(m, c.users(), c.targets(), rho);

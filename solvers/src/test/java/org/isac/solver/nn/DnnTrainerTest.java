@@ -100,13 +100,7 @@ class DnnTrainerTest {
                     double[] arr = bias ? net.biases(l) : net.weights(l)[i];
                     tr.batchGradient(idx, 0, 4, maskSeed); // gw/gb at the unperturbed weights
                     double an = bias ? tr.gb[l][j] : tr.gw[l][i][j];
-                    double old = arr[j];
-                    arr[j] = old + FD_STEP;
-                    double up = tr.batchGradient(idx, 0, 4, maskSeed);
-                    arr[j] = old - FD_STEP;
-                    double dn = tr.batchGradient(idx, 0, 4, maskSeed);
-                    arr[j] = old;
-                    double fd = (up - dn) / (2 * FD_STEP);
+                    double fd = centralDifference(tr, idx, maskSeed, arr, j);
                     assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd),
                             "layer " + l + (bias ? " bias " : " weight " + i + ",") + j + " normalise=" + normalise);
                     checked++;
@@ -118,7 +112,8 @@ class DnnTrainerTest {
 
     @Test
     void backpropMatchesFiniteDifferencesWithAnchor() {
-        for (String anchor : new String[] {DnnConfig.ANCHOR_MRT, DnnConfig.ANCHOR_RZF, DnnConfig.ANCHOR_RZF_WF}) {
+        for (String anchor : new String[] {DnnConfig.ANCHOR_MRT, DnnConfig.ANCHOR_RZF, DnnConfig.ANCHOR_RZF_WF,
+                DnnConfig.ANCHOR_RZF_WF_HEADS}) {
             for (boolean normalise : new boolean[] {false, true}) {
                 DnnConfig c = small(0.6, normalise).withAnchor(anchor);
                 Seed003Dataset d = Seed003Dataset.generate(c, 8, 47, true);
@@ -135,16 +130,48 @@ class DnnTrainerTest {
                         double[] arr = bias ? net.biases(l) : net.weights(l)[i];
                         tr.batchGradient(idx, 0, 4, maskSeed);
                         double an = bias ? tr.gb[l][j] : tr.gw[l][i][j];
-                        double old = arr[j];
-                        arr[j] = old + FD_STEP;
-                        double up = tr.batchGradient(idx, 0, 4, maskSeed);
-                        arr[j] = old - FD_STEP;
-                        double dn = tr.batchGradient(idx, 0, 4, maskSeed);
-                        arr[j] = old;
-                        double fd = (up - dn) / (2 * FD_STEP);
+                        double fd = centralDifference(tr, idx, maskSeed, arr, j);
                         assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd),
                                 anchor + " layer " + l + (bias ? " bias " : " weight " + i + ",") + j + " normalise=" + normalise);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anchorHeadsGradientMatchesFiniteDifferences() {
+        for (boolean normalise : new boolean[] {false, true}) {
+            for (double rho : new double[] {0.2, 0.7}) {
+                DnnConfig c = small(rho, normalise).withAnchor(DnnConfig.ANCHOR_RZF_WF_HEADS);
+                Seed003Dataset d = Seed003Dataset.generate(c, 8, 57, true);
+                Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(58));
+                DnnTrainer.scaleOutputLayer(net, 0.3);
+                int last = net.layers() - 1, pOut = c.precoderOutputs();
+                assertEquals(pOut + c.users() + 2, net.width(last + 1));
+                // head outputs well away from zero, so the tanh bound and the angle offsets matter
+                SplittableRandom r = new SplittableRandom(59);
+                for (int j = pOut; j < net.width(last + 1); j++) {
+                    net.biases(last)[j] = 2 * r.nextDouble() - 1 + (j < pOut + c.users() ? 2 * (r.nextDouble() - 0.5) : 0);
+                }
+                DnnTrainer tr = new DnnTrainer(c, net, d, 0.05, 5e-3);
+                tr.phi[0] = 0.5;
+                tr.phi[1] = 0.8;
+                int[] idx = {1, 4, 6, 3};
+                double[] arr = net.biases(last);
+                for (int j = pOut; j < net.width(last + 1); j++) { // every head unit: its bias gradient is ∂L/∂(head)
+                    tr.batchGradient(idx, 0, 4, 60);
+                    double an = tr.gb[last][j];
+                    double fd = centralDifference(tr, idx, 60, arr, j);
+                    assertTrue(Math.abs(fd) > 1e-7, "head " + (j - pOut) + " moves the loss");
+                    assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd),
+                            "head " + (j - pOut) + " ρ=" + rho + " normalise=" + normalise);
+                }
+                for (int a = 0; a < 2; a++) { // the global angles still train
+                    tr.batchGradient(idx, 0, 4, 60);
+                    double an = tr.gPhi[a];
+                    double fd = centralDifference(tr, idx, 60, tr.phi, a);
+                    assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd), "φ" + (a + 1) + " with heads");
                 }
             }
         }
@@ -165,13 +192,7 @@ class DnnTrainerTest {
                 for (int a = 0; a < 2; a++) {
                     tr.batchGradient(idx, 0, 4, 55);
                     double an = tr.gPhi[a];
-                    double old = tr.phi[a];
-                    tr.phi[a] = old + FD_STEP;
-                    double up = tr.batchGradient(idx, 0, 4, 55);
-                    tr.phi[a] = old - FD_STEP;
-                    double dn = tr.batchGradient(idx, 0, 4, 55);
-                    tr.phi[a] = old;
-                    double fd = (up - dn) / (2 * FD_STEP);
+                    double fd = centralDifference(tr, idx, 55, tr.phi, a);
                     assertTrue(Math.abs(fd) > 1e-6, "φ" + (a + 1) + " moves the loss");
                     assertEquals(fd, an, GRAD_ABS_TOL + GRAD_REL_TOL * Math.abs(fd),
                             "φ" + (a + 1) + " ρ=" + rho + " normalise=" + normalise);
@@ -307,5 +328,16 @@ class DnnTrainerTest {
         assertTrue(reports.size() < 50, "stopped early after " + reports.size() + " epochs");
         int best = Integer.parseInt(m.provenance().get("best_epoch"));
         assertEquals(reports.size() - 2, best, "stops 'patience' epochs after the best");
+    }
+
+    /** Central difference of the mean batch loss over instances {@code idx} in {@code arr[j]} (restored after). */
+    private static double centralDifference(DnnTrainer tr, int[] idx, long maskSeed, double[] arr, int j) {
+        double old = arr[j];
+        arr[j] = old + FD_STEP;
+        double up = tr.batchGradient(idx, 0, idx.length, maskSeed);
+        arr[j] = old - FD_STEP;
+        double dn = tr.batchGradient(idx, 0, idx.length, maskSeed);
+        arr[j] = old;
+        return (up - dn) / (2 * FD_STEP);
     }
 }
