@@ -133,6 +133,7 @@ public final class Seed003Bench {
                 .append("Rows marked (planar) run on a planar array with the same element count (M = 10: 5 × 2, M = 20: 5 × 4, ")
                 .append("radar 5 × 2) with the targets at ").append((int) PLANAR_ELEVATION_DEG)
                 .append("° elevation, because the SCA designs' FIM is singular on a ULA; their sum rate is on the same channels. ")
+                .append("`maxmin-uao` maximises the smallest user rate (seed 002), so its sum rate is not its aim. ")
                 .append("B/solve = bytes allocated per solve after warm-up.\n\n");
         sb.append("| solver | M | K | p50 µs | p99 µs | p99.9 µs | max µs | B/solve | GCs | sum rate bit/s/Hz | samples |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
