@@ -11,6 +11,7 @@ import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.array.CentredUla;
+import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.metric.Metrics;
 import org.isac.solver.train.Adam;
 
@@ -309,14 +310,12 @@ public final class DnnTrainer {
             int id = idx[from + s];
             double[] out = a[layers][s];
             DnnPrecoder.outputToPrecoder(out, outMk, xRe, xIm);
-            if (heads != null) {
-                heads.forward(phi[0], phi[1], out, anchors[id], sensing[id], nullSensing[id], mixed);
-                for (int i = 0; i < outMk; i++) {
-                    xRe[i] += mixed[i];
-                    xIm[i] += mixed[outMk + i];
+            if (sensing != null) {
+                if (heads != null) {
+                    heads.forward(phi[0], phi[1], out, anchors[id], sensing[id], nullSensing[id], mixed);
+                } else {
+                    PrecoderAnchor.mix(phi[0], phi[1], anchors[id], sensing[id], nullSensing[id], mixed);
                 }
-            } else if (sensing != null) {
-                PrecoderAnchor.mix(phi[0], phi[1], anchors[id], sensing[id], nullSensing[id], mixed);
                 for (int i = 0; i < outMk; i++) {
                     xRe[i] += mixed[i];
                     xIm[i] += mixed[outMk + i];
@@ -411,36 +410,14 @@ public final class DnnTrainer {
         DnnConfig served = c.withLoss(c.alpha(), c.fairnessWeight(), c.betaSolver(), true);
         IsacLoss l = new IsacLoss(served, beta, gamma);
         IsacLoss.Stats st = new IsacLoss.Stats();
-        Mlp.Workspace ws = m.newWorkspace();
-        int mk = c.antennas() * c.users();
-        double[] out = new double[m.outputs()];
-        double[] xr = new double[mk], xi = new double[mk];
+        // served exactly as the solver serves it: network, anchor (and heads), eq. (21)
+        DnnPrecoder p = new DnnPrecoder(new DnnModel(c, m, beta, gamma, DnnModel.FULL_BITS, 0, null, phi1, phi2, Map.of()));
+        CMatrix h = new CMatrix(), x = new CMatrix();
         double obj = 0, rate = 0, psi = 0, fair = 0;
-        PrecoderAnchor pa = c.anchored() ? new PrecoderAnchor(c) : null;
-        double[] wa = new double[2 * mk];
-        double[] sa = new double[2 * mk];
-        double[] pa2 = new double[2 * mk];
-        AnchorHeads heads = c.heads() ? new AnchorHeads(c.antennas(), c.users()) : null;
-        double[] wh = heads == null ? null : new double[2 * mk];
         for (int s = from; s < to; s++) {
-            m.forward(d.inputs[s], out, ws);
-            if (pa != null) {
-                pa.compute(d.inputs[s], wa);
-                if (pa.hasSensing()) {
-                    pa.sensing(d.inputs[s], wa, sa, pa2);
-                    if (heads != null) {
-                        heads.forward(phi1, phi2, out, wa, sa, pa2, wh);
-                        System.arraycopy(wh, 0, wa, 0, wh.length);
-                    } else {
-                        PrecoderAnchor.mix(phi1, phi2, wa, sa, pa2, wa);
-                    }
-                }
-                for (int i = 0; i < wa.length; i++) {
-                    out[i] += wa[i];
-                }
-            }
-            DnnPrecoder.outputToPrecoder(out, mk, xr, xi);
-            obj += l.evaluate(d.re[s], d.im[s], d.angles[s], xr, xi, null, null, 1, st);
+            d.channel(s, h);
+            p.precode(h, d.angles[s], c.powerW(), x);
+            obj += l.evaluate(d.re[s], d.im[s], d.angles[s], x.re, x.im, null, null, 1, st);
             rate += st.sumRate;
             psi += st.sumPsiApprox;
             fair += st.fairness;
@@ -462,7 +439,7 @@ public final class DnnTrainer {
         p.rx = ArrayShape.ula(c.rxAntennas());
         p.setNoise(c.users(), c.noiseW());
         double[] scratch = new double[c.users()];
-        org.isac.solver.linalg.CMatrix x = new org.isac.solver.linalg.CMatrix();
+        CMatrix x = new CMatrix();
         int n = c.antennas(), t = c.targets();
         double[][] ar = new double[t][n], ai = new double[t][n];
         double psiScale = 1.0 / (2 * c.radarSnr() * c.frameLength());
