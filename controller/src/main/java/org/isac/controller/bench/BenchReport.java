@@ -38,24 +38,10 @@ public final class BenchReport {
         return sb.toString();
     }
 
-    /** Writes everything into {@code dir}; returns the files written. */
-    public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
-                                   List<String> notes, Loopback loopback) throws IOException {
-        return write(dir, machine, command, rows, notes, loopback, null);
-    }
-
     /**
-     * As {@link #write(Path, MachineInfo, String, List, List, Loopback)}, with a side-by-side
-     * section ({@link HybridSideBySide#markdown}; null for none).
-     */
-    public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
-                                   List<String> notes, Loopback loopback, String sideBySide) throws IOException {
-        return write(dir, machine, command, rows, notes, loopback, sideBySide, null);
-    }
-
-    /**
-     * As above, with the seed 003 section ({@link Seed003Bench}; null for none), whose
-     * table and latency plots follow the main table.
+     * Writes everything into {@code dir}; returns the files written. {@code loopback},
+     * {@code sideBySide} ({@link HybridSideBySide#markdown}) and {@code seed003}
+     * ({@link Seed003Bench}) may each be null for none.
      */
     public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
                                    List<String> notes, Loopback loopback, String sideBySide,
