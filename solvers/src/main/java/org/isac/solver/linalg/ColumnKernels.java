@@ -9,10 +9,30 @@ package org.isac.solver.linalg;
  * p × q coefficient matrix is a few fused multiply-adds per row block.
  *
  * <p>Two implementations with the same contract: {@link #scalar()}, plain loops (the test
- * oracle and the fallback), and {@link #vector()}, the JDK's Vector API
- * ({@code FloatVector.SPECIES_PREFERRED}, fused multiply-add). {@link #get()} picks the vector
- * one under the same rule as {@link FastKernels#get()} ({@code --add-modules
- * jdk.incubator.vector}, {@code -Disac.kernels=scalar} to force the scalar one).
+ * oracle and the fallback), and {@link #vector()}, the JDK's Vector API (the CPU's preferred
+ * width up to 512 bits, or {@code -Disac.vector.bits=128|256|512}; fused multiply-add).
+ * {@link #get()} picks the vector one under the same rule as {@link FastKernels#get()}
+ * ({@code --add-modules jdk.incubator.vector}, {@code -Disac.kernels=scalar} to force the
+ * scalar one).
+ *
+ * <h2>Reference arithmetic: the same bits everywhere</h2>
+ * Every output is defined by one sequence of float operations, which both implementations
+ * and every vector width perform exactly, so a result does not depend on the CPU's vector
+ * width, on the JIT's state or on the implementation:
+ * <ul>
+ *   <li>products ({@link #squareTimes}, {@link #combine}): per output element, fused
+ *       multiply-adds over the inner index in increasing order, four per complex term
+ *       (re += ar·br, im += ai·br, re += −ai·bi, im += ar·bi);</li>
+ *   <li>reductions ({@link #conjGram}, {@link #sumSquares}): 16 virtual lanes, lane v
+ *       accumulating rows v, v + 16, v + 32, … below the last multiple of 16 by fused
+ *       multiply-adds in float (conjGram: re += xr·yr, re += xi·yi, im += xr·yi,
+ *       im += −xi·yr); the 16 lanes folded in float by one fixed tree (v + v+8, then + v+4,
+ *       + v+2, + v+1); then the remaining rows, added in double;</li>
+ *   <li>{@link #unitModulus}: x/√fma(x, x, y·y) in float where that square is a normal
+ *       float, otherwise in double.</li>
+ * </ul>
+ * No {@code reduceLanes(ADD)} is used: the Vector API leaves the order of that sum open, and
+ * it differs between the interpreter, C2 and vector widths.
  *
  * <p>Arrays are read and written without shape checks beyond what the JVM's bounds checks
  * give: these are inner-loop kernels whose callers own the layout. Nothing allocates.
@@ -64,7 +84,9 @@ public interface ColumnKernels {
 
     /**
      * G = Aᴴ·B: A is n × p at {@code aOff}, B is n × q at {@code bOff}; G is p × q row-major
-     * in double ({@code G(a, c) = gr[a·q + c]}), accumulated in float per lane. Flops: 8·n·p·q.
+     * in double ({@code G(a, c) = gr[a·q + c]}), accumulated in float on 16 virtual lanes
+     * (see the class comment). When B is A (same arrays and offset, p = q), only the upper
+     * triangle is computed and G is made exactly Hermitian (real diagonal). Flops: 8·n·p·q.
      */
     void conjGram(int n, int p, int q, float[] ar, float[] ai, int aOff,
                   float[] br, float[] bi, int bOff, double[] gr, double[] gi);

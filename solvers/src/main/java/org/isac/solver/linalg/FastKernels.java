@@ -64,6 +64,16 @@ public interface FastKernels {
     }
 
     /**
+     * True when {@code -Disac.vector.bits} forces a vector width wider than this CPU's (512
+     * bits on an AVX2 machine): the vector kernels then return the same results as at the
+     * native width, but run element by element in Java and allocate. For tests that check
+     * speed-related promises (no allocation), which hold only at a native width.
+     */
+    static boolean vectorWidthEmulated() {
+        return KernelLoader.EMULATED && usingVectorApi();
+    }
+
+    /**
      * One line for logs and reports: which implementation {@link #get()} is and why, e.g.
      * {@code "vector: DoubleVector 4 lanes (256 bits), FMA"} or {@code "scalar:
      * jdk.incubator.vector is not in the boot layer (run with --add-modules

@@ -2,12 +2,14 @@ package org.isac.solver.linalg;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ColumnKernels} on the Vector API ({@code FloatVector.SPECIES_PREFERRED}: 8 lanes on
- * AVX2). Loaded only reflectively by {@link KernelLoader}, so a JVM without
- * {@code jdk.incubator.vector} never links it.
+ * {@link ColumnKernels} on the Vector API: L = 8 float lanes on AVX2, 16 on AVX-512 (the CPU's
+ * preferred width, at most 512 bits, or the one {@code -Disac.vector.bits} forces). Loaded
+ * only reflectively by {@link KernelLoader}, so a JVM without {@code jdk.incubator.vector}
+ * never links it.
  *
  * <p>Every kernel walks the rows in blocks of L = one vector; the n mod L rows that do not
  * fill a vector go through the scalar row-range methods of {@link ScalarColumnKernels}, so no
@@ -15,24 +17,41 @@ import jdk.incubator.vector.VectorSpecies;
  * of C) per row block and, for each column j of P, loads P's block once, negates its
  * imaginary part once and issues 16 fused multiply-adds against broadcasts of X(j, ·).
  *
+ * <p>Results are bit-identical to {@link ScalarColumnKernels} at every width: each lane does
+ * the reference arithmetic of {@link ColumnKernels}, and the two reductions
+ * ({@link #conjGram}, {@link #sumSquares}) run on the 16 virtual lanes of that reference as
+ * 16 / L vectors folded by the reference's fixed tree (vector adds, then lane
+ * rotations and adds), never with {@code reduceLanes(ADD)}: the
+ * Vector API leaves the order of that sum open, C2's intrinsic takes another order than the
+ * interpreter (and each width its own), so a solve would depend on JIT state and CPU.
+ *
  * <p>As in {@link VectorKernels}, C2 must inline every Vector API call or it boxes the
  * vectors, so each kernel is a small method with its loops written out.
  * {@code ColumnKernelsTest} checks that nothing is allocated.
  */
 final class VectorColumnKernels implements ColumnKernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.floats();
     private static final int L = S.length();
+    /** The reductions' virtual lanes (a multiple of L). */
+    private static final int V = ScalarColumnKernels.V;
     /** Smallest |x|² that {@link #unitModulus} handles in float. */
     private static final float TINY = Float.MIN_NORMAL;
 
+    /** Lane i ← lane i + h (mod L), for the folds by halves (null where h ≥ L). */
+    private static final VectorShuffle<Float> H8 = 8 < L ? VectorShuffle.iota(S, 8, 1, true) : null;
+    private static final VectorShuffle<Float> H4 = VectorShuffle.iota(S, 4 % L, 1, true);
+    private static final VectorShuffle<Float> H2 = VectorShuffle.iota(S, 2, 1, true);
+    private static final VectorShuffle<Float> H1 = VectorShuffle.iota(S, 1, 1, true);
+
     VectorColumnKernels() {
-        if (L < 4) {
-            throw new UnsupportedOperationException("FloatVector.SPECIES_PREFERRED has " + L + " lanes");
+        if (L < 4 || V % L != 0) {
+            throw new UnsupportedOperationException("FloatVector " + S + " has " + L + " lanes");
         }
     }
 
     static String describe() {
-        return "FloatVector " + L + " lanes (" + S.vectorBitSize() + " bits), FMA, column-major";
+        return "FloatVector " + L + " lanes (" + S.vectorBitSize() + " bits" + VectorWidth.note()
+                + "), FMA, column-major, fixed-order lane sums";
     }
 
     @Override
@@ -166,90 +185,176 @@ final class VectorColumnKernels implements ColumnKernels {
     @Override
     public void conjGram(int n, int p, int q, float[] ar, float[] ai, int aOff,
                          float[] br, float[] bi, int bOff, double[] gr, double[] gi) {
-        int full = n - n % L;
+        int n16 = n - n % V;
+        boolean gram = ScalarColumnKernels.isGram(p, q, ar, ai, aOff, br, bi, bOff);
         for (int a = 0; a < p; a++) {
-            for (int c = 0; c < q; c++) {
-                conjDot(full, ar, ai, aOff + a * n, br, bi, bOff + c * n, gr, gi, a * q + c);
+            int c = gram ? a : 0;
+            for (; c + 2 <= q; c += 2) {
+                conjDot2(n, n16, ar, ai, aOff + a * n, br, bi, bOff + c * n, gr, gi, a * q + c);
+            }
+            if (c < q) {
+                conjDot(n, n16, ar, ai, aOff + a * n, br, bi, bOff + c * n, gr, gi, a * q + c);
             }
         }
-        if (full < n) {
-            ScalarColumnKernels.conjGramRows(full, n, n, p, q, ar, ai, aOff, br, bi, bOff, gr, gi);
+        if (gram) {
+            ScalarColumnKernels.mirror(p, gr, gi);
         }
     }
 
-    /** g[o] = Σ_{r < full} conj(a_r)·b_r (overwrites). */
-    private static void conjDot(int full, float[] ar, float[] ai, int x, float[] br, float[] bi, int y,
+    /**
+     * g[o] = Σ_r conj(a_r)·b_r (overwrites): the {@link ScalarColumnKernels#V} virtual lanes
+     * as V / L passes of one vector, pass p over rows pL, pL + V, pL + 2V, …; passes p and
+     * p + V/(2L) are lanes v and v + 8 of the reference, so they are added first
+     * ({@link #pair}), then {@link #fold} finishes the reference's tree; then the rows past
+     * the last multiple of V.
+     */
+    private static void conjDot(int n, int n16, float[] ar, float[] ai, int x, float[] br, float[] bi, int y,
                                 double[] gr, double[] gi, int o) {
-        FloatVector sr = FloatVector.zero(S), si = sr, ti = sr;
-        for (int r = 0; r < full; r += L) {
-            FloatVector xr = FloatVector.fromArray(S, ar, x + r);
-            FloatVector xi = FloatVector.fromArray(S, ai, x + r);
-            FloatVector yr = FloatVector.fromArray(S, br, y + r);
-            FloatVector yi = FloatVector.fromArray(S, bi, y + r);
-            // (xr − j·xi)(yr + j·yi): re = xr·yr + xi·yi, im = xr·yi − xi·yr
-            sr = xr.fma(yr, sr);
-            sr = xi.fma(yi, sr);
-            si = xr.fma(yi, si);
-            ti = xi.fma(yr, ti);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector ar0 = zero, ai0 = zero, ar1 = zero, ai1 = zero;
+        for (int p = 0, q = 0; q < V; p++, q += L) {
+            FloatVector sr = zero, si = zero;
+            for (int r = q; r < n16; r += V) {
+                FloatVector xr = FloatVector.fromArray(S, ar, x + r);
+                FloatVector xi = FloatVector.fromArray(S, ai, x + r);
+                FloatVector yr = FloatVector.fromArray(S, br, y + r);
+                FloatVector yi = FloatVector.fromArray(S, bi, y + r);
+                // (xr − j·xi)(yr + j·yi): re = xr·yr + xi·yi, im = xr·yi − xi·yr
+                sr = xr.fma(yr, sr);
+                sr = xi.fma(yi, sr);
+                si = xr.fma(yi, si);
+                si = xi.neg().fma(yr, si);
+            }
+            if ((p & 1) == 0) {
+                ar0 = p < 2 ? sr : ar0.add(sr);
+                ai0 = p < 2 ? si : ai0.add(si);
+            } else {
+                ar1 = p < 2 ? sr : ar1.add(sr);
+                ai1 = p < 2 ? si : ai1.add(si);
+            }
         }
-        gr[o] = sr.reduceLanes(VectorOperators.ADD);
-        gi[o] = (double) si.reduceLanes(VectorOperators.ADD) - ti.reduceLanes(VectorOperators.ADD);
+        ScalarColumnKernels.finishConjDot(n16, n, ar, ai, x, br, bi, y, fold(pair(ar0, ar1)), fold(pair(ai0, ai1)), gr, gi, o);
+    }
+
+    /**
+     * {@link #conjDot} for two adjacent columns of B (at y and y + n) into g[o], g[o + 1]:
+     * A's rows are loaded once for both, and the four chains hide the FMA latency.
+     */
+    private static void conjDot2(int n, int n16, float[] ar, float[] ai, int x, float[] br, float[] bi, int y,
+                                 double[] gr, double[] gi, int o) {
+        int y1 = y + n;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector ar0 = zero, ai0 = zero, ar1 = zero, ai1 = zero;
+        FloatVector br0 = zero, bi0 = zero, br1 = zero, bi1 = zero;
+        for (int p = 0, q = 0; q < V; p++, q += L) {
+            FloatVector sr = zero, si = zero, ur = zero, ui = zero;
+            for (int r = q; r < n16; r += V) {
+                FloatVector xr = FloatVector.fromArray(S, ar, x + r);
+                FloatVector xi = FloatVector.fromArray(S, ai, x + r);
+                FloatVector nxi = xi.neg();
+                FloatVector yr = FloatVector.fromArray(S, br, y + r);
+                FloatVector yi = FloatVector.fromArray(S, bi, y + r);
+                sr = xr.fma(yr, sr);
+                sr = xi.fma(yi, sr);
+                si = xr.fma(yi, si);
+                si = nxi.fma(yr, si);
+                yr = FloatVector.fromArray(S, br, y1 + r);
+                yi = FloatVector.fromArray(S, bi, y1 + r);
+                ur = xr.fma(yr, ur);
+                ur = xi.fma(yi, ur);
+                ui = xr.fma(yi, ui);
+                ui = nxi.fma(yr, ui);
+            }
+            if ((p & 1) == 0) {
+                ar0 = p < 2 ? sr : ar0.add(sr);
+                ai0 = p < 2 ? si : ai0.add(si);
+                br0 = p < 2 ? ur : br0.add(ur);
+                bi0 = p < 2 ? ui : bi0.add(ui);
+            } else {
+                ar1 = p < 2 ? sr : ar1.add(sr);
+                ai1 = p < 2 ? si : ai1.add(si);
+                br1 = p < 2 ? ur : br1.add(ur);
+                bi1 = p < 2 ? ui : bi1.add(ui);
+            }
+        }
+        ScalarColumnKernels.finishConjDot(n16, n, ar, ai, x, br, bi, y, fold(pair(ar0, ar1)), fold(pair(ai0, ai1)), gr, gi, o);
+        ScalarColumnKernels.finishConjDot(n16, n, ar, ai, x, br, bi, y1, fold(pair(br0, br1)), fold(pair(bi0, bi1)), gr, gi,
+                o + 1);
+    }
+
+    /**
+     * The even passes' sum plus the odd passes' sum: with 8 lanes (2 passes) the reference's
+     * first fold (lane v + lane v+8), with 4 lanes (4 passes) its first two; with 16 lanes
+     * (1 pass) the even sum itself.
+     */
+    private static FloatVector pair(FloatVector even, FloatVector odd) {
+        return L == V ? even : even.add(odd);
+    }
+
+    /** The rest of {@link ScalarColumnKernels#fold}'s tree within one vector: halves of 8 (16 lanes), 4 (8 or 16), 2, 1. */
+    private static float fold(FloatVector t) {
+        if (L > 8) {
+            t = t.add(t.rearrange(H8));
+        }
+        if (L > 4) {
+            t = t.add(t.rearrange(H4));
+        }
+        t = t.add(t.rearrange(H2));
+        t = t.add(t.rearrange(H1));
+        return t.lane(0);
     }
 
     @Override
     public void unitModulus(int len, float[] re, float[] im, int off) {
-        int full = len - len % L;
-        // the float square |x|² is exact enough only in [MIN_NORMAL, MAX_VALUE]: zeros, tiny or
-        // huge entries and NaN send the whole range through the scalar path (double squares)
-        if (!squaresInRange(full, re, im, off)) {
-            ScalarColumnKernels.INSTANCE.unitModulus(len, re, im, off);
-            return;
+        int end = off + len, full = off + len - len % L;
+        int i = off;
+        for (; i < full; i += L) {
+            // the float square |x|² is exact enough only in [MIN_NORMAL, MAX_VALUE]: a block
+            // with a zero, tiny or huge entry or NaN goes entry by entry through the scalar rule
+            if (!normalize(re, im, i)) {
+                for (int e = i; e < i + L; e++) {
+                    ScalarColumnKernels.unitModulus(re, im, e);
+                }
+            }
         }
-        normalize(full, re, im, off);
-        ScalarColumnKernels.INSTANCE.unitModulus(len - full, re, im, off + full);
+        for (; i < end; i++) {
+            ScalarColumnKernels.unitModulus(re, im, i);
+        }
     }
 
-    /** True when every |x|² of the first {@code full} entries is a normal float (no NaN). */
-    private static boolean squaresInRange(int full, float[] re, float[] im, int off) {
-        FloatVector lo = FloatVector.broadcast(S, Float.MAX_VALUE), hi = FloatVector.zero(S);
-        for (int i = off, end = off + full; i < end; i += L) {
-            FloatVector x = FloatVector.fromArray(S, re, i);
-            FloatVector y = FloatVector.fromArray(S, im, i);
-            FloatVector s = x.fma(x, y.mul(y));
-            lo = lo.min(s);
-            hi = hi.max(s);
+    /** x ← x/|x| for the L entries from i when all their squares are normal floats; else false, nothing written. */
+    private static boolean normalize(float[] re, float[] im, int i) {
+        FloatVector x = FloatVector.fromArray(S, re, i);
+        FloatVector y = FloatVector.fromArray(S, im, i);
+        FloatVector s = x.fma(x, y.mul(y));
+        if (!(s.reduceLanes(VectorOperators.MIN) >= TINY && s.reduceLanes(VectorOperators.MAX) <= Float.MAX_VALUE)) {
+            return false;
         }
-        float min = lo.reduceLanes(VectorOperators.MIN), max = hi.reduceLanes(VectorOperators.MAX);
-        return min >= TINY && max <= Float.MAX_VALUE;
-    }
-
-    /** x ← x/|x| for the first {@code full} entries (all squares in range). */
-    private static void normalize(int full, float[] re, float[] im, int off) {
-        for (int i = off, end = off + full; i < end; i += L) {
-            FloatVector x = FloatVector.fromArray(S, re, i);
-            FloatVector y = FloatVector.fromArray(S, im, i);
-            FloatVector a = x.fma(x, y.mul(y)).sqrt();
-            x.div(a).intoArray(re, i);
-            y.div(a).intoArray(im, i);
-        }
+        FloatVector a = s.sqrt();
+        x.div(a).intoArray(re, i);
+        y.div(a).intoArray(im, i);
+        return true;
     }
 
     @Override
     public double sumSquares(int len, float[] re, float[] im, int off) {
-        int end = off + len, full = off + len - len % L;
-        FloatVector s = FloatVector.zero(S);
-        int i = off;
-        for (; i < full; i += L) {
-            FloatVector x = FloatVector.fromArray(S, re, i);
-            FloatVector y = FloatVector.fromArray(S, im, i);
-            s = x.fma(x, s);
-            s = y.fma(y, s);
+        int end16 = off + len - len % V;
+        FloatVector zero = FloatVector.zero(S), t0 = zero, t1 = zero;
+        for (int p = 0, q = 0; q < V; p++, q += L) {
+            FloatVector s = zero;
+            for (int i = off + q; i < end16; i += V) {
+                FloatVector x = FloatVector.fromArray(S, re, i);
+                FloatVector y = FloatVector.fromArray(S, im, i);
+                s = x.fma(x, s);
+                s = y.fma(y, s);
+            }
+            if ((p & 1) == 0) {
+                t0 = p < 2 ? s : t0.add(s);
+            } else {
+                t1 = p < 2 ? s : t1.add(s);
+            }
         }
-        double t = s.reduceLanes(VectorOperators.ADD);
-        for (; i < end; i++) {
-            t += re[i] * re[i] + im[i] * im[i];
-        }
-        return t;
+        return ScalarColumnKernels.finishSumSquares(fold(pair(t0, t1)), end16, off + len, re, im);
     }
 
     @Override

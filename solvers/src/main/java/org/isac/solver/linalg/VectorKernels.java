@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * stores written out. {@code FastKernelsTest} checks that nothing is allocated.
  */
 final class VectorKernels implements FastKernels {
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> S = VectorWidth.doubles();
     private static final int L = S.length();
 
     /** Per-thread buffers for Bᴴ and for the padded last panel. */
@@ -29,12 +29,12 @@ final class VectorKernels implements FastKernels {
 
     VectorKernels() {
         if (L < 2) {
-            throw new UnsupportedOperationException("DoubleVector.SPECIES_PREFERRED has " + L + " lane");
+            throw new UnsupportedOperationException("DoubleVector " + S + " has " + L + " lane");
         }
     }
 
     static String describe() {
-        return "DoubleVector " + L + " lanes (" + S.vectorBitSize() + " bits), FMA, 4-row blocks";
+        return "DoubleVector " + L + " lanes (" + S.vectorBitSize() + " bits" + VectorWidth.note() + "), FMA, 4-row blocks";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.isac.solver.hybrid;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,18 +10,25 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.ColumnKernels;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The single-precision engine {@link FloatPga} against its double-precision oracle
  * {@link HybridPga}: same start, same steps, close iterates and objectives.
  */
+@Tag("vector-width")
 class FloatPgaTest {
     private static final int K = 4;
     private static final double PT = Math.pow(10, 1.2);
 
     /** Runs both engines from the same eq. (26) start; returns {relative F distance, objective double, objective float}. */
     private static double[] compare(HybridUpgaModel model, Problem p, ColumnKernels kernels) {
+        return compare(model, p, kernels, new CMatrix(1, 1), new CMatrix(1, 1));
+    }
+
+    /** {@link #compare(HybridUpgaModel, Problem, ColumnKernels)}, and the float engine's F and W into f, w. */
+    private static double[] compare(HybridUpgaModel model, Problem p, ColumnKernels kernels, CMatrix f, CMatrix w) {
         int n = p.channel.rows();
         CMatrix psi = new PsiCache().update(n, PsiCache.DEFAULT_TARGETS_RAD, 3, model.halfWidthDeg(), PT);
         PgaSteps steps = model.steps(new PgaSteps());
@@ -56,33 +64,50 @@ class FloatPgaTest {
             diff += dr * dr + di * di;
             norm += 1;
         }
+        f.copyFrom(dut.analog());
+        w.copyFrom(dut.baseband());
         return new double[] {Math.sqrt(diff / norm), ref.objective(), dut.objective()};
     }
 
     /**
-     * The shipped N = 64 model (10 × 10 layers) on fresh channels, both kernel sets. Its
-     * trained steps make the iteration sensitive to rounding (the double engine and the EJML
-     * transcription already differ by ~1e-4 in F after 100 steps), so single precision is held
-     * to the quality it reaches: the mean R − ωτ over 12 channels within 3 %, and the median
-     * per-channel relative difference below 5 % (single channels can land on a different,
-     * equally good or worse, point).
+     * The shipped N = 64 model (10 × 10 layers) on 64 fresh channels. Its first layers take
+     * steps μ ≈ 1 that expand a perturbation of F by about 10⁵ before the later layers settle,
+     * so any rounding difference can land a channel on another local optimum, better or
+     * worse: the double engine itself ends more than 1e-2 away on about 70 % of channels when
+     * its start is turned by 1e-7 rad (reports/precision). Single precision is therefore held
+     * to the quality it reaches over many channels: mean R − ωτ within 2 % of the double
+     * engine's, median per-channel relative difference below 2 %, at most one channel in ten
+     * more than 5 % apart. And the scalar and vector kernels give the same weights bit for bit
+     * (this class also runs at 256 and 512 bits), so the result does not depend on the CPU.
      */
     @Test
     void matchesTheDoubleEnginesQualityOnTheShippedModel() {
         HybridUpgaModel model = HybridUpgaModel.shippedFor(64, K, K, 0.3);
-        for (ColumnKernels kernels : new ColumnKernels[] {ColumnKernels.scalar(), ColumnKernels.get()}) {
-            double sumD = 0, sumS = 0;
-            double[] rel = new double[12];
-            for (long seed = 1; seed <= 12; seed++) {
-                double[] r = compare(model, HybridUpgaSolverTest.problem(64, 900 + seed), kernels);
-                rel[(int) seed - 1] = Math.abs(r[2] - r[1]) / Math.abs(r[1]);
-                sumD += r[1];
-                sumS += r[2];
-            }
-            java.util.Arrays.sort(rel);
-            assertTrue(rel[6] < 0.05, kernels.name() + ": median relative difference " + rel[6]);
-            assertEquals(sumD, sumS, 0.03 * Math.abs(sumD), kernels.name() + ": mean objective");
+        int channels = 64;
+        double sumD = 0, sumS = 0;
+        double[] rel = new double[channels];
+        CMatrix fs = new CMatrix(1, 1), ws = new CMatrix(1, 1), fv = new CMatrix(1, 1), wv = new CMatrix(1, 1);
+        for (int c = 0; c < channels; c++) {
+            Problem p = HybridUpgaSolverTest.problem(64, 901 + c);
+            double[] s = compare(model, p, ColumnKernels.scalar(), fs, ws);
+            double[] v = compare(model, p, ColumnKernels.get(), fv, wv);
+            String at = "channel " + (901 + c) + " (" + org.isac.solver.linalg.FastKernels.status() + ")";
+            assertArrayEquals(fs.re, fv.re, at);
+            assertArrayEquals(fs.im, fv.im, at);
+            assertArrayEquals(ws.re, wv.re, at);
+            assertArrayEquals(ws.im, wv.im, at);
+            rel[c] = Math.abs(v[2] - v[1]) / Math.abs(v[1]);
+            sumD += v[1];
+            sumS += v[2];
         }
+        java.util.Arrays.sort(rel);
+        int far = 0;
+        for (double r : rel) {
+            far += r > 0.05 ? 1 : 0;
+        }
+        assertTrue(rel[channels / 2] < 0.02, "median relative difference " + rel[channels / 2]);
+        assertTrue(far <= channels / 10, far + " of " + channels + " channels more than 5 % apart");
+        assertEquals(sumD, sumS, 0.02 * Math.abs(sumD), "mean objective over " + channels + " channels");
     }
 
     /** The authors' variant with F rescaled after every inner step, and an N that does not fill vectors. */

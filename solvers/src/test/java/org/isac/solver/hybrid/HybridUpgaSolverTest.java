@@ -3,6 +3,7 @@ package org.isac.solver.hybrid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -19,10 +20,13 @@ import org.isac.solver.TestData;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.channel.SalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.FastKernels;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The trained-steps solver {@code hybrid-upga} and its model files. */
+@Tag("vector-width")
 class HybridUpgaSolverTest {
     private static final int N = 32;
     private static final int K = 4;
@@ -185,6 +189,7 @@ class HybridUpgaSolverTest {
 
     @Test
     void solveAllocatesNothingAfterWarmUp() {
+        assumeFalse(FastKernels.vectorWidthEmulated(), "an emulated vector width allocates by nature: " + FastKernels.status());
         for (int single = 0; single <= 1; single++) {
             Solver solver = new HybridUpgaSolver(model("t", N, 0.3));
             Problem p = problem(N, 8);

@@ -1,19 +1,26 @@
 package org.isac.solver.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.isac.solver.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Both {@link ColumnKernels} implementations against direct double-precision sums of the
- * same float inputs, on row counts that do and do not fill a vector, with offsets.
+ * same float inputs, on row counts that do and do not fill a vector, with offsets; and the
+ * vector kernels against the scalar reference bit for bit. The build runs this class at the
+ * CPU's preferred vector width and again at 256 and 512 bits ({@code -Disac.vector.bits}).
  */
+@Tag("vector-width")
 class ColumnKernelsTest {
     /** Relative to Σ|a||b| of each element: float rounding over ≤ 70 terms stays far below. */
     private static final double TOL = 2e-6;
@@ -150,6 +157,42 @@ class ColumnKernelsTest {
         }
     }
 
+    /** AᴴA (B the same block as A): the direct sums, and exactly Hermitian with a real diagonal. */
+    @Test
+    void gramMatrixIsExactlyHermitian() {
+        SplittableRandom rng = new SplittableRandom(7);
+        for (ColumnKernels ck : implementations()) {
+            for (int n : ROWS) {
+                for (int p = 1; p <= 5; p += 2) {
+                    int off = 2;
+                    float[] ar = random(rng, off + p * n), ai = random(rng, off + p * n);
+                    double[] gr = new double[p * p], gi = new double[p * p];
+                    java.util.Arrays.fill(gr, Double.NaN);
+                    java.util.Arrays.fill(gi, Double.NaN);
+                    ck.conjGram(n, p, p, ar, ai, off, ar, ai, off, gr, gi);
+                    for (int a = 0; a < p; a++) {
+                        for (int c = 0; c < p; c++) {
+                            double er = 0, ei = 0, scale = 0;
+                            for (int r = 0; r < n; r++) {
+                                double xr = ar[off + a * n + r], xi = ai[off + a * n + r];
+                                double yr = ar[off + c * n + r], yi = ai[off + c * n + r];
+                                er += xr * yr + xi * yi;
+                                ei += xr * yi - xi * yr;
+                                scale += Math.hypot(xr, xi) * Math.hypot(yr, yi);
+                            }
+                            String at = ck.name() + " n=" + n + " p=" + p + " (" + a + "," + c + ")";
+                            assertEquals(er, gr[a * p + c], TOL * scale, at);
+                            assertEquals(ei, gi[a * p + c], TOL * scale, at);
+                            assertEquals(gr[c * p + a], gr[a * p + c], 0, at);
+                            assertEquals(-gi[c * p + a], gi[a * p + c], 0, at);
+                        }
+                        assertEquals(0, gi[a * p + a], 0, "real diagonal");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void elementwiseKernels() {
         SplittableRandom rng = new SplittableRandom(4);
@@ -213,8 +256,98 @@ class ColumnKernelsTest {
         }
     }
 
+    /** Every kernel, every row count from 1 to 70 (full vectors, partial ones, fewer than 16), offsets: the same bits. */
+    @Test
+    void vectorKernelsReturnTheScalarReferenceBitForBit() {
+        ColumnKernels v = ColumnKernels.vector(), s = ColumnKernels.scalar();
+        String width = FastKernels.status();
+        SplittableRandom rng = new SplittableRandom(6);
+        for (int n = 1; n <= 70; n++) {
+            int k = 1 + n % 5, p = 1 + n % 7, q = 1 + n % 4, off = n % 3;
+            String at = "n=" + n + " (" + width + ")";
+            float[] pr = random(rng, n * n), pi = random(rng, n * n);
+            float[] xr = random(rng, off + k * n), xi = random(rng, off + k * n);
+            float[] c1r = new float[k * n], c1i = new float[k * n], c2r = new float[k * n], c2i = new float[k * n];
+            v.squareTimes(n, k, pr, pi, xr, xi, off, c1r, c1i, 0);
+            s.squareTimes(n, k, pr, pi, xr, xi, off, c2r, c2i, 0);
+            assertArrayEquals(c2r, c1r, "squareTimes re " + at);
+            assertArrayEquals(c2i, c1i, "squareTimes im " + at);
+
+            float[] ar = random(rng, off + p * n), ai = random(rng, off + p * n);
+            float[] br = random(rng, p * q), bi = random(rng, p * q);
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] d1r = random(rng, q * n), d1i = random(rng, q * n);
+                float[] d2r = d1r.clone(), d2i = d1i.clone();
+                v.combine(n, p, q, ar, ai, off, br, bi, acc, d1r, d1i, 0);
+                s.combine(n, p, q, ar, ai, off, br, bi, acc, d2r, d2i, 0);
+                assertArrayEquals(d2r, d1r, "combine re acc=" + acc + " " + at);
+                assertArrayEquals(d2i, d1i, "combine im acc=" + acc + " " + at);
+            }
+
+            float[] yr = random(rng, q * n + 1), yi = random(rng, q * n + 1);
+            double[] g1r = new double[p * q], g1i = new double[p * q], g2r = new double[p * q], g2i = new double[p * q];
+            v.conjGram(n, p, q, ar, ai, off, yr, yi, 1, g1r, g1i);
+            s.conjGram(n, p, q, ar, ai, off, yr, yi, 1, g2r, g2i);
+            assertArrayEquals(g2r, g1r, "conjGram re " + at);
+            assertArrayEquals(g2i, g1i, "conjGram im " + at);
+
+            double[] h1r = new double[p * p], h1i = new double[p * p], h2r = new double[p * p], h2i = new double[p * p];
+            v.conjGram(n, p, p, ar, ai, off, ar, ai, off, h1r, h1i);
+            s.conjGram(n, p, p, ar, ai, off, ar, ai, off, h2r, h2i);
+            assertArrayEquals(h2r, h1r, "Gram re " + at);
+            assertArrayEquals(h2i, h1i, "Gram im " + at);
+
+            assertEquals(s.sumSquares(n, ar, ai, off), v.sumSquares(n, ar, ai, off), 0, "sumSquares " + at);
+
+            float[] u1r = random(rng, n + off), u1i = random(rng, n + off);
+            if (n > 20) { // special entries in some blocks: those blocks take the scalar rule
+                u1r[off + 3] = 0;
+                u1i[off + 3] = 0;
+                u1r[off + 17] = 3e-21f;
+                u1i[off + 19] = Float.NaN;
+                u1r[off + n - 1] = 3e30f;
+            }
+            float[] u2r = u1r.clone(), u2i = u1i.clone();
+            v.unitModulus(n, u1r, u1i, off);
+            s.unitModulus(n, u2r, u2i, off);
+            assertArrayEquals(u2r, u1r, "unitModulus re " + at);
+            assertArrayEquals(u2i, u1i, "unitModulus im " + at);
+        }
+    }
+
+    /** A width forced with -Disac.vector.bits is the one that runs (and says so when it is emulated). */
+    @Test
+    void runsTheRequestedVectorWidth() {
+        int bits = KernelLoader.requestedVectorBits();
+        String status = FastKernels.status();
+        if (bits != 0) {
+            assertTrue(status.contains("FloatVector " + bits / 32 + " lanes (" + bits + " bits"), status);
+            assertTrue(status.contains("DoubleVector " + bits / 64 + " lanes (" + bits + " bits"), status);
+        }
+        assertEquals(status.contains("emulated"), FastKernels.vectorWidthEmulated(), status);
+    }
+
+    @Test
+    void aBadVectorWidthIsAClearError() {
+        String old = System.getProperty(KernelLoader.VECTOR_BITS_PROPERTY);
+        try {
+            System.setProperty(KernelLoader.VECTOR_BITS_PROPERTY, "384");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, KernelLoader::requestedVectorBits);
+            assertTrue(e.getMessage().contains("128, 256, 512 or preferred"), e.getMessage());
+            System.setProperty(KernelLoader.VECTOR_BITS_PROPERTY, " Preferred ");
+            assertEquals(0, KernelLoader.requestedVectorBits());
+        } finally {
+            if (old == null) {
+                System.clearProperty(KernelLoader.VECTOR_BITS_PROPERTY);
+            } else {
+                System.setProperty(KernelLoader.VECTOR_BITS_PROPERTY, old);
+            }
+        }
+    }
+
     @Test
     void vectorKernelsAllocateNothingAfterWarmUp() {
+        assumeFalse(FastKernels.vectorWidthEmulated(), "an emulated width allocates by nature: " + FastKernels.status());
         ColumnKernels ck = ColumnKernels.get();
         SplittableRandom rng = new SplittableRandom(5);
         int n = 64, k = 4;
