@@ -2,6 +2,7 @@ package org.isac.controller.cli;
 
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.pipeline.WaitMode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options that configure the controller, shared by {@code serve} and {@code demo}. */
@@ -33,18 +34,11 @@ public final class ControllerOptions {
             defaultValue = "PHASED")
     WaitMode waitMode;
 
-    @Option(names = "--baseband-codec", paramLabel = "CODEC",
-            description = "baseband word format of the weight frames: BFP, FIXED, or NONE for float weights only (default: ${DEFAULT-VALUE})",
-            defaultValue = "BFP")
-    String basebandCodec;
+    @Mixin
+    WeightFrameOptions frames = new WeightFrameOptions();
 
     ControllerConfig.Builder apply(ControllerConfig.Builder b, String fallbackSolver) {
-        if (basebandCodec.equalsIgnoreCase("NONE")) {
-            b.weightEncoder(org.isac.controller.pipeline.WeightEncoder.NONE);
-        } else {
-            b.weightEncoder(new org.isac.controller.pipeline.FpgaWeightEncoder(
-                    org.isac.fpga.baseband.CodecId.valueOf(basebandCodec.toUpperCase(java.util.Locale.ROOT))));
-        }
+        b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
         b.defaultSolver(defaultSolver != null ? defaultSolver : fallbackSolver);
         return b;
