@@ -30,17 +30,24 @@ public final class ControllerOptions {
     int maxFrameBytes;
 
     @Option(names = "--wait-mode", paramLabel = "MODE",
-            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            defaultValue = "PHASED")
-    WaitMode waitMode;
+            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    WaitMode waitMode = ControllerConfig.DEFAULT_WAIT_MODE;
 
     @Mixin
     WeightFrameOptions frames = new WeightFrameOptions();
 
-    ControllerConfig.Builder apply(ControllerConfig.Builder b, String fallbackSolver) {
+    /**
+     * @param defaultSolver the command's policy for reports that name no solver; the initial
+     *                      value of {@code --default-solver}, so its help shows it
+     */
+    ControllerOptions(String defaultSolver) {
+        this.defaultSolver = defaultSolver;
+    }
+
+    ControllerConfig.Builder apply(ControllerConfig.Builder b) {
         b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
-        b.defaultSolver(defaultSolver != null ? defaultSolver : fallbackSolver);
+        b.defaultSolver(defaultSolver);
         return b;
     }
 }
