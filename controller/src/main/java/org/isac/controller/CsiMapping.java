@@ -107,6 +107,29 @@ public final class CsiMapping {
         return toProblem(report, helloOrNull, new Problem());
     }
 
+    /**
+     * The hello a report stands for when no session hello is known (offline solves): the
+     * report's radio id and arrays (a ULA of N without them), fully digital, continuous phases,
+     * float baseband, the report's budget as {@code max_power_w}, no per-antenna limit; as
+     * {@link #toProblem(CsiReport, FrontEndHello, Problem)} maps a report without a hello. Its
+     * weight frame therefore has the widths of any hello that leaves them at 0: 8-bit phase
+     * codes, 16-bit fixed-point IQ words.
+     */
+    public static FrontEndHello impliedHello(CsiReport report) {
+        FrontEndHello.Builder h = FrontEndHello.newBuilder()
+                .setRadioId(report.getRadioId())
+                .setMaxPowerW(report.getPowerBudgetW());
+        if (report.hasTxArray() && report.getTxArray().getHorizontal() > 0) {
+            h.setTxArray(report.getTxArray());
+        } else {
+            h.setTxArray(ArrayGeometry.newBuilder().setHorizontal(Math.max(1, report.getChannel().getRows())).setVertical(1));
+        }
+        if (report.hasRxArray() && report.getRxArray().getHorizontal() > 0) {
+            h.setRxArray(report.getRxArray());
+        }
+        return h.build();
+    }
+
     /** The report's budget in W; 0 in the report means the hello's {@code max_power_w}. */
     public static double budgetW(CsiReport report, FrontEndHello helloOrNull) {
         double b = report.getPowerBudgetW();

@@ -102,7 +102,8 @@ public final class SimRadio implements AutoCloseable {
     public static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
     /** Largest latency the histogram tracks, ns (larger values are clamped). */
     public static final long MAX_TRACKED_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
-    private static final String SOFTWARE = "isac-sim-radio 0.1";
+    /** Software string sent in the hello: the name and the project version. */
+    private static final String SOFTWARE = "isac-sim-radio " + org.isac.proto.BuildInfo.VERSION;
     private static final byte PENDING = 0;
     private static final byte APPLIED = 1;
     private static final byte DROPPED = 2;

@@ -31,7 +31,7 @@ class SimRadioCrlbTest {
     private static final double FRAME_LENGTH = 20;
     private static final double RADAR_NOISE_W = 0.5;
 
-    /** Seed 004's fixed targets (REFERENCE-NOTES), elevation ε = π/2 − φ. */
+    /** Seed 004's two targets as the authors' Table I runs keep them (drawn once, fixed for every channel), elevation ε = π/2 − φ. */
     private static Scenario.Builder seed004Scenario() {
         double[] theta = {-0.7398327, -0.8538041};
         double[] phi = {-0.6570951, -0.3234569};

@@ -2,6 +2,7 @@ package org.isac.controller.cli;
 
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.pipeline.WaitMode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options that configure the controller, shared by {@code serve} and {@code demo}. */
@@ -29,24 +30,24 @@ public final class ControllerOptions {
     int maxFrameBytes;
 
     @Option(names = "--wait-mode", paramLabel = "MODE",
-            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            defaultValue = "PHASED")
-    WaitMode waitMode;
+            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    WaitMode waitMode = ControllerConfig.DEFAULT_WAIT_MODE;
 
-    @Option(names = "--baseband-codec", paramLabel = "CODEC",
-            description = "baseband word format of the weight frames: BFP, FIXED, or NONE for float weights only (default: ${DEFAULT-VALUE})",
-            defaultValue = "BFP")
-    String basebandCodec;
+    @Mixin
+    WeightFrameOptions frames = new WeightFrameOptions();
 
-    ControllerConfig.Builder apply(ControllerConfig.Builder b, String fallbackSolver) {
-        if (basebandCodec.equalsIgnoreCase("NONE")) {
-            b.weightEncoder(org.isac.controller.pipeline.WeightEncoder.NONE);
-        } else {
-            b.weightEncoder(new org.isac.controller.pipeline.FpgaWeightEncoder(
-                    org.isac.fpga.baseband.CodecId.valueOf(basebandCodec.toUpperCase(java.util.Locale.ROOT))));
-        }
+    /**
+     * @param defaultSolver the command's policy for reports that name no solver; the initial
+     *                      value of {@code --default-solver}, so its help shows it
+     */
+    ControllerOptions(String defaultSolver) {
+        this.defaultSolver = defaultSolver;
+    }
+
+    ControllerConfig.Builder apply(ControllerConfig.Builder b) {
+        b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
-        b.defaultSolver(defaultSolver != null ? defaultSolver : fallbackSolver);
+        b.defaultSolver(defaultSolver);
         return b;
     }
 }

@@ -17,12 +17,15 @@ import org.isac.sim.SimRadio;
 import org.isac.sim.SimReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Controller and simulated radios on loopback in one JVM. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Close the loop on this machine: a controller and simulated radios on loopback in one JVM",
-                "(default: N = 64, K = 4, M = 4 RF chains, the trained hybrid-upga JCAS precoder, 1 kHz, 10 s).",
+                "(default: N = 64, K = 4, M = " + DemoCommand.DEMO_RF_CHAINS + " RF chains, the trained "
+                        + DemoCommand.DEMO_SOLVER + " JCAS precoder, 1 kHz, 10 s).",
                 "Prints what every report became, capture->applied latency and the achieved sum rate",
                 "against the genie (same solver, zero latency) and the digital ZF rate."})
 public final class DemoCommand implements Callable<Integer> {
@@ -47,7 +50,10 @@ public final class DemoCommand implements Callable<Integer> {
     ScenarioOptions scenario;
 
     @Mixin
-    ControllerOptions controller;
+    ControllerOptions controller = new ControllerOptions(DEMO_SOLVER);
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -59,8 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         boolean hybrid = scenario.solver == null || scenario.solver.startsWith("hybrid");
         Scenario base = scenario.scenario(hybrid ? Map.of("rfChains", Integer.toString(DEMO_RF_CHAINS)) : Map.of());
-        String policy = base.solver().isEmpty() ? DEMO_SOLVER : base.solver();
-        ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0), policy).build();
+        // the radio's solver is the policy too, unless --default-solver names another
+        if (!base.solver().isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--default-solver")) {
+            controller.defaultSolver = base.solver();
+        }
+        ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0)).build();
         SimReport merged;
         try (Controller c = new Controller(cfg).start()) {
             System.err.printf("controller on %s, policy %s; %d simulated radio(s) for %.1f s%n",

@@ -34,8 +34,8 @@ public final class ReproduceDigitalCommand implements Callable<Integer> {
         List<Path> files = new ArrayList<>();
         StringBuilder md = new StringBuilder("# Digital ISAC precoders: seeds 004 and 002\n\n");
         md.append(String.format(Locale.ROOT, "Command: `isac reproduce digital%s` (%.0f s on this machine). "
-                + "Rates in nats/s/Hz as the papers report them. Setups as in REFERENCE-NOTES: seed 004 with the "
-                + "authors' fixed two targets, Rayleigh channels, K = 4, M = 2, L = 30, P_t = 10 dBm.%n%n",
+                + "Rates in nats/s/Hz as the papers report them. Seed 004 set up as the authors' own Table I runs: "
+                + "two targets drawn once and kept fixed, Rayleigh CN(0, 1) channels, K = 4, M = 2, L = 30, P_t = 10 dBm.%n%n",
                 quick ? " --quick" : "", secs));
 
         // Table I

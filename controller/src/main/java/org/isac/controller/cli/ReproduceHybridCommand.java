@@ -106,7 +106,7 @@ public final class ReproduceHybridCommand implements Callable<Integer> {
                 .append("- Ψ: eq. (6) does not pin Ψ down; ours is the deterministic rank-constrained Burer–Monteiro "
                         + "solution with a KKT certificate (radar/BenchmarkCovariance), so τ is reported against that Ψ and "
                         + "is not comparable digit for digit with the paper's CVX solution.\n")
-                .append("- Channels: our seeded Saleh–Valenzuela draws with E‖h_k‖² = N (REFERENCE-NOTES); the paper's exact "
+                .append("- Channels: our seeded Saleh–Valenzuela draws with E‖h_k‖² = N (h_k = √(N/Q)·Σ_q α_qk·a(φ_qk), Q = 10 paths, as in the authors' setup); the paper's exact "
                         + "realisations are not available, so compare trends and ratios (trained vs untrained, F updates "
                         + "saved), not absolute digits.\n")
                 .append("- Steps: eq. (12) with √P_t; the untrained PGA gets constant steps grid-searched per budget on "

@@ -28,12 +28,11 @@ public final class ServeCommand implements Callable<Integer> {
     Double seconds;
 
     @Mixin
-    ControllerOptions controller;
+    ControllerOptions controller = new ControllerOptions(ControllerConfig.DEFAULT_SOLVER);
 
     @Override
     public Integer call() throws Exception {
-        ControllerConfig cfg = controller.apply(ControllerConfig.builder().bindHost(host).port(port),
-                ControllerConfig.DEFAULT_SOLVER).build();
+        ControllerConfig cfg = controller.apply(ControllerConfig.builder().bindHost(host).port(port)).build();
         CountDownLatch stop = new CountDownLatch(1);
         Controller c = new Controller(cfg).start();
         Thread hook = new Thread(() -> {

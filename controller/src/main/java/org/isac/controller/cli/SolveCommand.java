@@ -5,7 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,9 @@ import org.isac.controller.ControllerConfig;
 import org.isac.controller.CsiMapping;
 import org.isac.controller.Rejection;
 import org.isac.controller.ReportValidator;
+import org.isac.controller.pipeline.WeightEncoder;
 import org.isac.controller.pipeline.WeightGuard;
+import org.isac.controller.pipeline.WeightUpdates;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndHello;
@@ -28,12 +30,17 @@ import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Offline solve: a {@code CsiReport} in protobuf's JSON mapping in, the {@code WeightUpdate}
- * out, through the same validation, mapping and power guard as the live controller.
+ * out, through the same validation, mapping, power guard and update assembly
+ * ({@link WeightUpdates}, {@code fpga_frame} included) as the live controller. Without
+ * {@code --hello} the report stands alone ({@link CsiMapping#impliedHello}).
  */
 @Command(name = "solve", mixinStandardHelpOptions = true,
         description = {"Solve one CsiReport (protobuf JSON mapping) from FILE or stdin and print the WeightUpdate as JSON.",
@@ -44,7 +51,9 @@ public final class SolveCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--hello", paramLabel = "FILE",
-            description = "FrontEndHello (JSON) the report belongs to: rf_chains, arrays, per-antenna power, max power")
+            description = {"FrontEndHello (JSON) the report belongs to: rf_chains, arrays, phase and baseband bits,",
+                    "per-antenna power, max power. Without it a report stands alone: fully digital, its own",
+                    "tx_array (else a ULA), and a weight frame at a hello's default widths (8-bit phases, 16-bit fixed IQ)"})
     Path helloFile;
 
     @Option(names = "--solver", paramLabel = "NAME", description = "override the report's solver (see `isac solvers`)")
@@ -53,11 +62,18 @@ public final class SolveCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "override a solver parameter (repeatable)")
     Map<String, Double> params = new LinkedHashMap<>();
 
-    @Option(names = "--batch", description = "JSON lines in, JSON lines out")
+    @Option(names = "--batch", description = "JSON lines in, JSON lines out; exit status 1 when any line is rejected")
     boolean batch;
+
+    @Mixin
+    WeightFrameOptions frames = new WeightFrameOptions();
+
+    @Spec
+    CommandSpec spec;
 
     private final Map<String, Solver> solvers = new HashMap<>();
     private final WeightGuard guard = new WeightGuard();
+    private WeightEncoder encoder;
     private FrontEndHello hello;
 
     @Override
@@ -74,7 +90,9 @@ public final class SolveCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("hello " + helloFile + ": " + bad.reason() + ": " + bad.detail());
             }
         }
-        PrintStream out = System.out;
+        encoder = frames.encoder();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try (BufferedReader in = open()) {
             if (!batch) {
                 StringBuilder sb = new StringBuilder();
@@ -83,10 +101,12 @@ public final class SolveCommand implements Callable<Integer> {
                 }
                 ControllerMessage m = solveJson(sb.toString(), 1);
                 if (m.hasReject()) {
-                    System.err.println("rejected: " + m.getReject().getReason() + ": " + m.getReject().getDetail());
+                    err.println("rejected: " + m.getReject().getReason() + ": " + m.getReject().getDetail());
+                    err.flush();
                     return 1;
                 }
                 out.println(JsonFormat.printer().print(m.getUpdate()));
+                out.flush();
                 return 0;
             }
             JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -101,8 +121,10 @@ public final class SolveCommand implements Callable<Integer> {
                 rejected += m.hasReject() ? 1 : 0;
                 out.println(printer.print(m));
             }
+            out.flush();
             if (rejected > 0) {
-                System.err.println(rejected + " report(s) rejected");
+                err.println(rejected + " report(s) rejected");
+                err.flush();
             }
             return rejected == 0 ? 0 : 1;
         }
@@ -158,8 +180,9 @@ public final class SolveCommand implements Callable<Integer> {
         if (!guard.check(name, p, x)) {
             return Rejection.message(guard.reason(), guard.detail(), r.getRadioId(), r.getSequence());
         }
-        WeightUpdate.Builder u = CsiMapping.toUpdate(x, r.getRadioId(), r.getSequence(), name, WeightUpdate.newBuilder());
-        u.setSolveNs(solveNs);
+        FrontEndHello h = hello != null ? hello : CsiMapping.impliedHello(r);
+        WeightUpdate.Builder u = WeightUpdates.fill(encoder, h, p, x, r.getRadioId(), r.getSequence(), name,
+                r.getCaptureNs(), solveNs, WeightUpdate.newBuilder());
         return ControllerMessage.newBuilder().setUpdate(u).build();
     }
 }

@@ -36,8 +36,8 @@ import org.isac.solver.SolverRegistry;
 public final class RadioSession extends ChannelInboundHandlerAdapter {
     /** Protocol version this controller speaks. */
     public static final int PROTOCOL_VERSION = 1;
-    /** Software string sent in the hello ack. */
-    public static final String SOFTWARE = "isac-controller 0.1.0";
+    /** Software string sent in the hello ack: the name and the project version. */
+    public static final String SOFTWARE = "isac-controller " + org.isac.proto.BuildInfo.VERSION;
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics;

@@ -3,7 +3,6 @@ package org.isac.controller.pipeline;
 import com.lmax.disruptor.EventHandler;
 import io.netty.channel.Channel;
 import java.util.function.LongSupplier;
-import org.isac.controller.CsiMapping;
 import org.isac.controller.Rejection;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.controller.metrics.ControllerMetrics.Counter;
@@ -69,10 +68,8 @@ final class EncodeStage implements EventHandler<SolveEvent> {
                 metrics.increment(Counter.UNSENT_BACKPRESSURE);
                 return;
             }
-            WeightUpdate.Builder b = WeightUpdate.newBuilder();
-            CsiMapping.toUpdate(e.precoder, e.radioId, e.sequence, e.solver, b);
-            b.setCaptureNs(e.captureNs).setSolveNs(e.solveEndNs - e.solveStartNs);
-            encoder.encode(s.hello(), e.problem, e.precoder, b);
+            WeightUpdate.Builder b = WeightUpdates.fill(encoder, s.hello(), e.problem, e.precoder, e.radioId, e.sequence,
+                    e.solver, e.captureNs, e.solveEndNs - e.solveStartNs, WeightUpdate.newBuilder());
             long encodedNs = clock.getAsLong();
             b.setStages(StageTimes.newBuilder()
                     .setReceivedNs(e.receivedNs)

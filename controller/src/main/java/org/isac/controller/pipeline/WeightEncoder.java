@@ -1,5 +1,8 @@
 package org.isac.controller.pipeline;
 
+import java.util.Arrays;
+import java.util.Locale;
+import org.isac.fpga.baseband.CodecId;
 import org.isac.proto.v1.FrontEndHello;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Precoder;
@@ -15,6 +18,27 @@ public interface WeightEncoder {
 
     /** Leaves {@code fpga_frame} empty. */
     WeightEncoder NONE = (hello, problem, precoder, update) -> { };
+
+    /**
+     * The encoder for a codec name as the command line gives it, ignoring case: a baseband
+     * {@link CodecId} ({@code BFP}, {@code FIXED}) frames every update with an
+     * {@link FpgaWeightEncoder}; {@code NONE} is {@link #NONE}.
+     *
+     * @throws IllegalArgumentException for any other name, listing the accepted ones
+     */
+    static WeightEncoder forCodec(String name) {
+        String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
+        if (n.equals("NONE")) {
+            return NONE;
+        }
+        for (CodecId c : CodecId.values()) {
+            if (c.name().equals(n)) {
+                return new FpgaWeightEncoder(c);
+            }
+        }
+        throw new IllegalArgumentException("unknown baseband codec '" + name + "'; known: "
+                + Arrays.toString(CodecId.values()) + " or NONE");
+    }
 
     /**
      * @param hello    the session's hello (array geometry, phase bits, baseband bits)

@@ -145,6 +145,21 @@ class CliTest {
     }
 
     @Test
+    void helpShowsTheDefaultsTheCommandsUse() {
+        String serve = run("", "serve", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(serve.contains("none (default: " + org.isac.controller.ControllerConfig.DEFAULT_SOLVER + ";"), serve);
+        assertTrue(serve.contains("(default: " + org.isac.controller.ControllerConfig.DEFAULT_WAIT_MODE + ")"), serve);
+        assertTrue(serve.contains("(default: " + org.isac.controller.ControllerConfig.DEFAULT_BASEBAND_CODEC + ")"), serve);
+        String demo = run("", "demo", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(demo.contains("none (default: " + DemoCommand.DEMO_SOLVER + ";"), demo);
+        assertTrue(demo.contains("the trained " + DemoCommand.DEMO_SOLVER + " JCAS precoder"), demo);
+        String top = run("", "--help").out();
+        for (String launcherOnly : new String[] {"test", "build", "jmh"}) {
+            assertTrue(top.lines().anyMatch(l -> l.startsWith("  " + launcherOnly + " ")), launcherOnly + " in: " + top);
+        }
+    }
+
+    @Test
     void unknownSolverIsAClearError() {
         Run res = run("{}", "solve", "--solver", "nope");
         assertEquals(2, res.exit());
