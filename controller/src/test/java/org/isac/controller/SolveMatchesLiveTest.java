@@ -125,9 +125,8 @@ class SolveMatchesLiveTest {
     @Test
     void solveWithAHelloPrintsTheFrameTheControllerSends() throws Exception {
         FrontEndHello hello = hybridHello();
-        // the double engine: the float engine's last bits can differ from one solve of the same
-        // channel to the next while the JIT compiles its Vector API kernels
-        CsiReport r = report("rfsoc-7", 7, 64, 4, "hybrid-upga").toBuilder().putParams("single_precision", 0).build();
+        // the served default, the float engine: the same bits in the CLI's JVM and the controller's
+        CsiReport r = report("rfsoc-7", 7, 64, 4, "hybrid-upga");
         Run res = cli("solve", "--hello", write("hello.json", hello).toString(), write("report.json", r).toString());
         assertEquals(0, res.exit(), res.err());
         WeightUpdate solved = parse(res.out());
