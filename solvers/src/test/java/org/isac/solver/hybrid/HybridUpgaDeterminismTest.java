@@ -36,10 +36,10 @@ class HybridUpgaDeterminismTest {
     /** F and W of one solve, as raw bits. */
     private static long[] weights(Precoder out) {
         CMatrix f = out.analog, w = out.baseband;
-        long[] bits = new long[2 * (f.re.length + w.re.length)];
+        long[] bits = new long[2 * (f.rows() * f.cols() + w.rows() * w.cols())];
         int i = 0;
         for (CMatrix m : new CMatrix[] {f, w}) {
-            for (int e = 0; e < m.re.length; e++) {
+            for (int e = 0, size = m.rows() * m.cols(); e < size; e++) {
                 bits[i++] = Double.doubleToRawLongBits(m.re[e]);
                 bits[i++] = Double.doubleToRawLongBits(m.im[e]);
             }
