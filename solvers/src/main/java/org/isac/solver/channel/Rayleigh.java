@@ -5,7 +5,7 @@ import org.isac.solver.linalg.CMatrix;
 
 /**
  * I.i.d. Rayleigh fading, every entry of H (N × K) drawn from CN(0, 1), so E‖h_k‖² = N: the
- * channel of seed 004's simulations (REFERENCE-NOTES), the same for any array geometry.
+ * channel of seed 004's simulations (docs/REFERENCE-SETUPS.md), the same for any array geometry.
  * Cost: 2·N·K Gaussian draws.
  */
 public final class Rayleigh implements ChannelModel {

@@ -6,7 +6,7 @@ import org.isac.solver.linalg.CMatrix;
 
 /**
  * Extended Saleh–Valenzuela channel of seed 000 eq. (2) at the authors' scale
- * (REFERENCE-NOTES): h_k = √(N/Q)·Σ_q α_qk·a(φ_qk) with a(·) the ULA steering vector
+ * (docs/REFERENCE-SETUPS.md): h_k = √(N/Q)·Σ_q α_qk·a(φ_qk) with a(·) the ULA steering vector
  * normalised by 1/√N (eq. 3), Q paths, α ~ CN(0, 1), φ ~ U[0, 2π). Hence E‖h_k‖² = N.
  * On a planar array ({@link ArrayShape} with vertical &gt; 1) every path also gets an
  * elevation ε ~ U[−π/2, π/2) and a(·) is the UPA steering vector a_h ⊗ a_v; a ULA draws no

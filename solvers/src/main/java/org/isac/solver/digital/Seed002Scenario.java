@@ -6,7 +6,7 @@ import org.isac.solver.array.ArrayShape;
 
 /**
  * Random instances of the seed 002 simulation setup (Sec. IV, with the authors' public
- * setup as listed in REFERENCE-NOTES "Seed 002"): N_t = N_r = 16 half-wavelength ULAs,
+ * setup as listed in docs/REFERENCE-SETUPS.md, "Seed 002"): N_t = N_r = 16 half-wavelength ULAs,
  * M = 2 targets and C = 2 clutter scatterers, Rician users with factor κ = 5 (linear; the
  * paper says 3 dB), path loss ζ = ζ₀·d^−ε with ζ₀ = −10 dB (the paper prints −30 dB),
  * ε_c = 3, ε_s = 2, user distances 100 + 20n m and scatterer distances 10 + 2n m

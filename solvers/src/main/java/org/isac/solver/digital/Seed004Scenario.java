@@ -6,7 +6,7 @@ import org.isac.solver.array.ArrayShape;
 import org.isac.solver.metric.SteeringDerivatives;
 
 /**
- * Seed 004 simulation setup (Sec. V, with the corrections of REFERENCE-NOTES "Seed 004"):
+ * Seed 004 simulation setup (Sec. V, with the corrections of docs/REFERENCE-SETUPS.md, "Seed 004"):
  * K = 4 users, M = 2 fixed targets, P_t = 10 dBm, σ_c² = σ_s² = 0 dBm, Rayleigh CN(0, 1)
  * channels, transmit UPA 4 × V_t and radar UPA 5 × V_t. The fixed targets are the
  * authors' Table I draw, given in the paper's (θ, φ); we store ε = π/2 − φ.

@@ -9,7 +9,7 @@ import org.isac.solver.linalg.Kernels;
  * <ul>
  *   <li>{@link #COHERENT} — seed 000 eq. (26) / seed 001 eqs. (12)–(13): [F₀]_nm = e^{+j·arg G_nm}
  *       with G = [h_1 … h_K, a(θ_1) … a(θ_{M−K})] (the sign follows y_k = h_kᴴFw_k, see
- *       REFERENCE-NOTES; the paper prints e^{−jϑ}), and W₀ = pinv(F₀)·X_ZF scaled to power
+ *       docs/REFERENCE-SETUPS.md; the paper prints e^{−jϑ}), and W₀ = pinv(F₀)·X_ZF scaled to power
  *       P_t, with X_ZF = H(HᴴH)⁻¹ the N × K zero-forcing precoder for the users (for M = K
  *       this is the paper's G†; for M > K we keep the users' ZF so that W₀ is M × K).</li>
  *   <li>{@link #RANDOM} — the "Random init" of Fig. 5 ([63]): i.i.d. uniform phases for F₀

@@ -11,10 +11,10 @@ import org.isac.solver.linalg.FastKernels;
  *   <li>J inner steps F̂ ← F̂ + μ(i, j)·(∇_F R − ω∇_F τ) at (F̂, W_i) (eqs. (23a)–(23c));</li>
  *   <li>unit-modulus projection of F (eq. (10));</li>
  *   <li>W ← W + λ(i)·(∇_W R − ωη∇_W τ) at (F_{i+1}, W_i) (eq. (24));</li>
- *   <li>power projection W ← √P_t·W / ‖FW‖_F (eq. (12) with the √P_t fix of REFERENCE-NOTES).</li>
+ *   <li>power projection W ← √P_t·W / ‖FW‖_F (eq. (12) with the √P_t fix of docs/REFERENCE-SETUPS.md).</li>
  * </ol>
  * With {@link #setRescaleInner(boolean) rescaleInner}, F is additionally rescaled so that
- * ‖F̂W‖²_F = P_t after every inner step, as the authors' implementation does (REFERENCE-NOTES);
+ * ‖F̂W‖²_F = P_t after every inner step, as the authors' implementation does (docs/REFERENCE-SETUPS.md);
  * the default follows the paper's text (no inner rescaling). ω = 0 gives seed 001's
  * sum-rate-only unfolded PGA (without training).
  *

@@ -9,7 +9,7 @@ import java.util.Map;
  * the loss weights and the training schedule. Stored in the model file under
  * {@code config.*} so a model says how it was made.
  *
- * <p><b>Scenario choices the paper leaves open</b> (REFERENCE-NOTES, "Seed 003"):
+ * <p><b>Scenario choices the paper leaves open</b> (docs/REFERENCE-SETUPS.md, "Seed 003"):
  * <ul>
  *   <li>{@code kFactor}: the Rician κ of eq. (1) is not stated; we use κ = 1 (0 dB) by default.</li>
  *   <li>SNR normalisation: P_t = 1 W, σ² = 1e-3 W and 80–120 dB of path loss cannot give the
@@ -103,7 +103,7 @@ public record DnnConfig(
         }
     }
 
-    /** Seed 003's setup (REFERENCE-NOTES) and Table 2's training values, for M antennas and trade-off ρ. */
+    /** Seed 003's setup (docs/REFERENCE-SETUPS.md) and Table 2's training values, for M antennas and trade-off ρ. */
     public static DnnConfig paper(int antennas, double rho) {
         return new DnnConfig(antennas, 10, 2, 10, rho, 1.0, 20, 1.0, 20, 1,
                 new double[] {-10, 25}, true, 128, 4, 0.1, 5, 1, "rzf", false,

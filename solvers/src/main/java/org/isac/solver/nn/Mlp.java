@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Storage: {@code w[l][i]} is the row of weights leaving input i of layer l (length
  * widths[l+1]), so the forward pass is a sum of contiguous row updates y += a_i·w[l][i],
- * which HotSpot vectorises (one array per row, plain indices; MACHINE-NOTES). Flops of one
+ * which HotSpot vectorises (one array per row, plain indices: loops that index one array at several offsets ran at scalar speed on these machines). Flops of one
  * inference: 2·Σ_l widths[l]·widths[l+1] (plus one exp per hidden unit).
  *
  * <p>Weights are plain {@code double}s; trained models are rounded to float32 before they are

@@ -10,13 +10,13 @@ import java.util.Arrays;
  *
  * <p>The paper's text says δθ = 5° ({@link #PAPER_HALF_WIDTH_DEG}); the authors' experiment
  * setup uses ±2° windows ({@link #AUTHORS_HALF_WIDTH_DEG}, the default here, see
- * REFERENCE-NOTES "Seeds 000 / 001"). The default grid is θ = −90°:1°:90° (T = 181).
+ * docs/REFERENCE-SETUPS.md, "Seeds 000 / 001"). The default grid is θ = −90°:1°:90° (T = 181).
  * Immutable.
  */
 public final class DesiredBeampattern {
     /** δθ printed in seed 000 after eq. (27). */
     public static final double PAPER_HALF_WIDTH_DEG = 5;
-    /** δθ of the authors' experiment setup (REFERENCE-NOTES); the default. */
+    /** δθ of the authors' experiment setup (docs/REFERENCE-SETUPS.md); the default. */
     public static final double AUTHORS_HALF_WIDTH_DEG = 2;
     /** Targets used by seed 000 Section IV when a problem names none: −60°, 0°, 60°. */
     public static final double[] DEFAULT_TARGETS_DEG = {-60, 0, 60};

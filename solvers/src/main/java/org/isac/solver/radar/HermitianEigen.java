@@ -8,7 +8,7 @@ import org.isac.solver.linalg.CMatrix;
 /**
  * Eigen-decomposition of a Hermitian matrix A = X + jY through EJML's real symmetric
  * solver on the embedding [[X, −Y], [Y, X]] (2n × 2n), which has every eigenvalue of A
- * twice; EJML 0.44 has no complex eigen-solver (MACHINE-NOTES). An eigenvector [u; v] of
+ * twice; EJML 0.44 has no complex eigen-solver. An eigenvector [u; v] of
  * the embedding gives the complex eigenvector u + jv. Lives here (radar/) because the Ψ
  * certificate needs it; the hybrid initialisers use it too. Allocates: not for hot paths.
  */

@@ -70,7 +70,7 @@ class ChannelTest {
         }
     }
 
-    /** REFERENCE-NOTES: ZF with N = 64, K = 4, σ² = 1 gives ≈ 15 bits/s/Hz at 0 dB and ≈ 30 at 12 dB. */
+    /** docs/REFERENCE-SETUPS.md: ZF with N = 64, K = 4, σ² = 1 gives ≈ 15 bits/s/Hz at 0 dB and ≈ 30 at 12 dB. */
     @Test
     void zfRatesMatchTheAuthorsScale() {
         SplittableRandom rng = new SplittableRandom(22);

@@ -10,7 +10,7 @@ import org.isac.solver.SolverRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reproduction check of seed 004 Table I, first column (real geometry per REFERENCE-NOTES:
+ * Reproduction check of seed 004 Table I, first column (real geometry per docs/REFERENCE-SETUPS.md:
  * transmit UPA 4 × 4, N_t = 16, radar UPA 5 × 4, N_r = 20; the printed heading says
  * N_t = 8): mean (sum rate in nats, tr F⁻¹) over 100 Rayleigh channels with the authors'
  * fixed targets, L = 30, K = 4, M = 2, P_t = 10 dBm, σ² = 0 dBm, δ_c = 0.25, δ_s = 1,

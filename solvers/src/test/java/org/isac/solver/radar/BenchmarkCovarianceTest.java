@@ -151,7 +151,7 @@ class BenchmarkCovarianceTest {
         }
     }
 
-    /** REFERENCE-NOTES: α ≈ 6.6·P_t at N = 64 (we get 6.5799·P_t). */
+    /** docs/REFERENCE-SETUPS.md: α ≈ 6.6·P_t at N = 64 (we get 6.5799·P_t). */
     @Test
     void fittedAlphaScalesWithPower() {
         BenchmarkCovariance c = authors();
