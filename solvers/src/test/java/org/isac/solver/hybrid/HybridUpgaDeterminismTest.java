@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.isac.solver.ChildJvm;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.linalg.CMatrix;
@@ -101,28 +98,12 @@ class HybridUpgaDeterminismTest {
         List<List<String>> variants = List.of(List.of(), List.of("-Disac.vector.bits=256"), List.of("-Disac.vector.bits=512"),
                 List.of("-XX:TieredStopAtLevel=1"));
         for (List<String> extra : variants) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("--add-modules");
-            cmd.add("jdk.incubator.vector");
-            cmd.addAll(extra);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(Digest.class.getName());
-            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            proc.getOutputStream().close();
-            byte[] out;
-            try {
-                out = proc.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                proc.destroyForcibly();
-                throw e;
-            }
-            assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "child " + extra + " did not finish");
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertEquals(0, proc.exitValue(), "child " + extra + ": " + text);
+            List<String> args = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
+            args.addAll(extra);
+            String text = ChildJvm.run(Digest.class, args, 120);
             String line = text.lines().filter(l -> l.startsWith("digest ")).findFirst().orElse("none in: " + text);
-            assertEquals("digest " + here, line, "child " + extra + " (" + text.lines().filter(l -> l.startsWith("kernels ")).findFirst().orElse("") + ")");
+            assertEquals("digest " + here, line, "child " + extra + " (" + text.lines().filter(l -> l.startsWith("kernels "))
+                    .findFirst().orElse("") + ")");
         }
     }
 

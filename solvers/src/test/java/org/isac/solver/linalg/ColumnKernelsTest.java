@@ -136,23 +136,29 @@ class ColumnKernelsTest {
                         double[] gr = new double[p * q], gi = new double[p * q];
                         java.util.Arrays.fill(gr, Double.NaN); // overwritten, not accumulated
                         ck.conjGram(n, p, q, ar, ai, aOff, br, bi, bOff, gr, gi);
-                        for (int a = 0; a < p; a++) {
-                            for (int c = 0; c < q; c++) {
-                                double er = 0, ei = 0, scale = 0;
-                                for (int r = 0; r < n; r++) {
-                                    double xr = ar[aOff + a * n + r], xi = ai[aOff + a * n + r];
-                                    double yr = br[bOff + c * n + r], yi = bi[bOff + c * n + r];
-                                    er += xr * yr + xi * yi;
-                                    ei += xr * yi - xi * yr;
-                                    scale += Math.hypot(xr, xi) * Math.hypot(yr, yi);
-                                }
-                                String at = ck.name() + " n=" + n + " p=" + p + " q=" + q;
-                                assertEquals(er, gr[a * q + c], TOL * scale, at);
-                                assertEquals(ei, gi[a * q + c], TOL * scale, at);
-                            }
-                        }
+                        assertConjGram(ck.name() + " n=" + n + " p=" + p + " q=" + q, n, p, q, ar, ai, aOff, br, bi, bOff,
+                                gr, gi);
                     }
                 }
+            }
+        }
+    }
+
+    /** G = AᴴB against direct double sums of the same float inputs. */
+    private static void assertConjGram(String at, int n, int p, int q, float[] ar, float[] ai, int aOff, float[] br,
+                                       float[] bi, int bOff, double[] gr, double[] gi) {
+        for (int a = 0; a < p; a++) {
+            for (int c = 0; c < q; c++) {
+                double er = 0, ei = 0, scale = 0;
+                for (int r = 0; r < n; r++) {
+                    double xr = ar[aOff + a * n + r], xi = ai[aOff + a * n + r];
+                    double yr = br[bOff + c * n + r], yi = bi[bOff + c * n + r];
+                    er += xr * yr + xi * yi;
+                    ei += xr * yi - xi * yr;
+                    scale += Math.hypot(xr, xi) * Math.hypot(yr, yi);
+                }
+                assertEquals(er, gr[a * q + c], TOL * scale, at + " (" + a + "," + c + ")");
+                assertEquals(ei, gi[a * q + c], TOL * scale, at + " (" + a + "," + c + ")");
             }
         }
     }
@@ -170,19 +176,10 @@ class ColumnKernelsTest {
                     java.util.Arrays.fill(gr, Double.NaN);
                     java.util.Arrays.fill(gi, Double.NaN);
                     ck.conjGram(n, p, p, ar, ai, off, ar, ai, off, gr, gi);
+                    String at = ck.name() + " n=" + n + " p=" + p;
+                    assertConjGram(at, n, p, p, ar, ai, off, ar, ai, off, gr, gi);
                     for (int a = 0; a < p; a++) {
                         for (int c = 0; c < p; c++) {
-                            double er = 0, ei = 0, scale = 0;
-                            for (int r = 0; r < n; r++) {
-                                double xr = ar[off + a * n + r], xi = ai[off + a * n + r];
-                                double yr = ar[off + c * n + r], yi = ai[off + c * n + r];
-                                er += xr * yr + xi * yi;
-                                ei += xr * yi - xi * yr;
-                                scale += Math.hypot(xr, xi) * Math.hypot(yr, yi);
-                            }
-                            String at = ck.name() + " n=" + n + " p=" + p + " (" + a + "," + c + ")";
-                            assertEquals(er, gr[a * p + c], TOL * scale, at);
-                            assertEquals(ei, gi[a * p + c], TOL * scale, at);
                             assertEquals(gr[c * p + a], gr[a * p + c], 0, at);
                             assertEquals(-gi[c * p + a], gi[a * p + c], 0, at);
                         }
