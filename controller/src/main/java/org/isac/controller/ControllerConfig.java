@@ -29,6 +29,10 @@ import org.isac.solver.SolverRegistry;
  *                               {@link FpgaWeightEncoder} with {@link #DEFAULT_BASEBAND_CODEC};
  *                               {@link WeightEncoder#NONE} sends float weights only)
  * @param waitMode               how solve threads wait for reports
+ * @param encodeMarginNs         time kept free before a report's deadline for encoding and
+ *                               sending its update: anytime solvers stop their layers that much
+ *                               earlier; {@link #AUTO_ENCODE_MARGIN} (the default) uses the
+ *                               encode stage's measured p90 plus {@link #ENCODE_MARGIN_FLOOR_NS}
  */
 public record ControllerConfig(
         String bindHost,
@@ -44,7 +48,8 @@ public record ControllerConfig(
         long shutdownTimeoutMillis,
         LongSupplier clock,
         WeightEncoder weightEncoder,
-        WaitMode waitMode) {
+        WaitMode waitMode,
+        long encodeMarginNs) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -60,6 +65,10 @@ public record ControllerConfig(
     public static final WaitMode DEFAULT_WAIT_MODE = WaitMode.PHASED;
     /** Baseband codec of the weight frames (block floating point, as O-RAN compresses beamforming weights). */
     public static final CodecId DEFAULT_BASEBAND_CODEC = CodecId.BFP;
+    /** {@code encodeMarginNs}: the encode stage's measured p90 plus {@link #ENCODE_MARGIN_FLOOR_NS}. */
+    public static final long AUTO_ENCODE_MARGIN = -1;
+    /** Added to the measured encode p90 (socket write and scheduling). */
+    public static final long ENCODE_MARGIN_FLOOR_NS = 20_000;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
@@ -79,6 +88,8 @@ public record ControllerConfig(
         require(shutdownTimeoutMillis >= 0, "shutdownTimeoutMillis must be >= 0, got " + shutdownTimeoutMillis);
         require(clock != null, "clock must not be null");
         require(weightEncoder != null, "weightEncoder must not be null");
+        require(encodeMarginNs >= 0 || encodeMarginNs == AUTO_ENCODE_MARGIN,
+                "encodeMarginNs must be >= 0 or AUTO_ENCODE_MARGIN (-1), got " + encodeMarginNs);
     }
 
     private static void require(boolean ok, String message) {
@@ -113,6 +124,7 @@ public record ControllerConfig(
         b.clock = clock;
         b.weightEncoder = weightEncoder;
         b.waitMode = waitMode;
+        b.encodeMarginNs = encodeMarginNs;
         return b;
     }
 
@@ -132,6 +144,7 @@ public record ControllerConfig(
         private LongSupplier clock = System::nanoTime;
         private WeightEncoder weightEncoder = new FpgaWeightEncoder(DEFAULT_BASEBAND_CODEC);
         private WaitMode waitMode = DEFAULT_WAIT_MODE;
+        private long encodeMarginNs = AUTO_ENCODE_MARGIN;
 
         private Builder() {
         }
@@ -156,6 +169,7 @@ public record ControllerConfig(
         public Builder clock(LongSupplier v) { clock = v; return this; }
         public Builder weightEncoder(WeightEncoder v) { weightEncoder = v; return this; }
         public Builder waitMode(WaitMode v) { waitMode = v; return this; }
+        public Builder encodeMarginNs(long v) { encodeMarginNs = v; return this; }
 
         /**
          * Validates and builds.
@@ -165,7 +179,7 @@ public record ControllerConfig(
         public ControllerConfig build() {
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
-                    shutdownTimeoutMillis, clock, weightEncoder, waitMode);
+                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs);
         }
     }
 
@@ -174,6 +188,7 @@ public record ControllerConfig(
         return "ControllerConfig[bind=" + bindHost + ":" + port + ", ioThreads=" + ioThreads
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
-                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode + "]";
+                + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode
+                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + "]";
     }
 }

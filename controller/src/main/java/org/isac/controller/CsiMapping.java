@@ -203,6 +203,7 @@ public final class CsiMapping {
         }
         out.setIterations(precoder.iterations);
         out.setEarlyStop(precoder.earlyStop);
+        out.setLayersPlanned(precoder.layersPlanned);
         return out;
     }
 

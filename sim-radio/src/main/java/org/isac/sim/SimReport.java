@@ -309,8 +309,19 @@ public final class SimReport {
      * numbers are written as {@code null}.
      */
     public String toJson() {
+        return toJson(Map.of());
+    }
+
+    /**
+     * {@link #toJson()} with more top-level fields (name → JSON value, in the map's order),
+     * e.g. what the controller measured in the same run.
+     */
+    public String toJson(Map<String, String> more) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("{\n");
+        for (Map.Entry<String, String> e : more.entrySet()) {
+            field(sb, e.getKey(), e.getValue());
+        }
         field(sb, "radios", Integer.toString(scenarios.size()));
         field(sb, "controller", str(controller));
         field(sb, "termination", str(termination));

@@ -23,8 +23,15 @@ public final class Precoder {
     public final Params predicted = new Params();
     /** Iterations or layers actually run. */
     public int iterations;
+    /** Layers the solver planned (its full count) when it is an anytime layered solver; 0 otherwise. */
+    public int layersPlanned;
     /** The solver stopped before its full iteration count. */
     public boolean earlyStop;
+    /**
+     * An anytime solver found that not even one layer fits the problem's {@link TimeBudget}
+     * (the report is stale); the output is then not an answer.
+     */
+    public boolean outOfTime;
 
     public boolean isHybrid() {
         return !analog.isEmpty();
@@ -36,7 +43,9 @@ public final class Precoder {
         receive.reshape(0, 0);
         predicted.clear();
         iterations = 0;
+        layersPlanned = 0;
         earlyStop = false;
+        outOfTime = false;
     }
 
     /** Writes the effective N × K precoder X (F·W for hybrid, W for digital) into {@code out}. */

@@ -30,6 +30,11 @@ public final class Problem {
     public final Scatterers clutter = new Scatterers();
     /** Solver hyper-parameters (names documented per solver). */
     public final Params params = new Params();
+    /**
+     * Time the solve may take: iterative solvers stop between layers when the next one would
+     * not fit ({@link LayerPacer}); {@link TimeBudget#UNBOUNDED} by default.
+     */
+    public TimeBudget budget = TimeBudget.UNBOUNDED;
 
     public int antennas() {
         return channel.rows();
@@ -62,5 +67,6 @@ public final class Problem {
         targets.copyFrom(o.targets);
         clutter.copyFrom(o.clutter);
         params.copyFrom(o.params);
+        budget = o.budget;
     }
 }

@@ -33,6 +33,12 @@ public final class ControllerOptions {
             description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     WaitMode waitMode = ControllerConfig.DEFAULT_WAIT_MODE;
 
+    @Option(names = "--encode-margin-us", paramLabel = "US",
+            description = "time kept free before each deadline for encoding and sending; anytime solvers stop their layers"
+                    + " that much earlier (default: the encode stage's measured p90 + "
+                    + ControllerConfig.ENCODE_MARGIN_FLOOR_NS / 1000 + " us)")
+    Long encodeMarginUs;
+
     @Mixin
     WeightFrameOptions frames = new WeightFrameOptions();
 
@@ -48,6 +54,7 @@ public final class ControllerOptions {
         b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
         b.defaultSolver(defaultSolver);
+        b.encodeMarginNs(encodeMarginUs == null ? ControllerConfig.AUTO_ENCODE_MARGIN : encodeMarginUs * 1000);
         return b;
     }
 }

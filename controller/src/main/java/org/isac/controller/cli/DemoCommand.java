@@ -71,18 +71,36 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0)).build();
         SimReport merged;
+        Map<String, String> anytime;
         try (Controller c = new Controller(cfg).start()) {
             System.err.printf("controller on %s, policy %s; %d simulated radio(s) for %.1f s%n",
                     c.address(), cfg.defaultSolver(), radios, seconds);
             merged = runRadios(base, c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)));
             System.out.print(merged.summary());
             System.out.print(c.summary());
+            anytime = anytimeFields(c.metrics());
         }
-        Reports.writeJson(report, merged.toJson());
+        Reports.writeJson(report, merged.toJson(anytime));
         if (plots != null) {
             LatencyPlots.write(plots, "demo", merged);
         }
         return merged.unaccounted() == 0 ? 0 : 4;
+    }
+
+    /**
+     * The controller's anytime counts for the JSON report: {@code early_stops} (all solvers),
+     * {@code early_stops_by_solver} and {@code layers_run} {p50, min, count} over anytime solves.
+     */
+    static Map<String, String> anytimeFields(org.isac.controller.metrics.MetricsSnapshot m) {
+        StringBuilder by = new StringBuilder("{");
+        m.earlyStopsBySolver().forEach((name, n) -> by.append(by.length() > 1 ? ", " : "").append('"').append(name)
+                .append("\": ").append(n));
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put("early_stops", Long.toString(m.earlyStops()));
+        f.put("early_stops_by_solver", by.append('}').toString());
+        f.put("layers_run", "{\"p50\": " + m.layersRunPercentile(50) + ", \"min\": " + m.layersRunMin() + ", \"count\": "
+                + m.layersRunSamples() + "}");
+        return f;
     }
 
     /** Runs {@code count} radios (ids {@code <id>-i}, seeds {@code seed+i}) against a controller and merges their reports. */

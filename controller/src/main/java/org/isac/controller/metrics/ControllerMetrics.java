@@ -1,6 +1,9 @@
 package org.isac.controller.metrics;
 
 import java.util.EnumMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
@@ -45,7 +48,9 @@ public final class ControllerMetrics {
         /** Solutions refused by the power / finiteness guard (also counted as rejected). */
         POWER_GUARD,
         /** Unexpected exceptions caught in the pipeline (should stay 0). */
-        INTERNAL_ERRORS
+        INTERNAL_ERRORS,
+        /** Anytime solves that stopped before their last layer to meet the deadline. */
+        EARLY_STOPS
     }
 
     /** Timed stages (nanoseconds of the controller clock). */
@@ -64,6 +69,8 @@ public final class ControllerMetrics {
     public static final long MAX_TRACKABLE_NS = 60_000_000_000L;
     /** Histogram precision. */
     public static final int SIGNIFICANT_DIGITS = 3;
+    /** Largest recordable layer count. */
+    public static final long MAX_LAYERS = 100_000;
 
     private static final Counter[] COUNTERS = Counter.values();
     private static final Stage[] STAGES = Stage.values();
@@ -73,6 +80,10 @@ public final class ControllerMetrics {
     private final Recorder[] recorders = new Recorder[STAGES.length];
     private final Histogram[] cumulative = new Histogram[STAGES.length];
     private final Histogram[] interval = new Histogram[STAGES.length];
+    private final ConcurrentHashMap<String, AtomicLong> earlyStops = new ConcurrentHashMap<>();
+    private final Recorder layers = new Recorder(MAX_LAYERS, SIGNIFICANT_DIGITS);
+    private final Histogram layersCumulative = new Histogram(MAX_LAYERS, SIGNIFICANT_DIGITS);
+    private Histogram layersInterval;
 
     public ControllerMetrics() {
         for (int i = 0; i < STAGES.length; i++) {
@@ -106,6 +117,18 @@ public final class ControllerMetrics {
         recorders[stage.ordinal()].recordValue(v);
     }
 
+    /**
+     * Records an anytime solve: the layers it ran, and whether it stopped early (counted per
+     * solver). Allocation-free after a solver's first early stop.
+     */
+    public void recordLayers(String solver, int layersRun, boolean earlyStop) {
+        layers.recordValue(Math.max(0, Math.min(layersRun, MAX_LAYERS)));
+        if (earlyStop) {
+            counters.incrementAndGet(Counter.EARLY_STOPS.ordinal());
+            earlyStops.computeIfAbsent(solver, name -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
     /** A consistent-enough copy: histograms exactly, counters each read once. */
     public synchronized MetricsSnapshot snapshot() {
         Map<Stage, Histogram> hs = new EnumMap<>(Stage.class);
@@ -129,7 +152,11 @@ public final class ControllerMetrics {
                 }
             }
         }
-        return new MetricsSnapshot(cs, rs, hs);
+        layersInterval = layers.getIntervalHistogram(layersInterval);
+        layersCumulative.add(layersInterval);
+        Map<String, Long> stops = new TreeMap<>();
+        earlyStops.forEach((name, n) -> stops.put(name, n.get()));
+        return new MetricsSnapshot(cs, rs, hs, stops, layersCumulative.copy());
     }
 
     /** {@link MetricsSnapshot#summary()} of a fresh snapshot. */

@@ -16,8 +16,13 @@ public final class MetricsSnapshot {
     private final Map<Counter, Long> counters;
     private final Map<Reject.Reason, Long> rejected;
     private final Map<Stage, Histogram> histograms;
+    private final Map<String, Long> earlyStops;
+    private final Histogram layersRun;
 
-    MetricsSnapshot(Map<Counter, Long> counters, Map<Reject.Reason, Long> rejected, Map<Stage, Histogram> histograms) {
+    MetricsSnapshot(Map<Counter, Long> counters, Map<Reject.Reason, Long> rejected, Map<Stage, Histogram> histograms,
+                    Map<String, Long> earlyStops, Histogram layersRun) {
+        this.earlyStops = Collections.unmodifiableMap(new java.util.TreeMap<>(earlyStops));
+        this.layersRun = layersRun;
         this.counters = Collections.unmodifiableMap(new EnumMap<>(counters));
         this.rejected = Collections.unmodifiableMap(rejected.isEmpty()
                 ? new EnumMap<>(Reject.Reason.class) : new EnumMap<>(rejected));
@@ -63,6 +68,31 @@ public final class MetricsSnapshot {
         return received() == solved() + superseded() + stale() + rejected() + inFlight();
     }
 
+    /** Anytime solves that stopped early, all solvers. */
+    public long earlyStops() {
+        return count(Counter.EARLY_STOPS);
+    }
+
+    /** Early stops by solver name (solvers with none are absent). */
+    public Map<String, Long> earlyStopsBySolver() {
+        return earlyStops;
+    }
+
+    /** Anytime solves recorded (updates and stale ones whose solver ran). */
+    public long layersRunSamples() {
+        return layersRun.getTotalCount();
+    }
+
+    /** Layers run at {@code percentile} (0–100) over anytime solves; 0 when none. */
+    public long layersRunPercentile(double percentile) {
+        return layersRun.getTotalCount() == 0 ? 0 : layersRun.getValueAtPercentile(percentile);
+    }
+
+    /** Fewest layers an anytime solve ran; 0 when none. */
+    public long layersRunMin() {
+        return layersRun.getTotalCount() == 0 ? 0 : layersRun.getMinValue();
+    }
+
     /** A copy of the stage's histogram (ns). */
     public Histogram histogram(Stage stage) {
         return histograms.get(stage).copy();
@@ -103,6 +133,14 @@ public final class MetricsSnapshot {
                 sb.append(' ').append(e.getKey().name().toLowerCase()).append('=').append(e.getValue());
             }
             sb.append('\n');
+        }
+        if (layersRun.getTotalCount() > 0) {
+            sb.append("anytime: early_stops=").append(earlyStops());
+            if (!earlyStops.isEmpty()) {
+                sb.append(' ').append(earlyStops);
+            }
+            sb.append(" layers_run p50=").append(layersRunPercentile(50)).append(" min=").append(layersRunMin())
+                    .append(" n=").append(layersRunSamples()).append('\n');
         }
         for (Stage s : Stage.values()) {
             Histogram h = histograms.get(s);

@@ -3,6 +3,7 @@ package org.isac.controller.pipeline;
 import com.lmax.disruptor.EventHandler;
 import io.netty.channel.Channel;
 import java.util.function.LongSupplier;
+import org.isac.controller.ControllerConfig;
 import org.isac.controller.Rejection;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.controller.metrics.ControllerMetrics.Counter;
@@ -29,6 +30,21 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private final WeightGuard guard = new WeightGuard();
     private final RadioSession[] toFlush;
     private int flushCount;
+    /** Encode times (guard + update + frame) since the last margin update. */
+    private final org.HdrHistogram.Histogram encodeTimes = new org.HdrHistogram.Histogram(ControllerMetrics.MAX_TRACKABLE_NS, 2);
+    /** The measured p99 encode time plus the floor; read by the solve stage on the same thread. */
+    private long autoMarginNs = INITIAL_MARGIN_NS;
+
+    /** Margin before the first {@value #MARGIN_WINDOW} encodes are measured. */
+    static final long INITIAL_MARGIN_NS = 100_000 + ControllerConfig.ENCODE_MARGIN_FLOOR_NS;
+    /** Encodes per margin update. */
+    static final int MARGIN_WINDOW = 256;
+    /**
+     * Percentile of the encode time the automatic margin covers. Not the p99: on a loaded
+     * 2-core machine the encode p99 measured 0.7–3.4 ms, nearly all of it time spent preempted,
+     * and a margin that size leaves a 1 ms budget no time to solve.
+     */
+    static final double MARGIN_PERCENTILE = 90;
 
     EncodeStage(LongSupplier clock, ControllerMetrics metrics, WeightEncoder encoder, int ringSize) {
         this.clock = clock;
@@ -77,6 +93,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
                     .setSolveEndNs(e.solveEndNs)
                     .setEncodedNs(encodedNs));
             metrics.record(ControllerMetrics.Stage.ENCODE, encodedNs - e.solveEndNs);
+            learnMargin(encodedNs - e.solveEndNs);
             write(s, ControllerMessage.newBuilder().setUpdate(b).build());
             metrics.increment(Counter.SENT);
             return;
@@ -96,6 +113,22 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         }
         if (ch.isActive() && ch.isWritable()) {
             write(s, Rejection.message(reason, e.detail, e.radioId, e.sequence));
+        }
+    }
+
+    /**
+     * The margin an anytime solve keeps before its deadline for this stage: the p90 of the last
+     * {@value #MARGIN_WINDOW} encode times plus {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}.
+     */
+    long autoMarginNs() {
+        return autoMarginNs;
+    }
+
+    private void learnMargin(long ns) {
+        encodeTimes.recordValue(Math.max(0, Math.min(ns, ControllerMetrics.MAX_TRACKABLE_NS)));
+        if (encodeTimes.getTotalCount() >= MARGIN_WINDOW) {
+            autoMarginNs = encodeTimes.getValueAtPercentile(MARGIN_PERCENTILE) + ControllerConfig.ENCODE_MARGIN_FLOOR_NS;
+            encodeTimes.reset();
         }
     }
 

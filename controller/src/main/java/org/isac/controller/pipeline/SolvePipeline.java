@@ -33,7 +33,8 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         SolveStage[] shards = new SolveStage[config.solveShards()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new SolveStage(i, config.clock(), metrics,
-                    new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize()));
+                    new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize()),
+                    config.encodeMarginNs());
         }
         disruptor.handleEventsWith(shards);
         disruptor.setDefaultExceptionHandler(new Counting(metrics));

@@ -3,14 +3,19 @@ package org.isac.controller.pipeline;
 import com.lmax.disruptor.EventHandler;
 import java.util.HashMap;
 import java.util.function.LongSupplier;
+import org.isac.controller.ControllerConfig;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.proto.v1.Reject;
+import org.isac.solver.Precoder;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.TimeBudget;
 
 /**
  * Ring handler for one solve shard: takes only events of its shard, drops superseded and
- * stale reports, runs the named solver, then hands the event to its own {@link EncodeStage}
+ * stale reports, runs the named solver under the report's deadline less the encode margin
+ * (anytime solvers stop between layers; one that cannot fit a single layer makes the report
+ * {@code STALE}), then hands the event to its own {@link EncodeStage}
  * on the same thread. Owns its solver instances (one per name, made
  * on first use), so no workspace is shared between threads. Allocation-free after warm-up.
  */
@@ -20,12 +25,26 @@ final class SolveStage implements EventHandler<SolveEvent> {
     private final ControllerMetrics metrics;
     private final HashMap<String, Solver> solvers = new HashMap<>();
     private final EncodeStage encode;
+    /** Fixed encode margin in ns, or {@link ControllerConfig#AUTO_ENCODE_MARGIN}. */
+    private final long encodeMarginNs;
+    private final Budget budget = new Budget();
 
-    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics, EncodeStage encode) {
+    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics, EncodeStage encode, long encodeMarginNs) {
         this.shard = shard;
         this.clock = clock;
         this.metrics = metrics;
         this.encode = encode;
+        this.encodeMarginNs = encodeMarginNs;
+    }
+
+    /** The report's deadline less the encode margin, on the controller clock; reused for every event. */
+    private final class Budget implements TimeBudget {
+        long deadlineNs;
+
+        @Override
+        public long remainingNs() {
+            return deadlineNs - clock.getAsLong();
+        }
     }
 
     @Override
@@ -67,12 +86,27 @@ final class SolveStage implements EventHandler<SolveEvent> {
                 return;
             }
         }
+        if (e.hasDeadline) {
+            budget.deadlineNs = e.deadlineNs - (encodeMarginNs >= 0 ? encodeMarginNs : encode.autoMarginNs());
+            e.problem.budget = budget;
+        } else {
+            e.problem.budget = TimeBudget.UNBOUNDED;
+        }
         try {
             solver.solve(e.problem, e.precoder);
+            Precoder out = e.precoder;
+            if (out.layersPlanned > 0 && !out.outOfTime) {
+                metrics.recordLayers(e.solver, out.iterations, out.earlyStop && !out.outOfTime);
+            }
+            if (out.outOfTime) {
+                e.outcome = Reject.Reason.STALE;
+                e.detail = e.solver + ": not even one layer fits before the deadline";
+            }
         } catch (RuntimeException | AssertionError | StackOverflowError ex) {
             e.outcome = Reject.Reason.SOLVER_FAILED;
             e.detail = e.solver + ": " + ex;
         }
+        e.problem.budget = TimeBudget.UNBOUNDED;
         e.solveEndNs = clock.getAsLong();
         metrics.record(ControllerMetrics.Stage.SOLVE, e.solveEndNs - nowNs);
     }

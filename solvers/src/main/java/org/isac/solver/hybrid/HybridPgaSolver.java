@@ -52,6 +52,7 @@ public final class HybridPgaSolver implements Solver {
     private final HybridPga pga = new HybridPga();
     private final PgaSteps steps = new PgaSteps();
     private final PsiCache psiCache = new PsiCache();
+    private final AnytimePga anytime = new AnytimePga();
 
     @Override
     public String name() {
@@ -136,6 +137,12 @@ public final class HybridPgaSolver implements Solver {
             throw new IllegalArgumentException(NAME + ": needs K <= M <= N, got K=" + k + " M=" + m + " N=" + n);
         }
 
+        out.layersPlanned = outer;
+        if (!anytime.begin(problem.budget, AnytimePga.key(n, k, m, outer, false))) {
+            out.outOfTime = true;
+            out.earlyStop = true;
+            return;
+        }
         double[] targets = problem.targets.azimuthRad;
         int targetCount = problem.targets.count();
         if (targetCount == 0) {
@@ -152,7 +159,7 @@ public final class HybridPgaSolver implements Solver {
         pga.setSteps(steps);
         pga.setRescaleInner(rescale == 1);
         pga.initialize(init, targets, targetCount, seed);
-        pga.run(null);
+        anytime.run(pga, null, outer);
 
         out.analog.copyFrom(pga.analog());
         out.baseband.copyFrom(pga.baseband());
@@ -161,6 +168,8 @@ public final class HybridPgaSolver implements Solver {
         out.predicted.put("sum_rate_bits", rate);
         out.predicted.put("tau", tau);
         out.predicted.put("objective", rate - omega * tau);
-        out.iterations = outer;
+        out.iterations = anytime.layersRun;
+        out.earlyStop = anytime.earlyStop;
+        anytime.finished();
     }
 }

@@ -33,6 +33,11 @@ import org.isac.solver.linalg.CMatrix;
  * Ψ is the benchmark covariance (seed 000 eq. (6)) for the problem's targets, or the model's
  * when the problem names none, with the model's beampattern half-width.
  *
+ * <p>Anytime: under a bounded {@link Problem#budget} it stops between layers when the next
+ * would not fit ({@link AnytimePga}: the answer is the iterate after the last layer run, or
+ * the eq. (26) start when that scores higher; {@code earlyStop}, {@code layersPlanned}), and
+ * marks the output {@code outOfTime} when not even one layer fits.
+ *
  * <p>Output as {@code hybrid-pga}: F (N × M), W (M × K), predicted {@code sum_rate_bits},
  * {@code tau}, {@code objective}; {@code iterations} = layers run. After warm-up at a size,
  * solve() allocates nothing. Flops: ≈ I·(J·172 + 180) kflop at N = 64, M = K = 4.
@@ -46,6 +51,7 @@ public final class HybridUpgaSolver implements Solver {
     private final FloatPga single = new FloatPga();
     private final PgaSteps steps = new PgaSteps();
     private final PsiCache psiCache = new PsiCache();
+    private final AnytimePga anytime = new AnytimePga();
     private final double[] modelTargetsRad = new double[16];
     private int modelTargetCount;
 
@@ -150,6 +156,13 @@ public final class HybridUpgaSolver implements Solver {
                     + "'), got " + layers);
         }
 
+        boolean single = singlePrecision(p);
+        out.layersPlanned = layers;
+        if (!anytime.begin(problem.budget, AnytimePga.key(n, k, m, layers, single))) {
+            out.outOfTime = true;
+            out.earlyStop = true;
+            return;
+        }
         double[] targets = problem.targets.azimuthRad;
         int targetCount = problem.targets.count();
         if (targetCount == 0) {
@@ -163,22 +176,17 @@ public final class HybridUpgaSolver implements Solver {
         pga.setSteps(steps);
         pga.setRescaleInner(model.rescaleInner());
         pga.initialize(HybridInitializer.COHERENT, targets, targetCount, 0);
-        if (singlePrecision(p)) {
-            single.bind(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
-            single.setWeights(model.omega(), model.eta());
-            single.setSteps(steps);
-            single.setRescaleInner(model.rescaleInner());
-            single.start(pga.analog(), pga.baseband());
-            single.run(layers);
-            single.store(pga.analog(), pga.baseband());
-            pga.restoreFeasibility();
-        } else {
-            pga.run(layers, null);
+        if (single) {
+            this.single.bind(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
+            this.single.setWeights(model.omega(), model.eta());
+            this.single.setSteps(steps);
+            this.single.setRescaleInner(model.rescaleInner());
         }
+        anytime.run(pga, single ? this.single : null, layers);
 
         if (!pga.analog().allFinite() || !pga.baseband().allFinite()) {
             throw new IllegalStateException(NAME + ": the iterate of model '" + model.name()
-                    + "' overflowed (non-finite F or W after " + layers + " layers); its step sizes are unstable for this"
+                    + "' overflowed (non-finite F or W after " + anytime.layersRun + " layers); its step sizes are unstable for this"
                     + " channel (P_t = " + problem.powerBudgetW + " W)");
         }
         out.analog.copyFrom(pga.analog());
@@ -188,6 +196,8 @@ public final class HybridUpgaSolver implements Solver {
         out.predicted.put("sum_rate_bits", rate);
         out.predicted.put("tau", tau);
         out.predicted.put("objective", rate - model.omega() * tau);
-        out.iterations = layers;
+        out.iterations = anytime.layersRun;
+        out.earlyStop = anytime.earlyStop;
+        anytime.finished();
     }
 }

@@ -1,0 +1,171 @@
+package org.isac.solver;
+
+/**
+ * Anytime pacing for a solver that runs a sequence of layers (outer iterations), each of
+ * which ends on a feasible precoder: before each further layer it says whether that layer
+ * and the solver's finishing work still fit in the {@link TimeBudget}. It learns the time of
+ * the set-up, of one layer and of the finish per problem shape (exponential averages over
+ * the solves of this instance, for up to {@value #SHAPES} shapes; a layer is planned with the
+ * larger of its average and the last layer's time, times {@value #SAFETY}), from
+ * differences of {@link TimeBudget#remainingNs()}. The first solve of a shape only runs (it
+ * pays for class loading, caches and the JIT, so it teaches nothing); a sample more than
+ * {@value #OUTLIER}× the average counts as {@value #OUTLIER}× (a pause is not the layer's
+ * cost); and every refusal shrinks the estimates by {@value #DECAY}, so a shape whose
+ * estimates grew too large is tried again and re-measured.
+ *
+ * <p>Use per solve: {@link #begin} (false: not even the set-up, one layer and the finish fit
+ * by what this shape has cost before — the report is stale), {@link #setUpDone} after the
+ * work before the first layer, {@link #anotherLayerFits} after each layer but the last,
+ * {@link #finished} at the end. Without a deadline it neither decides nor learns. One
+ * instance per solver instance (one thread); allocation-free.
+ */
+public final class LayerPacer {
+    /** Shapes remembered (least recently used one replaced). */
+    public static final int SHAPES = 8;
+    /** Planning factor on a layer's expected time. */
+    public static final double SAFETY = 1.25;
+    private static final double ALPHA = 0.25;
+    /** Largest sample, as a multiple of the average, that the averages take in. */
+    public static final double OUTLIER = 4;
+    /** Factor on a shape's estimates after a refusal. */
+    public static final double DECAY = 0.8;
+
+    private final long[] keys = new long[SHAPES];
+    private final double[] setUp = new double[SHAPES], layer = new double[SHAPES], finish = new double[SHAPES];
+    private final long[] used = new long[SHAPES];
+    private final int[] solves = new int[SHAPES];
+    private long tick;
+    private int slot = -1;
+    private TimeBudget budget = TimeBudget.UNBOUNDED;
+    private boolean bounded;
+    /** False during a shape's first solve: it runs, but its times are not learned. */
+    private boolean learning;
+    private long mark;
+    private double lastLayer;
+
+    public LayerPacer() {
+        java.util.Arrays.fill(keys, Long.MIN_VALUE);
+    }
+
+    /**
+     * Starts a solve of the shape {@code shapeKey} (any long that tells problem sizes and
+     * variants apart) under {@code budget}.
+     *
+     * @return false when the budget is bounded and, by this shape's past solves, not even the
+     *     set-up, one layer and the finish fit
+     */
+    public boolean begin(TimeBudget budget, long shapeKey) {
+        this.budget = budget == null ? TimeBudget.UNBOUNDED : budget;
+        mark = this.budget.remainingNs();
+        bounded = mark != Long.MAX_VALUE;
+        slot = slotFor(shapeKey);
+        lastLayer = 0;
+        if (!bounded) {
+            return true;
+        }
+        learning = solves[slot]++ > 0;
+        if (Double.isNaN(layer[slot])) {
+            return true;
+        }
+        if (mark >= setUp[slot] + SAFETY * layer[slot] + finish[slot]) {
+            return true;
+        }
+        setUp[slot] *= DECAY;
+        layer[slot] *= DECAY;
+        finish[slot] *= DECAY;
+        return false;
+    }
+
+    /** True when the current solve has a deadline. */
+    public boolean bounded() {
+        return bounded;
+    }
+
+    /** The work before the first layer is done (timed). */
+    public void setUpDone() {
+        if (bounded) {
+            setUp[slot] = average(setUp[slot], lap());
+        }
+    }
+
+    /** Folds a sample into an average (not during a shape's first solve; outliers clamped). */
+    private double average(double old, long sample) {
+        if (!learning) {
+            return old;
+        }
+        if (Double.isNaN(old)) {
+            return sample;
+        }
+        return old + ALPHA * (Math.min(sample, OUTLIER * old) - old);
+    }
+
+    /**
+     * A layer is done (timed); returns true when another layer and the finish still fit (always
+     * true without a deadline).
+     */
+    public boolean anotherLayerFits() {
+        if (!bounded) {
+            return true;
+        }
+        long t = lap();
+        lastLayer = t;
+        layer[slot] = average(layer[slot], t);
+        double expected = Double.isNaN(layer[slot]) ? t : Math.max(layer[slot], Math.min(t, OUTLIER * layer[slot]));
+        return mark >= SAFETY * expected + (Double.isNaN(finish[slot]) ? 0 : finish[slot]);
+    }
+
+    /** The last layer is done (timed, without a decision). */
+    public void lastLayerDone() {
+        if (bounded) {
+            long t = lap();
+            lastLayer = t;
+            layer[slot] = average(layer[slot], t);
+        }
+    }
+
+    /** The solver's work after its last layer is done (timed). */
+    public void finished() {
+        if (bounded) {
+            finish[slot] = average(finish[slot], lap());
+        }
+    }
+
+    /** This shape's average layer time in ns (NaN before the first). */
+    public double layerNs(long shapeKey) {
+        for (int i = 0; i < SHAPES; i++) {
+            if (keys[i] == shapeKey) {
+                return layer[i];
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Nanoseconds since the last mark, and a new mark (bounded budgets only). */
+    private long lap() {
+        long now = budget.remainingNs();
+        long t = Math.max(0, mark - now);
+        mark = now;
+        return t;
+    }
+
+    private int slotFor(long key) {
+        tick++;
+        int victim = 0;
+        for (int i = 0; i < SHAPES; i++) {
+            if (keys[i] == key) {
+                used[i] = tick;
+                return i;
+            }
+            if (used[i] < used[victim]) {
+                victim = i;
+            }
+        }
+        keys[victim] = key;
+        used[victim] = tick;
+        solves[victim] = 0;
+        setUp[victim] = Double.NaN;
+        layer[victim] = Double.NaN;
+        finish[victim] = Double.NaN;
+        return victim;
+    }
+}
