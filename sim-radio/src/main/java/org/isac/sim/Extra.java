@@ -35,7 +35,12 @@ public enum Extra {
      * Applied updates whose Fisher information for the true targets is singular (CRLB infinite),
      * for the applied or the float weights; such updates add to neither CRLB mean.
      */
-    CRLB_SINGULAR("crlb_singular");
+    CRLB_SINGULAR("crlb_singular"),
+    /**
+     * Sampled updates ({@code genieEvery}) the radio did not score because its scorer, which
+     * runs off the I/O thread, was still busy with an earlier one (count only).
+     */
+    SCORING_SKIPPED("scoring_skipped");
 
     private final String key;
 

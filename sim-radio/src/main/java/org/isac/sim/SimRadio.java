@@ -165,6 +165,10 @@ public final class SimRadio implements AutoCloseable {
     private final Precoder zfOut = new Precoder();
     private final Solver zf = SolverRegistry.create("zf");
     private final Map<String, Solver> genieSolvers = new HashMap<>();
+    /** Scores sampled updates (genie, ZF, τ, SCNR) on its own thread; made once the fields it reads are set. */
+    private Scorer scorer;
+    /** How long the report waits for the scorer to finish its last samples. */
+    private static final long SCORER_DRAIN_NS = 10_000_000_000L;
     private final Set<String> solversSeen = new HashSet<>();
     private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
     private final CRC32C crc = new CRC32C();
@@ -184,12 +188,6 @@ public final class SimRadio implements AutoCloseable {
     private double achievedSum;
     /** Whether the last decoded update was applied from its hardware frame. */
     private boolean appliedFrame;
-    private double achievedAtGenieSum;
-    private double genieSum;
-    private double zfSum;
-    private long genieSamples;
-    private long zfSamples;
-    private long genieFailures;
     private String controllerName = "";
     private boolean acked;
     private boolean sending;
@@ -256,6 +254,7 @@ public final class SimRadio implements AutoCloseable {
         }
         this.xGenie = new CMatrix(n, k);
         this.sinrScratch = new double[k];
+        this.scorer = new Scorer();
         genieProblem.channel.reshape(n, k);
         genieProblem.setNoise(k, noiseW);
         genieProblem.powerBudgetW = scenario.powerW();
@@ -387,6 +386,7 @@ public final class SimRadio implements AutoCloseable {
     /** Closes the connection and, for a radio that made its own group, the group. */
     @Override
     public void close() {
+        scorer.stop();
         Channel ch = channel;
         if (ch != null) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -651,21 +651,7 @@ public final class SimRadio implements AutoCloseable {
         }
         int every = scenario.genieEvery();
         if (every > 0 && applied % every == 0) {
-            evaluateBounds(solverName, h, achieved);
-            if (targetsRad.length > 0) {
-                if (txShape.vertical() == 1) {
-                    // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6)), ULA only
-                    CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
-                            scenario.powerW());
-                    extra(Extra.TAU, Metrics.beampatternError(x, psi));
-                    extra(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(xFloat, psi));
-                }
-                if (receive.rows() == rxShape.size() && receive.cols() == targetsRad.length) {
-                    // seed 002 eq. (5) with the update's receive filters on the true targets
-                    scnr.scnr(txShape, rxShape, radarTargets, noClutter, x, receive, radarNoiseW, scnrOut);
-                    extra(Extra.MIN_SCNR_DB, 10 * Math.log10(Metrics.min(scnrOut, scnrOut.length)));
-                }
-            }
+            scorer.offer(solverName, h, achieved);
         }
         int crc32c = 0;
         if (!u.getFpgaFrame().isEmpty()) {
@@ -687,46 +673,151 @@ public final class SimRadio implements AutoCloseable {
         finishIfDrained();
     }
 
-    /** Genie (same solver, true channel, zero latency) and digital ZF on the true channel {@code h}. */
-    private void evaluateBounds(String solverName, CMatrix h, double achieved) {
-        genieProblem.channel.copyFrom(h);
-        Solver genie = genieSolvers.get(solverName);
-        if (genie == null && !genieSolvers.containsKey(solverName)) {
-            genie = SolverRegistry.exists(solverName) ? SolverRegistry.create(solverName) : null;
-            genieSolvers.put(solverName, genie);
+    /**
+     * Scores sampled applied updates off the radio's I/O thread: the genie (same solver, true
+     * channel, zero latency), digital ZF, τ and the worst SCNR. The event loop copies what a
+     * score needs into one of two samples and hands it over without waiting; when both are
+     * taken (the scorer is still busy) the update is not scored and counted as skipped, so the
+     * radio's schedule never waits for its own measurements. Its sums live apart from the I/O
+     * thread's and are read after {@link #drain}.
+     */
+    private final class Scorer implements Runnable {
+        private final java.util.concurrent.ArrayBlockingQueue<Sample> free = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final java.util.concurrent.ArrayBlockingQueue<Sample> work = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+        private final double[] sinr = new double[k];
+        private final double[] sums = new double[Extra.values().length];
+        private final long[] counts = new long[Extra.values().length];
+        private double achievedAtGenie, genie, zfRate;
+        private long genieN, zfN, failures, skipped;
+        private Thread thread;
+
+        Scorer() {
+            free.add(new Sample());
+            free.add(new Sample());
         }
-        boolean ok = genie != null;
-        if (ok) {
+
+        /** On the event loop: copies the applied update ({@link #x}, {@link #xFloat}, {@link #receive}) and {@code h}. */
+        void offer(String solverName, CMatrix h, double achieved) {
+            Sample smp = free.poll();
+            if (smp == null) {
+                skipped++;
+                return;
+            }
+            smp.solver = solverName;
+            smp.achieved = achieved;
+            smp.h.copyFrom(h);
+            smp.x.copyFrom(x);
+            smp.xFloat.copyFrom(xFloat);
+            smp.receive.copyFrom(receive);
+            busy.incrementAndGet();
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("sim-score-" + scenario.radioId()).start(this);
+            }
+            work.add(smp);
+        }
+
+        @Override
+        public void run() {
             try {
-                genie.solve(genieProblem, genieOut);
-                genieOut.effective(xGenie);
-                double g = Metrics.sumRateBits(h, xGenie, noise, sinrScratch);
-                if (Double.isFinite(g)) {
-                    genieSum += g;
-                    achievedAtGenieSum += achieved;
-                    genieSamples++;
+                while (true) {
+                    Sample smp = work.take();
+                    try {
+                        synchronized (this) {
+                            score(smp);
+                        }
+                    } finally {
+                        free.add(smp);
+                        busy.decrementAndGet();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void score(Sample smp) {
+            CMatrix h = smp.h;
+            genieProblem.channel.copyFrom(h);
+            Solver g = genieSolvers.get(smp.solver);
+            if (g == null && !genieSolvers.containsKey(smp.solver)) {
+                g = SolverRegistry.exists(smp.solver) ? SolverRegistry.create(smp.solver) : null;
+                genieSolvers.put(smp.solver, g);
+            }
+            boolean ok = g != null;
+            if (ok) {
+                try {
+                    g.solve(genieProblem, genieOut);
+                    genieOut.effective(xGenie);
+                    double rate = Metrics.sumRateBits(h, xGenie, noise, sinr);
+                    if (Double.isFinite(rate)) {
+                        genie += rate;
+                        achievedAtGenie += smp.achieved;
+                        genieN++;
+                    } else {
+                        ok = false;
+                    }
+                } catch (IllegalArgumentException e) {
+                    ok = false;
+                }
+            }
+            try {
+                zf.solve(genieProblem, zfOut);
+                double z = Metrics.sumRateBits(h, zfOut.baseband, noise, sinr);
+                if (Double.isFinite(z)) {
+                    zfRate += z;
+                    zfN++;
                 } else {
                     ok = false;
                 }
             } catch (IllegalArgumentException e) {
                 ok = false;
             }
-        }
-        try {
-            zf.solve(genieProblem, zfOut);
-            double z = Metrics.sumRateBits(h, zfOut.baseband, noise, sinrScratch);
-            if (Double.isFinite(z)) {
-                zfSum += z;
-                zfSamples++;
-            } else {
-                ok = false;
+            if (!ok) {
+                failures++;
             }
-        } catch (IllegalArgumentException e) {
-            ok = false;
+            if (targetsRad.length > 0) {
+                if (txShape.vertical() == 1) {
+                    // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6)), ULA only
+                    CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
+                            scenario.powerW());
+                    add(Extra.TAU, Metrics.beampatternError(smp.x, psi));
+                    add(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(smp.xFloat, psi));
+                }
+                if (smp.receive.rows() == rxShape.size() && smp.receive.cols() == targetsRad.length) {
+                    // seed 002 eq. (5) with the update's receive filters on the true targets
+                    scnr.scnr(txShape, rxShape, radarTargets, noClutter, smp.x, smp.receive, radarNoiseW, scnrOut);
+                    add(Extra.MIN_SCNR_DB, 10 * Math.log10(Metrics.min(scnrOut, scnrOut.length)));
+                }
+            }
         }
-        if (!ok) {
-            genieFailures++;
+
+        private void add(Extra e, double v) {
+            sums[e.ordinal()] += v;
+            counts[e.ordinal()]++;
         }
+
+        /** Waits (up to {@code maxNanos}) until every handed-over sample is scored. */
+        void drain(long maxNanos) {
+            long end = System.nanoTime() + maxNanos;
+            while (busy.get() > 0 && System.nanoTime() - end < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        }
+
+        void stop() {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /** What one score needs, copied off the event loop's buffers. */
+    private static final class Sample {
+        final CMatrix h = new CMatrix(), x = new CMatrix(), xFloat = new CMatrix(), receive = new CMatrix();
+        String solver;
+        double achieved;
     }
 
     /**
@@ -871,9 +962,28 @@ public final class SimRadio implements AutoCloseable {
             drops.put(SimReport.INVALID_UPDATE, invalidUpdates);
         }
         long window = acked ? Math.max(0, sendEndNs - sendStartNs) : 0;
+        scorer.drain(SCORER_DRAIN_NS);
+        double[] xs = extraSum.clone();
+        long[] xc = extraCount.clone();
+        double achievedAtGenieSum, genieSum, zfSum;
+        long genieSamples, zfSamples, genieFailures;
+        synchronized (scorer) {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] += scorer.sums[i];
+                xc[i] += scorer.counts[i];
+            }
+            achievedAtGenieSum = scorer.achievedAtGenie;
+            genieSum = scorer.genie;
+            zfSum = scorer.zfRate;
+            genieSamples = scorer.genieN;
+            zfSamples = scorer.zfN;
+            genieFailures = scorer.failures;
+        }
+        xc[Extra.SCORING_SKIPPED.ordinal()] += scorer.skipped;
+        scorer.stop();
         return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
                 duplicateAnswers, unknownAnswers, powerViolations, latency, achievedSum, achievedAtGenieSum, genieSum,
                 zfSum, genieSamples, zfSamples, genieFailures, solversSeen, window, endNs - connectedNs, termination,
-                extraSum, extraCount);
+                xs, xc);
     }
 }

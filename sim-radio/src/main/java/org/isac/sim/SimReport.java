@@ -490,9 +490,10 @@ public final class SimReport {
                 latencyPercentileNs(50) / 1e3, latencyPercentileNs(99) / 1e3, latencyPercentileNs(99.9) / 1e3,
                 latencyMaxNs() / 1e3, latencyMeanNs() / 1e3, latencyNs.getTotalCount()));
         sb.append(String.format(Locale.ROOT,
-                "sum rate (bit/s/Hz, true channel at apply time): achieved %.3f (n=%d); on genie samples achieved %.3f vs genie %.3f vs ZF %.3f (n=%d%s)%n",
+                "sum rate (bit/s/Hz, true channel at apply time): achieved %.3f (n=%d); on genie samples achieved %.3f vs genie %.3f vs ZF %.3f (n=%d scored off the I/O path%s%s)%n",
                 achievedSumRateBits(), reportsApplied, achievedAtGenieSumRateBits(), genieSumRateBits(), zfSumRateBits(),
-                genieSamples, genieFailures == 0 ? "" : ", " + genieFailures + " failed"));
+                genieSamples, count(Extra.SCORING_SKIPPED) == 0 ? "" : ", " + count(Extra.SCORING_SKIPPED) + " skipped while busy",
+                genieFailures == 0 ? "" : ", " + genieFailures + " failed"));
         if (count(Extra.FRAMES_APPLIED) > 0) {
             sb.append(String.format(Locale.ROOT,
                     "hardware frames: %d applied as quantized; sum rate %.3f bit/s/Hz quantized vs %.3f unquantized%n",

@@ -152,7 +152,13 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
                 .setDefaultSolver(config.defaultSolver())
                 .addAllSolvers(SolverRegistry.names())
                 .build();
-        ctx.writeAndFlush(ControllerMessage.newBuilder().setHelloAck(ack).build(), ctx.voidPromise());
+        // the ack goes out once the radio's solver is warm (SolverWarmer, at most a few seconds)
+        ControllerMessage ackMessage = ControllerMessage.newBuilder().setHelloAck(ack).build();
+        sink.helloAccepted(this).whenComplete((done, failed) -> ctx.executor().execute(() -> {
+            if (ctx.channel().isActive()) {
+                ctx.writeAndFlush(ackMessage, ctx.voidPromise());
+            }
+        }));
     }
 
     private void onReport(ChannelHandlerContext ctx, CsiReport r) {

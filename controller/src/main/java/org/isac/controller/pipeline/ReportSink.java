@@ -13,4 +13,14 @@ public interface ReportSink {
      * @return false when the report was not taken (pipeline full or closed)
      */
     boolean offer(RadioSession session, CsiReport report);
+
+    /**
+     * The session has said hello: prepare what its reports will need (the pipeline warms its
+     * solver off the event loop). Must not block; the session sends its {@code HelloAck} when
+     * the returned stage completes, so a front end that waits for the ack (as it should)
+     * sends its first report to a warm solver.
+     */
+    default java.util.concurrent.CompletionStage<?> helloAccepted(RadioSession session) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
 }

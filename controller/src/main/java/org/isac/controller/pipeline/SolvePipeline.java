@@ -25,6 +25,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     private final Disruptor<SolveEvent> disruptor;
     private RingBuffer<SolveEvent> ring;
     private volatile boolean closed;
+    private final SolverWarmer warmer = new SolverWarmer();
 
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
         this.config = config;
@@ -61,6 +62,20 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         return r.tryPublishEvent(SolveEvent.TRANSLATOR, session, report);
     }
 
+    /** Warms the session's default solver for its hello's shape ({@link SolverWarmer}). */
+    @Override
+    public java.util.concurrent.CompletionStage<?> helloAccepted(RadioSession session) {
+        if (closed) {
+            return java.util.concurrent.CompletableFuture.completedFuture(0);
+        }
+        return warmer.warm(session.hello(), session.defaultSolver());
+    }
+
+    /** The warm-up of {@code solver} for {@code hello} (started if needed): completes with the solves it ran. */
+    public java.util.concurrent.CompletableFuture<Integer> warm(org.isac.proto.v1.FrontEndHello hello, String solver) {
+        return warmer.warm(hello, solver);
+    }
+
     /** Refuses new reports, lets queued ones finish (up to the shutdown timeout), then halts. */
     @Override
     public synchronized void close() {
@@ -68,6 +83,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
             return;
         }
         closed = true;
+        warmer.close();
         if (ring == null) {
             return;
         }

@@ -1,0 +1,100 @@
+package org.isac.controller.pipeline;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.isac.controller.CsiMapping;
+import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.CsiReport;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.Solver;
+import org.isac.solver.SolverRegistry;
+
+/**
+ * Warms the solver a radio will use as soon as it says hello, so that its first report is
+ * answered like its hundredth: on one background thread (never an event loop or a solve
+ * shard) it builds that solver and runs it on random channels of the hello's shape (N from the
+ * transmit array, M = its RF chains, K = M, or 4 for a digital radio) for up to
+ * {@value #WARM_MILLIS} ms or {@value #WARM_SOLVES} solves. That loads models and classes and
+ * lets the JIT compile the kernels; a shard's own instance then only sets up its workspace
+ * and Ψ on the first report (≈ 8 ms instead of ≈ 3 s cold for {@code hybrid-upga} at N = 64).
+ * The session answers the hello when the warm-up is done.
+ * Each (solver, N, K, M) is warmed once per controller; a shape the solver refuses (no
+ * shipped model, say) just ends its warm-up.
+ */
+final class SolverWarmer implements AutoCloseable {
+    static final long WARM_MILLIS = 1500;
+    static final int WARM_SOLVES = 3000;
+
+    private final ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "isac-warm");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
+    private final Map<String, CompletableFuture<Integer>> warmed = new ConcurrentHashMap<>();
+
+    /** Starts warming {@code solver} for {@code hello}'s shape unless it is warm or warming; returns its solves when done. */
+    CompletableFuture<Integer> warm(FrontEndHello hello, String solver) {
+        int n = Math.max(1, CsiMapping.txElements(hello));
+        int m = hello.getRfChains();
+        int k = m > 0 ? m : Math.min(4, n);
+        String key = solver + "/" + n + "/" + k + "/" + m;
+        return warmed.computeIfAbsent(key, x -> {
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            try {
+                exec.execute(() -> done.complete(run(hello, solver, n, k)));
+            } catch (RuntimeException e) { // shut down
+                done.complete(0);
+            }
+            return done;
+        });
+    }
+
+    /** Solves random channels until the time or count runs out; returns the solves done. */
+    private static int run(FrontEndHello hello, String solverName, int n, int k) {
+        Solver solver;
+        try {
+            solver = SolverRegistry.create(solverName);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        SplittableRandom rnd = new SplittableRandom(n * 31L + k);
+        Precoder out = new Precoder();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_MILLIS);
+        int solves = 0;
+        try {
+            while (solves < WARM_SOLVES && System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+                Problem p = CsiMapping.toProblem(report(n, k, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1, rnd), hello);
+                solver.solve(p, out);
+                solves++;
+            }
+        } catch (RuntimeException e) {
+            // the solver does not serve this shape (its first report will say why)
+        }
+        return solves;
+    }
+
+    private static CsiReport report(int n, int k, double powerW, SplittableRandom rnd) {
+        ComplexMatrix.Builder h = ComplexMatrix.newBuilder().setRows(n).setCols(k);
+        for (int i = 0; i < n * k; i++) {
+            h.addRe((float) (rnd.nextGaussian() * Math.sqrt(0.5)));
+        }
+        for (int i = 0; i < n * k; i++) {
+            h.addIm((float) (rnd.nextGaussian() * Math.sqrt(0.5)));
+        }
+        return CsiReport.newBuilder().setRadioId("warm-up").setSequence(1).setChannel(h).addNoisePowerW(powerW / 10)
+                .setPowerBudgetW(powerW).build();
+    }
+
+    @Override
+    public void close() {
+        exec.shutdownNow();
+    }
+}
