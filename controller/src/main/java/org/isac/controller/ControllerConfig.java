@@ -31,8 +31,10 @@ import org.isac.solver.SolverRegistry;
  * @param waitMode               how solve threads wait for reports
  * @param encodeMarginNs         time kept free before a report's deadline for encoding and
  *                               sending its update: anytime solvers stop their layers that much
- *                               earlier; {@link #AUTO_ENCODE_MARGIN} (the default) uses the
- *                               encode stage's measured p90 plus {@link #ENCODE_MARGIN_FLOOR_NS}
+ *                               earlier; {@link #AUTO_ENCODE_MARGIN} (the default) uses what the
+ *                               radio's acks measured from solve end to applied (p90, shared
+ *                               clock), else the encode stage's p90, plus
+ *                               {@link #ENCODE_MARGIN_FLOOR_NS}
  */
 public record ControllerConfig(
         String bindHost,
@@ -65,9 +67,9 @@ public record ControllerConfig(
     public static final WaitMode DEFAULT_WAIT_MODE = WaitMode.PHASED;
     /** Baseband codec of the weight frames (block floating point, as O-RAN compresses beamforming weights). */
     public static final CodecId DEFAULT_BASEBAND_CODEC = CodecId.BFP;
-    /** {@code encodeMarginNs}: the encode stage's measured p90 plus {@link #ENCODE_MARGIN_FLOOR_NS}. */
+    /** {@code encodeMarginNs}: measured (solve end → applied, or encode) p90 plus {@link #ENCODE_MARGIN_FLOOR_NS}. */
     public static final long AUTO_ENCODE_MARGIN = -1;
-    /** Added to the measured encode p90 (socket write and scheduling). */
+    /** Added to the measured p90 (scheduling). */
     public static final long ENCODE_MARGIN_FLOOR_NS = 20_000;
 
     /** Validates every setting; see {@link Builder#build()}. */

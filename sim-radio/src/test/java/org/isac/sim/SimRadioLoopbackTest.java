@@ -72,7 +72,9 @@ class SimRadioLoopbackTest {
         assertEquals(0, r.duplicateAnswers());
         assertEquals(0, r.unknownAnswers());
         assertEquals(0, r.powerViolations());
-        assertEquals(r.reportsApplied(), r.genieSamples());
+        // every applied update is sampled (genieEvery 1): scored off the I/O path, or skipped while the scorer was busy
+        assertEquals(r.reportsApplied(), r.genieSamples() + r.count(Extra.SCORING_SKIPPED));
+        assertTrue(r.genieSamples() > 0);
         assertEquals(0, r.genieFailures());
         assertEquals(java.util.Set.of("rzf"), r.solvers());
 

@@ -55,6 +55,17 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     private volatile long latestSequence;
     /** Encode stage only: this channel is in the current batch's flush list. */
     public boolean flushPending;
+    /** (sequence, solve end) of recently sent updates, slot = sequence mod {@link #SENT_SLOTS}. */
+    private final java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(2 * SENT_SLOTS);
+    /** Solve end → applied on this radio, measured from its acks (shared clock only; event loop). */
+    private final org.HdrHistogram.Histogram downlink = new org.HdrHistogram.Histogram(1_000_000_000L, 2);
+    /** The p90 of {@link #downlink} over its last window; 0 until measured. */
+    private volatile long downlinkP90Ns;
+    private int downlinkWindows;
+
+    static final int SENT_SLOTS = 64;
+    /** Acks per update of {@link #downlinkP90Ns}. */
+    static final int DOWNLINK_WINDOW = 128;
 
     public RadioSession(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry, ReportSink sink) {
         this.config = config;
@@ -96,6 +107,51 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         return metrics;
     }
 
+    /**
+     * Encode stage: an update answering {@code sequence} whose solve ended at {@code solveEndNs}
+     * (controller clock) was handed to the channel.
+     */
+    public void noteSent(long sequence, long solveEndNs) {
+        int i = (int) Math.floorMod(sequence, (long) SENT_SLOTS) * 2;
+        sent.set(i, -1);
+        sent.set(i + 1, solveEndNs);
+        sent.set(i, sequence);
+    }
+
+    /**
+     * How long, at p90, this radio's updates took from the end of their solve to being applied
+     * (from its {@code WeightApplied} acks, with a shared clock only: encode, send, transport
+     * and the front end's own apply); 0 until two windows of {@value #DOWNLINK_WINDOW} acks were
+     * measured (the first, the session's start-up, is left out) or without a shared clock.
+     */
+    public long downlinkP90Ns() {
+        return downlinkP90Ns;
+    }
+
+    private void onApplied(org.isac.proto.v1.WeightApplied a) {
+        metrics.increment(Counter.APPLIED);
+        if (hello == null || !hello.getSharedClock()) {
+            return;
+        }
+        long seq = a.getSequence();
+        int i = (int) Math.floorMod(seq, (long) SENT_SLOTS) * 2;
+        long end = sent.get(i + 1);
+        if (sent.get(i) != seq) {
+            return;
+        }
+        long delay = a.getApplyNs() - end;
+        if (delay <= 0 || delay >= downlink.getHighestTrackableValue()) {
+            return;
+        }
+        downlink.recordValue(delay);
+        if (downlink.getTotalCount() >= DOWNLINK_WINDOW) {
+            if (downlinkWindows++ > 0) { // the first window is the session's start-up, not its steady state
+                downlinkP90Ns = downlink.getValueAtPercentile(90);
+            }
+            downlink.reset();
+        }
+    }
+
     /** Sequence of the newest report that entered the pipeline. */
     public long latestSequence() {
         return latestSequence;
@@ -120,7 +176,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         switch (m.getBodyCase()) {
             case HELLO -> onHello(ctx, m.getHello());
             case CSI -> onReport(ctx, m.getCsi());
-            case APPLIED -> metrics.increment(Counter.APPLIED);
+            case APPLIED -> onApplied(m.getApplied());
             case GOODBYE -> ctx.close();
             default -> rejectOther(ctx, Reason.MALFORMED, "message has no body", false);
         }

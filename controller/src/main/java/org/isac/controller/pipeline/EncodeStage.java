@@ -95,6 +95,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             metrics.record(ControllerMetrics.Stage.ENCODE, encodedNs - e.solveEndNs);
             learnMargin(encodedNs - e.solveEndNs);
             write(s, ControllerMessage.newBuilder().setUpdate(b).build());
+            s.noteSent(e.sequence, e.solveEndNs);
             metrics.increment(Counter.SENT);
             return;
         }

@@ -87,7 +87,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
             }
         }
         if (e.hasDeadline) {
-            budget.deadlineNs = e.deadlineNs - (encodeMarginNs >= 0 ? encodeMarginNs : encode.autoMarginNs());
+            budget.deadlineNs = e.deadlineNs - margin(e);
             e.problem.budget = budget;
         } else {
             e.problem.budget = TimeBudget.UNBOUNDED;
@@ -109,6 +109,23 @@ final class SolveStage implements EventHandler<SolveEvent> {
         e.problem.budget = TimeBudget.UNBOUNDED;
         e.solveEndNs = clock.getAsLong();
         metrics.record(ControllerMetrics.Stage.SOLVE, e.solveEndNs - nowNs);
+    }
+
+    /**
+     * Time kept free after the solve: the configured margin, or (automatic) what this radio's
+     * updates measured from solve end to applied at p90 when its acks tell (shared clock),
+     * else the encode stage's p90; plus {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}; at most
+     * half the report's budget.
+     */
+    private long margin(SolveEvent e) {
+        if (encodeMarginNs >= 0) {
+            return encodeMarginNs;
+        }
+        long downlink = e.session.downlinkP90Ns();
+        long m = downlink > 0 ? downlink + ControllerConfig.ENCODE_MARGIN_FLOOR_NS : encode.autoMarginNs();
+        // never more than half the report's budget: a margin measured in a bad spell must not
+        // refuse every report, or no update is applied and nothing measures it again
+        return Math.min(m, Math.max(0, (e.deadlineNs - e.receivedNs) / 2));
     }
 
     private Solver create(SolveEvent e) {

@@ -304,4 +304,36 @@ class RadioSessionTest {
         assertEquals(2, metrics.count(ControllerMetrics.Counter.APPLIED));
         assertTrue(TestData.outbound(ch).isEmpty());
     }
+
+    /** With a shared clock the session learns, from the radio's acks, how long its updates take from solve end to applied. */
+    @Test
+    void learnsTheDownlinkFromAppliedAcksOnASharedClock() {
+        for (boolean shared : new boolean[] {true, false}) {
+            registry = new SessionRegistry();
+            EmbeddedChannel ch = helloed(TestData.hello("dl-" + shared, N).toBuilder().setSharedClock(shared).build());
+            RadioSession s = ch.pipeline().get(RadioSession.class);
+            assertEquals(0, s.downlinkP90Ns());
+            for (long seq = 1; seq <= 2 * RadioSession.DOWNLINK_WINDOW; seq++) {
+                if (seq == RadioSession.DOWNLINK_WINDOW + 1) {
+                    assertEquals(0, s.downlinkP90Ns(), "the first window (start-up) is left out");
+                }
+                long end = 1_000_000_000L + seq * 1_000_000;
+                s.noteSent(seq, end);
+                long delay = seq <= RadioSession.DOWNLINK_WINDOW ? 5_000_000 : 100_000 + (seq - 129) * 1000; // then 100 … 227 µs
+                send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("dl-" + shared)
+                        .setSequence(seq).setApplyNs(end + delay)).build());
+                // an ack for an update this session never sent is ignored
+                send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("dl-" + shared)
+                        .setSequence(seq + 10_000).setApplyNs(end + 50_000_000)).build());
+            }
+            if (shared) {
+                long p90 = 100_000 + (long) Math.ceil(0.9 * RadioSession.DOWNLINK_WINDOW - 1) * 1000;
+                assertEquals(p90, s.downlinkP90Ns(), 0.02 * p90, "p90 of solve end → applied");
+            } else {
+                assertEquals(0, s.downlinkP90Ns(), "without a shared clock the front end's apply_ns is not comparable");
+            }
+            ch.finishAndReleaseAll();
+        }
+        assertEquals(8 * RadioSession.DOWNLINK_WINDOW, metrics.snapshot().applied(), "every ack is counted");
+    }
 }
