@@ -25,8 +25,10 @@ public final class Precoder {
     public int iterations;
     /** Layers the solver planned (its full count) when it is an anytime layered solver; 0 otherwise. */
     public int layersPlanned;
-    /** The solver stopped before its full iteration count. */
+    /** The solver stopped before its full iteration count (converged, or out of time). */
     public boolean earlyStop;
+    /** It stopped because the next layer or iteration would not have fit the problem's {@link TimeBudget}. */
+    public boolean deadlineStop;
     /**
      * An anytime solver found that not even one layer fits the problem's {@link TimeBudget}
      * (the report is stale); the output is then not an answer.
@@ -45,6 +47,7 @@ public final class Precoder {
         iterations = 0;
         layersPlanned = 0;
         earlyStop = false;
+        deadlineStop = false;
         outOfTime = false;
     }
 

@@ -96,7 +96,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
             solver.solve(e.problem, e.precoder);
             Precoder out = e.precoder;
             if (out.layersPlanned > 0 && !out.outOfTime) {
-                metrics.recordLayers(e.solver, out.iterations, out.earlyStop && !out.outOfTime);
+                metrics.recordLayers(e.solver, out.iterations, out.deadlineStop);
             }
             if (out.outOfTime) {
                 e.outcome = Reject.Reason.STALE;

@@ -484,6 +484,17 @@ public final class MaxMinAo {
      * @return the number of outer layers run
      */
     public int run(StepRule rule, int layers, int inner, int repeats, double[] steps, double muC, double muS, double tol) {
+        return run(rule, layers, inner, repeats, steps, muC, muS, tol, null);
+    }
+
+    /**
+     * {@link #run(StepRule, int, int, int, double[], double, double, double)} under a
+     * {@link org.isac.solver.LayerPacer} (started by the caller, or null): after each layer but
+     * the last it stops when another would not fit. Every layer ends on a feasible W (its
+     * projected steps) and the closed-form F, so a stop anywhere is an answer.
+     */
+    public int run(StepRule rule, int layers, int inner, int repeats, double[] steps, double muC, double muS, double tol,
+                   org.isac.solver.LayerPacer pacer) {
         if (layers < 0 || inner < 1 || repeats < 1) {
             throw new IllegalArgumentException("max-min: need layers >= 0, inner >= 1, repeats >= 1");
         }
@@ -506,6 +517,10 @@ public final class MaxMinAo {
         evaluate(ev, w, phiRe, phiIm);
         record(ev.h);
         layersRun = 0;
+        pacerStop = false;
+        if (pacer != null) {
+            pacer.setUpDone();
+        }
         for (int l = 0; l < layers; l++) {
             Layer lay = layer(recording ? l : 0);
             lay.size(k, jn, mt, inner * repeats);
@@ -532,12 +547,22 @@ public final class MaxMinAo {
             if (tol > 0 && Math.abs(ev.h - prev) <= tol * Math.abs(ev.h)) {
                 break;
             }
+            if (pacer != null) {
+                if (l + 1 == layers) {
+                    pacer.lastLayerDone();
+                } else if (!pacer.anotherLayerFits()) {
+                    pacerStop = true;
+                    break;
+                }
+            }
         }
         lastEval = ev;
         return layersRun;
     }
 
     private Eval lastEval;
+    /** The last {@link #run} stopped because its pacer said the next layer would not fit. */
+    boolean pacerStop;
 
     /** h(W, F) (nats) at the current state; valid after {@link #run}. */
     public double objective() {

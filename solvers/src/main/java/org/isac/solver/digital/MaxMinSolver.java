@@ -91,19 +91,26 @@ public final class MaxMinSolver implements Solver {
         double delta = IsacParams.delta(p);
         double radarNoise = IsacParams.radarNoiseW(p);
         boolean perAntenna = IsacParams.perAntennaPower(p, true);
+        int planned = kind == Kind.UNFOLDED ? (int) p.params.get("layers", model.outer()) : (int) p.params.get("max_iter", 150);
+        out.layersPlanned = planned;
+        if (!pacer.begin(p.budget, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ ((long) p.targets.count() << 8)
+                ^ planned)) {
+            out.outOfTime = true;
+            out.earlyStop = true;
+            return;
+        }
         ao.setUp(p, delta, radarNoise, perAntenna);
         ao.initialize();
-        int planned, run;
+        int run;
         if (kind == Kind.UNFOLDED) {
-            planned = (int) p.params.get("layers", model.outer());
             int repeats = (int) p.params.get("repeats", model.repeats());
             if (planned < 0 || planned > model.outer() || repeats < 1) {
                 throw new IllegalArgumentException(name() + ": layers must be in 0…" + model.outer() + " and repeats >= 1, got "
                         + planned + ", " + repeats);
             }
-            run = ao.run(MaxMinAo.StepRule.SCHEDULE, planned, model.inner(), repeats, modelSteps(), model.muC(), model.muS(), 0);
+            run = ao.run(MaxMinAo.StepRule.SCHEDULE, planned, model.inner(), repeats, modelSteps(), model.muC(), model.muS(), 0,
+                    pacer);
         } else {
-            planned = (int) p.params.get("max_iter", 150);
             int inner = (int) p.params.get("inner_steps", 6);
             double step = p.params.get("step", kind == Kind.FIXED ? 0.001 : 0.1);
             double mu = p.params.get("mu", 10);
@@ -113,12 +120,13 @@ public final class MaxMinSolver implements Solver {
             }
             stepBuf[0] = step;
             run = ao.run(kind == Kind.FIXED ? MaxMinAo.StepRule.FIXED : MaxMinAo.StepRule.BACKTRACKING, planned, inner, 1, stepBuf,
-                    mu, mu, tol);
+                    mu, mu, tol, pacer);
         }
         ao.precoder(out.baseband);
         ao.receiveFilters(out.receive);
         out.iterations = run;
         out.earlyStop = run < planned || (kind == Kind.UNFOLDED && planned < model.outer());
+        out.deadlineStop = ao.pacerStop;
         int n = Math.max(ao.users(), ao.targets());
         if (scratch.length < n) {
             scratch = new double[n];
@@ -130,9 +138,11 @@ public final class MaxMinSolver implements Solver {
         out.predicted.put("min_sinr_db", 10 * Math.log10(min(scratch, ao.users())));
         ao.scnr(scratch);
         out.predicted.put("min_scnr_db", 10 * Math.log10(min(scratch, ao.targets())));
+        pacer.finished();
     }
 
     private double[] stepsCache;
+    private final org.isac.solver.LayerPacer pacer = new org.isac.solver.LayerPacer();
 
     private double[] modelSteps() {
         if (stepsCache == null) {

@@ -61,6 +61,7 @@ import org.isac.solver.metric.IsacRates;
  * after the first solve at a size.
  */
 public final class ScaCrlbSolver implements Solver {
+    private final org.isac.solver.LayerPacer pacer = new org.isac.solver.LayerPacer();
     private static final double MONOTONE_SLACK = 1e-12;
     private static final int MAX_DOUBLINGS = 40;
     private static final double GRAM_JITTER = 1e-10;
@@ -137,6 +138,13 @@ public final class ScaCrlbSolver implements Solver {
         if (maxIter < 0 || !(tol >= 0)) {
             throw new IllegalArgumentException(name() + ": max_iter must be >= 0 and tol >= 0, got " + maxIter + ", " + tol);
         }
+        out.layersPlanned = maxIter;
+        if (!pacer.begin(p.budget, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ ((long) p.targets.count() << 8)
+                ^ maxIter)) {
+            out.outOfTime = true;
+            out.earlyStop = true;
+            return;
+        }
         initialPoint(seed);
         evaluate();
         if (!Double.isFinite(objective)) {
@@ -144,10 +152,12 @@ public final class ScaCrlbSolver implements Solver {
         }
         traceLength = 0;
         record();
+        pacer.setUpDone();
         int it = 0;
         int doublings = 0;
         double lambda = 0;
         boolean converged = false;
+        boolean outOfTime = false;
         while (it < maxIter) {
             it++;
             lambda = gradientAndShift();
@@ -175,15 +185,23 @@ public final class ScaCrlbSolver implements Solver {
                 converged = true;
                 break;
             }
+            if (it == maxIter) {
+                pacer.lastLayerDone();
+            } else if (!pacer.anotherLayerFits()) {
+                outOfTime = true;
+                break;
+            }
         }
         writeOutput(out);
         out.iterations = it;
-        out.earlyStop = converged && it < maxIter;
+        out.earlyStop = (converged || outOfTime) && it < maxIter;
+        out.deadlineStop = outOfTime;
         out.predicted.put("sum_rate_nats", sumRate);
         out.predicted.put("crlb", crlb);
         out.predicted.put("objective", objective);
         out.predicted.put("lambda", lambda);
         out.predicted.put("lambda_doublings", doublings);
+        pacer.finished();
     }
 
     /**

@@ -31,6 +31,7 @@ import org.isac.solver.metric.IsacRates;
  * plus 8NK² once for HᴴH and 8NK² for the final V. Allocation-free after warm-up.
  */
 public final class WmmseSolver implements Solver {
+    private final org.isac.solver.LayerPacer pacer = new org.isac.solver.LayerPacer();
     private static final int BISECTION_STEPS = 200;
     private static final double POWER_REL_TOL = 1e-10;
 
@@ -78,6 +79,12 @@ public final class WmmseSolver implements Solver {
             throw new IllegalArgumentException("wmmse: need max_iter >= 0, tol >= 0, init in {0, 1}");
         }
         (init == 0 && p.users() <= p.antennas() ? rzf : mrt).solve(p, out);
+        out.layersPlanned = maxIter;
+        if (!pacer.begin(p.budget, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ maxIter)) {
+            out.outOfTime = true;
+            out.earlyStop = true;
+            return;
+        }
         CMatrix h = p.channel;
         int k = h.cols();
         double pt = p.powerBudgetW;
@@ -92,9 +99,11 @@ public final class WmmseSolver implements Solver {
         double rate = IsacRates.ratesFromProducts(hv, p.noise, rates);
         traceLength = 0;
         record(rate);
+        pacer.setUpDone();
         int it = 0;
         boolean converged = false;
         boolean haveX = false;
+        boolean outOfTime = false;
         while (it < maxIter) {
             it++;
             for (int q = 0; q < k; q++) {
@@ -151,6 +160,12 @@ public final class WmmseSolver implements Solver {
                 converged = true;
                 break;
             }
+            if (it == maxIter) {
+                pacer.lastLayerDone();
+            } else if (!pacer.anotherLayerFits()) {
+                outOfTime = true;
+                break;
+            }
         }
         if (haveX) {
             Kernels.mul(h, xs, out.baseband);
@@ -158,8 +173,10 @@ public final class WmmseSolver implements Solver {
             out.baseband.scale(Math.sqrt(pt / p2));
         }
         out.iterations = it;
-        out.earlyStop = converged && it < maxIter;
+        out.earlyStop = (converged || outOfTime) && it < maxIter;
+        out.deadlineStop = outOfTime;
         out.predicted.put("sum_rate_nats", rate);
+        pacer.finished();
     }
 
     /**

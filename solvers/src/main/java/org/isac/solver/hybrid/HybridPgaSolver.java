@@ -170,6 +170,7 @@ public final class HybridPgaSolver implements Solver {
         out.predicted.put("objective", rate - omega * tau);
         out.iterations = anytime.layersRun;
         out.earlyStop = anytime.earlyStop;
+        out.deadlineStop = anytime.earlyStop;
         anytime.finished();
     }
 }

@@ -198,6 +198,7 @@ public final class HybridUpgaSolver implements Solver {
         out.predicted.put("objective", rate - model.omega() * tau);
         out.iterations = anytime.layersRun;
         out.earlyStop = anytime.earlyStop;
+        out.deadlineStop = anytime.earlyStop;
         anytime.finished();
     }
 }
