@@ -48,6 +48,7 @@ class AnytimeDeadlineTest {
                     int layers = left == Long.MAX_VALUE ? PLANNED : (int) Math.min(PLANNED, Math.max(0, left / 1_000_000_000L));
                     out.iterations = layers;
                     out.earlyStop = layers < PLANNED;
+                    out.deadlineStop = layers > 0 && layers < PLANNED;
                     out.outOfTime = layers == 0;
                 }
             }));

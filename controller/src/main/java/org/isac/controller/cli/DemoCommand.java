@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (Controller c = new Controller(cfg).start()) {
             System.err.printf("controller on %s, policy %s; %d simulated radio(s) for %.1f s%n",
                     c.address(), cfg.defaultSolver(), radios, seconds);
-            merged = runRadios(base, c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)));
+            merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)));
             System.out.print(merged.summary());
             System.out.print(c.summary());
             anytime = anytimeFields(c.metrics());
@@ -104,9 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Runs {@code count} radios (ids {@code <id>-i}, seeds {@code seed+i}) against a controller and merges their reports. */
-    static SimReport runRadios(Scenario base, int port, int count, Duration sendFor) throws Exception {
+    static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor) throws Exception {
         if (count == 1) {
-            try (SimRadio r = new SimRadio(base, "127.0.0.1", port)) {
+            try (SimRadio r = new SimRadio(base, host, port)) {
                 return r.run(sendFor);
             }
         }
@@ -118,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
                 Scenario s = base.toBuilder().set("radioId", base.radioId() + "-" + i)
                         .set("seed", Long.toString(base.seed() + i)).build();
-                SimRadio sim = new SimRadio(s, "127.0.0.1", port, group);
+                SimRadio sim = new SimRadio(s, host, port, group);
                 sims.add(sim);
                 futures.add(pool.submit(() -> sim.run(sendFor)));
             }

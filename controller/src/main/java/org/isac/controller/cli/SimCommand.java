@@ -27,17 +27,32 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     Path report;
 
+    @Option(names = "--radios", defaultValue = "1",
+            description = "simulated radios, each its own id (<id>-i) and seed (default: ${DEFAULT-VALUE})")
+    int radios;
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "write the latency CCDF PNG into DIR")
+    Path plots;
+
+    @Option(names = "--load", description = "load generator: no scoring (genie, ZF, tau; genieEvery=0), only latency and"
+            + " accounting, so many radios fit in one process")
+    boolean load;
+
     @Mixin
     ScenarioOptions scenario;
 
     @Override
     public Integer call() throws Exception {
-        Scenario s = scenario.scenario(Map.of());
-        try (SimRadio radio = new SimRadio(s, host, port)) {
-            SimReport r = radio.run(Duration.ofNanos((long) (seconds * 1e9)));
-            System.out.println(r.summary());
-            Reports.writeJson(report, r.toJson());
-            return r.unaccounted() == 0 ? 0 : 4;
+        if (radios < 1 || radios > 256) {
+            throw new IllegalArgumentException("--radios must be in 1..256, got " + radios);
         }
+        Scenario s = scenario.scenario(load ? Map.of("genieEvery", "0") : Map.of());
+        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)));
+        System.out.println(r.summary());
+        Reports.writeJson(report, r.toJson());
+        if (plots != null) {
+            LatencyPlots.write(plots, "sim", r);
+        }
+        return r.unaccounted() == 0 ? 0 : 4;
     }
 }
