@@ -76,6 +76,22 @@ public final class LayerPacer {
         return false;
     }
 
+    /**
+     * {@link #begin} for a solve into {@code out}: records the layers planned, and when not even
+     * one layer fits marks {@code out} out of time (and stopped early).
+     *
+     * @return false when the solver must return at once
+     */
+    public boolean begin(Problem problem, long shapeKey, Precoder out, int layersPlanned) {
+        out.layersPlanned = layersPlanned;
+        if (begin(problem.budget, shapeKey)) {
+            return true;
+        }
+        out.outOfTime = true;
+        out.earlyStop = true;
+        return false;
+    }
+
     /** True when the current solve has a deadline. */
     public boolean bounded() {
         return bounded;

@@ -138,11 +138,8 @@ public final class ScaCrlbSolver implements Solver {
         if (maxIter < 0 || !(tol >= 0)) {
             throw new IllegalArgumentException(name() + ": max_iter must be >= 0 and tol >= 0, got " + maxIter + ", " + tol);
         }
-        out.layersPlanned = maxIter;
-        if (!pacer.begin(p.budget, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ ((long) p.targets.count() << 8)
-                ^ maxIter)) {
-            out.outOfTime = true;
-            out.earlyStop = true;
+        if (!pacer.begin(p, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ ((long) p.targets.count() << 8)
+                ^ maxIter, out, maxIter)) {
             return;
         }
         initialPoint(seed);

@@ -79,10 +79,7 @@ public final class WmmseSolver implements Solver {
             throw new IllegalArgumentException("wmmse: need max_iter >= 0, tol >= 0, init in {0, 1}");
         }
         (init == 0 && p.users() <= p.antennas() ? rzf : mrt).solve(p, out);
-        out.layersPlanned = maxIter;
-        if (!pacer.begin(p.budget, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ maxIter)) {
-            out.outOfTime = true;
-            out.earlyStop = true;
+        if (!pacer.begin(p, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ maxIter, out, maxIter)) {
             return;
         }
         CMatrix h = p.channel;

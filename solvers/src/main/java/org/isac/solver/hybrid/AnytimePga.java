@@ -1,12 +1,11 @@
 package org.isac.solver.hybrid;
 
 import org.isac.solver.LayerPacer;
-import org.isac.solver.TimeBudget;
 import org.isac.solver.linalg.CMatrix;
 
 /**
  * Runs the outer layers of an initialised {@link HybridPga} (double) or of a bound
- * {@link FloatPga} (float, finished in double) under a {@link TimeBudget}: between layers the
+ * {@link FloatPga} (float, finished in double) under a {@link org.isac.solver.TimeBudget}: between layers the
  * {@link LayerPacer} decides whether the next one still fits, and an early stop returns the
  * current iterate made feasible by the last layer's projections (eq. (10) unit modulus on F,
  * eq. (12) power on W). The first layers of a trained model may lower R − ωτ below the
@@ -25,11 +24,11 @@ final class AnytimePga {
      * Before the set-up: false when not even one layer fits the budget ({@code shapeKey}
      * tells sizes and engines apart).
      */
-    boolean begin(TimeBudget budget, long shapeKey) {
+    boolean begin(org.isac.solver.Problem problem, long shapeKey, org.isac.solver.Precoder out, int layers) {
         layersRun = 0;
         earlyStop = false;
         keptStart = false;
-        return pacer.begin(budget, shapeKey);
+        return pacer.begin(problem, shapeKey, out, layers);
     }
 
     /**

@@ -137,10 +137,7 @@ public final class HybridPgaSolver implements Solver {
             throw new IllegalArgumentException(NAME + ": needs K <= M <= N, got K=" + k + " M=" + m + " N=" + n);
         }
 
-        out.layersPlanned = outer;
-        if (!anytime.begin(problem.budget, AnytimePga.key(n, k, m, outer, false))) {
-            out.outOfTime = true;
-            out.earlyStop = true;
+        if (!anytime.begin(problem, AnytimePga.key(n, k, m, outer, false), out, outer)) {
             return;
         }
         double[] targets = problem.targets.azimuthRad;

@@ -157,10 +157,7 @@ public final class HybridUpgaSolver implements Solver {
         }
 
         boolean single = singlePrecision(p);
-        out.layersPlanned = layers;
-        if (!anytime.begin(problem.budget, AnytimePga.key(n, k, m, layers, single))) {
-            out.outOfTime = true;
-            out.earlyStop = true;
+        if (!anytime.begin(problem, AnytimePga.key(n, k, m, layers, single), out, layers)) {
             return;
         }
         double[] targets = problem.targets.azimuthRad;

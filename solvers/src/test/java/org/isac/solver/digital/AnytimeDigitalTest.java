@@ -9,6 +9,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.TickBudget;
 import org.isac.solver.TimeBudget;
 import org.junit.jupiter.api.Test;
 
@@ -19,23 +20,6 @@ import org.junit.jupiter.api.Test;
  * fewer iterations. Time is simulated: every reading of the budget is one tick.
  */
 class AnytimeDigitalTest {
-    /** remaining = start − tick·(reads so far). */
-    static final class TickBudget implements TimeBudget {
-        long remaining;
-        final long tick;
-
-        TickBudget(long start, long tick) {
-            this.remaining = start;
-            this.tick = tick;
-        }
-
-        @Override
-        public long remainingNs() {
-            long r = remaining;
-            remaining -= tick;
-            return r;
-        }
-    }
 
     private static void check(String name, Problem p, int maxTicks) {
         Solver solver = SolverRegistry.create(name);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
+import org.isac.solver.TickBudget;
 import org.isac.solver.TimeBudget;
 import org.isac.solver.linalg.CMatrix;
 import org.junit.jupiter.api.Test;
@@ -20,23 +21,6 @@ import org.junit.jupiter.api.Test;
 class AnytimeHybridTest {
     private static final double PT = Math.pow(10, 1.2);
 
-    /** remaining = start − tick·(reads so far): every read is one unit of work. */
-    static final class TickBudget implements TimeBudget {
-        long remaining;
-        final long tick;
-
-        TickBudget(long start, long tick) {
-            this.remaining = start;
-            this.tick = tick;
-        }
-
-        @Override
-        public long remainingNs() {
-            long r = remaining;
-            remaining -= tick;
-            return r;
-        }
-    }
 
     private static Problem problem(int n, long seed) {
         Problem p = HybridUpgaSolverTest.problem(n, seed);
