@@ -15,8 +15,8 @@ package org.isac.solver;
  *
  * <p>Use per solve: {@link #begin} (false: not even the set-up, one layer and the finish fit
  * by what this shape has cost before — the report is stale), {@link #setUpDone} after the
- * work before the first layer, {@link #anotherLayerFits} after each layer but the last,
- * {@link #finished} at the end. Without a deadline it neither decides nor learns. One
+ * work before the first layer, {@link #layerDone} after each layer, {@link #finished} at
+ * the end. Without a deadline it neither decides nor learns. One
  * instance per solver instance (one thread); allocation-free.
  */
 public final class LayerPacer {
@@ -41,7 +41,6 @@ public final class LayerPacer {
     /** False during a shape's first solve: it runs, but its times are not learned. */
     private boolean learning;
     private long mark;
-    private double lastLayer;
 
     public LayerPacer() {
         java.util.Arrays.fill(keys, Long.MIN_VALUE);
@@ -59,7 +58,6 @@ public final class LayerPacer {
         mark = this.budget.remainingNs();
         bounded = mark != Long.MAX_VALUE;
         slot = slotFor(shapeKey);
-        lastLayer = 0;
         if (!bounded) {
             return true;
         }
@@ -124,7 +122,6 @@ public final class LayerPacer {
             return true;
         }
         long t = lap();
-        lastLayer = t;
         layer[slot] = average(layer[slot], t);
         double expected = Double.isNaN(layer[slot]) ? t : Math.max(layer[slot], Math.min(t, OUTLIER * layer[slot]));
         return mark >= SAFETY * expected + (Double.isNaN(finish[slot]) ? 0 : finish[slot]);
@@ -133,10 +130,25 @@ public final class LayerPacer {
     /** The last layer is done (timed, without a decision). */
     public void lastLayerDone() {
         if (bounded) {
-            long t = lap();
-            lastLayer = t;
-            layer[slot] = average(layer[slot], t);
+            layer[slot] = average(layer[slot], lap());
         }
+    }
+
+    /**
+     * Layer {@code done} of {@code planned} is done: {@link #lastLayerDone} for the last one,
+     * else {@link #anotherLayerFits}. Returns false when the solver must stop now.
+     */
+    public boolean layerDone(int done, int planned) {
+        if (done >= planned) {
+            lastLayerDone();
+            return true;
+        }
+        return anotherLayerFits();
+    }
+
+    /** A shape key from up to four sizes or variants (each below 2^16), for {@link #begin}. */
+    public static long shapeKey(int a, int b, int c, int d) {
+        return ((long) (a & 0xFFFF) << 48) | ((long) (b & 0xFFFF) << 32) | ((long) (c & 0xFFFF) << 16) | (d & 0xFFFF);
     }
 
     /** The solver's work after its last layer is done (timed). */

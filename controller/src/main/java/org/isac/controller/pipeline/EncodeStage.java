@@ -32,7 +32,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private int flushCount;
     /** Encode times (guard + update + frame) since the last margin update. */
     private final org.HdrHistogram.Histogram encodeTimes = new org.HdrHistogram.Histogram(ControllerMetrics.MAX_TRACKABLE_NS, 2);
-    /** The measured p99 encode time plus the floor; read by the solve stage on the same thread. */
+    /** The measured encode time at {@link #MARGIN_PERCENTILE} plus the floor; read by the solve stage on the same thread. */
     private long autoMarginNs = INITIAL_MARGIN_NS;
 
     /** Margin before the first {@value #MARGIN_WINDOW} encodes are measured. */

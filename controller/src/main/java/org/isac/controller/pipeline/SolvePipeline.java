@@ -71,11 +71,6 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         return warmer.warm(session.hello(), session.defaultSolver());
     }
 
-    /** The warm-up of {@code solver} for {@code hello} (started if needed): completes with the solves it ran. */
-    public java.util.concurrent.CompletableFuture<Integer> warm(org.isac.proto.v1.FrontEndHello hello, String solver) {
-        return warmer.warm(hello, solver);
-    }
-
     /** Refuses new reports, lets queued ones finish (up to the shutdown timeout), then halts. */
     @Override
     public synchronized void close() {

@@ -547,13 +547,9 @@ public final class MaxMinAo {
             if (tol > 0 && Math.abs(ev.h - prev) <= tol * Math.abs(ev.h)) {
                 break;
             }
-            if (pacer != null) {
-                if (l + 1 == layers) {
-                    pacer.lastLayerDone();
-                } else if (!pacer.anotherLayerFits()) {
-                    pacerStop = true;
-                    break;
-                }
+            if (pacer != null && !pacer.layerDone(l + 1, layers)) {
+                pacerStop = true;
+                break;
             }
         }
         lastEval = ev;

@@ -92,8 +92,8 @@ public final class MaxMinSolver implements Solver {
         double radarNoise = IsacParams.radarNoiseW(p);
         boolean perAntenna = IsacParams.perAntennaPower(p, true);
         int planned = kind == Kind.UNFOLDED ? (int) p.params.get("layers", model.outer()) : (int) p.params.get("max_iter", 150);
-        if (!pacer.begin(p, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ ((long) p.targets.count() << 8)
-                ^ planned, out, planned)) {
+        if (!pacer.begin(p, org.isac.solver.LayerPacer.shapeKey(p.antennas(), p.users(), p.targets.count(), planned), out,
+                planned)) {
             return;
         }
         ao.setUp(p, delta, radarNoise, perAntenna);

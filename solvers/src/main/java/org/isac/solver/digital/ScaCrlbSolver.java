@@ -138,8 +138,8 @@ public final class ScaCrlbSolver implements Solver {
         if (maxIter < 0 || !(tol >= 0)) {
             throw new IllegalArgumentException(name() + ": max_iter must be >= 0 and tol >= 0, got " + maxIter + ", " + tol);
         }
-        if (!pacer.begin(p, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ ((long) p.targets.count() << 8)
-                ^ maxIter, out, maxIter)) {
+        if (!pacer.begin(p, org.isac.solver.LayerPacer.shapeKey(p.antennas(), p.users(), p.targets.count(), maxIter), out,
+                maxIter)) {
             return;
         }
         initialPoint(seed);
@@ -182,9 +182,7 @@ public final class ScaCrlbSolver implements Solver {
                 converged = true;
                 break;
             }
-            if (it == maxIter) {
-                pacer.lastLayerDone();
-            } else if (!pacer.anotherLayerFits()) {
+            if (!pacer.layerDone(it, maxIter)) {
                 outOfTime = true;
                 break;
             }

@@ -79,7 +79,7 @@ public final class WmmseSolver implements Solver {
             throw new IllegalArgumentException("wmmse: need max_iter >= 0, tol >= 0, init in {0, 1}");
         }
         (init == 0 && p.users() <= p.antennas() ? rzf : mrt).solve(p, out);
-        if (!pacer.begin(p, ((long) p.antennas() << 32) ^ ((long) p.users() << 16) ^ maxIter, out, maxIter)) {
+        if (!pacer.begin(p, org.isac.solver.LayerPacer.shapeKey(p.antennas(), p.users(), 0, maxIter), out, maxIter)) {
             return;
         }
         CMatrix h = p.channel;
@@ -157,9 +157,7 @@ public final class WmmseSolver implements Solver {
                 converged = true;
                 break;
             }
-            if (it == maxIter) {
-                pacer.lastLayerDone();
-            } else if (!pacer.anotherLayerFits()) {
+            if (!pacer.layerDone(it, maxIter)) {
                 outOfTime = true;
                 break;
             }

@@ -18,7 +18,6 @@ final class AnytimePga {
     /** Layers run by the last {@link #run} (0 also when the start was kept). */
     int layersRun;
     boolean earlyStop;
-    boolean keptStart;
 
     /**
      * Before the set-up: false when not even one layer fits the budget ({@code shapeKey}
@@ -27,7 +26,6 @@ final class AnytimePga {
     boolean begin(org.isac.solver.Problem problem, long shapeKey, org.isac.solver.Precoder out, int layers) {
         layersRun = 0;
         earlyStop = false;
-        keptStart = false;
         return pacer.begin(problem, shapeKey, out, layers);
     }
 
@@ -55,9 +53,7 @@ final class AnytimePga {
                 pga.outerIteration(ran);
             }
             ran++;
-            if (ran == layers) {
-                pacer.lastLayerDone();
-            } else if (!pacer.anotherLayerFits()) {
+            if (!pacer.layerDone(ran, layers)) {
                 break;
             }
         }
@@ -69,7 +65,6 @@ final class AnytimePga {
         earlyStop = ran < layers;
         if (earlyStop && !Double.isNaN(startObjective) && !(pga.objective() >= startObjective)) {
             pga.start(f0, w0);
-            keptStart = true;
             layersRun = 0;
         }
     }
@@ -81,6 +76,6 @@ final class AnytimePga {
 
     /** A shape key for (N, K, M, layers, engine). */
     static long key(int n, int k, int m, int layers, boolean single) {
-        return ((long) n << 40) ^ ((long) k << 28) ^ ((long) m << 16) ^ ((long) layers << 1) ^ (single ? 1 : 0);
+        return LayerPacer.shapeKey(n, k, m, layers * 2 + (single ? 1 : 0));
     }
 }

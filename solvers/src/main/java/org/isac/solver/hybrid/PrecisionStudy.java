@@ -187,7 +187,8 @@ public final class PrecisionStudy {
                 FastKernels.status(), (System.nanoTime() - t0) / 1e9);
     }
 
-    private static void digest(MessageDigest md, Precoder out) {
+    /** Adds F's and W's raw bits (little-endian doubles, re then im per entry) to {@code md}. */
+    static void digest(MessageDigest md, Precoder out) {
         for (CMatrix m : new CMatrix[] {out.analog, out.baseband}) {
             for (int e = 0, size = m.rows() * m.cols(); e < size; e++) {
                 for (double v : new double[] {m.re[e], m.im[e]}) {

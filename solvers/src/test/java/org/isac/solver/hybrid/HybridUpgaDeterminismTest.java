@@ -56,13 +56,13 @@ class HybridUpgaDeterminismTest {
     static String digest() throws NoSuchAlgorithmException {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         HybridUpgaSolver solver = new HybridUpgaSolver();
+        Precoder out = new Precoder();
         for (long seed : SEEDS) {
             for (int single = 1; single >= 0; single--) {
-                for (long b : solve(solver, seed, single)) {
-                    for (int s = 0; s < 64; s += 8) {
-                        md.update((byte) (b >>> s));
-                    }
-                }
+                Problem p = HybridUpgaSolverTest.problem(64, seed);
+                p.params.put("single_precision", single);
+                solver.solve(p, out);
+                PrecisionStudy.digest(md, out);
             }
         }
         return HexFormat.of().formatHex(md.digest());
