@@ -131,10 +131,11 @@ public final class CapacityCommand implements Callable<Integer> {
         Path json = tmp.resolve("step-" + index + ".json");
         Path plots = tmp.resolve("step-" + index);
         long stopsBefore = c.metrics().earlyStops();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseZGC", "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sim", "--load",
+        // the load JVM gets this JVM's options (the launcher's module and warning flags, GC, heap)
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "sim", "--load",
                 "--port", Integer.toString(c.port()), "--radios", Integer.toString(radios), "--rate-hz", Integer.toString(rateHz),
                 "--deadline-us", Long.toString(budgetUs), "--seconds", Double.toString(seconds), "--solver", solver,
                 "--set", "radioId=load" + index, "--report", json.toString(), "--plots", plots.toString()));
