@@ -33,6 +33,16 @@ import org.isac.solver.linalg.CMatrix;
  * Ψ is the benchmark covariance (seed 000 eq. (6)) for the problem's targets, or the model's
  * when the problem names none, with the model's beampattern half-width.
  *
+ * <p>Scale: the steps were trained at the authors' scale, σ² = 1 and P_t = SNR
+ * (docs/REFERENCE-SETUPS.md), and they do not transfer to other scales: R is unchanged when
+ * P_t and σ² scale together, but τ scales with P_t² and the gradients with it, so at P_t = 1 W
+ * and σ² = P_t/SNR the layers lower R − ωτ below the eq. (26) start. The solver therefore
+ * works at unit noise: with s the users' mean σ², it solves for noise σ²/s and budget P_t/s
+ * (Ψ at P_t/s), and returns W·√s, which has the same SINRs and meets P_t. The predicted
+ * {@code tau} is at the problem's scale (τ·s²); {@code objective} is R − ωτ at unit noise,
+ * the objective the model was trained for, which does not change when P_t and σ² scale
+ * together. At σ² = 1 (s = 1) nothing is rescaled.
+ *
  * <p>Anytime: under a bounded {@link Problem#budget} it stops between layers when the next
  * would not fit ({@link AnytimePga}: the answer is the iterate after the last layer run, or
  * the eq. (26) start when that scores higher; {@code earlyStop}, {@code layersPlanned}), and
@@ -53,6 +63,7 @@ public final class HybridUpgaSolver implements Solver {
     private final PsiCache psiCache = new PsiCache();
     private final AnytimePga anytime = new AnytimePga();
     private final double[] modelTargetsRad = new double[16];
+    private double[] unitNoise = new double[4];
     private int modelTargetCount;
 
     /** Picks the shipped model that fits each problem (N, K, M, ω). */
@@ -125,6 +136,15 @@ public final class HybridUpgaSolver implements Solver {
         return v == 1;
     }
 
+    /** The users' mean noise power σ² (W). */
+    static double meanNoise(double[] noise, int k) {
+        double sum = 0;
+        for (int u = 0; u < k; u++) {
+            sum += noise[u];
+        }
+        return sum / k;
+    }
+
     @Override
     public void solve(Problem problem, Precoder out) {
         out.reset();
@@ -166,15 +186,31 @@ public final class HybridUpgaSolver implements Solver {
             targets = modelTargetsRad;
             targetCount = modelTargetCount;
         }
-        CMatrix psi = psiCache.update(n, targets, targetCount, model.halfWidthDeg(), problem.powerBudgetW);
+        double s = meanNoise(problem.noise, k);
+        if (!(s > 0) || !Double.isFinite(s)) {
+            throw new IllegalArgumentException(NAME + ": noise power must be finite and > 0, mean σ² = " + s);
+        }
+        double[] noise = problem.noise;
+        double power = problem.powerBudgetW;
+        if (s != 1) {
+            if (unitNoise.length < k) {
+                unitNoise = new double[k];
+            }
+            for (int u = 0; u < k; u++) {
+                unitNoise[u] = problem.noise[u] / s;
+            }
+            noise = unitNoise;
+            power = problem.powerBudgetW / s;
+        }
+        CMatrix psi = psiCache.update(n, targets, targetCount, model.halfWidthDeg(), power);
 
-        pga.prepare(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
+        pga.prepare(problem.channel, noise, power, m, psi, psiCache.version());
         pga.setWeights(model.omega(), model.eta());
         pga.setSteps(steps);
         pga.setRescaleInner(model.rescaleInner());
         pga.initialize(HybridInitializer.COHERENT, targets, targetCount, 0);
         if (single) {
-            this.single.bind(problem.channel, problem.noise, problem.powerBudgetW, m, psi, psiCache.version());
+            this.single.bind(problem.channel, noise, power, m, psi, psiCache.version());
             this.single.setWeights(model.omega(), model.eta());
             this.single.setSteps(steps);
             this.single.setRescaleInner(model.rescaleInner());
@@ -190,8 +226,11 @@ public final class HybridUpgaSolver implements Solver {
         out.baseband.copyFrom(pga.baseband());
         double rate = pga.sumRateBits();
         double tau = pga.tau();
+        if (s != 1) {
+            out.baseband.scale(Math.sqrt(s));
+        }
         out.predicted.put("sum_rate_bits", rate);
-        out.predicted.put("tau", tau);
+        out.predicted.put("tau", tau * s * s);
         out.predicted.put("objective", rate - model.omega() * tau);
         out.iterations = anytime.layersRun;
         out.earlyStop = anytime.earlyStop;

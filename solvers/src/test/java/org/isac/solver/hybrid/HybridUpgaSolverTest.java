@@ -51,6 +51,16 @@ class HybridUpgaSolverTest {
         return new HybridUpgaModel(name, n, K, K, omega, 1.0 / n, false, new double[] {-60, 0, 60}, 2, mu, lambda, info);
     }
 
+    private static double maxDiff(CMatrix a, CMatrix b) {
+        assertEquals(a.rows(), b.rows());
+        assertEquals(a.cols(), b.cols());
+        double d = 0;
+        for (int i = 0; i < a.size(); i++) {
+            d = Math.max(d, Math.hypot(a.re[i] - b.re[i], a.im[i] - b.im[i]));
+        }
+        return d;
+    }
+
     static Problem problem(int n, long seed) {
         Problem p = new Problem();
         new SalehValenzuela(n, K).draw(new SplittableRandom(seed), p.channel);
@@ -59,6 +69,40 @@ class HybridUpgaSolverTest {
         p.rfChains = K;
         p.tx = ArrayShape.ula(n);
         return p;
+    }
+
+    /**
+     * The model works at the unit noise it was trained at: the problem (H, c·σ², c·P_t) gets the
+     * same F, W scaled by √c, the same rate and objective, and τ scaled by c² — also when c
+     * is far from 1, where the steps used as they are lower R − ωτ below the start.
+     */
+    @Test
+    void theSolveIsTheSameAtEveryScaleOfPowerAndNoise() {
+        for (int single = 0; single <= 1; single++) {
+            Problem unit = problem(64, 11);
+            unit.params.put("single_precision", single);
+            Precoder a = new Precoder();
+            new HybridUpgaSolver().solve(unit, a);
+            // powers of two: c·P_t/c is P_t exactly, so even the float engine sees the same problem
+            for (double c : new double[] {1.0 / 16, 1.0 / 1024, 256}) {
+                Problem scaled = problem(64, 11);
+                scaled.params.put("single_precision", single);
+                scaled.setNoise(K, c);
+                scaled.powerBudgetW = c * PT;
+                Precoder b = new Precoder();
+                new HybridUpgaSolver().solve(scaled, b);
+                String at = "single=" + single + " c=" + c;
+                assertEquals(0, maxDiff(a.analog, b.analog), 1e-5, at + ": F");
+                CMatrix w = new CMatrix();
+                w.copyFrom(a.baseband);
+                w.scale(Math.sqrt(c));
+                assertEquals(0, maxDiff(w, b.baseband) / Math.sqrt(c), 1e-5, at + ": W·√c");
+                assertEquals(c * PT, b.effective(new CMatrix()).frobeniusNorm2(), 1e-9 * c * PT, at + ": meets P_t");
+                assertEquals(a.predicted.get("sum_rate_bits", 0), b.predicted.get("sum_rate_bits", 1), 1e-6, at);
+                assertEquals(a.predicted.get("objective", 0), b.predicted.get("objective", 1), 1e-6, at);
+                assertEquals(a.predicted.get("tau", 0) * c * c, b.predicted.get("tau", 1), 1e-6 * c * c * (1 + a.predicted.get("tau", 0)), at);
+            }
+        }
     }
 
     /** In double precision the unfolded solver runs exactly the PGA engine with the model's steps. */
