@@ -41,6 +41,8 @@ public final class LayerPacer {
     /** False during a shape's first solve: it runs, but its times are not learned. */
     private boolean learning;
     private long mark;
+    /** Time left at {@link #begin}, ns. */
+    private long begun;
 
     public LayerPacer() {
         java.util.Arrays.fill(keys, Long.MIN_VALUE);
@@ -56,6 +58,7 @@ public final class LayerPacer {
     public boolean begin(TimeBudget budget, long shapeKey) {
         this.budget = budget == null ? TimeBudget.UNBOUNDED : budget;
         mark = this.budget.remainingNs();
+        begun = mark;
         bounded = mark != Long.MAX_VALUE;
         slot = slotFor(shapeKey);
         if (!bounded) {
@@ -88,6 +91,25 @@ public final class LayerPacer {
         out.outOfTime = true;
         out.earlyStop = true;
         return false;
+    }
+
+    /**
+     * How many of {@code planned} layers fit the time left at {@link #begin} by this shape's
+     * estimates (set-up, finish, and each layer times {@value #SAFETY}); {@code planned} without
+     * a deadline or before the shape's times are known.
+     */
+    public int layersFitting(int planned) {
+        if (!bounded || Double.isNaN(layer[slot]) || Double.isNaN(setUp[slot]) || Double.isNaN(finish[slot])) {
+            return planned;
+        }
+        double perLayer = Math.max(1, SAFETY * layer[slot]);
+        double fit = Math.floor((begun - setUp[slot] - finish[slot]) / perLayer);
+        return (int) Math.max(0, Math.min(planned, fit));
+    }
+
+    /** The current shape's slot, in [0, {@value #SHAPES}): lets a solver keep per-shape state beside the pacer's. */
+    public int slot() {
+        return slot;
     }
 
     /** True when the current solve has a deadline. */

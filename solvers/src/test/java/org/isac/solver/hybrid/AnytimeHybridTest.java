@@ -76,6 +76,57 @@ class AnytimeHybridTest {
         }
     }
 
+    /**
+     * Break-even: on a channel where one layer scores below the eq. (26) start, a budget that
+     * holds one layer teaches the solver that the layer loses; after {@link AnytimePga#MIN_SAMPLES}
+     * such stops it answers with the start without running the layer (fewer budget readings,
+     * the start's objective), except every {@link AnytimePga#EXPLORE}th solve, which re-measures.
+     */
+    @Test
+    void layersThatLoseToTheStartAreNotRun() {
+        Problem p = null;
+        double startObjective = 0;
+        for (long seed = 1; seed < 200 && p == null; seed++) {
+            Problem q = problem(64, seed);
+            q.params.put("single_precision", 0);
+            Precoder o = new Precoder();
+            q.params.put("layers", 0);
+            new HybridUpgaSolver().solve(q, o);
+            double start = o.predicted.get("objective", Double.NaN);
+            q.params.put("layers", 1);
+            new HybridUpgaSolver().solve(q, o);
+            if (o.predicted.get("objective", Double.NaN) < start) {
+                p = problem(64, seed);
+                p.params.put("single_precision", 0);
+                startObjective = start;
+            }
+        }
+        assertTrue(p != null, "a channel where the first layer loses to the start");
+        HybridUpgaSolver solver = new HybridUpgaSolver();
+        Precoder out = new Precoder();
+        p.budget = new TickBudget(1_000_000, 1000);
+        solver.solve(p, out); // first bounded solve of the shape: not learned
+        solver.solve(p, out);
+        int runs = 0, skips = 0;
+        for (int i = 0; i < 3 * AnytimePga.EXPLORE; i++) {
+            TickBudget b = new TickBudget(4 * 1000, 1000); // set-up, one layer, finish
+            p.budget = b;
+            solver.solve(p, out);
+            assertFeasible(out, "solve " + i);
+            assertTrue(out.earlyStop && !out.outOfTime, "solve " + i);
+            assertEquals(startObjective, out.predicted.get("objective", Double.NaN), 1e-9 * Math.abs(startObjective),
+                    "solve " + i + ": the answer is the start");
+            assertEquals(0, out.iterations, "solve " + i);
+            if (b.remaining > 0) {
+                skips++;
+            } else {
+                runs++;
+            }
+        }
+        assertTrue(runs >= AnytimePga.MIN_SAMPLES, "runs before the gain is known: " + runs);
+        assertTrue(skips >= 3 * AnytimePga.EXPLORE - AnytimePga.MIN_SAMPLES - 4, "skips " + skips + ", runs " + runs);
+    }
+
     @Test
     void aBudgetThatCannotHoldOneLayerIsOutOfTimeOnceTheShapeIsKnown() {
         HybridUpgaSolver solver = new HybridUpgaSolver();
