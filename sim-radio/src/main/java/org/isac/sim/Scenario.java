@@ -39,6 +39,7 @@ import org.isac.solver.channel.RicianPathLoss;
  * {@code channelStepUs} [100], {@code speedMps} [3], {@code carrierHz} [28e9],
  * {@code csiErrorMu} μ [0 = perfect estimate], {@code solver} ["" = controller default],
  * {@code param.NAME} solver hyper-parameter NAME, {@code genieEvery} [1; 0 = never],
+ * {@code scoreShare} [0.25; the share of one core the radio's scorer may use, 1 = no limit],
  * {@code phaseBits} [6; 0 = continuous phase shifters], {@code basebandBits} [9; 0 = float
  * weights] (the hello's hardware widths: the controller quantizes to them and the radio applies
  * the decoded frame), {@code sharedClock} [true], {@code maxFrameBytes} [4194304], {@code reportLimit} [0 = send
@@ -61,7 +62,7 @@ public final class Scenario {
     private static final List<String> KEYS = List.of("radioId", "antennas", "users", "rfChains", "targetsDeg",
             "snrDb", "powerW", "channel", "svPaths", "kFactor", "gainScale", "pathLossExponent", "shadowSigmaDb",
             "minDistanceM", "maxDistanceM", "referenceDistanceM", "maxUserAngleDeg", "seed", "reportPeriodUs",
-            "deadlineBudgetUs", "channelStepUs", "speedMps", "carrierHz", "csiErrorMu", "solver", "genieEvery",
+            "deadlineBudgetUs", "channelStepUs", "speedMps", "carrierHz", "csiErrorMu", "solver", "genieEvery", "scoreShare",
             "sharedClock", "maxFrameBytes", "reportLimit", "phaseBits", "basebandBits", "txArray", "rxArray",
             "targetsElevationDeg", "targetsGainRe", "targetsGainIm");
     /** Prefix of solver-parameter keys: {@code param.reg=0.01}. */
@@ -94,6 +95,7 @@ public final class Scenario {
     private final String solver;
     private final Map<String, Double> solverParams;
     private final int genieEvery;
+    private final double scoreShare;
     private final boolean sharedClock;
     private final int maxFrameBytes;
     private final long reportLimit;
@@ -135,6 +137,7 @@ public final class Scenario {
         this.solver = b.solver;
         this.solverParams = Collections.unmodifiableMap(new TreeMap<>(b.solverParams));
         this.genieEvery = b.genieEvery;
+        this.scoreShare = b.scoreShare;
         this.sharedClock = b.sharedClock;
         this.maxFrameBytes = b.maxFrameBytes;
         this.reportLimit = b.reportLimit;
@@ -336,6 +339,15 @@ public final class Scenario {
         return genieEvery;
     }
 
+    /**
+     * The share of one core the radio's scorer (genie, ZF bound, τ, SCNR) may use, in (0, 1]:
+     * after a score that took t it rests t·(1 − share)/share, and samples offered meanwhile are
+     * skipped and counted, so the measurement never takes the core of what it measures.
+     */
+    public double scoreShare() {
+        return scoreShare;
+    }
+
     /** Tell the controller the clocks are shared (same host, both System.nanoTime). */
     public boolean sharedClock() {
         return sharedClock;
@@ -442,7 +454,7 @@ public final class Scenario {
     /** A fresh channel model instance for this scenario (one per radio: models keep state). */
     public org.isac.solver.channel.ChannelModel newChannelModel() {
         return switch (channel) {
-            case "sv" -> new org.isac.solver.channel.SalehValenzuela(txShape(), users, svPaths);
+            case "sv" -> new org.isac.solver.channel.SalehValenzuela(txShape(), users, svPaths, true);
             case "rician" -> new RicianPathLoss(txShape(), users, kFactor, carrierHz, referenceDistanceM,
                     pathLossExponent, shadowSigmaDb, minDistanceM, maxDistanceM, Math.toRadians(maxUserAngleDeg),
                     gainScale);
@@ -482,6 +494,7 @@ public final class Scenario {
             case "csiErrorMu" -> num(csiErrorMu);
             case "solver" -> solver;
             case "genieEvery" -> Integer.toString(genieEvery);
+            case "scoreShare" -> num(scoreShare);
             case "sharedClock" -> Boolean.toString(sharedClock);
             case "maxFrameBytes" -> Integer.toString(maxFrameBytes);
             case "reportLimit" -> Long.toString(reportLimit);
@@ -651,6 +664,7 @@ public final class Scenario {
         private String solver = "";
         private final Map<String, Double> solverParams = new TreeMap<>();
         private int genieEvery = 1;
+        private double scoreShare = 0.25;
         private boolean sharedClock = true;
         private int maxFrameBytes = 4 << 20;
         private long reportLimit = 0;
@@ -718,6 +732,7 @@ public final class Scenario {
                 case "csiErrorMu" -> csiErrorMu(parseDouble(key, v));
                 case "solver" -> solver(v);
                 case "genieEvery" -> genieEvery(parseInt(key, v));
+                case "scoreShare" -> scoreShare(parseDouble(key, v));
                 case "sharedClock" -> sharedClock(parseBoolean(key, v));
                 case "maxFrameBytes" -> maxFrameBytes(parseInt(key, v));
                 case "reportLimit" -> reportLimit(parseLong(key, v));
@@ -912,6 +927,11 @@ public final class Scenario {
             return this;
         }
 
+        public Builder scoreShare(double v) {
+            this.scoreShare = v;
+            return this;
+        }
+
         public Builder sharedClock(boolean v) {
             this.sharedClock = v;
             return this;
@@ -1063,6 +1083,9 @@ public final class Scenario {
             }
             if (genieEvery < 0) {
                 errors.add("genieEvery must be >= 0 (0 = never), got " + genieEvery);
+            }
+            if (!(scoreShare > 0 && scoreShare <= 1)) {
+                errors.add("scoreShare must be in (0, 1], got " + scoreShare);
             }
             if (maxFrameBytes < 1024) {
                 errors.add("maxFrameBytes must be >= 1024, got " + maxFrameBytes);

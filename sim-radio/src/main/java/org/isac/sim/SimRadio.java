@@ -96,6 +96,7 @@ import org.isac.solver.radar.DesiredBeampattern;
  * an {@link AppliedListener} is set.
  */
 public final class SimRadio implements AutoCloseable {
+
     /** How long {@link #run(Duration)} waits for outstanding answers after sending stops. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
     /** How long the controller has to answer the hello. */
@@ -690,7 +691,8 @@ public final class SimRadio implements AutoCloseable {
         private final long[] counts = new long[Extra.values().length];
         private double achievedAtGenie, genie, zfRate;
         private long genieN, zfN, failures, skipped;
-        private Thread thread;
+        private volatile Thread thread;
+        private volatile boolean draining;
 
         Scorer() {
             free.add(new Sample());
@@ -719,13 +721,16 @@ public final class SimRadio implements AutoCloseable {
 
         @Override
         public void run() {
+            IdlePriority.applyToCurrentThread();
             try {
                 while (true) {
                     Sample smp = work.take();
                     try {
+                        long t0 = System.nanoTime();
                         synchronized (this) {
                             score(smp);
                         }
+                        rest(System.nanoTime() - t0);
                     } finally {
                         free.add(smp);
                         busy.decrementAndGet();
@@ -792,6 +797,23 @@ public final class SimRadio implements AutoCloseable {
             }
         }
 
+        /**
+         * Keeps the scorer within {@link Scenario#scoreShare()} of a core: rests after a score
+         * that took {@code tookNs} while holding its sample, so what is offered meanwhile is
+         * skipped. The rest is cut short when the radio drains.
+         */
+        private void rest(long tookNs) {
+            double share = scenario.scoreShare();
+            if (share >= 1) {
+                return;
+            }
+            long end = System.nanoTime() + (long) (tookNs * (1 - share) / share);
+            long left;
+            while (!draining && (left = end - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        }
+
         private void add(Extra e, double v) {
             sums[e.ordinal()] += v;
             counts[e.ordinal()]++;
@@ -799,6 +821,11 @@ public final class SimRadio implements AutoCloseable {
 
         /** Waits (up to {@code maxNanos}) until every handed-over sample is scored. */
         void drain(long maxNanos) {
+            draining = true;
+            Thread t = thread;
+            if (t != null) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
+            }
             long end = System.nanoTime() + maxNanos;
             while (busy.get() > 0 && System.nanoTime() - end < 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000);

@@ -111,6 +111,8 @@ class ScenarioTest {
         assertError(Scenario.builder().snrDb(Double.NaN), "snrDb");
         assertError(Scenario.builder().powerW(0), "powerW");
         assertError(Scenario.builder().channel("awgn"), "channel must be 'sv', 'rician' or 'rayleigh'");
+        assertError(Scenario.builder().scoreShare(0), "scoreShare must be in (0, 1], got 0");
+        assertError(Scenario.builder().set("score_share", "1.5"), "scoreShare must be in (0, 1], got 1.5");
         assertError(Scenario.builder().kFactor(-1), "kFactor");
         assertError(Scenario.builder().minDistanceM(500), "distances");
         assertError(Scenario.builder().reportPeriodUs(0), "reportPeriodUs");

@@ -20,6 +20,7 @@ public final class SalehValenzuela implements ChannelModel {
     private final ArrayShape array;
     private final double[] aRe;
     private final double[] aIm;
+    private final boolean rotation;
 
     public SalehValenzuela(int antennas, int users, int paths) {
         this(ArrayShape.ula(Math.max(1, antennas)), users, checkedPaths(antennas, users, paths));
@@ -27,6 +28,16 @@ public final class SalehValenzuela implements ChannelModel {
 
     /** The channel seen by the array {@code array} (N = its size). */
     public SalehValenzuela(ArrayShape array, int users, int paths) {
+        this(array, users, paths, false);
+    }
+
+    /**
+     * The channel seen by {@code array}; with {@code rotation} the steering vectors come from
+     * {@link ArrayShape#steeringByRotation} (the same law, about 30× fewer sin/cos at N = 64; not
+     * bit for bit the draws of the exact form), for simulators that evolve the channel per report.
+     */
+    public SalehValenzuela(ArrayShape array, int users, int paths, boolean rotation) {
+        this.rotation = rotation;
         checkedPaths(array.size(), users, paths);
         this.n = array.size();
         this.k = users;
@@ -69,7 +80,11 @@ public final class SalehValenzuela implements ChannelModel {
                 double gi = scale * rng.nextGaussian();
                 double phi = rng.nextDouble() * 2 * Math.PI;
                 double el = planar ? (rng.nextDouble() - 0.5) * Math.PI : 0;
-                array.steering(phi, el, aRe, aIm, 0);
+                if (rotation) {
+                    array.steeringByRotation(phi, el, aRe, aIm, 0);
+                } else {
+                    array.steering(phi, el, aRe, aIm, 0);
+                }
                 for (int i = 0; i < n; i++) {
                     int idx = i * k + u;
                     out.re[idx] += gr * aRe[i] - gi * aIm[i];

@@ -34,6 +34,27 @@ class ArrayShapeTest {
     }
 
     @Test
+    void rotationMatchesTheDirectSteeringOnLargeArrays() {
+        java.util.Random rng = new java.util.Random(7);
+        for (ArrayShape shape : new ArrayShape[] {ArrayShape.ula(64), ArrayShape.ula(4096), new ArrayShape(32, 16), new ArrayShape(1, 9)}) {
+            int n = shape.size();
+            double[] re = new double[n + 3], im = new double[n + 3], rre = new double[n + 3], rim = new double[n + 3];
+            for (int t = 0; t < 20; t++) {
+                double az = rng.nextDouble() * 2 * Math.PI, el = (rng.nextDouble() - 0.5) * Math.PI;
+                shape.steering(az, el, re, im, 3);
+                shape.steeringByRotation(az, el, rre, rim, 3);
+                double worst = 0;
+                for (int i = 3; i < n + 3; i++) {
+                    worst = Math.max(worst, Math.hypot(re[i] - rre[i], im[i] - rim[i]));
+                }
+                // relative to the entries' magnitude 1/√N: drift of a few ulps per rotation
+                assertEquals(0, worst * Math.sqrt(n), 1e-15 * (shape.horizontal() + shape.vertical()) * 50, shape + " az " + az);
+                assertEquals(0, rre[0] + rre[1] + rre[2], 0, "writes only from the offset");
+            }
+        }
+    }
+
+    @Test
     void rejectsEmptyArrays() {
         assertThrows(IllegalArgumentException.class, () -> new ArrayShape(0, 1));
     }
