@@ -40,6 +40,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--radios", defaultValue = "1", description = "simulated radios, each its own seed and id (default: ${DEFAULT-VALUE})")
     int radios;
 
+    @Option(names = "--warmup-seconds", defaultValue = "2", paramLabel = "S",
+            description = {"before the measured run, a throwaway controller and radio run the same scenario for S s in",
+                    "this JVM, so that the JIT has compiled the whole loop (radio side included) and the run shows",
+                    "the steady state; 0 = start cold (default: ${DEFAULT-VALUE})"})
+    double warmupSeconds;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     Path report;
 
@@ -70,6 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
             controller.defaultSolver = base.solver();
         }
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0)).build();
+        if (warmupSeconds > 0) {
+            warmUp(cfg, base, Duration.ofNanos((long) (warmupSeconds * 1e9)));
+        }
         SimReport merged;
         Map<String, String> anytime;
         try (Controller c = new Controller(cfg).start()) {
@@ -85,6 +94,22 @@ public final class DemoCommand implements Callable<Integer> {
             LatencyPlots.write(plots, "demo", merged);
         }
         return merged.unaccounted() == 0 ? 0 : 4;
+    }
+
+    /**
+     * Runs the scenario's first radio against a throwaway controller with the same
+     * configuration for {@code length}, and discards both: the JIT has then compiled the loop.
+     */
+    static void warmUp(ControllerConfig cfg, Scenario base, Duration length) throws Exception {
+        long t0 = System.nanoTime();
+        ControllerConfig throwaway = cfg.toBuilder().weightEncoder(cfg.weightEncoder().uncounted()).build();
+        try (Controller c = new Controller(throwaway).start();
+             SimRadio r = new SimRadio(base.toBuilder().set("radioId", base.radioId() + "-warm-up").build(), "127.0.0.1",
+                     c.port())) {
+            SimReport w = r.run(length);
+            System.err.printf("warm-up: %d reports to a throwaway controller in %.1f s, not counted%n", w.reportsSent(),
+                    (System.nanoTime() - t0) / 1e9);
+        }
     }
 
     /**

@@ -124,6 +124,12 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
      * and the front end's own apply); 0 until two windows of {@value #DOWNLINK_WINDOW} acks were
      * measured (the first, the session's start-up, is left out) or without a shared clock.
      */
+    /** True when the radio's hello says it shares the controller's clock (its acks then time the downlink). */
+    public boolean sharesClock() {
+        FrontEndHello h = hello;
+        return h != null && h.getSharedClock();
+    }
+
     public long downlinkP90Ns() {
         return downlinkP90Ns;
     }

@@ -47,6 +47,12 @@ public final class FpgaWeightEncoder implements WeightEncoder {
         return new FpgaWeightEncoder(codec, counters);
     }
 
+    /** A sibling with counters of its own (its frames do not show in {@link #counters()}). */
+    @Override
+    public WeightEncoder uncounted() {
+        return new FpgaWeightEncoder(codec, new GuardCounters());
+    }
+
     /** Guard outcomes of every frame encoded by this encoder and its siblings. */
     public GuardCounters counters() {
         return counters;

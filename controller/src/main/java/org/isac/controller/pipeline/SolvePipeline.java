@@ -25,10 +25,11 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     private final Disruptor<SolveEvent> disruptor;
     private RingBuffer<SolveEvent> ring;
     private volatile boolean closed;
-    private final SolverWarmer warmer = new SolverWarmer();
+    private final SolverWarmer warmer;
 
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
         this.config = config;
+        this.warmer = new SolverWarmer(config.weightEncoder());
         this.disruptor = new Disruptor<>(SolveEvent::new, config.ringSize(), new Threads(),
                 ProducerType.MULTI, config.waitMode().strategy());
         SolveStage[] shards = new SolveStage[config.solveShards()];

@@ -9,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.isac.controller.CsiMapping;
 import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.WeightUpdate;
+import org.isac.solver.TimeBudget;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndHello;
 import org.isac.solver.Precoder;
@@ -24,6 +27,11 @@ import org.isac.solver.SolverRegistry;
  * {@value #WARM_MILLIS} ms or {@value #WARM_SOLVES} solves. That loads models and classes and
  * lets the JIT compile the kernels; a shard's own instance then only sets up its workspace
  * and Ψ on the first report (≈ 8 ms instead of ≈ 3 s cold for {@code hybrid-upga} at N = 64).
+ * Every other warm-up solve runs under a deadline, so the anytime paths compile too, and every
+ * answer goes through the encode path a live update takes (guard, {@link WeightUpdates#fill}
+ * with the radio's widths, serialization). Then it waits, up to {@value #QUIET_WAIT_MILLIS} ms,
+ * until the JIT has compiled nothing for {@value #QUIET_MILLIS} ms: compiling is work on the
+ * same cores as the first reports.
  * The session answers the hello when the warm-up is done.
  * Each (solver, N, K, M) is warmed once per controller; a shape the solver refuses (no
  * shipped model, say) just ends its warm-up.
@@ -31,6 +39,14 @@ import org.isac.solver.SolverRegistry;
 final class SolverWarmer implements AutoCloseable {
     static final long WARM_MILLIS = 1500;
     static final int WARM_SOLVES = 3000;
+    /** Longest wait for a quiet JIT after the solves. */
+    static final long QUIET_WAIT_MILLIS = 1500;
+    /** A JIT that compiled nothing for this long is quiet. */
+    static final long QUIET_MILLIS = 100;
+    /** Deadline of the bounded warm-up solves. */
+    static final long WARM_BUDGET_NS = 400_000;
+
+    private final WeightEncoder encoder;
 
     private final ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "isac-warm");
@@ -39,6 +55,11 @@ final class SolverWarmer implements AutoCloseable {
         return t;
     });
     private final Map<String, CompletableFuture<Integer>> warmed = new ConcurrentHashMap<>();
+
+    /** @param encoder the live path's hardware encoder (a warm-up instance is made from it) */
+    SolverWarmer(WeightEncoder encoder) {
+        this.encoder = encoder;
+    }
 
     /** Starts warming {@code solver} for {@code hello}'s shape unless it is warm or warming; returns its solves when done. */
     CompletableFuture<Integer> warm(FrontEndHello hello, String solver) {
@@ -49,7 +70,7 @@ final class SolverWarmer implements AutoCloseable {
         return warmed.computeIfAbsent(key, x -> {
             CompletableFuture<Integer> done = new CompletableFuture<>();
             try {
-                exec.execute(() -> done.complete(run(hello, solver, n, k)));
+                exec.execute(() -> done.complete(run(hello, solver, n, k, encoder)));
             } catch (RuntimeException e) { // shut down
                 done.complete(0);
             }
@@ -58,7 +79,7 @@ final class SolverWarmer implements AutoCloseable {
     }
 
     /** Solves random channels until the time or count runs out; returns the solves done. */
-    private static int run(FrontEndHello hello, String solverName, int n, int k) {
+    private static int run(FrontEndHello hello, String solverName, int n, int k, WeightEncoder encoder) {
         Solver solver;
         try {
             solver = SolverRegistry.create(solverName);
@@ -69,16 +90,53 @@ final class SolverWarmer implements AutoCloseable {
         Precoder out = new Precoder();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_MILLIS);
         int solves = 0;
+        WeightGuard guard = new WeightGuard();
+        WeightEncoder frames = encoder.uncounted();
+        long[] deadline = new long[1];
+        TimeBudget bounded = () -> deadline[0] - System.nanoTime();
         try {
             while (solves < WARM_SOLVES && System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
                 Problem p = CsiMapping.toProblem(report(n, k, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1, rnd), hello);
+                if ((solves & 1) == 1) {
+                    deadline[0] = System.nanoTime() + WARM_BUDGET_NS;
+                    p.budget = bounded;
+                }
                 solver.solve(p, out);
                 solves++;
+                if (!out.outOfTime && guard.check(solverName, p, out)) {
+                    WeightUpdate.Builder b = WeightUpdates.fill(frames, hello, p, out, "warm-up", solves, solverName, 0, 0,
+                            WeightUpdate.newBuilder());
+                    ControllerMessage.newBuilder().setUpdate(b).build().toByteArray();
+                }
             }
         } catch (RuntimeException e) {
             // the solver does not serve this shape (its first report will say why)
         }
+        awaitQuietJit();
         return solves;
+    }
+
+    /** Waits until the JIT compiled nothing for {@value #QUIET_MILLIS} ms, at most {@value #QUIET_WAIT_MILLIS} ms. */
+    private static void awaitQuietJit() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_WAIT_MILLIS);
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(QUIET_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
     }
 
     private static CsiReport report(int n, int k, double powerW, SplittableRandom rnd) {

@@ -55,4 +55,12 @@ public interface WeightEncoder {
     default WeightEncoder newInstance() {
         return this;
     }
+
+    /**
+     * An instance for work that must not show in the live counts (the solver warm-up):
+     * {@link #newInstance()} unless the encoder counts what it encodes.
+     */
+    default WeightEncoder uncounted() {
+        return newInstance();
+    }
 }
