@@ -1,5 +1,7 @@
 package org.isac.controller;
 
+import org.isac.proto.v1.ControllerMessage;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -152,6 +154,10 @@ public final class Controller implements AutoCloseable {
             server.close().awaitUninterruptibly(timeoutMs);
         }
         pipeline.close();
+        // every report taken in has been answered (or refused as OVERLOADED); say goodbye
+        ControllerMessage bye = ControllerMessage.newBuilder()
+                .setGoodbye(org.isac.proto.v1.Goodbye.newBuilder().setReason("controller shutting down")).build();
+        channels.writeAndFlush(bye).awaitUninterruptibly(timeoutMs);
         channels.close().awaitUninterruptibly(timeoutMs);
         if (boss != null) {
             boss.shutdownGracefully(0, timeoutMs, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMs);

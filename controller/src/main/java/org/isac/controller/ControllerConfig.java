@@ -35,6 +35,7 @@ import org.isac.solver.SolverRegistry;
  *                               radio's acks measured from solve end to applied (p90, shared
  *                               clock), else the encode stage's p90, plus
  *                               {@link #ENCODE_MARGIN_FLOOR_NS}
+ * @param limits                 sizes and values accepted from peers ({@link Limits#DEFAULT})
  */
 public record ControllerConfig(
         String bindHost,
@@ -51,7 +52,8 @@ public record ControllerConfig(
         LongSupplier clock,
         WeightEncoder weightEncoder,
         WaitMode waitMode,
-        long encodeMarginNs) {
+        long encodeMarginNs,
+        Limits limits) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -90,6 +92,7 @@ public record ControllerConfig(
         require(shutdownTimeoutMillis >= 0, "shutdownTimeoutMillis must be >= 0, got " + shutdownTimeoutMillis);
         require(clock != null, "clock must not be null");
         require(weightEncoder != null, "weightEncoder must not be null");
+        require(limits != null, "limits must not be null");
         require(encodeMarginNs >= 0 || encodeMarginNs == AUTO_ENCODE_MARGIN,
                 "encodeMarginNs must be >= 0 or AUTO_ENCODE_MARGIN (-1), got " + encodeMarginNs);
     }
@@ -127,6 +130,7 @@ public record ControllerConfig(
         b.weightEncoder = weightEncoder;
         b.waitMode = waitMode;
         b.encodeMarginNs = encodeMarginNs;
+        b.limits = limits;
         return b;
     }
 
@@ -147,6 +151,7 @@ public record ControllerConfig(
         private WeightEncoder weightEncoder = new FpgaWeightEncoder(DEFAULT_BASEBAND_CODEC);
         private WaitMode waitMode = DEFAULT_WAIT_MODE;
         private long encodeMarginNs = AUTO_ENCODE_MARGIN;
+        private Limits limits = Limits.DEFAULT;
 
         private Builder() {
         }
@@ -172,6 +177,7 @@ public record ControllerConfig(
         public Builder weightEncoder(WeightEncoder v) { weightEncoder = v; return this; }
         public Builder waitMode(WaitMode v) { waitMode = v; return this; }
         public Builder encodeMarginNs(long v) { encodeMarginNs = v; return this; }
+        public Builder limits(Limits v) { limits = v; return this; }
 
         /**
          * Validates and builds.
@@ -181,7 +187,7 @@ public record ControllerConfig(
         public ControllerConfig build() {
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
-                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs);
+                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits);
         }
     }
 
@@ -191,6 +197,6 @@ public record ControllerConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
                 + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode
-                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + "]";
+                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + "]";
     }
 }

@@ -12,18 +12,40 @@ import org.isac.solver.SolverRegistry;
  * Static checks of hellos and reports. Each method returns null when the message is
  * acceptable, otherwise a {@link Rejection} with the reason and a detail naming the
  * offending values. Checks run in a fixed order, so a report with several faults gets the
- * first reason of: UNKNOWN_RADIO, BAD_DIMENSIONS, TOO_MANY_USERS, NON_FINITE, ZERO_CHANNEL,
- * BAD_PARAMETER, UNKNOWN_SOLVER, OUT_OF_ORDER.
+ * first reason of: UNKNOWN_RADIO, BAD_DIMENSIONS, TOO_LARGE, TOO_MANY_USERS, NON_FINITE,
+ * ZERO_CHANNEL, BAD_PARAMETER, UNKNOWN_SOLVER, UNKNOWN_PARAM, OUT_OF_ORDER. Every size and
+ * value is held to the controller's {@link Limits}; unsigned fields are read as unsigned.
  */
 public final class ReportValidator {
 
     private ReportValidator() {
     }
 
-    /** Checks a hello: radio id, tx (and optional rx) array sizes, power limit, RF chains. */
+    /** Protocol versions this controller speaks (0 = unset, read as 1). */
+    public static final int PROTOCOL_VERSION = 1;
+    /** Longest radio id accepted (UTF-16 units). */
+    public static final int MAX_RADIO_ID_LENGTH = 128;
+
+    /** {@link #validateHello(FrontEndHello, Limits)} with {@link Limits#DEFAULT}. */
     public static Rejection validateHello(FrontEndHello h) {
+        return validateHello(h, Limits.DEFAULT);
+    }
+
+    /**
+     * Checks a hello: protocol version, radio id, tx (and optional rx) array sizes, power limit,
+     * RF chains and max users against the array and {@code limits}.
+     */
+    public static Rejection validateHello(FrontEndHello h, Limits limits) {
+        int version = h.getProtocolVersion();
+        if (version != 0 && version != PROTOCOL_VERSION) {
+            return bad(Reason.BAD_HELLO, "protocol_version " + Integer.toUnsignedString(version)
+                    + " is not served; this controller speaks version " + PROTOCOL_VERSION);
+        }
         if (h.getRadioId().isEmpty()) {
             return bad(Reason.BAD_HELLO, "radio_id is empty");
+        }
+        if (h.getRadioId().length() > MAX_RADIO_ID_LENGTH) {
+            return bad(Reason.BAD_HELLO, "radio_id is longer than " + MAX_RADIO_ID_LENGTH + " characters");
         }
         if (!h.hasTxArray() || !sizesOk(h.getTxArray())) {
             ArrayGeometry g = h.getTxArray();
@@ -42,9 +64,25 @@ public final class ReportValidator {
         if (!Double.isFinite(p) || !(p > 0)) {
             return bad(Reason.BAD_HELLO, "max_power_w must be finite and > 0, got " + p);
         }
-        int n = CsiMapping.txElements(h);
-        if (h.getRfChains() > n) {
-            return bad(Reason.BAD_HELLO, "rf_chains " + h.getRfChains() + " exceeds the " + n + " tx elements");
+        if (p > limits.maxPowerW()) {
+            return bad(Reason.TOO_LARGE, "max_power_w " + p + " exceeds the controller's limit of " + limits.maxPowerW() + " W");
+        }
+        long n = (long) h.getTxArray().getHorizontal() * h.getTxArray().getVertical();
+        if (n > limits.maxAntennas()) {
+            return bad(Reason.TOO_LARGE, "tx_array has " + n + " elements; the controller's limit is " + limits.maxAntennas());
+        }
+        if (h.hasRxArray() && (long) h.getRxArray().getHorizontal() * h.getRxArray().getVertical() > limits.maxAntennas()) {
+            return bad(Reason.TOO_LARGE, "rx_array has " + (long) h.getRxArray().getHorizontal() * h.getRxArray().getVertical()
+                    + " elements; the controller's limit is " + limits.maxAntennas());
+        }
+        long m = Integer.toUnsignedLong(h.getRfChains());
+        if (m > n) {
+            return bad(Reason.BAD_HELLO, "rf_chains " + m + " exceeds the " + n + " tx elements");
+        }
+        long maxUsers = Integer.toUnsignedLong(h.getMaxUsers());
+        if (maxUsers > Math.min(n, limits.maxUsers())) {
+            return bad(Reason.BAD_HELLO, "max_users " + maxUsers + " exceeds " + (maxUsers > n ? "the " + n + " tx elements"
+                    : "the controller's limit of " + limits.maxUsers()));
         }
         return null;
     }
@@ -54,9 +92,14 @@ public final class ReportValidator {
                 && (long) g.getHorizontal() * g.getVertical() <= Integer.MAX_VALUE;
     }
 
-    /** Checks a report without sequence state (for one-off solves and replay). */
+    /** Checks a report without sequence state (for one-off solves and replay), with {@link Limits#DEFAULT}. */
     public static Rejection validate(CsiReport r, FrontEndHello helloOrNull) {
-        return validate(r, helloOrNull, false, 0);
+        return validate(r, helloOrNull, false, 0, Limits.DEFAULT, null);
+    }
+
+    /** {@link #validate(CsiReport, FrontEndHello, boolean, long, Limits, String)} with {@link Limits#DEFAULT}. */
+    public static Rejection validate(CsiReport r, FrontEndHello helloOrNull, boolean hasLast, long lastSequence) {
+        return validate(r, helloOrNull, hasLast, lastSequence, Limits.DEFAULT, null);
     }
 
     /**
@@ -66,8 +109,12 @@ public final class ReportValidator {
      *                     (N is then the channel's row count)
      * @param hasLast      whether a report was accepted before on this session
      * @param lastSequence the last accepted sequence (unsigned), meaningful when {@code hasLast}
+     * @param limits       sizes accepted
+     * @param defaultSolver the solver a report naming none runs (its parameters are checked
+     *                     against it); null skips the parameter check for such reports
      */
-    public static Rejection validate(CsiReport r, FrontEndHello helloOrNull, boolean hasLast, long lastSequence) {
+    public static Rejection validate(CsiReport r, FrontEndHello helloOrNull, boolean hasLast, long lastSequence, Limits limits,
+                                     String defaultSolver) {
         if (helloOrNull != null && !r.getRadioId().equals(helloOrNull.getRadioId())) {
             return bad(Reason.UNKNOWN_RADIO, "report names radio '" + r.getRadioId() + "' but this session is '"
                     + helloOrNull.getRadioId() + "'");
@@ -97,6 +144,18 @@ public final class ReportValidator {
         if (cols < 1) {
             return bad(Reason.BAD_DIMENSIONS, "channel has zero users (cols = 0)");
         }
+        if (rows > limits.maxAntennas()) {
+            return bad(Reason.TOO_LARGE, "channel has " + rows + " rows; the controller's limit is " + limits.maxAntennas()
+                    + " antennas");
+        }
+        if (r.hasRxArray() && (long) r.getRxArray().getHorizontal() * r.getRxArray().getVertical() > limits.maxAntennas()) {
+            return bad(Reason.TOO_LARGE, "report rx_array has " + (long) r.getRxArray().getHorizontal() * r.getRxArray().getVertical()
+                    + " elements; the controller's limit is " + limits.maxAntennas());
+        }
+        if (cols > limits.maxUsers() || (long) rows * cols > limits.maxChannelEntries()) {
+            return bad(Reason.TOO_LARGE, "channel " + rows + "x" + cols + " exceeds the controller's limits (K <= "
+                    + limits.maxUsers() + ", N·K <= " + limits.maxChannelEntries() + ")");
+        }
         long count = (long) rows * cols;
         if (ch.getReCount() != count || ch.getImCount() != count) {
             return bad(Reason.BAD_DIMENSIONS, "channel " + rows + "x" + cols + " needs " + count
@@ -105,7 +164,7 @@ public final class ReportValidator {
         if (cols > rows) {
             return bad(Reason.TOO_MANY_USERS, "K = " + cols + " users exceeds N = " + rows + " antennas");
         }
-        if (helloOrNull != null && helloOrNull.getMaxUsers() > 0 && cols > helloOrNull.getMaxUsers()) {
+        if (helloOrNull != null && helloOrNull.getMaxUsers() != 0 && cols > Integer.toUnsignedLong(helloOrNull.getMaxUsers())) {
             return bad(Reason.TOO_MANY_USERS, "K = " + cols + " users exceeds the hello's max_users "
                     + helloOrNull.getMaxUsers());
         }
@@ -167,6 +226,14 @@ public final class ReportValidator {
         if (!solver.isEmpty() && !SolverRegistry.exists(solver)) {
             return bad(Reason.UNKNOWN_SOLVER, "unknown solver '" + solver + "'; known: "
                     + String.join(", ", SolverRegistry.names()));
+        }
+        String runs = solver.isEmpty() ? defaultSolver : solver;
+        if (runs != null && r.getParamsCount() > 0) {
+            boolean[] unknown = new boolean[1];
+            String why = SolverRegistry.checkParams(runs, r.getParamsMap(), unknown);
+            if (why != null) {
+                return bad(unknown[0] ? Reason.UNKNOWN_PARAM : Reason.BAD_PARAMETER, why);
+            }
         }
         if (hasLast && Long.compareUnsigned(r.getSequence(), lastSequence) <= 0) {
             return bad(Reason.OUT_OF_ORDER, "sequence " + Long.toUnsignedString(r.getSequence())

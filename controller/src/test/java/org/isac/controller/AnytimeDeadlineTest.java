@@ -67,9 +67,27 @@ class AnytimeDeadlineTest {
         return client.read();
     }
 
+    private static Limits ceiling(long millis) {
+        return Limits.DEFAULT.withMaxSolveMillis(millis);
+    }
+
+    /** A report without a deadline runs under the controller's solve ceiling: an anytime solver stops there. */
+    @Test
+    void aReportWithoutADeadlineStopsAtTheSolveCeiling() throws Exception {
+        ControllerConfig cfg = ControllerConfig.builder().port(0).encodeMarginNs(0).limits(ceiling(3_500)).build();
+        try (Controller c = new Controller(cfg).start(); TestClient client = new TestClient(c.port())) {
+            client.send(TestData.wrap(hello()));
+            assertTrue(client.read().hasHelloAck());
+            WeightUpdate u = ask(client, 1, 0).getUpdate();
+            assertEquals(PLANNED, u.getLayersPlanned());
+            assertEquals(3, u.getIterations(), "3.5 s ceiling: three whole seconds");
+            assertTrue(u.getEarlyStop());
+        }
+    }
+
     @Test
     void updatesSayHowManyLayersRanAndAReportWithNoTimeForOneIsStale() throws Exception {
-        ControllerConfig cfg = ControllerConfig.builder().port(0).encodeMarginNs(0).build();
+        ControllerConfig cfg = ControllerConfig.builder().port(0).encodeMarginNs(0).limits(ceiling(20_000)).build();
         try (Controller c = new Controller(cfg).start(); TestClient client = new TestClient(c.port())) {
             client.send(TestData.wrap(hello()));
             assertTrue(client.read().hasHelloAck());

@@ -95,6 +95,11 @@ public final class RadioEncoders {
         return last;
     }
 
+    /** Radios with an encoder (and last good frame) kept. */
+    public int size() {
+        return byRadio.size();
+    }
+
     /** Drops a radio's encoder and its last good frame (when its session ends). */
     public void forget(String radioId) {
         byRadio.remove(radioId);

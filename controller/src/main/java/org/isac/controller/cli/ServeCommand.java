@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 
 /** Runs the controller until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the controller: accept front ends, solve their CSI reports, send weights. Ctrl-C stops it.")
+        description = {"Run the controller: accept front ends, solve their CSI reports, send weights.",
+                "SIGTERM or Ctrl-C stops it gracefully: no new connections, every report taken in answered,",
+                "a goodbye to each front end, the final statistics, exit 0."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = ControllerConfig.DEFAULT_BIND_HOST,
             description = "address to bind; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
@@ -35,6 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().bindHost(host).port(port)).build();
         CountDownLatch stop = new CountDownLatch(1);
         Controller c = new Controller(cfg).start();
+        // SIGTERM / SIGINT end the loop below, which closes gracefully and returns 0; the hook
+        // covers any other way the JVM is asked to stop
+        String stoppedBy = onSignals(stop, "TERM", "INT");
         Thread hook = new Thread(() -> {
             stop.countDown();
             c.close();
@@ -54,9 +59,31 @@ public final class ServeCommand implements Callable<Integer> {
                 System.out.flush();
             }
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is already closing the controller
+        }
+        if (stop.getCount() == 0) {
+            System.err.println("isac controller stopping: answering the reports in flight, saying goodbye" + stoppedBy);
+        }
         c.close();
         System.out.print(c.summary());
+        System.out.flush();
         return 0;
+    }
+
+    /** Counts {@code stop} down on each named signal; returns a note for the stop message ("" when handled). */
+    @SuppressWarnings("removal")
+    private static String onSignals(CountDownLatch stop, String... names) {
+        StringBuilder unhandled = new StringBuilder();
+        for (String name : names) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                unhandled.append(unhandled.length() == 0 ? " (not handled here: " : ", ").append("SIG").append(name);
+            }
+        }
+        return unhandled.length() == 0 ? "" : unhandled.append(')').toString();
     }
 }

@@ -43,8 +43,19 @@ public final class ControllerMetrics {
         UNSENT_BACKPRESSURE,
         /** Weight updates dropped because the connection had closed. */
         UNSENT_CLOSED,
-        /** WeightApplied acknowledgements received. */
+        /** WeightApplied acknowledgements received for an update this session sent. */
         APPLIED,
+        /**
+         * WeightApplied acknowledgements ignored: naming another radio than the session's, or a
+         * sequence this session has not answered with an update.
+         */
+        ACKS_IGNORED,
+        /** Connections closed at once because {@code maxConnections} were open. */
+        CONNECTIONS_REFUSED,
+        /** Connections closed for silence: no hello in time, or nothing received for the idle timeout. */
+        CONNECTIONS_TIMED_OUT,
+        /** Acknowledgements whose frame_crc32c differs from the frame sent (the front end applied other bytes). */
+        ACK_CRC_MISMATCH,
         /** Solutions refused by the power / finiteness guard (also counted as rejected). */
         POWER_GUARD,
         /** Unexpected exceptions caught in the pipeline (should stay 0). */

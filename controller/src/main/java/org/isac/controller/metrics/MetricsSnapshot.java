@@ -126,6 +126,18 @@ public final class MetricsSnapshot {
         if (count(Counter.INTERNAL_ERRORS) != 0) {
             sb.append(" internal_errors=").append(count(Counter.INTERNAL_ERRORS));
         }
+        if (count(Counter.ACKS_IGNORED) != 0) {
+            sb.append(" acks_ignored=").append(count(Counter.ACKS_IGNORED));
+        }
+        if (count(Counter.CONNECTIONS_REFUSED) != 0) {
+            sb.append(" connections_refused=").append(count(Counter.CONNECTIONS_REFUSED));
+        }
+        if (count(Counter.CONNECTIONS_TIMED_OUT) != 0) {
+            sb.append(" connections_timed_out=").append(count(Counter.CONNECTIONS_TIMED_OUT));
+        }
+        if (count(Counter.ACK_CRC_MISMATCH) != 0) {
+            sb.append(" ack_crc_mismatch=").append(count(Counter.ACK_CRC_MISMATCH));
+        }
         sb.append('\n');
         if (!rejected.isEmpty()) {
             sb.append("rejects:");

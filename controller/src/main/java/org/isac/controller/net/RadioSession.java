@@ -35,7 +35,7 @@ import org.isac.solver.SolverRegistry;
  */
 public final class RadioSession extends ChannelInboundHandlerAdapter {
     /** Protocol version this controller speaks. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = org.isac.controller.ReportValidator.PROTOCOL_VERSION;
     /** Software string sent in the hello ack: the name and the project version. */
     public static final String SOFTWARE = "isac-controller " + org.isac.proto.BuildInfo.VERSION;
 
@@ -55,8 +55,10 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     private volatile long latestSequence;
     /** Encode stage only: this channel is in the current batch's flush list. */
     public boolean flushPending;
-    /** (sequence, solve end) of recently sent updates, slot = sequence mod {@link #SENT_SLOTS}. */
-    private final java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(2 * SENT_SLOTS);
+    /** (sequence, solve end, frame CRC32C or −1) of recently sent updates, slot = sequence mod {@link #SENT_SLOTS}. */
+    private final java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(3 * SENT_SLOTS);
+    /** Highest sequence answered with an update (unsigned; 0 = none yet). */
+    private final java.util.concurrent.atomic.AtomicLong highestSent = new java.util.concurrent.atomic.AtomicLong();
     /** Solve end → applied on this radio, measured from its acks (shared clock only; event loop). */
     private final org.HdrHistogram.Histogram downlink = new org.HdrHistogram.Histogram(1_000_000_000L, 2);
     /** The p90 of {@link #downlink} over its last window; 0 until measured. */
@@ -109,13 +111,19 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
 
     /**
      * Encode stage: an update answering {@code sequence} whose solve ended at {@code solveEndNs}
-     * (controller clock) was handed to the channel.
+     * (controller clock), with a weight frame of CRC32C {@code frameCrc32c} (−1 without a frame),
+     * was handed to the channel.
      */
-    public void noteSent(long sequence, long solveEndNs) {
-        int i = (int) Math.floorMod(sequence, (long) SENT_SLOTS) * 2;
+    public void noteSent(long sequence, long solveEndNs, long frameCrc32c) {
+        int i = (int) Math.floorMod(sequence, (long) SENT_SLOTS) * 3;
         sent.set(i, -1);
         sent.set(i + 1, solveEndNs);
+        sent.set(i + 2, frameCrc32c);
         sent.set(i, sequence);
+        long high;
+        while (Long.compareUnsigned(sequence, high = highestSent.get()) > 0 && !highestSent.compareAndSet(high, sequence)) {
+            Thread.onSpinWait();
+        }
     }
 
     /**
@@ -134,15 +142,29 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         return downlinkP90Ns;
     }
 
+    /**
+     * An ack counts only from this radio's own session and for a sequence it was sent an update
+     * for (else {@code ACKS_IGNORED}); while the update is among the last {@value #SENT_SLOTS}
+     * sent, its CRC32C is compared with the frame's ({@code ACK_CRC_MISMATCH}) and, with a
+     * shared clock, its apply time teaches the downlink.
+     */
     private void onApplied(org.isac.proto.v1.WeightApplied a) {
-        metrics.increment(Counter.APPLIED);
-        if (hello == null || !hello.getSharedClock()) {
+        long seq = a.getSequence();
+        if (hello == null || !a.getRadioId().equals(radioId) || seq == 0 || Long.compareUnsigned(seq, highestSent.get()) > 0) {
+            metrics.increment(Counter.ACKS_IGNORED);
             return;
         }
-        long seq = a.getSequence();
-        int i = (int) Math.floorMod(seq, (long) SENT_SLOTS) * 2;
+        metrics.increment(Counter.APPLIED);
+        int i = (int) Math.floorMod(seq, (long) SENT_SLOTS) * 3;
         long end = sent.get(i + 1);
+        long crc = sent.get(i + 2);
         if (sent.get(i) != seq) {
+            return;
+        }
+        if (crc >= 0 && Integer.toUnsignedLong(a.getFrameCrc32C()) != crc) {
+            metrics.increment(Counter.ACK_CRC_MISMATCH);
+        }
+        if (!hello.getSharedClock()) {
             return;
         }
         long delay = a.getApplyNs() - end;
@@ -171,6 +193,26 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        long helloMs = config.limits().helloTimeoutMillis();
+        ctx.executor().schedule(() -> {
+            if (hello == null && ctx.channel().isActive()) {
+                metrics.increment(Counter.CONNECTIONS_TIMED_OUT);
+                rejectOther(ctx, Reason.BAD_HELLO, "no hello within " + helloMs + " ms; closing", true);
+            }
+        }, helloMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Nothing received for the idle timeout ({@link io.netty.handler.timeout.IdleStateHandler}): goodbye and close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            metrics.increment(Counter.CONNECTIONS_TIMED_OUT);
+            ctx.writeAndFlush(ControllerMessage.newBuilder().setGoodbye(org.isac.proto.v1.Goodbye.newBuilder()
+                    .setReason("nothing received for " + config.limits().idleTimeoutMillis() + " ms; closing")).build())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -193,7 +235,13 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
             rejectOther(ctx, Reason.BAD_HELLO, "session already said hello as '" + radioId + "'", false);
             return;
         }
-        Rejection bad = ReportValidator.validateHello(h);
+        Rejection bad = ReportValidator.validateHello(h, config.limits());
+        if (bad == null) {
+            String refused = config.weightEncoder().refuse(h);
+            if (refused != null) {
+                bad = new Rejection(Reason.BAD_HELLO, refused);
+            }
+        }
         if (bad != null) {
             rejectOther(ctx, bad.reason(), bad.detail(), false);
             return;
@@ -230,7 +278,8 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
             rejectReport(ctx, r, Reason.NO_HELLO, "send a FrontEndHello before reports");
             return;
         }
-        Rejection bad = ReportValidator.validate(r, hello, hasAccepted, lastAcceptedSequence);
+        Rejection bad = ReportValidator.validate(r, hello, hasAccepted, lastAcceptedSequence, config.limits(),
+                config.defaultSolver());
         if (bad != null) {
             rejectReport(ctx, r, bad.reason(), bad.detail());
             return;
@@ -280,6 +329,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         if (registered) {
             registered = false;
             registry.release(radioId, this);
+            sink.sessionEnded(this);
         }
         super.channelInactive(ctx);
     }

@@ -13,9 +13,11 @@ import org.isac.controller.pipeline.ReportSink;
 import org.isac.proto.v1.FrontEndMessage;
 
 /**
- * Builds a front-end connection's pipeline: varint frame decoder (max length) → protobuf
- * decoder → {@link RadioSession}; outbound: {@link WriteTimer} → protobuf encoder → varint
- * length prepender. Used by the server and, on an {@code EmbeddedChannel}, by tests.
+ * Builds a front-end connection's pipeline: idle timeout → varint frame decoder (max length,
+ * shared buffer budget, frame timeout) → protobuf decoder → {@link RadioSession}; outbound:
+ * {@link WriteTimer} → protobuf encoder → varint length prepender. A connection beyond
+ * {@link org.isac.controller.Limits#maxConnections} gets a {@code Reject} (OVERLOADED) and is
+ * closed. Used by the server and, on an {@code EmbeddedChannel}, by tests.
  */
 public final class SessionInitializer extends ChannelInitializer<Channel> {
     private final ControllerConfig config;
@@ -24,6 +26,8 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
     private final ReportSink sink;
     private final WriteTimer writeTimer;
     private final ChannelGroup channels;
+    private final VarintFrameDecoder.FrameBudget frameBudget;
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private static final ProtobufDecoder DECODER = new ProtobufDecoder(FrontEndMessage.getDefaultInstance());
     private static final ProtobufEncoder ENCODER = new ProtobufEncoder();
     private static final ProtobufVarint32LengthFieldPrepender PREPENDER = new ProtobufVarint32LengthFieldPrepender();
@@ -39,6 +43,12 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
         this.sink = sink;
         this.channels = channels;
         this.writeTimer = new WriteTimer(config.clock(), metrics);
+        this.frameBudget = new VarintFrameDecoder.FrameBudget(config.limits().frameBufferBytes());
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return open.get();
     }
 
     @Override
@@ -47,7 +57,21 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
             channels.add(ch);
         }
         ChannelPipeline p = ch.pipeline();
-        p.addLast("frame", new VarintFrameDecoder(config.maxFrameBytes()));
+        if (open.incrementAndGet() > config.limits().maxConnections()) {
+            open.decrementAndGet();
+            metrics.increment(ControllerMetrics.Counter.CONNECTIONS_REFUSED);
+            metrics.rejectOther(org.isac.proto.v1.Reject.Reason.OVERLOADED);
+            p.addLast("prepender", PREPENDER);
+            p.addLast("encoder", ENCODER);
+            ch.writeAndFlush(org.isac.controller.Rejection.message(org.isac.proto.v1.Reject.Reason.OVERLOADED,
+                    "the controller serves at most " + config.limits().maxConnections() + " connections", null, 0))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            return;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(config.limits().idleTimeoutMillis(), 0, 0,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+        p.addLast("frame", new VarintFrameDecoder(config.maxFrameBytes(), frameBudget, config.limits().frameTimeoutMillis()));
         p.addLast("protobuf", DECODER);
         p.addLast("prepender", PREPENDER);
         p.addLast("encoder", ENCODER);

@@ -19,6 +19,11 @@ import org.isac.proto.v1.WeightUpdate;
  * refused report), counts the outcome and hands the message to the session's channel,
  * which writes it on its event loop. Channels are flushed once per batch. A channel that
  * is closed or above its high water mark gets nothing more: the update is counted unsent.
+ *
+ * <p>Every event gets exactly one answer: the guard runs again on the float weights of the
+ * built update (what is sent), and whatever this stage throws, {@code Error}s included, the
+ * report is answered with a {@code Reject} ({@code SOLVER_FAILED}, "internal error") unless
+ * its answer already left, and counted in {@code INTERNAL_ERRORS}.
  */
 final class EncodeStage implements EventHandler<SolveEvent> {
     /** Relative slack of the power guard. */
@@ -30,6 +35,11 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private final WeightGuard guard = new WeightGuard();
     private final RadioSession[] toFlush;
     private int flushCount;
+    /** Radios whose sessions ended, for the encoder to forget on this stage's thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The current event's answer was handed to its channel. */
+    private boolean answered;
+    private final java.util.zip.CRC32C crc32c = new java.util.zip.CRC32C();
     /** Encode times (guard + update + frame) since the last margin update. */
     private final org.HdrHistogram.Histogram encodeTimes = new org.HdrHistogram.Histogram(ControllerMetrics.MAX_TRACKABLE_NS, 2);
     /** The measured encode time at {@link #MARGIN_PERCENTILE} plus the floor; read by the solve stage on the same thread. */
@@ -55,10 +65,15 @@ final class EncodeStage implements EventHandler<SolveEvent> {
 
     @Override
     public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
+        for (String id; (id = ended.poll()) != null; ) {
+            encoder.forget(id);
+        }
+        answered = false;
         try {
             handle(e);
-        } catch (RuntimeException ex) {
+        } catch (Throwable ex) {
             metrics.increment(Counter.INTERNAL_ERRORS);
+            answerFailure(e, ex);
         } finally {
             metrics.increment(Counter.COMPLETED);
             e.clear();
@@ -75,17 +90,25 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         RadioSession s = e.session;
         Channel ch = s.channel();
         if (e.outcome == null) {
-            metrics.increment(Counter.SOLVED);
             if (!ch.isActive()) {
+                metrics.increment(Counter.SOLVED);
                 metrics.increment(Counter.UNSENT_CLOSED);
                 return;
             }
             if (!ch.isWritable()) {
+                metrics.increment(Counter.SOLVED);
                 metrics.increment(Counter.UNSENT_BACKPRESSURE);
                 return;
             }
             WeightUpdate.Builder b = WeightUpdates.fill(encoder, s.hello(), e.problem, e.precoder, e.radioId, e.sequence,
                     e.solver, e.captureNs, e.solveEndNs - e.solveStartNs, WeightUpdate.newBuilder());
+            if (!guard.checkSent(e.solver, e.problem, b)) {
+                e.outcome = guard.reason();
+                e.detail = guard.detail();
+                reject(e, s, ch);
+                return;
+            }
+            metrics.increment(Counter.SOLVED);
             long encodedNs = clock.getAsLong();
             b.setStages(StageTimes.newBuilder()
                     .setReceivedNs(e.receivedNs)
@@ -94,11 +117,22 @@ final class EncodeStage implements EventHandler<SolveEvent> {
                     .setEncodedNs(encodedNs));
             metrics.record(ControllerMetrics.Stage.ENCODE, encodedNs - e.solveEndNs);
             learnMargin(encodedNs - e.solveEndNs);
+            long crc = -1;
+            if (!b.getFpgaFrame().isEmpty()) {
+                crc32c.reset();
+                crc32c.update(b.getFpgaFrame().asReadOnlyByteBuffer());
+                crc = crc32c.getValue();
+            }
             write(s, ControllerMessage.newBuilder().setUpdate(b).build());
-            s.noteSent(e.sequence, e.solveEndNs);
+            s.noteSent(e.sequence, e.solveEndNs, crc);
             metrics.increment(Counter.SENT);
             return;
         }
+        reject(e, s, ch);
+    }
+
+    /** Counts and sends the Reject of a refused report. */
+    private void reject(SolveEvent e, RadioSession s, Channel ch) {
         Reject.Reason reason = e.outcome;
         if (reason == Reject.Reason.SUPERSEDED) {
             metrics.increment(Counter.SUPERSEDED);
@@ -141,7 +175,28 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         }
     }
 
+    /**
+     * After {@code ex} escaped {@link #handle}: the report's Reject (SOLVER_FAILED, internal
+     * error), unless its answer was already written. Never throws.
+     */
+    private void answerFailure(SolveEvent e, Throwable ex) {
+        if (answered || e.session == null) {
+            return;
+        }
+        try {
+            metrics.rejectReport(Reject.Reason.SOLVER_FAILED);
+            Channel ch = e.session.channel();
+            if (ch.isActive() && ch.isWritable()) {
+                write(e.session, Rejection.message(Reject.Reason.SOLVER_FAILED, "internal error in the encode stage: "
+                        + ex.getClass().getSimpleName(), e.radioId, e.sequence));
+            }
+        } catch (Throwable again) {
+            // nothing more can be done for this report; it stays counted as an internal error
+        }
+    }
+
     private void write(RadioSession s, ControllerMessage m) {
+        answered = true;
         Channel ch = s.channel();
         ch.write(m, ch.voidPromise());
         if (!s.flushPending) {
@@ -151,6 +206,14 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             s.flushPending = true;
             toFlush[flushCount++] = s;
         }
+    }
+
+    /**
+     * Any thread: the radio's session ended; its encoder state (and last good frame) is dropped
+     * before this stage's next event, so a new session of the same id starts afresh.
+     */
+    void forget(String radioId) {
+        ended.add(radioId);
     }
 
     /** Flushes every session written to since the last flush. */

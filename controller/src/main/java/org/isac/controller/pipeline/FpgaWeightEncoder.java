@@ -30,6 +30,7 @@ public final class FpgaWeightEncoder implements WeightEncoder {
     private final CodecId codec;
     private final GuardCounters counters;
     private final RadioEncoders encoders;
+    private final java.util.List<RadioEncoders> siblings;
 
     /** @param codec baseband codec for radios whose hello gives a width (0 = float always uses 16-bit fixed point) */
     public FpgaWeightEncoder(CodecId codec) {
@@ -37,20 +38,54 @@ public final class FpgaWeightEncoder implements WeightEncoder {
     }
 
     private FpgaWeightEncoder(CodecId codec, GuardCounters counters) {
+        this(codec, counters, new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
+    private FpgaWeightEncoder(CodecId codec, GuardCounters counters, java.util.List<RadioEncoders> siblings) {
         this.codec = codec;
         this.counters = counters;
         this.encoders = new RadioEncoders(h -> EncoderConfig.forHello(h, codec), counters);
+        this.siblings = siblings;
+        siblings.add(encoders);
     }
 
     @Override
     public WeightEncoder newInstance() {
-        return new FpgaWeightEncoder(codec, counters);
+        return new FpgaWeightEncoder(codec, counters, siblings);
+    }
+
+    /**
+     * Radios whose encoder state this encoder and its siblings keep (read from any thread: exact
+     * only when no encode is running). Sessions that ended are forgotten.
+     */
+    public int radiosKept() {
+        int n = 0;
+        for (RadioEncoders e : siblings) {
+            n += e.size();
+        }
+        return n;
     }
 
     /** A sibling with counters of its own (its frames do not show in {@link #counters()}). */
     @Override
     public WeightEncoder uncounted() {
         return new FpgaWeightEncoder(codec, new GuardCounters());
+    }
+
+    @Override
+    public void forget(String radioId) {
+        encoders.forget(radioId);
+    }
+
+    /** Refuses widths the frame format does not carry ({@link EncoderConfig#forHello}). */
+    @Override
+    public String refuse(FrontEndHello hello) {
+        try {
+            EncoderConfig.forHello(hello, codec);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** Guard outcomes of every frame encoded by this encoder and its siblings. */

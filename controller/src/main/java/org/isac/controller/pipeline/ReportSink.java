@@ -23,4 +23,8 @@ public interface ReportSink {
     default java.util.concurrent.CompletionStage<?> helloAccepted(RadioSession session) {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
+
+    /** The session of a radio that said hello has ended: release what was kept for it. Must not block. */
+    default void sessionEnded(RadioSession session) {
+    }
 }

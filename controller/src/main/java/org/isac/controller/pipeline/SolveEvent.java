@@ -70,11 +70,28 @@ public final class SolveEvent {
         return sharedClock ? deadlineNs : receivedNs + (deadlineNs - captureNs);
     }
 
+    /**
+     * Entries a ring slot's matrices keep between events (N·K = 2048, e.g. N = 256, K = 8):
+     * buffers an outsized report grew are given back when its event is done, so a burst of
+     * large reports does not pin ring size × their size.
+     */
+    static final int SLOT_KEEP_ENTRIES = 2048;
+
     void clear() {
         session = null;
         radioId = null;
         solver = null;
         outcome = null;
         detail = null;
+        problem.channel.trim(SLOT_KEEP_ENTRIES);
+        precoder.analog.trim(SLOT_KEEP_ENTRIES);
+        precoder.baseband.trim(SLOT_KEEP_ENTRIES);
+        precoder.receive.trim(SLOT_KEEP_ENTRIES);
+    }
+
+    /** Entries held by this slot's matrices (tests). */
+    long heldEntries() {
+        return (long) problem.channel.capacity() + precoder.analog.capacity() + precoder.baseband.capacity()
+                + precoder.receive.capacity();
     }
 }

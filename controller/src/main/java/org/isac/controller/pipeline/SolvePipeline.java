@@ -26,6 +26,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     private RingBuffer<SolveEvent> ring;
     private volatile boolean closed;
     private final SolverWarmer warmer;
+    private final EncodeStage[] encoders;
 
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
         this.config = config;
@@ -33,10 +34,11 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         this.disruptor = new Disruptor<>(SolveEvent::new, config.ringSize(), new Threads(),
                 ProducerType.MULTI, config.waitMode().strategy());
         SolveStage[] shards = new SolveStage[config.solveShards()];
+        encoders = new EncodeStage[shards.length];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new SolveStage(i, config.clock(), metrics,
-                    new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize()),
-                    config.encodeMarginNs());
+            encoders[i] = new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize());
+            shards[i] = new SolveStage(i, config.clock(), metrics, encoders[i],
+                    config.encodeMarginNs(), config.limits().maxSolveMillis() * 1_000_000L);
         }
         disruptor.handleEventsWith(shards);
         disruptor.setDefaultExceptionHandler(new Counting(metrics));
@@ -70,6 +72,15 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
             return java.util.concurrent.CompletableFuture.completedFuture(0);
         }
         return warmer.warm(session.hello(), session.defaultSolver());
+    }
+
+    /** Tells the radio's shard to drop its per-radio encoder state ({@link EncodeStage#forget}). */
+    @Override
+    public void sessionEnded(RadioSession session) {
+        String id = session.radioId();
+        if (id != null) {
+            encoders[shardOf(id, encoders.length)].forget(id);
+        }
     }
 
     /** Refuses new reports, lets queued ones finish (up to the shutdown timeout), then halts. */

@@ -13,9 +13,10 @@ import org.isac.solver.TimeBudget;
 
 /**
  * Ring handler for one solve shard: takes only events of its shard, drops superseded and
- * stale reports, runs the named solver under the report's deadline less the encode margin
- * (anytime solvers stop between layers; one that cannot fit a single layer makes the report
- * {@code STALE}), then hands the event to its own {@link EncodeStage}
+ * stale reports, runs the named solver under the report's deadline less the encode margin, or
+ * the controller's solve ceiling when the report has none (anytime solvers stop between
+ * layers; one that cannot fit a single layer makes the report {@code STALE}); whatever the
+ * solver throws, {@code Error}s included, the report is answered ({@code SOLVER_FAILED}); then hands the event to its own {@link EncodeStage}
  * on the same thread. Owns its solver instances (one per name, made
  * on first use), so no workspace is shared between threads. Allocation-free after warm-up.
  */
@@ -28,8 +29,12 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** Fixed encode margin in ns, or {@link ControllerConfig#AUTO_ENCODE_MARGIN}. */
     private final long encodeMarginNs;
     private final Budget budget = new Budget();
+    /** Solve time of a report without a deadline ({@link org.isac.controller.Limits#maxSolveMillis}). */
+    private final long maxSolveNs;
 
-    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics, EncodeStage encode, long encodeMarginNs) {
+    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics, EncodeStage encode, long encodeMarginNs,
+               long maxSolveNs) {
+        this.maxSolveNs = maxSolveNs;
         this.shard = shard;
         this.clock = clock;
         this.metrics = metrics;
@@ -58,7 +63,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
         if (e.outcome == null) {
             try {
                 solve(e);
-            } catch (RuntimeException ex) {
+            } catch (Throwable ex) {
                 metrics.increment(ControllerMetrics.Counter.INTERNAL_ERRORS);
                 e.outcome = Reject.Reason.SOLVER_FAILED;
                 e.detail = "solve stage: " + ex;
@@ -88,10 +93,11 @@ final class SolveStage implements EventHandler<SolveEvent> {
         }
         if (e.hasDeadline) {
             budget.deadlineNs = e.deadlineNs - margin(e);
-            e.problem.budget = budget;
         } else {
-            e.problem.budget = TimeBudget.UNBOUNDED;
+            // no deadline: the controller's ceiling, so that no report holds the shard for long
+            budget.deadlineNs = nowNs + maxSolveNs;
         }
+        e.problem.budget = budget;
         try {
             solver.solve(e.problem, e.precoder);
             Precoder out = e.precoder;
@@ -100,9 +106,10 @@ final class SolveStage implements EventHandler<SolveEvent> {
             }
             if (out.outOfTime) {
                 e.outcome = Reject.Reason.STALE;
-                e.detail = e.solver + ": not even one layer fits before the deadline";
+                e.detail = e.solver + (e.hasDeadline ? ": not even one layer fits before the deadline"
+                        : ": not even one layer fits in the controller's solve ceiling of " + maxSolveNs / 1_000_000 + " ms");
             }
-        } catch (RuntimeException | AssertionError | StackOverflowError ex) {
+        } catch (Throwable ex) { // Errors too: the report is answered and the shard keeps serving
             e.outcome = Reject.Reason.SOLVER_FAILED;
             e.detail = e.solver + ": " + ex;
         }

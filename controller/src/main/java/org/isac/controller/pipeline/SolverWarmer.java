@@ -70,7 +70,13 @@ final class SolverWarmer implements AutoCloseable {
         return warmed.computeIfAbsent(key, x -> {
             CompletableFuture<Integer> done = new CompletableFuture<>();
             try {
-                exec.execute(() -> done.complete(run(hello, solver, n, k, encoder)));
+                exec.execute(() -> {
+                    try {
+                        done.complete(run(hello, solver, n, k, encoder));
+                    } catch (Throwable t) { // whatever the solver or encoder throws, the hello is answered
+                        done.complete(0);
+                    }
+                });
             } catch (RuntimeException e) { // shut down
                 done.complete(0);
             }
@@ -109,8 +115,8 @@ final class SolverWarmer implements AutoCloseable {
                     ControllerMessage.newBuilder().setUpdate(b).build().toByteArray();
                 }
             }
-        } catch (RuntimeException e) {
-            // the solver does not serve this shape (its first report will say why)
+        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            // the solver does not serve this shape, or failed (its first report will say why)
         }
         awaitQuietJit();
         return solves;

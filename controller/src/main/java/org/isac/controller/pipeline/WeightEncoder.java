@@ -63,4 +63,13 @@ public interface WeightEncoder {
     default WeightEncoder uncounted() {
         return newInstance();
     }
+
+    /** Drops what this instance keeps for {@code radioId} (its session ended). */
+    default void forget(String radioId) {
+    }
+
+    /** Null when this encoder can serve {@code hello}'s hardware widths, else why not (checked at hello). */
+    default String refuse(FrontEndHello hello) {
+        return null;
+    }
 }

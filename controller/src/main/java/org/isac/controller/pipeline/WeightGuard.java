@@ -1,6 +1,8 @@
 package org.isac.controller.pipeline;
 
+import org.isac.controller.CsiMapping;
 import org.isac.proto.v1.Reject;
+import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.linalg.CMatrix;
@@ -10,13 +12,17 @@ import org.isac.solver.linalg.CMatrix;
  * ‖X‖²_F ≤ P_t·(1 + {@value #POWER_TOLERANCE}) for the effective precoder X (F·W when
  * hybrid), and, when the problem asks for per-antenna power, every row of X within
  * P_t/N·(1 + tolerance). Digital solvers may add sensing streams (X is N × (K + N_s)).
- * One instance per thread; allocation-free after the first call at a given size.
+ * {@link #checkSent} repeats the finiteness and power checks on the float values a built
+ * update carries, which are what leaves (the double weights can be finite and in budget while
+ * their float form overflows). One instance per thread; {@link #check} is allocation-free after
+ * the first call at a given size.
  */
 public final class WeightGuard {
     /** Relative slack of the power checks (float rounding on the wire is far below it). */
     public static final double POWER_TOLERANCE = 1e-6;
 
     private final CMatrix effective = new CMatrix();
+    private final Precoder sent = new Precoder();
     private Reject.Reason reason;
     private String detail;
 
@@ -41,11 +47,34 @@ public final class WeightGuard {
         if (!x.baseband.allFinite() || (hybrid && !x.analog.allFinite())) {
             return fail(Reject.Reason.POWER_GUARD, solver + " returned non-finite weights");
         }
-        CMatrix e = x.effective(effective);
+        return power(solver, p, x.effective(effective), "weights");
+    }
+
+    /**
+     * The finiteness and power checks of {@link #check} on the float weights that {@code u} (a
+     * built update) carries; the shapes were checked on the solution.
+     */
+    public boolean checkSent(String solver, Problem p, WeightUpdate.Builder u) {
+        reason = null;
+        detail = null;
+        if (u.hasAnalog()) {
+            CsiMapping.fromComplexMatrix(u.getAnalog(), sent.analog);
+        } else {
+            sent.analog.reshape(0, 0);
+        }
+        CsiMapping.fromComplexMatrix(u.getBaseband(), sent.baseband);
+        if (!sent.baseband.allFinite() || !sent.analog.allFinite()) {
+            return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite");
+        }
+        return power(solver, p, sent.effective(effective), "float weights to be sent");
+    }
+
+    private boolean power(String solver, Problem p, CMatrix e, String what) {
+        int n = p.antennas();
         double budget = p.powerBudgetW;
         double power = e.frobeniusNorm2();
         if (!(power <= budget * (1 + POWER_TOLERANCE))) {
-            return fail(Reject.Reason.POWER_GUARD, solver + " weights radiate " + power + " W, budget " + budget + " W");
+            return fail(Reject.Reason.POWER_GUARD, solver + " " + what + " radiate " + power + " W, budget " + budget + " W");
         }
         if (p.perAntennaPower) {
             double perAntenna = budget / n * (1 + POWER_TOLERANCE);

@@ -168,7 +168,19 @@ class RadioSessionTest {
                 bad(Reason.BAD_PARAMETER, r -> r.setNoisePowerW(0, -1.0)),
                 bad(Reason.BAD_PARAMETER, r -> r.setPowerBudgetW(-1.0)),
                 bad(Reason.BAD_PARAMETER, r -> r.setPowerBudgetW(TestData.MAX_POWER_W * 1.5)),
-                bad(Reason.BAD_PARAMETER, r -> r.putParams("reg", Double.NaN)));
+                bad(Reason.BAD_PARAMETER, r -> r.putParams("reg", Double.NaN)),
+                bad(Reason.BAD_PARAMETER, r -> r.putParams("reg", -1)),
+                bad(Reason.BAD_PARAMETER, r -> r.setSolver("hybrid-pga").putParams("outer", 300_000)),
+                bad(Reason.BAD_PARAMETER, r -> r.setSolver("hybrid-pga").putParams("inner", 2_147_483_647.0)),
+                bad(Reason.BAD_PARAMETER, r -> r.setSolver("wmmse").putParams("max_iter", 2.5)),
+                bad(Reason.UNKNOWN_PARAM, r -> r.putParams("regularisation", 0.1)),
+                bad(Reason.UNKNOWN_PARAM, r -> r.setSolver("mrt").putParams("reg", 0.1)),
+                // a report's own array may not take it past the controller's limits (sizes are
+                // checked before the data, so these frames stay small)
+                bad(Reason.TOO_LARGE, r -> r.setTxArray(ArrayGeometry.newBuilder().setHorizontal(65_536).setVertical(1))
+                        .setChannel(ComplexMatrix.newBuilder().setRows(65_536).setCols(1))),
+                bad(Reason.TOO_LARGE, r -> r.setTxArray(ArrayGeometry.newBuilder().setHorizontal(4096).setVertical(1))
+                        .setChannel(ComplexMatrix.newBuilder().setRows(4096).setCols(65))));
     }
 
     private static Arguments bad(Reason reason, UnaryOperator<CsiReport.Builder> edit) {
@@ -251,7 +263,44 @@ class RadioSessionTest {
                 Arguments.of("zero power", ok.toBuilder().setMaxPowerW(0).build()),
                 Arguments.of("NaN power", ok.toBuilder().setMaxPowerW(Double.NaN).build()),
                 Arguments.of("infinite power", ok.toBuilder().setMaxPowerW(Double.POSITIVE_INFINITY).build()),
-                Arguments.of("more RF chains than elements", ok.toBuilder().setRfChains(N + 1).build()));
+                Arguments.of("more RF chains than elements", ok.toBuilder().setRfChains(N + 1).build()),
+                Arguments.of("rf_chains 2^32 - 1 (negative as a Java int)", ok.toBuilder().setRfChains(-1).build()),
+                Arguments.of("max_users 2^32 - 1", ok.toBuilder().setMaxUsers(-1).build()),
+                Arguments.of("protocol_version 7", ok.toBuilder().setProtocolVersion(7).build()),
+                Arguments.of("radio id of 200 characters", ok.toBuilder().setRadioId("r".repeat(200)).build()),
+                Arguments.of("phase_bits 12 (the frame carries 1..8)", ok.toBuilder().setPhaseBits(12).build()),
+                Arguments.of("baseband_bits 40", ok.toBuilder().setBasebandBits(40).build()));
+    }
+
+    /** The unknown-parameter reject lists what the solver takes. */
+    @Test
+    void anUnknownParameterIsNamedWithTheValidOnes() {
+        EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        send(ch, TestData.wrap(TestData.report("r1", 1, N, 2).setSolver("wmmse").putParams("maxiter", 5).build()));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.UNKNOWN_PARAM, rej.getReason());
+        assertTrue(rej.getDetail().contains("'maxiter'") && rej.getDetail().contains("max_iter, tol, init"), rej.getDetail());
+    }
+
+    static Stream<Arguments> oversizedHellos() {
+        FrontEndHello ok = TestData.hello("r1", N);
+        return Stream.of(
+                Arguments.of("max_power_w 1e308", ok.toBuilder().setMaxPowerW(1e308).build()),
+                Arguments.of("65536-element tx array", ok.toBuilder().setTxArray(ArrayGeometry.newBuilder().setHorizontal(65_536)
+                        .setVertical(1)).build()),
+                Arguments.of("4096 x 4096 rx array", ok.toBuilder().setRxArray(ArrayGeometry.newBuilder().setHorizontal(4096)
+                        .setVertical(4096)).build()));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("oversizedHellos")
+    void helloBeyondTheLimitsIsTooLarge(String what, FrontEndHello h) {
+        EmbeddedChannel ch = open();
+        send(ch, TestData.wrap(h));
+        Reject rej = TestData.reject(only(ch));
+        assertEquals(Reason.TOO_LARGE, rej.getReason(), what + ": " + rej.getDetail());
+        assertTrue(rej.getDetail().contains("limit"), rej.getDetail());
+        assertFalse(registry.isConnected("r1"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -296,12 +345,30 @@ class RadioSessionTest {
         assertFalse(registry.isConnected("r9"));
     }
 
+    /**
+     * An ack counts only for an update this session sent, from this radio: acks naming another
+     * radio, or sequences never answered with an update, are ignored and counted; a CRC that
+     * differs from the frame sent is counted.
+     */
     @Test
-    void appliedAcksAreCounted() {
+    void appliedAcksCountOnlyForUpdatesThisSessionSent() {
         EmbeddedChannel ch = helloed(TestData.hello("r1", N));
+        RadioSession s = ch.pipeline().get(RadioSession.class);
         send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(1)).build());
-        send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(2)).build());
+        assertEquals(0, metrics.count(ControllerMetrics.Counter.APPLIED), "nothing was sent yet");
+        s.noteSent(1, 100, 0xCAFEBABEL);
+        s.noteSent(2, 200, 0x1234L);
+        send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(1)
+                .setFrameCrc32C(0xCAFEBABE)).build());
+        send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(2)
+                .setFrameCrc32C(0x9999)).build());
+        for (int i = 0; i < 1000; i++) { // another radio's acks, from this session
+            send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r2").setSequence(2)).build());
+        }
+        send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(3)).build());
         assertEquals(2, metrics.count(ControllerMetrics.Counter.APPLIED));
+        assertEquals(1, metrics.count(ControllerMetrics.Counter.ACK_CRC_MISMATCH));
+        assertEquals(1002, metrics.count(ControllerMetrics.Counter.ACKS_IGNORED));
         assertTrue(TestData.outbound(ch).isEmpty());
     }
 
@@ -318,7 +385,7 @@ class RadioSessionTest {
                     assertEquals(0, s.downlinkP90Ns(), "the first window (start-up) is left out");
                 }
                 long end = 1_000_000_000L + seq * 1_000_000;
-                s.noteSent(seq, end);
+                s.noteSent(seq, end, -1);
                 long delay = seq <= RadioSession.DOWNLINK_WINDOW ? 5_000_000 : 100_000 + (seq - 129) * 1000; // then 100 … 227 µs
                 send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("dl-" + shared)
                         .setSequence(seq).setApplyNs(end + delay)).build());
@@ -334,6 +401,7 @@ class RadioSessionTest {
             }
             ch.finishAndReleaseAll();
         }
-        assertEquals(8 * RadioSession.DOWNLINK_WINDOW, metrics.snapshot().applied(), "every ack is counted");
+        assertEquals(4 * RadioSession.DOWNLINK_WINDOW, metrics.snapshot().applied(), "every ack of a sent update is counted");
+        assertEquals(4 * RadioSession.DOWNLINK_WINDOW, metrics.count(ControllerMetrics.Counter.ACKS_IGNORED), "acks of unsent ones are not");
     }
 }

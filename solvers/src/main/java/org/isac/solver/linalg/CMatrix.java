@@ -75,6 +75,24 @@ public final class CMatrix {
         return this;
     }
 
+    /** Entries the buffers can hold without growing. */
+    public int capacity() {
+        return re.length;
+    }
+
+    /**
+     * Gives back buffers larger than {@code maxEntries} (after an outsized problem); the matrix
+     * is then empty (0 × 0). A matrix within the bound is left as it is.
+     */
+    public void trim(int maxEntries) {
+        if (re.length > maxEntries) {
+            re = new double[0];
+            im = new double[0];
+            rows = 0;
+            cols = 0;
+        }
+    }
+
     /**
      * Sets the shape like {@link #reshape(int, int)} but leaves the contents unspecified
      * (no clearing): for outputs that a kernel overwrites completely.
