@@ -36,6 +36,10 @@ import org.isac.solver.SolverRegistry;
  *                               clock), else the encode stage's p90, plus
  *                               {@link #ENCODE_MARGIN_FLOOR_NS}
  * @param limits                 sizes and values accepted from peers ({@link Limits#DEFAULT})
+ * @param tls                    server TLS context (mutual: front ends present certificates,
+ *                               each radio may claim only the id its certificate names); null
+ *                               for plain TCP
+ * @param allowedRadios          radio ids that may say hello; empty for any
  */
 public record ControllerConfig(
         String bindHost,
@@ -53,7 +57,9 @@ public record ControllerConfig(
         WeightEncoder weightEncoder,
         WaitMode waitMode,
         long encodeMarginNs,
-        Limits limits) {
+        Limits limits,
+        io.netty.handler.ssl.SslContext tls,
+        java.util.Set<String> allowedRadios) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -93,6 +99,8 @@ public record ControllerConfig(
         require(clock != null, "clock must not be null");
         require(weightEncoder != null, "weightEncoder must not be null");
         require(limits != null, "limits must not be null");
+        require(tls == null || tls.isServer(), "tls must be a server context");
+        allowedRadios = allowedRadios == null ? java.util.Set.of() : java.util.Set.copyOf(allowedRadios);
         require(encodeMarginNs >= 0 || encodeMarginNs == AUTO_ENCODE_MARGIN,
                 "encodeMarginNs must be >= 0 or AUTO_ENCODE_MARGIN (-1), got " + encodeMarginNs);
     }
@@ -131,6 +139,8 @@ public record ControllerConfig(
         b.waitMode = waitMode;
         b.encodeMarginNs = encodeMarginNs;
         b.limits = limits;
+        b.tls = tls;
+        b.allowedRadios = allowedRadios;
         return b;
     }
 
@@ -152,6 +162,8 @@ public record ControllerConfig(
         private WaitMode waitMode = DEFAULT_WAIT_MODE;
         private long encodeMarginNs = AUTO_ENCODE_MARGIN;
         private Limits limits = Limits.DEFAULT;
+        private io.netty.handler.ssl.SslContext tls;
+        private java.util.Set<String> allowedRadios = java.util.Set.of();
 
         private Builder() {
         }
@@ -178,6 +190,8 @@ public record ControllerConfig(
         public Builder waitMode(WaitMode v) { waitMode = v; return this; }
         public Builder encodeMarginNs(long v) { encodeMarginNs = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
+        public Builder tls(io.netty.handler.ssl.SslContext v) { tls = v; return this; }
+        public Builder allowedRadios(java.util.Set<String> v) { allowedRadios = v; return this; }
 
         /**
          * Validates and builds.
@@ -187,7 +201,7 @@ public record ControllerConfig(
         public ControllerConfig build() {
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
-                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits);
+                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits, tls, allowedRadios);
         }
     }
 
@@ -197,6 +211,6 @@ public record ControllerConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
                 + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode
-                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + "]";
+                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
     }
 }

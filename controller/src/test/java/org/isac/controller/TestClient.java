@@ -37,6 +37,15 @@ final class TestClient implements AutoCloseable {
         in = new BufferedInputStream(socket.getInputStream());
     }
 
+    /** Over a connected socket (e.g. a TLS socket). */
+    TestClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        out = new BufferedOutputStream(socket.getOutputStream());
+        in = new BufferedInputStream(socket.getInputStream());
+    }
+
     void send(FrontEndMessage m) throws IOException {
         m.writeDelimitedTo(out);
         out.flush();

@@ -114,6 +114,7 @@ public final class SimRadio implements AutoCloseable {
     private final String host;
     private final int port;
     private final EventLoopGroup group;
+    private io.netty.handler.ssl.SslContext tls;
     private final boolean ownsGroup;
     private AppliedListener listener;
     private volatile Channel channel;
@@ -296,6 +297,15 @@ public final class SimRadio implements AutoCloseable {
     }
 
     /** A NIO event loop group with {@code threads} threads, suitable for sharing between radios. */
+    /**
+     * Speak TLS with {@code context} (a client context with this radio's certificate; the
+     * controller then binds the session to the certificate's radio id). Call before {@link #run}.
+     */
+    public SimRadio tls(io.netty.handler.ssl.SslContext context) {
+        this.tls = context;
+        return this;
+    }
+
     public static EventLoopGroup newEventLoopGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     }
@@ -353,6 +363,9 @@ public final class SimRadio implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        if (tls != null) {
+                            p.addLast("tls", tls.newHandler(ch.alloc(), host, port));
+                        }
                         p.addLast("frame", new BoundedVarint32FrameDecoder(scenario.maxFrameBytes()));
                         p.addLast("decode", new ProtobufDecoder(ControllerMessage.getDefaultInstance()));
                         p.addLast("prefix", new ProtobufVarint32LengthFieldPrepender());

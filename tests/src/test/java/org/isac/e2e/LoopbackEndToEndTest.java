@@ -71,13 +71,25 @@ class LoopbackEndToEndTest {
                 .set("reportLimit", Integer.toString(REPORTS)).build();
     }
 
-    @Test
-    void everyReportIsAccountedForAndAppliedRzfMatchesTheOfflineSolve() throws Exception {
+    /** Over plain TCP and over mutual TLS (a lab CA made for the test): the same books, the same weights. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "tls={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void everyReportIsAccountedForAndAppliedRzfMatchesTheOfflineSolve(boolean tls,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path lab) throws Exception {
         List<Applied> seen = Collections.synchronizedList(new ArrayList<>());
         SimReport r;
         MetricsSnapshot m;
-        try (Controller c = new Controller(ControllerConfig.builder().port(0).defaultSolver("rzf").build()).start();
+        if (tls) {
+            org.isac.controller.tls.LabCertificates certs = org.isac.controller.tls.LabCertificates.newCa(lab, "e2e");
+            certs.controller(List.of("localhost", "127.0.0.1"));
+            certs.radio("e2e-0");
+        }
+        try (Controller c = new Controller(ControllerConfig.builder().port(0).defaultSolver("rzf")
+                        .tls(tls ? org.isac.controller.tls.TlsFiles.server(lab) : null).build()).start();
                 SimRadio radio = new SimRadio(scenario("e2e-0", 11), "127.0.0.1", c.port())) {
+            if (tls) {
+                radio.tls(org.isac.controller.tls.TlsFiles.radio(lab, "e2e-0"));
+            }
             radio.listener((seq, csi, h, x, noise, rate) -> seen.add(new Applied(seq, new CMatrix().copyFrom(csi),
                     new CMatrix().copyFrom(h), new CMatrix().copyFrom(x), noise, rate)));
             r = radio.run(SEND, DRAIN);

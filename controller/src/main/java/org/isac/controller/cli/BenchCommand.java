@@ -200,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
         long gcCount;
         long gcMax;
         try (Controller c = new Controller(cfg).start(); GcPauses gc = new GcPauses()) {
-            r = DemoCommand.runRadios(base, "127.0.0.1", c.port(), loopbackRadios, Duration.ofNanos((long) (secs * 1e9)));
+            r = DemoCommand.runRadios(base, "127.0.0.1", c.port(), loopbackRadios, Duration.ofNanos((long) (secs * 1e9)), null);
             gcCount = gc.count();
             gcMax = gc.maxMs();
         }

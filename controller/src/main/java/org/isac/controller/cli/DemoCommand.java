@@ -46,6 +46,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "the steady state; 0 = start cold (default: ${DEFAULT-VALUE})"})
     double warmupSeconds;
 
+    @Option(names = "--tls", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
+            description = {"run the loop over mutual TLS: with DIR, its certificates (isac certs, with the demo's radio ids);",
+                    "without, a throwaway lab CA and certificates made for this run"})
+    String tls;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     Path report;
 
@@ -75,16 +80,18 @@ public final class DemoCommand implements Callable<Integer> {
         if (!base.solver().isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--default-solver")) {
             controller.defaultSolver = base.solver();
         }
-        ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0)).build();
+        Path tlsDir = tls == null ? null : tls.isEmpty() ? throwawayLab(base, radios) : Path.of(tls);
+        ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0))
+                .tls(tlsDir == null ? null : org.isac.controller.tls.TlsFiles.server(tlsDir)).build();
         if (warmupSeconds > 0) {
-            warmUp(cfg, base, Duration.ofNanos((long) (warmupSeconds * 1e9)));
+            warmUp(cfg, base, Duration.ofNanos((long) (warmupSeconds * 1e9)), tlsDir);
         }
         SimReport merged;
         Map<String, String> anytime;
         try (Controller c = new Controller(cfg).start()) {
-            System.err.printf("controller on %s, policy %s; %d simulated radio(s) for %.1f s%n",
-                    c.address(), cfg.defaultSolver(), radios, seconds);
-            merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)));
+            System.err.printf("controller on %s%s, policy %s; %d simulated radio(s) for %.1f s%n",
+                    c.address(), tlsDir == null ? "" : " (mutual TLS)", cfg.defaultSolver(), radios, seconds);
+            merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir);
             System.out.print(merged.summary());
             System.out.print(c.summary());
             anytime = anytimeFields(c.metrics());
@@ -100,12 +107,15 @@ public final class DemoCommand implements Callable<Integer> {
      * Runs the scenario's first radio against a throwaway controller with the same
      * configuration for {@code length}, and discards both: the JIT has then compiled the loop.
      */
-    static void warmUp(ControllerConfig cfg, Scenario base, Duration length) throws Exception {
+    static void warmUp(ControllerConfig cfg, Scenario base, Duration length, Path tlsDir) throws Exception {
         long t0 = System.nanoTime();
         ControllerConfig throwaway = cfg.toBuilder().weightEncoder(cfg.weightEncoder().uncounted()).build();
+        String id = base.radioId() + "-warm-up";
         try (Controller c = new Controller(throwaway).start();
-             SimRadio r = new SimRadio(base.toBuilder().set("radioId", base.radioId() + "-warm-up").build(), "127.0.0.1",
-                     c.port())) {
+             SimRadio r = new SimRadio(base.toBuilder().set("radioId", id).build(), "127.0.0.1", c.port())) {
+            if (tlsDir != null) {
+                r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, id));
+            }
             SimReport w = r.run(length);
             System.err.printf("warm-up: %d reports to a throwaway controller in %.1f s, not counted%n", w.reportsSent(),
                     (System.nanoTime() - t0) / 1e9);
@@ -128,10 +138,41 @@ public final class DemoCommand implements Callable<Integer> {
         return f;
     }
 
-    /** Runs {@code count} radios (ids {@code <id>-i}, seeds {@code seed+i}) against a controller and merges their reports. */
-    static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor) throws Exception {
+    /** The radio ids a demo of {@code count} radios uses (and its warm-up radio). */
+    static List<String> radioIds(Scenario base, int count) {
+        List<String> ids = new ArrayList<>();
+        if (count == 1) {
+            ids.add(base.radioId());
+        } else {
+            for (int i = 0; i < count; i++) {
+                ids.add(base.radioId() + "-" + i);
+            }
+        }
+        ids.add(base.radioId() + "-warm-up");
+        return ids;
+    }
+
+    /** A lab CA and certificates for this run's controller and radios, in a temporary directory. */
+    static Path throwawayLab(Scenario base, int count) throws java.io.IOException {
+        Path dir = java.nio.file.Files.createTempDirectory("isac-demo-tls-");
+        org.isac.controller.tls.LabCertificates lab = org.isac.controller.tls.LabCertificates.newCa(dir, "isac demo");
+        lab.controller(List.of("localhost", "127.0.0.1"));
+        for (String id : radioIds(base, count)) {
+            lab.radio(id);
+        }
+        return dir;
+    }
+
+    /**
+     * Runs {@code count} radios (ids {@code <id>-i}, seeds {@code seed+i}) against a controller and
+     * merges their reports; over mutual TLS with the certificates in {@code tlsDir} when not null.
+     */
+    static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir) throws Exception {
         if (count == 1) {
             try (SimRadio r = new SimRadio(base, host, port)) {
+                if (tlsDir != null) {
+                    r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, base.radioId()));
+                }
                 return r.run(sendFor);
             }
         }
@@ -144,6 +185,9 @@ public final class DemoCommand implements Callable<Integer> {
                 Scenario s = base.toBuilder().set("radioId", base.radioId() + "-" + i)
                         .set("seed", Long.toString(base.seed() + i)).build();
                 SimRadio sim = new SimRadio(s, host, port, group);
+                if (tlsDir != null) {
+                    sim.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, s.radioId()));
+                }
                 sims.add(sim);
                 futures.add(pool.submit(() -> sim.run(sendFor)));
             }

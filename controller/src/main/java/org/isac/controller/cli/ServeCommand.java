@@ -1,5 +1,7 @@
 package org.isac.controller.cli;
 
+import java.nio.file.Path;
+
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +31,34 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "S", description = "stop after S seconds (default: run until interrupted)")
     Double seconds;
 
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "mutual TLS with the certificates in DIR (isac certs): front ends must present a certificate of"
+                    + " the lab CA, and each may claim only the radio id it names")
+    Path tls;
+
+    @Option(names = "--allow-radios", paramLabel = "ID", split = ",", description = "only these radio ids may say hello")
+    java.util.Set<String> allowRadios;
+
+    @Option(names = "--insecure", description = "allow plain TCP on a non-loopback address (anyone on the network can"
+            + " then claim a radio id, read CSI and weights, and alter weights in flight)")
+    boolean insecure;
+
     @Mixin
     ControllerOptions controller = new ControllerOptions(ControllerConfig.DEFAULT_SOLVER);
 
     @Override
     public Integer call() throws Exception {
-        ControllerConfig cfg = controller.apply(ControllerConfig.builder().bindHost(host).port(port)).build();
+        boolean loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        if (tls == null && !loopback && !insecure) {
+            throw new IllegalArgumentException("--host " + host + " is reachable from the network: use --tls DIR (make it with"
+                    + " `isac certs`), or --insecure to serve plain TCP anyway");
+        }
+        ControllerConfig cfg = controller.apply(ControllerConfig.builder().bindHost(host).port(port))
+                .tls(tls == null ? null : org.isac.controller.tls.TlsFiles.server(tls))
+                .allowedRadios(allowRadios == null ? java.util.Set.of() : allowRadios).build();
+        if (tls == null && !loopback) {
+            System.err.println("WARNING: plain TCP on " + host + " (--insecure): no authentication, no encryption");
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Controller c = new Controller(cfg).start();
         // SIGTERM / SIGINT end the loop below, which closes gracefully and returns 0; the hook

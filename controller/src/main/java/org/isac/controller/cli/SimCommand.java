@@ -38,6 +38,10 @@ public final class SimCommand implements Callable<Integer> {
             + " accounting, so many radios fit in one process")
     boolean load;
 
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "mutual TLS with radio-<id>.crt/.key and ca.crt from DIR (isac certs --radio <id>)")
+    Path tls;
+
     @Mixin
     ScenarioOptions scenario;
 
@@ -47,7 +51,7 @@ public final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--radios must be in 1..256, got " + radios);
         }
         Scenario s = scenario.scenario(load ? Map.of("genieEvery", "0") : Map.of());
-        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)));
+        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls);
         System.out.println(r.summary());
         Reports.writeJson(report, r.toJson());
         if (plots != null) {

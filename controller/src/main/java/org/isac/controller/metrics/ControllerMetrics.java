@@ -50,6 +50,8 @@ public final class ControllerMetrics {
          * sequence this session has not answered with an update.
          */
         ACKS_IGNORED,
+        /** TLS connections whose handshake failed (no certificate, another CA, wrong protocol). */
+        TLS_REFUSED,
         /** Connections closed at once because {@code maxConnections} were open. */
         CONNECTIONS_REFUSED,
         /** Connections closed for silence: no hello in time, or nothing received for the idle timeout. */

@@ -129,6 +129,9 @@ public final class MetricsSnapshot {
         if (count(Counter.ACKS_IGNORED) != 0) {
             sb.append(" acks_ignored=").append(count(Counter.ACKS_IGNORED));
         }
+        if (count(Counter.TLS_REFUSED) != 0) {
+            sb.append(" tls_refused=").append(count(Counter.TLS_REFUSED));
+        }
         if (count(Counter.CONNECTIONS_REFUSED) != 0) {
             sb.append(" connections_refused=").append(count(Counter.CONNECTIONS_REFUSED));
         }

@@ -247,6 +247,11 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
             return;
         }
         String id = h.getRadioId();
+        String refused = identity(ctx, id);
+        if (refused != null) {
+            rejectOther(ctx, Reason.BAD_HELLO, refused, true);
+            return;
+        }
         if (!registry.claim(id, this)) {
             rejectOther(ctx, Reason.DUPLICATE_RADIO, "radio '" + id + "' is already connected", true);
             return;
@@ -269,6 +274,50 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(ackMessage, ctx.voidPromise());
             }
         }));
+    }
+
+    /**
+     * Null when this connection may claim {@code id}: with TLS, its client certificate's common
+     * name must be {@code id}; with an allow list, {@code id} must be on it. Else why not.
+     */
+    private String identity(ChannelHandlerContext ctx, String id) {
+        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls != null) {
+            String named = certifiedRadioId(tls);
+            if (named == null) {
+                return "this connection's certificate names no radio";
+            }
+            if (!named.equals(id)) {
+                return "the client certificate names radio '" + named + "', not '" + id + "'";
+            }
+        }
+        if (!config.allowedRadios().isEmpty() && !config.allowedRadios().contains(id)) {
+            return "radio '" + id + "' is not on this controller's allow list";
+        }
+        return null;
+    }
+
+    /** The common name of the peer's verified certificate, or null. */
+    static String certifiedRadioId(io.netty.handler.ssl.SslHandler tls) {
+        try {
+            java.security.cert.Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate x)) {
+                return null;
+            }
+            javax.naming.ldap.LdapName dn = new javax.naming.ldap.LdapName(x.getSubjectX500Principal().getName());
+            String cn = null;
+            for (javax.naming.ldap.Rdn rdn : dn.getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    if (cn != null) {
+                        return null; // two common names: ambiguous
+                    }
+                    cn = String.valueOf(rdn.getValue());
+                }
+            }
+            return cn;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+            return null;
+        }
     }
 
     private void onReport(ChannelHandlerContext ctx, CsiReport r) {
@@ -312,6 +361,13 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) { // the peer got the TLS alert; nothing else can reach it
+                metrics.increment(Counter.TLS_REFUSED);
+                ctx.close();
+                return;
+            }
+        }
         if (cause instanceof TooLongFrameException) {
             rejectOther(ctx, Reason.FRAME_TOO_LONG, cause.getMessage(), true);
         } else if (cause instanceof CorruptedFrameException) {

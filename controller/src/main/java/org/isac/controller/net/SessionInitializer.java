@@ -69,6 +69,9 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
             return;
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());
+        if (config.tls() != null) {
+            p.addLast("tls", config.tls().newHandler(ch.alloc()));
+        }
         p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(config.limits().idleTimeoutMillis(), 0, 0,
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         p.addLast("frame", new VarintFrameDecoder(config.maxFrameBytes(), frameBudget, config.limits().frameTimeoutMillis()));
