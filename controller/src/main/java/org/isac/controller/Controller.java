@@ -1,7 +1,5 @@
 package org.isac.controller;
 
-import org.isac.proto.v1.ControllerMessage;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -26,6 +24,7 @@ import org.isac.controller.pipeline.FpgaWeightEncoder;
 import org.isac.controller.pipeline.SolvePipeline;
 import org.isac.fpga.guard.GuardCounters;
 import org.isac.fpga.guard.GuardOutcome;
+import org.isac.proto.v1.ControllerMessage;
 
 /**
  * The controller service: a Netty TCP server for front ends feeding a Disruptor solve
@@ -42,6 +41,7 @@ import org.isac.fpga.guard.GuardOutcome;
 public final class Controller implements AutoCloseable {
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
+    private SessionInitializer sessions;
     private final SessionRegistry registry = new SessionRegistry();
     private final SolvePipeline pipeline;
     private final ChannelGroup channels = new DefaultChannelGroup("isac-sessions", GlobalEventExecutor.INSTANCE);
@@ -66,6 +66,7 @@ public final class Controller implements AutoCloseable {
             throw new IllegalStateException("controller already started or closed");
         }
         pipeline.start();
+        sessions = new SessionInitializer(config, metrics, registry, pipeline, channels);
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("isac-accept", true), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("isac-io", true),
                 NioIoHandler.newFactory());
@@ -76,7 +77,7 @@ public final class Controller implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))
                 .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ProtobufSizeEstimator.INSTANCE)
-                .childHandler(new SessionInitializer(config, metrics, registry, pipeline, channels));
+                .childHandler(sessions);
         if (config.sendBufferBytes() > 0) {
             b.childOption(ChannelOption.SO_SNDBUF, config.sendBufferBytes());
         }
@@ -109,6 +110,12 @@ public final class Controller implements AutoCloseable {
     /** A copy of the counters and stage latency histograms. */
     public MetricsSnapshot metrics() {
         return metrics.snapshot();
+    }
+
+    /** Front-end connections open now. */
+    public int openConnections() {
+        SessionInitializer s = sessions;
+        return s == null ? 0 : s.openConnections();
     }
 
     /** One counter, read without copying the histograms. */

@@ -51,6 +51,10 @@ public final class DemoCommand implements Callable<Integer> {
                     "without, a throwaway lab CA and certificates made for this run"})
     String tls;
 
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "serve the controller's metrics on http://127.0.0.1:P/metrics while the demo runs")
+    Integer metricsPort;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     Path report;
 
@@ -91,7 +95,13 @@ public final class DemoCommand implements Callable<Integer> {
         try (Controller c = new Controller(cfg).start()) {
             System.err.printf("controller on %s%s, policy %s; %d simulated radio(s) for %.1f s%n",
                     c.address(), tlsDir == null ? "" : " (mutual TLS)", cfg.defaultSolver(), radios, seconds);
-            merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir);
+            try (org.isac.controller.metrics.MetricsEndpoint endpoint = metricsPort == null ? null
+                    : org.isac.controller.metrics.MetricsEndpoint.start("127.0.0.1", metricsPort, c::metrics, c::openConnections)) {
+                if (endpoint != null) {
+                    System.err.printf("metrics on http://127.0.0.1:%d/metrics%n", endpoint.port());
+                }
+                merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir);
+            }
             System.out.print(merged.summary());
             System.out.print(c.summary());
             anytime = anytimeFields(c.metrics());

@@ -39,6 +39,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allow-radios", paramLabel = "ID", split = ",", description = "only these radio ids may say hello")
     java.util.Set<String> allowRadios;
 
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "serve Prometheus / OpenMetrics metrics on http://<metrics-host>:P/metrics (0 = any free port)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+            description = "address of the metrics endpoint (default: ${DEFAULT-VALUE})")
+    String metricsHost;
+
     @Option(names = "--insecure", description = "allow plain TCP on a non-loopback address (anyone on the network can"
             + " then claim a radio id, read CSI and weights, and alter weights in flight)")
     boolean insecure;
@@ -69,8 +77,13 @@ public final class ServeCommand implements Callable<Integer> {
             c.close();
         }, "isac-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.err.printf("isac controller listening on %s (solver policy: %s, %d solve shard(s))%n",
-                c.address(), cfg.defaultSolver(), cfg.solveShards());
+        System.err.printf("isac controller listening on %s%s (solver policy: %s, %d solve shard(s))%n",
+                c.address(), tls == null ? "" : ", mutual TLS", cfg.defaultSolver(), cfg.solveShards());
+        org.isac.controller.metrics.MetricsEndpoint endpoint = metricsPort == null ? null
+                : org.isac.controller.metrics.MetricsEndpoint.start(metricsHost, metricsPort, c::metrics, c::openConnections);
+        if (endpoint != null) {
+            System.err.printf("metrics on http://%s:%d/metrics%n", metricsHost, endpoint.port());
+        }
         long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
         long periodMs = statsEvery > 0 ? (long) (statsEvery * 1000) : Long.MAX_VALUE / 4;
         while (System.nanoTime() - deadline < 0) {
@@ -92,6 +105,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("isac controller stopping: answering the reports in flight, saying goodbye" + stoppedBy);
         }
         c.close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         System.out.print(c.summary());
         System.out.flush();
         return 0;

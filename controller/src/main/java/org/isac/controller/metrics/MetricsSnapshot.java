@@ -79,6 +79,11 @@ public final class MetricsSnapshot {
     }
 
     /** Anytime solves recorded (updates and stale ones whose solver ran). */
+    /** Layers run per anytime solve (a copy). */
+    public Histogram layersRunHistogram() {
+        return layersRun.copy();
+    }
+
     public long layersRunSamples() {
         return layersRun.getTotalCount();
     }

@@ -1,0 +1,50 @@
+package org.isac.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.isac.controller.metrics.MetricsEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The metrics endpoint shows the controller's live counters, rejects by reason, stage latencies and connections. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MetricsEndpointTest {
+
+    private static String scrape(int port, String accept) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/metrics")).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    @Test
+    void aScrapeShowsWhatTheControllerDid() throws Exception {
+        try (Controller c = new Controller(ControllerConfig.builder().port(0).defaultSolver("mrt").build()).start();
+             MetricsEndpoint m = MetricsEndpoint.start("127.0.0.1", 0, c::metrics, c::openConnections);
+             TestClient client = new TestClient(c.port())) {
+            client.send(TestData.wrap(TestData.hello("metered", 8)));
+            assertTrue(client.read().hasHelloAck());
+            for (long seq = 1; seq <= 3; seq++) {
+                client.send(TestData.wrap(TestData.report("metered", seq, 8, 2).build()));
+                assertTrue(client.read().hasUpdate());
+            }
+            client.send(TestData.wrap(TestData.report("metered", 2, 8, 2).build())); // out of order
+            assertTrue(client.read().hasReject());
+            String text = scrape(m.port(), "text/plain");
+            assertTrue(text.contains("isac_received_total 4"), text);
+            assertTrue(text.contains("isac_sent_total 3"), text);
+            assertTrue(text.contains("isac_rejects_total{reason=\"OUT_OF_ORDER\"} 1"), text);
+            assertTrue(text.contains("isac_stage_latency_seconds{stage=\"solve\",quantile=\"0.5\"}"), text);
+            assertTrue(text.contains("isac_stage_latency_seconds_count{stage=\"solve\"} 3"), text);
+            assertTrue(text.contains("isac_connections_open 1"), text);
+            String open = scrape(m.port(), "application/openmetrics-text; version=1.0.0");
+            assertTrue(open.contains("# TYPE isac_received counter") && open.trim().endsWith("# EOF"), open);
+        }
+    }
+}
