@@ -115,6 +115,11 @@ public final class SimRadio implements AutoCloseable {
     private final int port;
     private final EventLoopGroup group;
     private io.netty.handler.ssl.SslContext tls;
+    /** First reconnect back-off; doubles per failed attempt up to {@link #RECONNECT_MAX_NS}. */
+    static final long RECONNECT_FIRST_NS = 100_000_000L;
+    static final long RECONNECT_MAX_NS = 2_000_000_000L;
+    /** Drop reason of reports pending when the connection was lost. */
+    public static final String DISCONNECTED = "DISCONNECTED";
     private final boolean ownsGroup;
     private AppliedListener listener;
     private volatile Channel channel;
@@ -192,6 +197,16 @@ public final class SimRadio implements AutoCloseable {
     private boolean appliedFrame;
     private String controllerName = "";
     private boolean acked;
+    /** A HelloAck was received on some connection of this run (the send window has started). */
+    private boolean everAcked;
+    /** Reconnect with back-off when the connection is lost during the send window. */
+    private boolean reconnect;
+    private Bootstrap bootstrap;
+    private long backoffNs = RECONNECT_FIRST_NS;
+    private long reconnects;
+    /** Reports pending when their connection was lost (dropped, reason DISCONNECTED). */
+    private long disconnectDrops;
+    private String lastLoss = "";
     private boolean sending;
     private boolean sendingDone;
     private boolean finished;
@@ -306,6 +321,17 @@ public final class SimRadio implements AutoCloseable {
         return this;
     }
 
+    /**
+     * When the controller says goodbye or the connection drops during the send window, count the
+     * reports still pending as dropped ({@value #DISCONNECTED}), reconnect with back-off (0.1 s,
+     * doubling to 2 s), say hello again and go on sending until the window ends. Call before
+     * {@link #run}.
+     */
+    public SimRadio reconnect(boolean on) {
+        this.reconnect = on;
+        return this;
+    }
+
     public static EventLoopGroup newEventLoopGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     }
@@ -354,7 +380,7 @@ public final class SimRadio implements AutoCloseable {
         captureNs = new long[expected + 1];
         deadlineNs = new long[expected + 1];
         fate = new byte[expected + 1];
-        Bootstrap b = new Bootstrap()
+        Bootstrap b = bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -436,30 +462,33 @@ public final class SimRadio implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ControllerMessage msg) {
+            if (ctx.channel() != channel) {
+                return; // a connection given up (after its goodbye): its reports were counted DISCONNECTED
+            }
             switch (msg.getBodyCase()) {
                 case UPDATE -> onUpdate(msg.getUpdate());
                 case REJECT -> onReject(msg.getReject());
                 case HELLO_ACK -> onHelloAck(ctx, msg.getHelloAck());
-                case GOODBYE -> finish("controller said goodbye: " + msg.getGoodbye().getReason());
+                case GOODBYE -> lost(ctx, "controller said goodbye: " + msg.getGoodbye().getReason());
                 default -> unknownAnswers++;
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!acked) {
+            if (!acked && !(reconnect && everAcked)) {
                 fail(new IOException("controller closed the connection before answering the hello"));
             } else {
-                finish("disconnected by the controller");
+                lost(ctx, "disconnected by the controller");
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!acked) {
+            if (!acked && !(reconnect && everAcked)) {
                 fail(new IOException("connection failed before the hello was answered: " + cause, cause));
             } else {
-                finish("connection error: " + cause);
+                lost(ctx, "connection error: " + cause);
             }
             ctx.close();
         }
@@ -476,16 +505,84 @@ public final class SimRadio implements AutoCloseable {
         }
         controllerName = ack.getController();
         sending = true;
-        process.start(System.nanoTime());
-        sendStartNs = process.timeNs();
-        sendEndNs = sendStartNs + sendForNs;
+        backoffNs = RECONNECT_FIRST_NS;
+        if (!everAcked) { // a reconnect keeps the run's channel process and send window
+            everAcked = true;
+            process.start(System.nanoTime());
+            sendStartNs = process.timeNs();
+            sendEndNs = sendStartNs + sendForNs;
+        }
         reportTimer = ctx.executor().scheduleAtFixedRate(reportTask, 0, periodNs, TimeUnit.NANOSECONDS);
     }
 
     private void helloTimedOut() {
         if (!acked && !finished) {
+            if (reconnect && everAcked) {
+                Channel ch = channel;
+                if (ch != null) {
+                    ch.close(); // channelInactive → lost → next attempt
+                }
+                return;
+            }
             fail(new IOException("controller did not answer the hello within " + HELLO_TIMEOUT.toMillis() + " ms"));
         }
+    }
+
+    /**
+     * The connection of {@code ctx} ended (goodbye, close or error). Without reconnecting, or
+     * outside the send window, the run ends; else the reports still pending are dropped as
+     * {@value #DISCONNECTED} and a reconnect is scheduled.
+     */
+    private void lost(ChannelHandlerContext ctx, String why) {
+        if (finished || ctx.channel() != channel) {
+            return; // already handled for this connection
+        }
+        long now = System.nanoTime();
+        if (!reconnect || !everAcked || sendingDone || now - sendEndNs >= 0) {
+            finish(why);
+            return;
+        }
+        channel = null;
+        ctx.channel().close();
+        acked = false;
+        sending = false;
+        if (reportTimer != null) {
+            reportTimer.cancel(false);
+        }
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+        }
+        for (int idx = 1; idx <= lastSequence; idx++) {
+            if (fate[idx] == PENDING) {
+                fate[idx] = DROPPED;
+                dropped++;
+                disconnectDrops++;
+                if (listener != null) {
+                    reportedCsi.remove((long) idx);
+                }
+            }
+        }
+        lastLoss = why;
+        ctx.executor().schedule(this::attemptReconnect, backoffNs, TimeUnit.NANOSECONDS);
+    }
+
+    /** One reconnect attempt; on failure the next after twice the back-off (at most 2 s), until the window ends. */
+    private void attemptReconnect() {
+        if (finished) {
+            return;
+        }
+        if (System.nanoTime() - sendEndNs >= 0) {
+            sendingDone = true;
+            finish(lastLoss + "; the send window ended while reconnecting");
+            return;
+        }
+        reconnects++;
+        bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                backoffNs = Math.min(RECONNECT_MAX_NS, backoffNs * 2);
+                group.next().schedule(this::attemptReconnect, backoffNs, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     /** Sends one report (periodic task) or ends the send window. */
@@ -956,6 +1053,9 @@ public final class SimRadio implements AutoCloseable {
         if (finished) {
             return;
         }
+        if (reconnects > 0) {
+            termination += " (" + reconnects + " reconnect attempt" + (reconnects == 1 ? ")" : "s)");
+        }
         finished = true;
         if (!sendingDone) {
             sendingDone = true;
@@ -1000,6 +1100,9 @@ public final class SimRadio implements AutoCloseable {
         }
         if (invalidUpdates > 0) {
             drops.put(SimReport.INVALID_UPDATE, invalidUpdates);
+        }
+        if (disconnectDrops > 0) {
+            drops.put(DISCONNECTED, disconnectDrops);
         }
         long window = acked ? Math.max(0, sendEndNs - sendStartNs) : 0;
         scorer.drain(SCORER_DRAIN_NS);

@@ -173,6 +173,49 @@ class LoopbackEndToEndTest {
         assertTrue(r.zfSumRateBits() > 0 && r.genieSumRateBits() > 0, r.summary());
     }
 
+    /**
+     * The controller stops gracefully mid-run (goodbye) and a new one starts on the same port:
+     * the radio counts what was pending as DISCONNECTED, reconnects by itself and is served
+     * again; every report is accounted on the radio's side and on each controller's.
+     */
+    @Test
+    void theRadioReconnectsToARestartedControllerAndEveryReportIsAccounted() throws Exception {
+        Scenario s = Scenario.builder().set("radioId", "restart").set("antennas", "16").set("users", "2")
+                .set("reportPeriodUs", "2000").set("deadlineBudgetUs", "200000").build();
+        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("rzf").build();
+        Controller first = new Controller(cfg).start();
+        int port = first.port();
+        MetricsSnapshot before;
+        MetricsSnapshot after;
+        SimReport r;
+        try (SimRadio radio = new SimRadio(s, "127.0.0.1", port).reconnect(true)) {
+            java.util.concurrent.CompletableFuture<SimReport> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return radio.run(Duration.ofSeconds(4), Duration.ofSeconds(3));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(1500);
+            first.close();
+            before = first.metrics();
+            Thread.sleep(300);
+            try (Controller second = new Controller(cfg.toBuilder().port(port).build()).start()) {
+                r = run.get(30, TimeUnit.SECONDS);
+                after = awaitBalanced(second);
+            }
+        }
+        assertEquals(0, r.unaccounted(), r.summary());
+        assertEquals(r.reportsSent(), r.reportsApplied() + r.droppedTotal(), r.summary());
+        assertTrue(r.termination().startsWith("completed") && r.termination().contains("reconnect"), r.termination());
+        long disconnected = r.reportsDropped().getOrDefault(SimRadio.DISCONNECTED, 0L);
+        // what neither controller received was sent into the dead connection and counted as such
+        assertTrue(r.reportsSent() <= before.received() + after.received() + disconnected,
+                r.summary() + before.summary() + after.summary());
+        assertTrue(before.received() > 100 && after.applied() > 100, before.summary() + after.summary());
+        assertTrue(before.balanced() && after.balanced(), before.summary() + after.summary());
+    }
+
     @Test
     void aMisbehavingClientDoesNotDisturbAHealthyRadio() throws Exception {
         SimReport r;

@@ -178,8 +178,14 @@ public final class DemoCommand implements Callable<Integer> {
      * merges their reports; over mutual TLS with the certificates in {@code tlsDir} when not null.
      */
     static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir) throws Exception {
+        return runRadios(base, host, port, count, sendFor, tlsDir, false);
+    }
+
+    /** {@link #runRadios(Scenario, String, int, int, Duration, Path)}, radios reconnecting when {@code reconnect}. */
+    static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect)
+            throws Exception {
         if (count == 1) {
-            try (SimRadio r = new SimRadio(base, host, port)) {
+            try (SimRadio r = new SimRadio(base, host, port).reconnect(reconnect)) {
                 if (tlsDir != null) {
                     r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, base.radioId()));
                 }
@@ -194,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
                 Scenario s = base.toBuilder().set("radioId", base.radioId() + "-" + i)
                         .set("seed", Long.toString(base.seed() + i)).build();
-                SimRadio sim = new SimRadio(s, host, port, group);
+                SimRadio sim = new SimRadio(s, host, port, group).reconnect(reconnect);
                 if (tlsDir != null) {
                     sim.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, s.radioId()));
                 }

@@ -42,6 +42,11 @@ public final class SimCommand implements Callable<Integer> {
             description = "mutual TLS with radio-<id>.crt/.key and ca.crt from DIR (isac certs --radio <id>)")
     Path tls;
 
+    @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "when the controller says goodbye or the connection drops, count the pending reports as"
+                    + " DISCONNECTED, reconnect with back-off (0.1 s doubling to 2 s) and go on (default: on)")
+    boolean reconnect;
+
     @Mixin
     ScenarioOptions scenario;
 
@@ -51,7 +56,7 @@ public final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--radios must be in 1..256, got " + radios);
         }
         Scenario s = scenario.scenario(load ? Map.of("genieEvery", "0") : Map.of());
-        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls);
+        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect);
         System.out.println(r.summary());
         Reports.writeJson(report, r.toJson());
         if (plots != null) {
