@@ -52,6 +52,13 @@ public final class ReportValidator {
             return bad(Reason.BAD_HELLO, "tx_array needs horizontal >= 1 and vertical >= 1, got "
                     + g.getHorizontal() + "x" + g.getVertical());
         }
+        String spacing = spacing("tx_array", h.getTxArray());
+        if (spacing == null && h.hasRxArray()) {
+            spacing = spacing("rx_array", h.getRxArray());
+        }
+        if (spacing != null) {
+            return bad(Reason.BAD_HELLO, spacing);
+        }
         if (h.hasRxArray()) {
             ArrayGeometry g = h.getRxArray();
             boolean empty = g.getHorizontal() == 0 && g.getVertical() == 0;
@@ -85,6 +92,20 @@ public final class ReportValidator {
                     : "the controller's limit of " + limits.maxUsers()));
         }
         return null;
+    }
+
+    /**
+     * Null when the array's element spacing is half a wavelength (or unset, which means that):
+     * every steering vector in the solvers, Ψ and the metrics assumes it, so another spacing
+     * would be served with wrong beams. Else why the hello is refused.
+     */
+    private static String spacing(String which, ArrayGeometry g) {
+        double d = g.getSpacingWavelengths();
+        if (d == 0 || d == 0.5) {
+            return null;
+        }
+        return which + " spacing_wavelengths " + d + " is not served: this controller's steering vectors assume"
+                + " half-wavelength spacing (0.5, or 0 for unset)";
     }
 
     private static boolean sizesOk(ArrayGeometry g) {

@@ -49,6 +49,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // one line per event on stderr, with time and level; any -Dorg.slf4j.simpleLogger.* wins
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat",
+                System.getProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", System.getProperty("org.slf4j.simpleLogger.showThreadName", "false"));
         System.exit(commandLine().execute(args));
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import org.isac.controller.ControllerConfig;
+import org.isac.controller.CsiMapping;
 import org.isac.controller.ReportValidator;
 import org.isac.controller.Rejection;
 import org.isac.controller.metrics.ControllerMetrics;
@@ -66,6 +67,12 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     private int downlinkWindows;
 
     static final int SENT_SLOTS = 64;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("isac.session");
+    /** Least time between two summaries of a session's rejects in the log. */
+    static final long REJECT_LOG_PERIOD_MS = 10_000;
+    private long rejectsLogged, rejectsPending, rejectWindowNs;
+    private long[] pendingByReason;
+    private static final LogLimiter TLS_LOG = new LogLimiter(1000), TIMEOUT_LOG = new LogLimiter(1000);
     /** Acks per update of {@link #downlinkP90Ns}. */
     static final int DOWNLINK_WINDOW = 128;
 
@@ -197,6 +204,10 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         ctx.executor().schedule(() -> {
             if (hello == null && ctx.channel().isActive()) {
                 metrics.increment(Counter.CONNECTIONS_TIMED_OUT);
+                if (TIMEOUT_LOG.allow()) {
+                    LOG.warn("event=hello_timeout peer={} after_ms={} suppressed_since_last={}", ctx.channel().remoteAddress(), helloMs,
+                            TIMEOUT_LOG.suppressed());
+                }
                 rejectOther(ctx, Reason.BAD_HELLO, "no hello within " + helloMs + " ms; closing", true);
             }
         }, helloMs, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -207,6 +218,8 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
             metrics.increment(Counter.CONNECTIONS_TIMED_OUT);
+            LOG.info("event=idle_timeout radio={} peer={} after_ms={}", radioId, ctx.channel().remoteAddress(),
+                    config.limits().idleTimeoutMillis());
             ctx.writeAndFlush(ControllerMessage.newBuilder().setGoodbye(org.isac.proto.v1.Goodbye.newBuilder()
                     .setReason("nothing received for " + config.limits().idleTimeoutMillis() + " ms; closing")).build())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -243,22 +256,31 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
             }
         }
         if (bad != null) {
+            LOG.warn("event=hello_refused radio={} peer={} reason={} detail=\"{}\"", h.getRadioId(), ctx.channel().remoteAddress(),
+                    bad.reason(), bad.detail());
             rejectOther(ctx, bad.reason(), bad.detail(), false);
             return;
         }
         String id = h.getRadioId();
         String refused = identity(ctx, id);
         if (refused != null) {
+            LOG.warn("event=hello_refused radio={} peer={} reason=BAD_HELLO detail=\"{}\"", id, ctx.channel().remoteAddress(),
+                    refused);
             rejectOther(ctx, Reason.BAD_HELLO, refused, true);
             return;
         }
         if (!registry.claim(id, this)) {
+            LOG.warn("event=hello_refused radio={} peer={} reason=DUPLICATE_RADIO", id, ctx.channel().remoteAddress());
             rejectOther(ctx, Reason.DUPLICATE_RADIO, "radio '" + id + "' is already connected", true);
             return;
         }
         registered = true;
         hello = h;
         radioId = id;
+        LOG.info("event=hello radio={} peer={} tx={} rf_chains={} phase_bits={} baseband_bits={} shared_clock={} tls={}", id,
+                ctx.channel().remoteAddress(), CsiMapping.txElements(h), Integer.toUnsignedLong(h.getRfChains()),
+                h.getPhaseBits(), h.getBasebandBits(), h.getSharedClock(),
+                ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
         shard = SolvePipeline.shardOf(id, config.solveShards());
         HelloAck ack = HelloAck.newBuilder()
                 .setRadioId(id)
@@ -343,6 +365,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
 
     private void rejectReport(ChannelHandlerContext ctx, CsiReport r, Reason reason, String detail) {
         metrics.rejectReport(reason);
+        noteReject(reason, detail);
         if (ctx.channel().isWritable()) {
             String id = radioId != null ? radioId : r.getRadioId();
             ctx.writeAndFlush(Rejection.message(reason, detail, id, r.getSequence()), ctx.voidPromise());
@@ -364,6 +387,10 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException) { // the peer got the TLS alert; nothing else can reach it
                 metrics.increment(Counter.TLS_REFUSED);
+                if (TLS_LOG.allow()) {
+                    LOG.warn("event=tls_refused peer={} detail=\"{}\" suppressed_since_last={}", ctx.channel().remoteAddress(),
+                            t.getMessage(), TLS_LOG.suppressed());
+                }
                 ctx.close();
                 return;
             }
@@ -380,8 +407,54 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Reject bursts in the log: the first reject of a session is logged with its detail, later ones
+     * are summed and logged at most every {@value #REJECT_LOG_PERIOD_MS} ms (and at disconnect).
+     */
+    private void noteReject(Reason reason, String detail) {
+        long now = System.nanoTime();
+        if (rejectsLogged == 0 && rejectsPending == 0) {
+            LOG.info("event=report_rejected radio={} reason={} detail=\"{}\"", radioId, reason, detail);
+            rejectsLogged++;
+            rejectWindowNs = now;
+            return;
+        }
+        if (pendingByReason == null) {
+            pendingByReason = new long[Reason.values().length];
+        }
+        if (reason.ordinal() < pendingByReason.length) {
+            pendingByReason[reason.ordinal()]++;
+        }
+        rejectsPending++;
+        if (now - rejectWindowNs >= REJECT_LOG_PERIOD_MS * 1_000_000L) {
+            flushRejectLog();
+            rejectWindowNs = now;
+        }
+    }
+
+    private void flushRejectLog() {
+        if (rejectsPending > 0) {
+            StringBuilder by = new StringBuilder();
+            Reason[] reasons = Reason.values();
+            for (int i = 0; i < pendingByReason.length; i++) {
+                if (pendingByReason[i] > 0) {
+                    by.append(by.length() == 0 ? "" : ",").append(reasons[i]).append('=').append(pendingByReason[i]);
+                    pendingByReason[i] = 0;
+                }
+            }
+            LOG.info("event=reports_rejected radio={} count={} by_reason={}", radioId, rejectsPending, by);
+            rejectsLogged += rejectsPending;
+            rejectsPending = 0;
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        flushRejectLog();
+        if (registered) {
+            LOG.info("event=disconnect radio={} peer={} reports_accepted_last_sequence={} rejects_at_validation={}", radioId,
+                    ctx.channel().remoteAddress(), hasAccepted ? Long.toUnsignedString(lastAcceptedSequence) : "none", rejectsLogged);
+        }
         if (registered) {
             registered = false;
             registry.release(radioId, this);

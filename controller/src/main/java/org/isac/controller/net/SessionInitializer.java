@@ -28,6 +28,7 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup channels;
     private final VarintFrameDecoder.FrameBudget frameBudget;
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private static final LogLimiter REFUSED_LOG = new LogLimiter(1000);
     private static final ProtobufDecoder DECODER = new ProtobufDecoder(FrontEndMessage.getDefaultInstance());
     private static final ProtobufEncoder ENCODER = new ProtobufEncoder();
     private static final ProtobufVarint32LengthFieldPrepender PREPENDER = new ProtobufVarint32LengthFieldPrepender();
@@ -60,6 +61,11 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
         if (open.incrementAndGet() > config.limits().maxConnections()) {
             open.decrementAndGet();
             metrics.increment(ControllerMetrics.Counter.CONNECTIONS_REFUSED);
+            if (REFUSED_LOG.allow()) {
+                org.slf4j.LoggerFactory.getLogger("isac.session").warn(
+                        "event=connection_refused peer={} open={} limit={} suppressed_since_last={}", ch.remoteAddress(), open.get(),
+                        config.limits().maxConnections(), REFUSED_LOG.suppressed());
+            }
             metrics.rejectOther(org.isac.proto.v1.Reject.Reason.OVERLOADED);
             p.addLast("prepender", PREPENDER);
             p.addLast("encoder", ENCODER);

@@ -269,7 +269,11 @@ class RadioSessionTest {
                 Arguments.of("protocol_version 7", ok.toBuilder().setProtocolVersion(7).build()),
                 Arguments.of("radio id of 200 characters", ok.toBuilder().setRadioId("r".repeat(200)).build()),
                 Arguments.of("phase_bits 12 (the frame carries 1..8)", ok.toBuilder().setPhaseBits(12).build()),
-                Arguments.of("baseband_bits 40", ok.toBuilder().setBasebandBits(40).build()));
+                Arguments.of("baseband_bits 40", ok.toBuilder().setBasebandBits(40).build()),
+                Arguments.of("tx spacing 0.4 wavelengths", ok.toBuilder().setTxArray(ok.getTxArray().toBuilder()
+                        .setSpacingWavelengths(0.4)).build()),
+                Arguments.of("rx spacing 0.6 wavelengths", ok.toBuilder().setRxArray(ArrayGeometry.newBuilder().setHorizontal(4)
+                        .setVertical(1).setSpacingWavelengths(0.6)).build()));
     }
 
     /** The unknown-parameter reject lists what the solver takes. */
