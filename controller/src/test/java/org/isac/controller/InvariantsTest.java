@@ -144,6 +144,7 @@ class InvariantsTest {
                     assertTrue(client.read().hasUpdate());
                 }
                 assertEquals(1, enc.radiosKept(), "only the connected radio's encoder is kept");
+                assertEquals(java.util.Set.of("staying"), c.metrics().perRadio().keySet(), "and only its counts");
             }
         }
     }

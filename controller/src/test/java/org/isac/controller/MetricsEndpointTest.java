@@ -43,6 +43,9 @@ class MetricsEndpointTest {
             assertTrue(text.contains("isac_stage_latency_seconds{stage=\"solve\",quantile=\"0.5\"}"), text);
             assertTrue(text.contains("isac_stage_latency_seconds_count{stage=\"solve\"} 3"), text);
             assertTrue(text.contains("isac_connections_open 1"), text);
+            assertTrue(text.contains("isac_radio_received_total{radio=\"metered\"} 4"), text);
+            assertTrue(text.contains("isac_radio_updates_total{radio=\"metered\"} 3"), text);
+            assertTrue(text.contains("isac_radio_rejects_total{radio=\"metered\"} 1"), text);
             String open = scrape(m.port(), "application/openmetrics-text; version=1.0.0");
             assertTrue(open.contains("# TYPE isac_received counter") && open.trim().endsWith("# EOF"), open);
             // every metric the shipped Grafana dashboard queries is one the endpoint serves

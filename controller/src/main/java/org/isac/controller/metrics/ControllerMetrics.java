@@ -98,6 +98,23 @@ public final class ControllerMetrics {
     private final Histogram layersCumulative = new Histogram(MAX_LAYERS, SIGNIFICANT_DIGITS);
     private Histogram layersInterval;
 
+    /** Per-radio counts, in the order of {@link #RADIO_COUNTS}. */
+    public static final String[] RADIO_COUNTS = {"received", "updates", "rejects", "applied"};
+    public static final int RADIO_RECEIVED = 0, RADIO_UPDATES = 1, RADIO_REJECTS = 2, RADIO_APPLIED = 3;
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLongArray> radios = new ConcurrentHashMap<>();
+
+    /** The counts of a connected radio (kept until {@link #radioGone}); one array per session. */
+    public java.util.concurrent.atomic.AtomicLongArray radio(String radioId) {
+        java.util.concurrent.atomic.AtomicLongArray a = new java.util.concurrent.atomic.AtomicLongArray(RADIO_COUNTS.length);
+        radios.put(radioId, a);
+        return a;
+    }
+
+    /** The radio's session ended: its counts go (the totals keep them). */
+    public void radioGone(String radioId, java.util.concurrent.atomic.AtomicLongArray counts) {
+        radios.remove(radioId, counts);
+    }
+
     public ControllerMetrics() {
         for (int i = 0; i < STAGES.length; i++) {
             recorders[i] = new Recorder(MAX_TRACKABLE_NS, SIGNIFICANT_DIGITS);
@@ -169,7 +186,15 @@ public final class ControllerMetrics {
         layersCumulative.add(layersInterval);
         Map<String, Long> stops = new TreeMap<>();
         earlyStops.forEach((name, n) -> stops.put(name, n.get()));
-        return new MetricsSnapshot(cs, rs, hs, stops, layersCumulative.copy());
+        Map<String, long[]> perRadio = new TreeMap<>();
+        radios.forEach((id, a) -> {
+            long[] v = new long[a.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = a.get(i);
+            }
+            perRadio.put(id, v);
+        });
+        return new MetricsSnapshot(cs, rs, hs, stops, layersCumulative.copy(), perRadio);
     }
 
     /** {@link MetricsSnapshot#summary()} of a fresh snapshot. */

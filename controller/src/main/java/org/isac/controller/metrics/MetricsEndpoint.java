@@ -30,6 +30,7 @@ import org.isac.proto.v1.Reject;
  * {@code isac_<counter>_total} for every {@link Counter}, {@code isac_rejects_total{reason}},
  * {@code isac_early_stops_by_solver_total{solver}}, {@code isac_stage_latency_seconds{stage}}
  * (a summary: p50, p90, p99, p99.9, count, sum), {@code isac_layers_run} (summary) and
+ * {@code isac_radio_{received,updates,rejects,applied}_total{radio}} for each connected radio and
  * {@code isac_connections_open}. Nothing is computed on the hot path for it.
  */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -92,6 +93,15 @@ public final class MetricsEndpoint implements AutoCloseable {
             out.add(stages.build());
             out.add(SummarySnapshot.builder().name("isac_layers_run").help("Layers run per anytime solve")
                     .dataPoint(summary(s.layersRunHistogram(), 1, Labels.EMPTY)).build());
+            for (int i = 0; i < ControllerMetrics.RADIO_COUNTS.length; i++) {
+                CounterSnapshot.Builder per = CounterSnapshot.builder().name("isac_radio_" + ControllerMetrics.RADIO_COUNTS[i])
+                        .help("Per connected radio, since its session began: " + ControllerMetrics.RADIO_COUNTS[i]);
+                for (Map.Entry<String, long[]> e : s.perRadio().entrySet()) {
+                    per.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("radio", e.getKey()))
+                            .value(e.getValue()[i]).build());
+                }
+                out.add(per.build());
+            }
             out.add(GaugeSnapshot.builder().name("isac_connections_open").help("Front-end connections open")
                     .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(connections.getAsInt()).build()).build());
             return new MetricSnapshots(out);

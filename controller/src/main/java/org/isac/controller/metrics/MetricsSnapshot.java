@@ -18,9 +18,19 @@ public final class MetricsSnapshot {
     private final Map<Stage, Histogram> histograms;
     private final Map<String, Long> earlyStops;
     private final Histogram layersRun;
+    private final Map<String, long[]> perRadio;
+
+    /**
+     * Counts of each connected radio ({@link ControllerMetrics#RADIO_COUNTS}: received, updates,
+     * rejects, applied) since its session began.
+     */
+    public Map<String, long[]> perRadio() {
+        return perRadio;
+    }
 
     MetricsSnapshot(Map<Counter, Long> counters, Map<Reject.Reason, Long> rejected, Map<Stage, Histogram> histograms,
-                    Map<String, Long> earlyStops, Histogram layersRun) {
+                    Map<String, Long> earlyStops, Histogram layersRun, Map<String, long[]> perRadio) {
+        this.perRadio = Collections.unmodifiableMap(new java.util.TreeMap<>(perRadio));
         this.earlyStops = Collections.unmodifiableMap(new java.util.TreeMap<>(earlyStops));
         this.layersRun = layersRun;
         this.counters = Collections.unmodifiableMap(new EnumMap<>(counters));

@@ -72,6 +72,8 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     static final long REJECT_LOG_PERIOD_MS = 10_000;
     private long rejectsLogged, rejectsPending, rejectWindowNs;
     private long[] pendingByReason;
+    /** This radio's counts in the metrics (after hello). */
+    private volatile java.util.concurrent.atomic.AtomicLongArray counts;
     private static final LogLimiter TLS_LOG = new LogLimiter(1000), TIMEOUT_LOG = new LogLimiter(1000);
     /** Acks per update of {@link #downlinkP90Ns}. */
     static final int DOWNLINK_WINDOW = 128;
@@ -139,6 +141,14 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
      * and the front end's own apply); 0 until two windows of {@value #DOWNLINK_WINDOW} acks were
      * measured (the first, the session's start-up, is left out) or without a shared clock.
      */
+    /** Adds one to this radio's count {@code which} ({@link ControllerMetrics#RADIO_COUNTS}); nothing before hello. */
+    public void count(int which) {
+        java.util.concurrent.atomic.AtomicLongArray c = counts;
+        if (c != null) {
+            c.incrementAndGet(which);
+        }
+    }
+
     /** True when the radio's hello says it shares the controller's clock (its acks then time the downlink). */
     public boolean sharesClock() {
         FrontEndHello h = hello;
@@ -162,6 +172,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
             return;
         }
         metrics.increment(Counter.APPLIED);
+        count(ControllerMetrics.RADIO_APPLIED);
         int i = (int) Math.floorMod(seq, (long) SENT_SLOTS) * 3;
         long end = sent.get(i + 1);
         long crc = sent.get(i + 2);
@@ -277,6 +288,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         registered = true;
         hello = h;
         radioId = id;
+        counts = metrics.radio(id);
         LOG.info("event=hello radio={} peer={} tx={} rf_chains={} phase_bits={} baseband_bits={} shared_clock={} tls={}", id,
                 ctx.channel().remoteAddress(), CsiMapping.txElements(h), Integer.toUnsignedLong(h.getRfChains()),
                 h.getPhaseBits(), h.getBasebandBits(), h.getSharedClock(),
@@ -345,6 +357,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     private void onReport(ChannelHandlerContext ctx, CsiReport r) {
         receivedNs = config.clock().getAsLong();
         metrics.increment(Counter.RECEIVED);
+        count(ControllerMetrics.RADIO_RECEIVED);
         if (hello == null) {
             rejectReport(ctx, r, Reason.NO_HELLO, "send a FrontEndHello before reports");
             return;
@@ -365,6 +378,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
 
     private void rejectReport(ChannelHandlerContext ctx, CsiReport r, Reason reason, String detail) {
         metrics.rejectReport(reason);
+        count(ControllerMetrics.RADIO_REJECTS);
         noteReject(reason, detail);
         if (ctx.channel().isWritable()) {
             String id = radioId != null ? radioId : r.getRadioId();
@@ -457,6 +471,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
         }
         if (registered) {
             registered = false;
+            metrics.radioGone(radioId, counts);
             registry.release(radioId, this);
             sink.sessionEnded(this);
         }

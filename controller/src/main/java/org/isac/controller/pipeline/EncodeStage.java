@@ -126,6 +126,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             write(s, ControllerMessage.newBuilder().setUpdate(b).build());
             s.noteSent(e.sequence, e.solveEndNs, crc);
             metrics.increment(Counter.SENT);
+            s.count(ControllerMetrics.RADIO_UPDATES);
             return;
         }
         reject(e, s, ch);
@@ -134,6 +135,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     /** Counts and sends the Reject of a refused report. */
     private void reject(SolveEvent e, RadioSession s, Channel ch) {
         Reject.Reason reason = e.outcome;
+        s.count(ControllerMetrics.RADIO_REJECTS);
         if (reason == Reject.Reason.SUPERSEDED) {
             metrics.increment(Counter.SUPERSEDED);
             metrics.rejectOther(reason);
