@@ -139,4 +139,57 @@ class PhaseCodecTest {
         assertEquals(Math.pow(10, -6 / 20.0), qr[0], 1e-12);
         assertEquals(Math.pow(10, -12 / 20.0), qi[1], 1e-12);
     }
+
+    /** The fast angle is within 1e-7 rad of Math.atan2 in every quadrant and at every scale. */
+    @Test
+    void theApproximateAngleIsWithinItsBound() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        double worst = 0;
+        for (int i = 0; i < 2_000_000; i++) {
+            double scale = Math.pow(10, rnd.nextDouble(-30, 30));
+            double y = rnd.nextGaussian() * scale, x = rnd.nextGaussian() * scale;
+            worst = Math.max(worst, Math.abs(PhaseCodec.atan2Approx(y, x) - Math.atan2(y, x)));
+        }
+        assertTrue(worst < 1e-7, "worst error " + worst);
+        assertEquals(Math.PI / 2, PhaseCodec.atan2Approx(1, 0), 1e-15);
+        assertEquals(-Math.PI / 2, PhaseCodec.atan2Approx(-3, 0), 1e-15);
+        assertEquals(Math.PI, PhaseCodec.atan2Approx(0, -2), 1e-15);
+    }
+
+    /**
+     * codeOf gives exactly the code of Math.atan2 for every width, with and without a calibration
+     * offset: on random entries, on entries at the rounding boundaries and a hair either side of
+     * them, and on zero, infinite and NaN entries.
+     */
+    @Test
+    void theFastCodeIsTheAtan2CodeEverywhere() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        long checked = 0;
+        for (int bits = 1; bits <= 8; bits++) {
+            PhaseCodec pc = PhaseCodec.of(bits);
+            double step = pc.stepRad();
+            for (double off : new double[] {0, 0.3, -1.7, step / 2}) {
+                for (int i = 0; i < 100_000; i++) {
+                    double r = Math.pow(10, rnd.nextDouble(-8, 8));
+                    double y = rnd.nextGaussian() * r, x = rnd.nextGaussian() * r;
+                    assertEquals(pc.code(Math.atan2(y, x) - off), pc.codeOf(y, x, off), "bits " + bits + " (" + y + ", " + x + ")");
+                    checked++;
+                }
+                for (int k = -pc.levels() - 1; k <= pc.levels() + 1; k++) {
+                    for (double eps : new double[] {0, 1e-15, -1e-15, 1e-12, -1e-12, 1e-9, -1e-9, 1e-7, -1e-7, 1e-5, -1e-5}) {
+                        double theta = (k + 0.5) * step + off + eps;
+                        double y = Math.sin(theta), x = Math.cos(theta);
+                        assertEquals(pc.code(Math.atan2(y, x) - off), pc.codeOf(y, x, off),
+                                "bits " + bits + " boundary " + k + " eps " + eps);
+                        checked++;
+                    }
+                }
+            }
+            for (double[] yx : new double[][] {{0, 0}, {-0.0, 0}, {0, -0.0}, {-0.0, -1}, {1, Double.POSITIVE_INFINITY},
+                    {Double.NEGATIVE_INFINITY, 1}, {Double.NaN, 1}, {1, Double.NaN}, {Double.MIN_VALUE, -Double.MIN_VALUE}}) {
+                assertEquals(pc.code(Math.atan2(yx[0], yx[1])), pc.codeOf(yx[0], yx[1], 0), "bits " + bits + " " + yx[0] + ", " + yx[1]);
+            }
+        }
+        assertTrue(checked > 3_000_000);
+    }
 }
