@@ -19,6 +19,9 @@ public final class MetricsSnapshot {
     private final Map<String, Long> earlyStops;
     private final Histogram layersRun;
     private final Map<String, long[]> perRadio;
+    /** Counters the summary's "updates" line shows only when they are not zero. */
+    private static final Counter[] SHOWN_WHEN_NONZERO = {Counter.INTERNAL_ERRORS, Counter.ACKS_IGNORED, Counter.TLS_REFUSED,
+            Counter.CONNECTIONS_REFUSED, Counter.CONNECTIONS_TIMED_OUT, Counter.ACK_CRC_MISMATCH};
 
     /**
      * Counts of each connected radio ({@link ControllerMetrics#RADIO_COUNTS}: received, updates,
@@ -138,23 +141,10 @@ public final class MetricsSnapshot {
                 .append(" unsent_closed=").append(unsentClosed())
                 .append(" applied=").append(applied())
                 .append(" power_guard=").append(powerGuard());
-        if (count(Counter.INTERNAL_ERRORS) != 0) {
-            sb.append(" internal_errors=").append(count(Counter.INTERNAL_ERRORS));
-        }
-        if (count(Counter.ACKS_IGNORED) != 0) {
-            sb.append(" acks_ignored=").append(count(Counter.ACKS_IGNORED));
-        }
-        if (count(Counter.TLS_REFUSED) != 0) {
-            sb.append(" tls_refused=").append(count(Counter.TLS_REFUSED));
-        }
-        if (count(Counter.CONNECTIONS_REFUSED) != 0) {
-            sb.append(" connections_refused=").append(count(Counter.CONNECTIONS_REFUSED));
-        }
-        if (count(Counter.CONNECTIONS_TIMED_OUT) != 0) {
-            sb.append(" connections_timed_out=").append(count(Counter.CONNECTIONS_TIMED_OUT));
-        }
-        if (count(Counter.ACK_CRC_MISMATCH) != 0) {
-            sb.append(" ack_crc_mismatch=").append(count(Counter.ACK_CRC_MISMATCH));
+        for (Counter c : SHOWN_WHEN_NONZERO) {
+            if (count(c) != 0) {
+                sb.append(' ').append(c.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(count(c));
+            }
         }
         sb.append('\n');
         if (!rejected.isEmpty()) {
