@@ -32,6 +32,9 @@ public final class CapacityCommand implements Callable<Integer> {
             description = "solvers to ramp (default: ${DEFAULT-VALUE})")
     List<String> solvers;
 
+    /** Seconds each step's load JVM runs its radios before the counted run (JIT). */
+    static final double WARMUP_SECONDS = 2;
+
     @Option(names = "--seconds", defaultValue = "4", description = "seconds per step (default: ${DEFAULT-VALUE})")
     double seconds;
 
@@ -87,7 +90,8 @@ public final class CapacityCommand implements Callable<Integer> {
                 String.join(",", solvers), seconds, budgetUs));
         md.append("Machine: ").append(MachineInfo.detect().describe()).append("\n\n");
         md.append("The controller (defaults: one solve shard, anytime solving) runs in this JVM; the reports come from `sim --load` "
-                + "in a separate JVM (no genie, ZF or τ scoring), one radio per id, shared clock, budget ")
+                + "in a separate JVM (no genie, ZF or τ scoring; each step's JVM first runs the same radios for "
+                + WARMUP_SECONDS + " s, not counted, so that it is compiled), one radio per id, shared clock, budget ")
                 .append(budgetUs).append(" µs capture → applied. A step holds when p99 ≤ budget, no applied update missed its "
                 + "deadline and ≥ 95 % of reports were applied.\n\n");
         md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops | holds |\n");
@@ -138,7 +142,8 @@ public final class CapacityCommand implements Callable<Integer> {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "sim", "--load",
                 "--port", Integer.toString(c.port()), "--radios", Integer.toString(radios), "--rate-hz", Integer.toString(rateHz),
                 "--deadline-us", Long.toString(budgetUs), "--seconds", Double.toString(seconds), "--solver", solver,
-                "--set", "radioId=load" + index, "--report", json.toString(), "--plots", plots.toString()));
+                "--set", "radioId=load" + index, "--report", json.toString(), "--plots", plots.toString(),
+                "--warmup-seconds", Double.toString(WARMUP_SECONDS)));
         if (solver.startsWith("hybrid")) {
             cmd.addAll(List.of("--rf-chains", "4"));
         }

@@ -47,6 +47,11 @@ public final class SimCommand implements Callable<Integer> {
                     + " DISCONNECTED, reconnect with back-off (0.1 s doubling to 2 s) and go on (default: on)")
     boolean reconnect;
 
+    @Option(names = "--warmup-seconds", defaultValue = "0", paramLabel = "S",
+            description = "first run the same radios for S s under ids <id>-warm-up…, not counted, so that this JVM has"
+                    + " compiled its loop (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
     @Mixin
     ScenarioOptions scenario;
 
@@ -56,6 +61,11 @@ public final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--radios must be in 1..256, got " + radios);
         }
         Scenario s = scenario.scenario(load ? Map.of("genieEvery", "0") : Map.of());
+        if (warmupSeconds > 0) {
+            Scenario w = s.toBuilder().set("radioId", s.radioId() + "-warm-up").set("reportLimit", "0").build();
+            SimReport wr = DemoCommand.runRadios(w, host, port, radios, Duration.ofNanos((long) (warmupSeconds * 1e9)), tls, false);
+            System.err.printf("warm-up: %d reports under %s…, not counted%n", wr.reportsSent(), w.radioId());
+        }
         SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect);
         System.out.println(r.summary());
         Reports.writeJson(report, r.toJson());
