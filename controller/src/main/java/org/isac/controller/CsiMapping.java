@@ -151,15 +151,16 @@ public final class CsiMapping {
         if (hz < 1 || vt < 1) {
             return ula(reuse, fallbackElements);
         }
-        if (reuse != null && reuse.horizontal() == hz && reuse.vertical() == vt) {
+        double d = g.getSpacingWavelengths() == 0 ? ArrayShape.HALF_WAVELENGTH : g.getSpacingWavelengths();
+        if (reuse != null && reuse.horizontal() == hz && reuse.vertical() == vt && reuse.spacing() == d) {
             return reuse;
         }
-        return new ArrayShape(hz, vt);
+        return new ArrayShape(hz, vt, d);
     }
 
     private static ArrayShape ula(ArrayShape reuse, int n) {
         int size = Math.max(1, n);
-        if (reuse != null && reuse.horizontal() == size && reuse.vertical() == 1) {
+        if (reuse != null && reuse.horizontal() == size && reuse.vertical() == 1 && reuse.spacing() == ArrayShape.HALF_WAVELENGTH) {
             return reuse;
         }
         return ArrayShape.ula(size);

@@ -94,18 +94,13 @@ public final class ReportValidator {
         return null;
     }
 
-    /**
-     * Null when the array's element spacing is half a wavelength (or unset, which means that):
-     * every steering vector in the solvers, Ψ and the metrics assumes it, so another spacing
-     * would be served with wrong beams. Else why the hello is refused.
-     */
+    /** Null when the array's element spacing (wavelengths; 0 = unset = 0.5) is in (0, 16], else why not. */
     private static String spacing(String which, ArrayGeometry g) {
         double d = g.getSpacingWavelengths();
-        if (d == 0 || d == 0.5) {
+        if (d == 0 || (d > 0 && d <= 16)) {
             return null;
         }
-        return which + " spacing_wavelengths " + d + " is not served: this controller's steering vectors assume"
-                + " half-wavelength spacing (0.5, or 0 for unset)";
+        return which + " spacing_wavelengths must be in (0, 16] wavelengths (0 = 0.5), got " + d;
     }
 
     private static boolean sizesOk(ArrayGeometry g) {
@@ -153,6 +148,13 @@ public final class ReportValidator {
         if (r.hasRxArray() && !sizesOk(r.getRxArray())) {
             return bad(Reason.BAD_DIMENSIONS, "report rx_array " + r.getRxArray().getHorizontal() + "x"
                     + r.getRxArray().getVertical() + " is not a valid array");
+        }
+        String spacing = r.hasTxArray() ? spacing("report tx_array", r.getTxArray()) : null;
+        if (spacing == null && r.hasRxArray()) {
+            spacing = spacing("report rx_array", r.getRxArray());
+        }
+        if (spacing != null) {
+            return bad(Reason.BAD_DIMENSIONS, spacing);
         }
         if (helloOrNull != null && !r.hasTxArray()) {
             int n = CsiMapping.txElements(helloOrNull);

@@ -170,6 +170,8 @@ class RadioSessionTest {
                 bad(Reason.BAD_PARAMETER, r -> r.setPowerBudgetW(TestData.MAX_POWER_W * 1.5)),
                 bad(Reason.BAD_PARAMETER, r -> r.putParams("reg", Double.NaN)),
                 bad(Reason.BAD_PARAMETER, r -> r.putParams("reg", -1)),
+                bad(Reason.BAD_DIMENSIONS, r -> r.setTxArray(ArrayGeometry.newBuilder().setHorizontal(N).setVertical(1)
+                        .setSpacingWavelengths(Double.POSITIVE_INFINITY))),
                 bad(Reason.BAD_PARAMETER, r -> r.setSolver("hybrid-pga").putParams("outer", 300_000)),
                 bad(Reason.BAD_PARAMETER, r -> r.setSolver("hybrid-pga").putParams("inner", 2_147_483_647.0)),
                 bad(Reason.BAD_PARAMETER, r -> r.setSolver("wmmse").putParams("max_iter", 2.5)),
@@ -270,10 +272,10 @@ class RadioSessionTest {
                 Arguments.of(Reason.BAD_HELLO, "radio id of 200 characters", ok.toBuilder().setRadioId("r".repeat(200)).build()),
                 Arguments.of(Reason.BAD_HELLO, "phase_bits 12 (the frame carries 1..8)", ok.toBuilder().setPhaseBits(12).build()),
                 Arguments.of(Reason.BAD_HELLO, "baseband_bits 40", ok.toBuilder().setBasebandBits(40).build()),
-                Arguments.of(Reason.BAD_HELLO, "tx spacing 0.4 wavelengths", ok.toBuilder().setTxArray(ok.getTxArray().toBuilder()
-                        .setSpacingWavelengths(0.4)).build()),
-                Arguments.of(Reason.BAD_HELLO, "rx spacing 0.6 wavelengths", ok.toBuilder().setRxArray(ArrayGeometry.newBuilder().setHorizontal(4)
-                        .setVertical(1).setSpacingWavelengths(0.6)).build()),
+                Arguments.of(Reason.BAD_HELLO, "tx spacing -0.4 wavelengths", ok.toBuilder().setTxArray(ok.getTxArray().toBuilder()
+                        .setSpacingWavelengths(-0.4)).build()),
+                Arguments.of(Reason.BAD_HELLO, "rx spacing NaN", ok.toBuilder().setRxArray(ArrayGeometry.newBuilder().setHorizontal(4)
+                        .setVertical(1).setSpacingWavelengths(Double.NaN)).build()),
                 Arguments.of(Reason.TOO_LARGE, "max_power_w 1e308", ok.toBuilder().setMaxPowerW(1e308).build()),
                 Arguments.of(Reason.TOO_LARGE, "65536-element tx array", ok.toBuilder().setTxArray(ArrayGeometry.newBuilder()
                         .setHorizontal(65_536).setVertical(1)).build()),

@@ -1,26 +1,47 @@
 package org.isac.solver.array;
 
 /**
- * Geometry of a uniform array: {@code horizontal} × {@code vertical} elements at
- * half-wavelength spacing (a ULA is horizontal = N, vertical = 1).
+ * Geometry of a uniform array: {@code horizontal} × {@code vertical} elements at {@code spacing}
+ * wavelengths on both axes (half a wavelength unless given; a ULA is horizontal = N, vertical = 1).
  *
  * <p>Angle convention for every solver and model: azimuth θ from broadside in the array's
- * horizontal plane, elevation ε above that plane (0 = horizon). Each factor is normalised
- * by 1/√size: a_h,n = e^{jπ·n·sin θ·cos ε} / √H, a_v,n = e^{jπ·n·sin ε} / √V, n = 0…size−1,
- * and the UPA steering vector is a = a_h ⊗ a_v (element index h·V + v). Seed 004 writes
- * its UPA with φ = π/2 − ε; seeds 000–003 use ε = 0.
+ * horizontal plane, elevation ε above that plane (0 = horizon). With k = 2π·spacing (π at half a
+ * wavelength) each factor is normalised by 1/√size: a_h,n = e^{jk·n·sin θ·cos ε} / √H,
+ * a_v,n = e^{jk·n·sin ε} / √V, n = 0…size−1, and the UPA steering vector is a = a_h ⊗ a_v
+ * (element index h·V + v). Seed 004 writes its UPA with φ = π/2 − ε; seeds 000–003 use ε = 0.
+ * At half a wavelength every phase is computed exactly as before spacing was a parameter.
  */
-public record ArrayShape(int horizontal, int vertical) {
+public record ArrayShape(int horizontal, int vertical, double spacing) {
+    /** The spacing of every array that names none, in wavelengths. */
+    public static final double HALF_WAVELENGTH = 0.5;
 
     public ArrayShape {
         if (horizontal < 1 || vertical < 1) {
             throw new IllegalArgumentException("array needs at least one element per axis, got "
                     + horizontal + "x" + vertical);
         }
+        if (!(spacing > 0) || !(spacing <= 16)) {
+            throw new IllegalArgumentException("element spacing must be in (0, 16] wavelengths, got " + spacing);
+        }
+    }
+
+    /** At half-wavelength spacing. */
+    public ArrayShape(int horizontal, int vertical) {
+        this(horizontal, vertical, HALF_WAVELENGTH);
     }
 
     public static ArrayShape ula(int n) {
         return new ArrayShape(n, 1);
+    }
+
+    /** The same array at {@code wavelengths} spacing. */
+    public ArrayShape withSpacing(double wavelengths) {
+        return new ArrayShape(horizontal, vertical, wavelengths);
+    }
+
+    /** The phase per element and unit of sin θ, k = 2π·spacing (exactly π at half a wavelength). */
+    public double phaseScale() {
+        return 2 * Math.PI * spacing;
     }
 
     public int size() {
@@ -32,8 +53,9 @@ public record ArrayShape(int horizontal, int vertical) {
      * Cost: O(size) sin/cos pairs.
      */
     public void steering(double azimuthRad, double elevationRad, double[] re, double[] im, int off) {
-        double uh = Math.PI * Math.sin(azimuthRad) * Math.cos(elevationRad);
-        double uv = Math.PI * Math.sin(elevationRad);
+        double k = phaseScale();
+        double uh = k * Math.sin(azimuthRad) * Math.cos(elevationRad);
+        double uv = k * Math.sin(elevationRad);
         double s = 1.0 / Math.sqrt(horizontal * (double) vertical);
         for (int h = 0; h < horizontal; h++) {
             for (int v = 0; v < vertical; v++) {
@@ -52,8 +74,9 @@ public record ArrayShape(int horizontal, int vertical) {
      * paths per report; training, studies and solvers keep {@link #steering}.
      */
     public void steeringByRotation(double azimuthRad, double elevationRad, double[] re, double[] im, int off) {
-        double uh = Math.PI * Math.sin(azimuthRad) * Math.cos(elevationRad);
-        double uv = Math.PI * Math.sin(elevationRad);
+        double k = phaseScale();
+        double uh = k * Math.sin(azimuthRad) * Math.cos(elevationRad);
+        double uv = k * Math.sin(elevationRad);
         double ch = Math.cos(uh), sh = Math.sin(uh);
         double cv = Math.cos(uv), sv = Math.sin(uv);
         double hr = 1.0 / Math.sqrt(horizontal * (double) vertical), hi = 0;
@@ -75,6 +98,7 @@ public record ArrayShape(int horizontal, int vertical) {
 
     @Override
     public String toString() {
-        return vertical == 1 ? "ULA(" + horizontal + ")" : "UPA(" + horizontal + "x" + vertical + ")";
+        String s = vertical == 1 ? "ULA(" + horizontal : "UPA(" + horizontal + "x" + vertical;
+        return s + (spacing == HALF_WAVELENGTH ? ")" : ", " + spacing + " λ)");
     }
 }

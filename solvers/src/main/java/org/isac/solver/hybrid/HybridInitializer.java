@@ -212,15 +212,26 @@ public final class HybridInitializer {
         }
     }
 
-    /** Columns from..M−1 of F become steering vectors of the targets (unit-modulus phases π·n·sin θ). */
-    private static void steeringColumns(CMatrix f, int from, double[] targetsRad, int targetCount) {
+    /** Phase per element and unit of sin θ of the transmit ULA, 2π·spacing (π at half a wavelength). */
+    private double phaseScale = Math.PI;
+
+    /** The transmit ULA's element spacing in wavelengths (default half a wavelength). */
+    public void setSpacing(double wavelengths) {
+        if (!(wavelengths > 0) || !(wavelengths <= 16)) {
+            throw new IllegalArgumentException("element spacing must be in (0, 16] wavelengths, got " + wavelengths);
+        }
+        phaseScale = 2 * Math.PI * wavelengths; // exactly π at half a wavelength, as ArrayShape#phaseScale
+    }
+
+    /** Columns from..M−1 of F become steering vectors of the targets (unit-modulus phases k·n·sin θ, k = 2π·spacing). */
+    private void steeringColumns(CMatrix f, int from, double[] targetsRad, int targetCount) {
         int n = f.rows(), m = f.cols();
         if (m - from > targetCount) {
             throw new IllegalArgumentException("init needs M - K = " + (m - from) + " target steering vectors, have "
                     + targetCount + " targets");
         }
         for (int c = from; c < m; c++) {
-            double s = Math.PI * Math.sin(targetsRad[c - from]);
+            double s = phaseScale * Math.sin(targetsRad[c - from]);
             for (int r = 0; r < n; r++) {
                 f.set(r, c, Math.cos(s * r), Math.sin(s * r));
             }

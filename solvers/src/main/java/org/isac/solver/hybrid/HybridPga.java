@@ -116,6 +116,11 @@ public final class HybridPga {
         this.rescaleInner = rescaleInner;
     }
 
+    /** The transmit ULA's element spacing in wavelengths, for the target columns of the start (default 0.5). */
+    public void setSpacing(double wavelengths) {
+        initializer.setSpacing(wavelengths);
+    }
+
     /**
      * Writes the initial (F₀, W₀) of {@code kind} ({@link HybridInitializer}) into the
      * iterate. Flops: see {@link HybridInitializer}.

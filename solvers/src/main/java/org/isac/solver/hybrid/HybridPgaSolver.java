@@ -146,7 +146,8 @@ public final class HybridPgaSolver implements Solver {
             targets = PsiCache.DEFAULT_TARGETS_RAD;
             targetCount = PsiCache.DEFAULT_TARGETS_RAD.length;
         }
-        CMatrix psi = psiCache.update(n, targets, targetCount, halfWidth, problem.powerBudgetW);
+        double spacing = problem.tx.spacing();
+        CMatrix psi = psiCache.update(n, spacing, targets, targetCount, halfWidth, problem.powerBudgetW);
 
         if (!steps.isConstant(outer, inner, mu, lambda)) {
             steps.setConstant(outer, inner, mu, lambda);
@@ -155,6 +156,7 @@ public final class HybridPgaSolver implements Solver {
         pga.setWeights(omega, eta);
         pga.setSteps(steps);
         pga.setRescaleInner(rescale == 1);
+        pga.setSpacing(spacing);
         pga.initialize(init, targets, targetCount, seed);
         anytime.run(pga, null, outer);
 

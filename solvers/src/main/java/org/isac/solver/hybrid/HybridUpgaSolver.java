@@ -202,12 +202,14 @@ public final class HybridUpgaSolver implements Solver {
             noise = unitNoise;
             power = problem.powerBudgetW / s;
         }
-        CMatrix psi = psiCache.update(n, targets, targetCount, model.halfWidthDeg(), power);
+        double spacing = problem.tx.spacing();
+        CMatrix psi = psiCache.update(n, spacing, targets, targetCount, model.halfWidthDeg(), power);
 
         pga.prepare(problem.channel, noise, power, m, psi, psiCache.version());
         pga.setWeights(model.omega(), model.eta());
         pga.setSteps(steps);
         pga.setRescaleInner(model.rescaleInner());
+        pga.setSpacing(spacing);
         pga.initialize(HybridInitializer.COHERENT, targets, targetCount, 0);
         if (single) {
             this.single.bind(problem.channel, noise, power, m, psi, psiCache.version());

@@ -1,6 +1,7 @@
 package org.isac.solver.hybrid;
 
 import java.util.Arrays;
+import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.radar.BenchmarkCovariance;
 import org.isac.solver.radar.DesiredBeampattern;
@@ -23,6 +24,7 @@ public final class PsiCache {
     private double[] lastTargetsRad = new double[0];
     private int lastTargetCount = -1;
     private double lastPower = Double.NaN;
+    private double lastSpacing = Double.NaN;
     private long version;
 
     /**
@@ -32,7 +34,13 @@ public final class PsiCache {
      * eq. (6) (seconds at N = 64) unless another instance already did.
      */
     public CMatrix update(int n, double[] targetsRad, int count, double halfWidthDeg, double powerW) {
-        boolean same = covariance != null && n == lastN && halfWidthDeg == lastHalfWidth && count == lastTargetCount;
+        return update(n, ArrayShape.HALF_WAVELENGTH, targetsRad, count, halfWidthDeg, powerW);
+    }
+
+    /** {@link #update(int, double[], int, double, double)} for a ULA of {@code spacing} wavelengths. */
+    public CMatrix update(int n, double spacing, double[] targetsRad, int count, double halfWidthDeg, double powerW) {
+        boolean same = covariance != null && n == lastN && spacing == lastSpacing && halfWidthDeg == lastHalfWidth
+                && count == lastTargetCount;
         for (int i = 0; same && i < count; i++) {
             same = targetsRad[i] == lastTargetsRad[i];
         }
@@ -41,8 +49,9 @@ public final class PsiCache {
             for (int i = 0; i < count; i++) {
                 deg[i] = Math.rint(Math.toDegrees(targetsRad[i]) * 1e6) / 1e6; // µ° grid: −60° round-trips
             }
-            covariance = BenchmarkCovariance.cached(n, DesiredBeampattern.of(deg, halfWidthDeg));
+            covariance = BenchmarkCovariance.cached(n, spacing, DesiredBeampattern.of(deg, halfWidthDeg));
             lastN = n;
+            lastSpacing = spacing;
             lastHalfWidth = halfWidthDeg;
             lastTargetCount = count;
             lastTargetsRad = Arrays.copyOf(targetsRad, count);

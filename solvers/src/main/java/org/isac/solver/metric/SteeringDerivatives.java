@@ -27,11 +27,12 @@ public final class SteeringDerivatives {
     public static void steering(ArrayShape shape, double azimuthRad, double elevationRad,
             double[] aRe, double[] aIm, double[] dAzRe, double[] dAzIm, double[] dElRe, double[] dElIm, int off) {
         int nh = shape.horizontal(), nv = shape.vertical();
-        double uh = Math.PI * Math.sin(azimuthRad) * Math.cos(elevationRad);
-        double uv = Math.PI * Math.sin(elevationRad);
-        double dUhAz = Math.PI * Math.cos(azimuthRad) * Math.cos(elevationRad);
-        double dUhEl = -Math.PI * Math.sin(azimuthRad) * Math.sin(elevationRad);
-        double dUvEl = Math.PI * Math.cos(elevationRad);
+        double k = shape.phaseScale(); // π at half a wavelength
+        double uh = k * Math.sin(azimuthRad) * Math.cos(elevationRad);
+        double uv = k * Math.sin(elevationRad);
+        double dUhAz = k * Math.cos(azimuthRad) * Math.cos(elevationRad);
+        double dUhEl = -k * Math.sin(azimuthRad) * Math.sin(elevationRad);
+        double dUvEl = k * Math.cos(elevationRad);
         double s = 1.0 / Math.sqrt(nh * (double) nv);
         for (int h = 0; h < nh; h++) {
             for (int v = 0; v < nv; v++) {

@@ -118,6 +118,10 @@ public final class DnnIsacSolver implements Solver {
     public void solve(Problem p, Precoder out) {
         out.reset();
         int m = p.antennas(), k = p.users(), t = p.targets.count();
+        if (p.tx.spacing() != org.isac.solver.array.ArrayShape.HALF_WAVELENGTH) {
+            throw new IllegalArgumentException(NAME + ": the shipped models were trained for half-wavelength arrays; this"
+                    + " array's spacing is " + p.tx.spacing() + " wavelengths");
+        }
         double rho = p.params.get("rho", 0.5);
         double qd = p.params.get("q_bits", DnnModel.FULL_BITS);
         double prune = p.params.get("prune", 0);

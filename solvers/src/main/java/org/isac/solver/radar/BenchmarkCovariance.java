@@ -3,6 +3,7 @@ package org.isac.solver.radar;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 
 /**
@@ -79,7 +80,7 @@ public final class BenchmarkCovariance {
         this.certificateMinEig = certificateMinEig;
     }
 
-    private record Key(int n, List<Double> targets, double halfWidth, double start, double step, int points) {
+    private record Key(int n, double spacing, List<Double> targets, double halfWidth, double start, double step, int points) {
     }
 
     /**
@@ -88,12 +89,20 @@ public final class BenchmarkCovariance {
      * callers on a hot path remember the last instance themselves.
      */
     public static BenchmarkCovariance cached(int n, DesiredBeampattern pattern) {
+        return cached(n, ArrayShape.HALF_WAVELENGTH, pattern);
+    }
+
+    /**
+     * {@link #cached(int, DesiredBeampattern)} for a ULA of {@code spacing} wavelengths (the
+     * beampattern steering vectors of eq. (5) with phase 2π·spacing·n·sin θ).
+     */
+    public static BenchmarkCovariance cached(int n, double spacing, DesiredBeampattern pattern) {
         Double[] t = new Double[pattern.targetsDeg().length];
         double[] td = pattern.targetsDeg();
         for (int i = 0; i < t.length; i++) {
             t[i] = td[i];
         }
-        Key key = new Key(n, List.of(t), pattern.halfWidthDeg(), pattern.gridStartDeg(), pattern.gridStepDeg(),
+        Key key = new Key(n, spacing, List.of(t), pattern.halfWidthDeg(), pattern.gridStartDeg(), pattern.gridStepDeg(),
                 pattern.points());
         synchronized (CACHE) {
             BenchmarkCovariance c = CACHE.get(key);
@@ -101,7 +110,7 @@ public final class BenchmarkCovariance {
                 return c;
             }
         }
-        BenchmarkCovariance c = solve(n, pattern, n, DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS);
+        BenchmarkCovariance c = solve(n, spacing, pattern, n, DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS);
         synchronized (CACHE) {
             CACHE.put(key, c);
             if (CACHE.size() > CACHE_CAPACITY) {
@@ -123,10 +132,16 @@ public final class BenchmarkCovariance {
      */
     public static BenchmarkCovariance solve(int n, DesiredBeampattern pattern, int rank, double tolerance,
             int maxIterations) {
+        return solve(n, ArrayShape.HALF_WAVELENGTH, pattern, rank, tolerance, maxIterations);
+    }
+
+    /** {@link #solve(int, DesiredBeampattern, int, double, int)} for a ULA of {@code spacing} wavelengths. */
+    public static BenchmarkCovariance solve(int n, double spacing, DesiredBeampattern pattern, int rank, double tolerance,
+            int maxIterations) {
         if (n < 1 || rank < 1 || rank > n) {
             throw new IllegalArgumentException("need N >= 1 and 1 <= r <= N, got N=" + n + " r=" + rank);
         }
-        return new Descent(n, rank, pattern).run(tolerance, maxIterations);
+        return new Descent(n, rank, pattern, ArrayShape.ula(n).withSpacing(spacing).phaseScale()).run(tolerance, maxIterations);
     }
 
     /** Antennas N. */
@@ -190,11 +205,18 @@ public final class BenchmarkCovariance {
      */
     public static double objectiveUnit(CMatrix psi, DesiredBeampattern pattern, double[] alphaOut,
             double[] patternOut) {
+        return objectiveUnit(psi, ArrayShape.HALF_WAVELENGTH, pattern, alphaOut, patternOut);
+    }
+
+    /** {@link #objectiveUnit(CMatrix, DesiredBeampattern, double[], double[])} for a ULA of {@code spacing} wavelengths. */
+    public static double objectiveUnit(CMatrix psi, double spacing, DesiredBeampattern pattern, double[] alphaOut,
+            double[] patternOut) {
+        double k = ArrayShape.ula(1).withSpacing(spacing).phaseScale();
         int n = psi.rows();
         int tCount = pattern.points();
         double[] p = patternOut != null ? patternOut : new double[tCount];
         for (int t = 0; t < tCount; t++) {
-            double s = Math.PI * Math.sin(pattern.angleRad(t));
+            double s = k * Math.sin(pattern.angleRad(t));
             double acc = 0;
             for (int a = 0; a < n; a++) {
                 for (int b = 0; b < n; b++) {
@@ -246,7 +268,8 @@ public final class BenchmarkCovariance {
         final double[] e;
         double alpha;
 
-        Descent(int n, int r, DesiredBeampattern pattern) {
+        /** @param k phase per element and unit of sin θ (π at half a wavelength) */
+        Descent(int n, int r, DesiredBeampattern pattern, double k) {
             this.n = n;
             this.r = r;
             this.pattern = pattern;
@@ -256,7 +279,7 @@ public final class BenchmarkCovariance {
             desired = new double[tCount];
             double dn = 0;
             for (int t = 0; t < tCount; t++) {
-                double s = Math.PI * Math.sin(pattern.angleRad(t));
+                double s = k * Math.sin(pattern.angleRad(t));
                 for (int m = 0; m < n; m++) {
                     cosT[m * tCount + t] = Math.cos(m * s);
                     sinT[m * tCount + t] = Math.sin(m * s);

@@ -54,6 +54,31 @@ class ArrayShapeTest {
         }
     }
 
+    /** At 0.4 λ every element has the phase of the direct formula 2π·0.4·(h·sin θ·cos ε + v·sin ε), also by rotation. */
+    @Test
+    void otherSpacingsFollowTheDirectFormula() {
+        ArrayShape upa = new ArrayShape(6, 3, 0.4);
+        double[] re = new double[18], im = new double[18], rre = new double[18], rim = new double[18];
+        double az = -0.7, el = 0.25;
+        upa.steering(az, el, re, im, 0);
+        upa.steeringByRotation(az, el, rre, rim, 0);
+        double s = 1 / Math.sqrt(18);
+        for (int h = 0; h < 6; h++) {
+            for (int v = 0; v < 3; v++) {
+                double phase = 2 * Math.PI * 0.4 * (h * Math.sin(az) * Math.cos(el) + v * Math.sin(el));
+                assertEquals(s * Math.cos(phase), re[h * 3 + v], 1e-12);
+                assertEquals(s * Math.sin(phase), im[h * 3 + v], 1e-12);
+                assertEquals(re[h * 3 + v], rre[h * 3 + v], 1e-14);
+                assertEquals(im[h * 3 + v], rim[h * 3 + v], 1e-14);
+            }
+        }
+        assertEquals(Math.PI, ArrayShape.ula(4).phaseScale(), 0, "half a wavelength is exactly π");
+        assertEquals(ArrayShape.ula(4), new ArrayShape(4, 1, 0.5));
+        assertEquals("ULA(8, 0.4 λ)", ArrayShape.ula(8).withSpacing(0.4).toString());
+        assertThrows(IllegalArgumentException.class, () -> new ArrayShape(4, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ArrayShape(4, 1, Double.NaN));
+    }
+
     @Test
     void rejectsEmptyArrays() {
         assertThrows(IllegalArgumentException.class, () -> new ArrayShape(0, 1));

@@ -105,6 +105,23 @@ class HybridUpgaSolverTest {
         }
     }
 
+    /** At 0.4 λ the solver's Ψ (and start) are those of a 0.4 λ array: its τ is against Ψ(0.4), not Ψ(0.5). */
+    @Test
+    void theArraysSpacingIsHonoured() {
+        Problem p = problem(N, 4);
+        p.tx = ArrayShape.ula(N).withSpacing(0.4);
+        p.params.put("single_precision", 0);
+        Precoder out = new Precoder();
+        new HybridUpgaSolver().solve(p, out);
+        CMatrix x = out.effective(new CMatrix());
+        CMatrix psi04 = new PsiCache().update(N, 0.4, PsiCache.DEFAULT_TARGETS_RAD, 3, 2, PT);
+        CMatrix psi05 = new PsiCache().update(N, PsiCache.DEFAULT_TARGETS_RAD, 3, 2, PT);
+        double tau = out.predicted.get("tau", Double.NaN);
+        double against04 = org.isac.solver.metric.Metrics.beampatternError(x, psi04);
+        assertEquals(against04, tau, 1e-9 * against04);
+        assertTrue(Math.abs(org.isac.solver.metric.Metrics.beampatternError(x, psi05) - tau) > 1e-3 * tau);
+    }
+
     /** In double precision the unfolded solver runs exactly the PGA engine with the model's steps. */
     @Test
     void matchesEngineWithTheModelsSteps() {

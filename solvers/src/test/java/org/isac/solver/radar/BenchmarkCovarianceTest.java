@@ -170,4 +170,39 @@ class BenchmarkCovarianceTest {
         paper.psi(1, psi);
         assertTrue(HermitianEigen.minEigenvalue(psi) >= -PSD_TOL);
     }
+
+    /**
+     * Ψ for a 0.4 λ array: its beampattern, evaluated with 0.4 λ steering vectors, matches the
+     * desired one as well as the half-wavelength Ψ matches at half a wavelength (the closed-form
+     * objective of the solution agrees with the direct evaluation), and it is not the λ/2 Ψ.
+     */
+    @Test
+    void anotherSpacingGetsItsOwnCovariance() {
+        int n = 16;
+        DesiredBeampattern d = DesiredBeampattern.authorsDefault();
+        BenchmarkCovariance half = BenchmarkCovariance.cached(n, d);
+        BenchmarkCovariance narrow = BenchmarkCovariance.cached(n, 0.4, d);
+        CMatrix psiHalf = new CMatrix(), psiNarrow = new CMatrix();
+        half.psi(1, psiHalf);
+        narrow.psi(1, psiNarrow);
+        double fNarrow = BenchmarkCovariance.objectiveUnit(psiNarrow, 0.4, d, null, null);
+        double fHalf = BenchmarkCovariance.objectiveUnit(psiHalf, d, null, null);
+        // each Ψ is the better one for its own geometry
+        assertTrue(fNarrow < BenchmarkCovariance.objectiveUnit(psiHalf, 0.4, d, null, null), fNarrow + "");
+        assertTrue(fHalf < BenchmarkCovariance.objectiveUnit(psiNarrow, 0.5, d, null, null), fHalf + "");
+        // the pattern of Ψ(0.4) at 0° is its beam: a(0) is all ones for any spacing, and the direct
+        // formula at 60° uses the 0.4 λ phases
+        double[] direct = new double[2];
+        for (int t = 0; t < 2; t++) {
+            double theta = Math.toRadians(t == 0 ? 0 : 60), acc = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    double x = -2 * Math.PI * 0.4 * (a - b) * Math.sin(theta);
+                    acc += psiNarrow.re(a, b) * Math.cos(x) - psiNarrow.im(a, b) * Math.sin(x);
+                }
+            }
+            direct[t] = acc;
+        }
+        assertTrue(direct[0] > 0.1 * direct[1] && direct[1] > 0, java.util.Arrays.toString(direct));
+    }
 }
