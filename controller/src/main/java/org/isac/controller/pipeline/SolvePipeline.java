@@ -5,6 +5,8 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,16 +16,18 @@ import org.isac.controller.net.RadioSession;
 import org.isac.proto.v1.CsiReport;
 
 /**
- * The solve pipeline: one Disruptor ring of preallocated {@link SolveEvent}s and one
- * {@link SolveStage} per shard (in parallel, each takes its own radios), which also runs
+ * The solve pipeline: per shard, one Disruptor ring of preallocated {@link SolveEvent}s and
+ * one {@link SolveStage} (shards run in parallel, each serves its own radios), which also runs
  * the {@link EncodeStage} for its events on the same thread: a report costs one thread
- * hand-off into the ring and one onto the session's event loop, no more. Producers (Netty event loops) never block: a full ring refuses the
- * report ({@link #offer} returns false).
+ * hand-off into its shard's ring and one onto the session's event loop, no more. Rings are
+ * separate so that a shard busy with a slow solve fills only its own ring: radios on other
+ * shards are never refused for it. Producers (Netty event loops) never block: a full ring
+ * refuses the report ({@link #offer} returns false, the report is answered {@code OVERLOADED}).
  */
 public final class SolvePipeline implements ReportSink, AutoCloseable {
     private final ControllerConfig config;
-    private final Disruptor<SolveEvent> disruptor;
-    private RingBuffer<SolveEvent> ring;
+    private final List<Disruptor<SolveEvent>> disruptors = new ArrayList<>();
+    private volatile List<RingBuffer<SolveEvent>> rings;
     private volatile boolean closed;
     private final SolverWarmer warmer;
     private final EncodeStage[] encoders;
@@ -31,23 +35,29 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
         this.config = config;
         this.warmer = new SolverWarmer(config.weightEncoder());
-        this.disruptor = new Disruptor<>(SolveEvent::new, config.ringSize(), new Threads(),
-                ProducerType.MULTI, config.waitMode().strategy());
-        SolveStage[] shards = new SolveStage[config.solveShards()];
-        encoders = new EncodeStage[shards.length];
-        for (int i = 0; i < shards.length; i++) {
+        Threads threads = new Threads();
+        int shards = config.solveShards();
+        encoders = new EncodeStage[shards];
+        for (int i = 0; i < shards; i++) {
             encoders[i] = new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize());
-            shards[i] = new SolveStage(i, config.clock(), metrics, encoders[i],
+            SolveStage stage = new SolveStage(i, config.clock(), metrics, encoders[i],
                     config.encodeMarginNs(), config.limits().maxSolveMillis() * 1_000_000L);
+            Disruptor<SolveEvent> d = new Disruptor<>(SolveEvent::new, config.ringSize(), threads,
+                    ProducerType.MULTI, config.waitMode().strategy());
+            d.handleEventsWith(stage);
+            d.setDefaultExceptionHandler(new Counting(metrics));
+            disruptors.add(d);
         }
-        disruptor.handleEventsWith(shards);
-        disruptor.setDefaultExceptionHandler(new Counting(metrics));
     }
 
     /** Starts the handler threads. */
     public synchronized void start() {
-        if (ring == null) {
-            ring = disruptor.start();
+        if (rings == null) {
+            List<RingBuffer<SolveEvent>> started = new ArrayList<>();
+            for (Disruptor<SolveEvent> d : disruptors) {
+                started.add(d.start());
+            }
+            rings = List.copyOf(started);
         }
     }
 
@@ -58,11 +68,11 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
 
     @Override
     public boolean offer(RadioSession session, CsiReport report) {
-        RingBuffer<SolveEvent> r = ring;
+        List<RingBuffer<SolveEvent>> r = rings;
         if (closed || r == null) {
             return false;
         }
-        return r.tryPublishEvent(SolveEvent.TRANSLATOR, session, report);
+        return r.get(session.shard()).tryPublishEvent(SolveEvent.TRANSLATOR, session, report);
     }
 
     /** Warms the session's default solver for its hello's shape ({@link SolverWarmer}). */
@@ -91,13 +101,16 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         }
         closed = true;
         warmer.close();
-        if (ring == null) {
+        if (rings == null) {
             return;
         }
-        try {
-            disruptor.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            disruptor.halt();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
+        for (Disruptor<SolveEvent> d : disruptors) { // one deadline for all shards
+            try {
+                d.shutdown(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                d.halt();
+            }
         }
     }
 
