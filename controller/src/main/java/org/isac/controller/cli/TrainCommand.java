@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.isac.solver.train.HybridUpgaTraining;
 import org.isac.solver.train.MaxMinTrainer;
-import org.isac.solver.train.ModelFile;
+import org.isac.solver.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -9,7 +9,6 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
-import org.isac.solver.train.MaxMinTrainer;
 
 /**
  * Reproduction study of the digital ISAC papers, as data (tables and curves; a CLI draws
@@ -179,7 +178,7 @@ public final class DigitalStudy {
         MaxMinSolver unfolded = MaxMinSolver.unfolded();
         MaxMinModel model = unfolded.model();
         int layers = model.outer(), steps = model.inner() * model.repeats();
-        List<Problem> set = MaxMinTrainer.dataset(channels, 4, 1, seed);
+        List<Problem> set = Seed002Scenario.dataset(channels, 4, 1, seed);
         Solver[] solvers = {unfolded, new MaxMinSolver(MaxMinSolver.Kind.FIXED), new MaxMinSolver(MaxMinSolver.Kind.BACKTRACKING),
             new MaxMinSolver(MaxMinSolver.Kind.FIXED)};
         String[] names = {"maxmin-uao", "maxmin-ao", "maxmin-ao-bt", "maxmin-ao (step 0.01)"};
@@ -228,7 +227,7 @@ public final class DigitalStudy {
         for (int v = 0; v < SEED002_SOLVERS.length; v++) {
             Solver s = SolverRegistry.create(SEED002_SOLVERS[v]);
             for (int k : users) {
-                List<Problem> set = MaxMinTrainer.dataset(channels, k, 1, seed + k);
+                List<Problem> set = Seed002Scenario.dataset(channels, k, 1, seed + k);
                 // warm-up (untimed)
                 s.solve(set.get(0), pre);
                 double sinr = 0, scnr = 0, h = 0, iters = 0;

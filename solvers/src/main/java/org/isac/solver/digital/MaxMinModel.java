@@ -6,7 +6,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.isac.solver.train.ModelFile;
+import org.isac.solver.model.ModelFile;
 
 /**
  * Learned parameters of the unfolded max-min AO of seed 002 (Algorithm 1, Fig. 1): the

@@ -35,6 +35,18 @@ public final class Seed002Scenario {
     private Seed002Scenario() {
     }
 
+    /** The {@code count} problems of a data set drawn from {@code seed}, each with the max-min weight δ = {@code delta}. */
+    public static java.util.List<Problem> dataset(int count, int users, double delta, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        java.util.List<Problem> out = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Problem p = draw(rng, users);
+            p.params.put(org.isac.solver.IsacParams.DELTA, delta);
+            out.add(p);
+        }
+        return out;
+    }
+
     /** A new problem with {@code users} users (K). */
     public static Problem draw(RandomGenerator rng, int users) {
         return draw(rng, users, new Problem());

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.isac.solver.train.ModelFile;
+import org.isac.solver.model.ModelFile;
 
 /**
  * A trained unfolded PGA (seed 000 Sec. III-C, Algorithm 1): the problem it was trained for

@@ -15,7 +15,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.isac.solver.train.ModelFile;
+import org.isac.solver.model.ModelFile;
 
 /**
  * A trained seed 003 precoder network with what it needs to be served and audited: its

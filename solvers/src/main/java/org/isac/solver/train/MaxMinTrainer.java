@@ -1,9 +1,9 @@
 package org.isac.solver.train;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.isac.solver.model.ModelFile;
 import org.isac.solver.IsacParams;
 import org.isac.solver.Problem;
 import org.isac.solver.digital.MaxMinAo;
@@ -79,16 +79,9 @@ public final class MaxMinTrainer {
     public record Result(MaxMinModel model, double[] validationByEpoch, int bestEpoch, int skippedBatches) {
     }
 
-    /** The {@code count} problems of a data set drawn from {@code seed}. */
+    /** The {@code count} problems of a data set drawn from {@code seed} ({@link Seed002Scenario#dataset}). */
     public static List<Problem> dataset(int count, int users, double delta, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        List<Problem> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            Problem p = Seed002Scenario.draw(rng, users);
-            p.params.put(IsacParams.DELTA, delta);
-            out.add(p);
-        }
-        return out;
+        return Seed002Scenario.dataset(count, users, delta, seed);
     }
 
     /** Mean h (nats) at the last layer of {@code model} over {@code set}. */

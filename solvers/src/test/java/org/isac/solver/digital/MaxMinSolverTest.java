@@ -16,7 +16,7 @@ import org.isac.solver.TestData;
 import org.isac.solver.metric.Metrics;
 import org.isac.solver.metric.Scnr;
 import org.isac.solver.train.MaxMinTrainer;
-import org.isac.solver.train.ModelFile;
+import org.isac.solver.model.ModelFile;
 import org.junit.jupiter.api.Test;
 
 class MaxMinSolverTest {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.isac.solver.model.ModelFile;
 import org.isac.solver.digital.MaxMinModel;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package org.isac.solver.train;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.isac.solver.model.ModelFile;
 
 /**
  * Trains the shipped maxmin-uao model (not a test: run with

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.isac.solver.model.ModelFile;
 
 class UnfoldedPgaTrainerTest {
 

@@ -1,4 +1,4 @@
-package org.isac.solver.train;
+package org.isac.solver.model;
 
 import java.io.IOException;
 import java.io.Reader;

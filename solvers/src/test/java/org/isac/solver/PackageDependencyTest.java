@@ -1,0 +1,116 @@
+package org.isac.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direction of every dependency between the solver packages is a rule: the package graph
+ * read from the sources (every {@code org.isac.solver.<pkg>.<Class>} reference, imports and
+ * qualified names alike) has no cycle, and no serving package depends on {@code train}
+ * (model files live in {@code model}, which both read). The root package — the API
+ * ({@code Problem}, {@code Solver}, …) and the registry that names every solver — is left out
+ * of the cycle rule: the registry knows the solvers by construction.
+ */
+class PackageDependencyTest {
+    private static final Path SOURCES = Path.of("src", "main", "java", "org", "isac", "solver");
+    private static final Pattern REFERENCE = Pattern.compile("org\\.isac\\.solver\\.([a-z]+)\\.[A-Z]");
+    /** Packages that serve reports (what the controller runs): none may depend on training. */
+    private static final Set<String> SERVING = Set.of("array", "channel", "linalg", "metric", "radar", "model", "digital", "hybrid");
+
+    /** Package → the packages its sources reference (root package left out). */
+    static Map<String, Set<String>> graph(Path root) throws IOException {
+        Map<String, Set<String>> g = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                Path rel = root.relativize(f);
+                if (rel.getNameCount() < 2) {
+                    continue; // the root package
+                }
+                String pkg = rel.getName(0).toString();
+                Set<String> deps = g.computeIfAbsent(pkg, k -> new TreeSet<>());
+                Matcher m = REFERENCE.matcher(Files.readString(f));
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        deps.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return g;
+    }
+
+    /** A cycle of {@code g} as a list of packages (first = last), or an empty list. */
+    static List<String> cycle(Map<String, Set<String>> g) {
+        Map<String, Integer> state = new TreeMap<>(); // 1 on the path, 2 done
+        List<String> path = new ArrayList<>();
+        for (String start : g.keySet()) {
+            List<String> c = visit(start, g, state, path);
+            if (!c.isEmpty()) {
+                return c;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> visit(String p, Map<String, Set<String>> g, Map<String, Integer> state, List<String> path) {
+        Integer s = state.get(p);
+        if (s != null && s == 2) {
+            return List.of();
+        }
+        if (s != null && s == 1) {
+            List<String> c = new ArrayList<>(path.subList(path.indexOf(p), path.size()));
+            c.add(p);
+            return c;
+        }
+        state.put(p, 1);
+        path.add(p);
+        for (String q : g.getOrDefault(p, Set.of())) {
+            List<String> c = visit(q, g, state, path);
+            if (!c.isEmpty()) {
+                return c;
+            }
+        }
+        path.remove(path.size() - 1);
+        state.put(p, 2);
+        return List.of();
+    }
+
+    @Test
+    void thePackageGraphHasNoCycle() throws IOException {
+        Map<String, Set<String>> g = graph(SOURCES);
+        assertTrue(g.keySet().containsAll(Set.of("digital", "hybrid", "train", "model", "linalg")), g.toString());
+        assertEquals(List.of(), cycle(g), "package cycle; the graph: " + g);
+    }
+
+    @Test
+    void servingNeverImportsTraining() throws IOException {
+        Map<String, Set<String>> g = graph(SOURCES);
+        for (String p : SERVING) {
+            assertTrue(!g.getOrDefault(p, Set.of()).contains("train"), p + " depends on train: " + g.get(p));
+        }
+    }
+
+    /** The rule bites: the cycles this structure removed (digital ↔ train, hybrid ↔ train) are found when put back. */
+    @Test
+    void aReintroducedCycleIsFound() throws IOException {
+        Map<String, Set<String>> g = graph(SOURCES);
+        g.get("hybrid").add("train"); // as when HybridUpgaModel read train.ModelFile
+        List<String> c = cycle(g);
+        assertTrue(c.contains("hybrid") && c.contains("train"), c.toString());
+        assertEquals(c.get(0), c.get(c.size() - 1));
+    }
+}
