@@ -34,7 +34,7 @@ import org.isac.solver.SolverRegistry;
  * accepted sequence is volatile (read by the solve stage); {@code flushPending} belongs to
  * the encode stage.
  */
-public final class RadioSession extends ChannelInboundHandlerAdapter {
+public final class RadioSession extends ChannelInboundHandlerAdapter implements org.isac.controller.pipeline.PipelineSession {
     /** Protocol version this controller speaks. */
     public static final int PROTOCOL_VERSION = org.isac.controller.ReportValidator.PROTOCOL_VERSION;
     /** Software string sent in the hello ack: the name and the project version. */
@@ -55,7 +55,17 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     private long receivedNs;
     private volatile long latestSequence;
     /** Encode stage only: this channel is in the current batch's flush list. */
-    public boolean flushPending;
+    private boolean flushPending;
+
+    @Override
+    public boolean flushPending() {
+        return flushPending;
+    }
+
+    @Override
+    public void flushPending(boolean pending) {
+        flushPending = pending;
+    }
     /** (sequence, solve end, frame CRC32C or −1) of recently sent updates, slot = sequence mod {@link #SENT_SLOTS}. */
     private final java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(3 * SENT_SLOTS);
     /** Highest sequence answered with an update (unsigned; 0 = none yet). */
@@ -86,34 +96,41 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The radio id from the hello; null before it. */
+    @Override
     public String radioId() {
         return radioId;
     }
 
     /** The accepted hello; null before it. */
+    @Override
     public FrontEndHello hello() {
         return hello;
     }
 
+    @Override
     public Channel channel() {
         return channel;
     }
 
     /** Solve shard of this radio. */
+    @Override
     public int shard() {
         return shard;
     }
 
     /** Controller-clock receipt time of the report being offered. */
+    @Override
     public long receivedNs() {
         return receivedNs;
     }
 
     /** The solver a report naming none runs. */
+    @Override
     public String defaultSolver() {
         return config.defaultSolver();
     }
 
+    @Override
     public ControllerMetrics metrics() {
         return metrics;
     }
@@ -123,6 +140,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
      * (controller clock), with a weight frame of CRC32C {@code frameCrc32c} (−1 without a frame),
      * was handed to the channel.
      */
+    @Override
     public void noteSent(long sequence, long solveEndNs, long frameCrc32c) {
         int i = (int) Math.floorMod(sequence, (long) SENT_SLOTS) * 3;
         sent.set(i, -1);
@@ -142,6 +160,7 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
      * measured (the first, the session's start-up, is left out) or without a shared clock.
      */
     /** Adds one to this radio's count {@code which} ({@link ControllerMetrics#RADIO_COUNTS}); nothing before hello. */
+    @Override
     public void count(int which) {
         java.util.concurrent.atomic.AtomicLongArray c = counts;
         if (c != null) {
@@ -150,11 +169,13 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     }
 
     /** True when the radio's hello says it shares the controller's clock (its acks then time the downlink). */
+    @Override
     public boolean sharesClock() {
         FrontEndHello h = hello;
         return h != null && h.getSharedClock();
     }
 
+    @Override
     public long downlinkP90Ns() {
         return downlinkP90Ns;
     }
@@ -199,11 +220,13 @@ public final class RadioSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Sequence of the newest report that entered the pipeline. */
+    @Override
     public long latestSequence() {
         return latestSequence;
     }
 
     /** Called while a report is copied into the ring (before it is published). */
+    @Override
     public void markLatest(long sequence) {
         latestSequence = sequence;
     }

@@ -7,7 +7,6 @@ import org.isac.controller.ControllerConfig;
 import org.isac.controller.Rejection;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.controller.metrics.ControllerMetrics.Counter;
-import org.isac.controller.net.RadioSession;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.StageTimes;
@@ -33,7 +32,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private final ControllerMetrics metrics;
     private final WeightEncoder encoder;
     private final WeightGuard guard = new WeightGuard();
-    private final RadioSession[] toFlush;
+    private final PipelineSession[] toFlush;
     private int flushCount;
     /** Radios whose sessions ended, for the encoder to forget on this stage's thread. */
     private final java.util.concurrent.ConcurrentLinkedQueue<String> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -60,7 +59,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         this.clock = clock;
         this.metrics = metrics;
         this.encoder = encoder;
-        this.toFlush = new RadioSession[ringSize];
+        this.toFlush = new PipelineSession[ringSize];
     }
 
     @Override
@@ -87,7 +86,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         if (e.outcome == null) {
             guard(e);
         }
-        RadioSession s = e.session;
+        PipelineSession s = e.session;
         Channel ch = s.channel();
         if (e.outcome == null) {
             if (!ch.isActive()) {
@@ -133,7 +132,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     }
 
     /** Counts and sends the Reject of a refused report. */
-    private void reject(SolveEvent e, RadioSession s, Channel ch) {
+    private void reject(SolveEvent e, PipelineSession s, Channel ch) {
         Reject.Reason reason = e.outcome;
         s.count(ControllerMetrics.RADIO_REJECTS);
         if (reason == Reject.Reason.SUPERSEDED) {
@@ -197,15 +196,15 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         }
     }
 
-    private void write(RadioSession s, ControllerMessage m) {
+    private void write(PipelineSession s, ControllerMessage m) {
         answered = true;
         Channel ch = s.channel();
         ch.write(m, ch.voidPromise());
-        if (!s.flushPending) {
+        if (!s.flushPending()) {
             if (flushCount == toFlush.length) {
                 flush();
             }
-            s.flushPending = true;
+            s.flushPending(true);
             toFlush[flushCount++] = s;
         }
     }
@@ -221,9 +220,9 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     /** Flushes every session written to since the last flush. */
     void flush() {
         for (int i = 0; i < flushCount; i++) {
-            RadioSession s = toFlush[i];
+            PipelineSession s = toFlush[i];
             toFlush[i] = null;
-            s.flushPending = false;
+            s.flushPending(false);
             s.channel().flush();
         }
         flushCount = 0;

@@ -1,6 +1,5 @@
 package org.isac.controller.pipeline;
 
-import org.isac.controller.net.RadioSession;
 import org.isac.proto.v1.CsiReport;
 
 /** Where a session hands validated reports: the solve pipeline (or a test double). */
@@ -8,11 +7,11 @@ public interface ReportSink {
 
     /**
      * Copies a validated report into the pipeline without blocking. Called on the session's
-     * event loop; the session's {@link RadioSession#receivedNs()} is the report's receipt time.
+     * event loop; the session's {@link PipelineSession#receivedNs()} is the report's receipt time.
      *
      * @return false when the report was not taken (pipeline full or closed)
      */
-    boolean offer(RadioSession session, CsiReport report);
+    boolean offer(PipelineSession session, CsiReport report);
 
     /**
      * The session has said hello: prepare what its reports will need (the pipeline warms its
@@ -20,11 +19,11 @@ public interface ReportSink {
      * the returned stage completes, so a front end that waits for the ack (as it should)
      * sends its first report to a warm solver.
      */
-    default java.util.concurrent.CompletionStage<?> helloAccepted(RadioSession session) {
+    default java.util.concurrent.CompletionStage<?> helloAccepted(PipelineSession session) {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
     /** The session of a radio that said hello has ended: release what was kept for it. Must not block. */
-    default void sessionEnded(RadioSession session) {
+    default void sessionEnded(PipelineSession session) {
     }
 }

@@ -2,7 +2,6 @@ package org.isac.controller.pipeline;
 
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import org.isac.controller.CsiMapping;
-import org.isac.controller.net.RadioSession;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.Reject;
 import org.isac.solver.Precoder;
@@ -17,7 +16,7 @@ import org.isac.solver.Problem;
 public final class SolveEvent {
     final Problem problem = new Problem();
     final Precoder precoder = new Precoder();
-    RadioSession session;
+    PipelineSession session;
     String radioId;
     String solver;
     long sequence;
@@ -33,9 +32,9 @@ public final class SolveEvent {
     String detail;
 
     /** Copies a report into a claimed slot; static, captures nothing. */
-    static final EventTranslatorTwoArg<SolveEvent, RadioSession, CsiReport> TRANSLATOR = SolveEvent::translate;
+    static final EventTranslatorTwoArg<SolveEvent, PipelineSession, CsiReport> TRANSLATOR = SolveEvent::translate;
 
-    private static void translate(SolveEvent e, long ringSequence, RadioSession s, CsiReport r) {
+    private static void translate(SolveEvent e, long ringSequence, PipelineSession s, CsiReport r) {
         e.session = s;
         e.radioId = s.radioId();
         e.solver = r.getSolver().isEmpty() ? s.defaultSolver() : r.getSolver();

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.metrics.ControllerMetrics;
-import org.isac.controller.net.RadioSession;
 import org.isac.proto.v1.CsiReport;
 
 /**
@@ -67,7 +66,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     }
 
     @Override
-    public boolean offer(RadioSession session, CsiReport report) {
+    public boolean offer(PipelineSession session, CsiReport report) {
         List<RingBuffer<SolveEvent>> r = rings;
         if (closed || r == null) {
             return false;
@@ -77,7 +76,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
 
     /** Warms the session's default solver for its hello's shape ({@link SolverWarmer}). */
     @Override
-    public java.util.concurrent.CompletionStage<?> helloAccepted(RadioSession session) {
+    public java.util.concurrent.CompletionStage<?> helloAccepted(PipelineSession session) {
         if (closed) {
             return java.util.concurrent.CompletableFuture.completedFuture(0);
         }
@@ -86,7 +85,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
 
     /** Tells the radio's shard to drop its per-radio encoder state ({@link EncodeStage#forget}). */
     @Override
-    public void sessionEnded(RadioSession session) {
+    public void sessionEnded(PipelineSession session) {
         String id = session.radioId();
         if (id != null) {
             encoders[shardOf(id, encoders.length)].forget(id);

@@ -1,4 +1,4 @@
-package org.isac.solver;
+package org.isac.arch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,21 +18,24 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direction of every dependency between the solver packages is a rule: the package graph
- * read from the sources (every {@code org.isac.solver.<pkg>.<Class>} reference, imports and
- * qualified names alike) has no cycle, and no serving package depends on {@code train}
- * (model files live in {@code model}, which both read). The root package — the API
- * ({@code Problem}, {@code Solver}, …) and the registry that names every solver — is left out
- * of the cycle rule: the registry knows the solvers by construction.
+ * The direction of every dependency between packages is a rule. For the solvers and the
+ * controller, the package graph read from the sources (every {@code org.isac.<module>.<pkg>.<Class>}
+ * reference, imports and qualified names alike) has no cycle; no serving solver package depends
+ * on {@code train} (model files live in {@code model}, which both read); and the controller's
+ * pipeline never depends on its network side (it owns {@code PipelineSession}, which the
+ * session implements). Each module's root package is left out of the cycle rule: the solvers'
+ * holds the API and the registry that knows every solver, the controller's its configuration and
+ * the server that assembles the packages.
  */
 class PackageDependencyTest {
-    private static final Path SOURCES = Path.of("src", "main", "java", "org", "isac", "solver");
-    private static final Pattern REFERENCE = Pattern.compile("org\\.isac\\.solver\\.([a-z]+)\\.[A-Z]");
+    private static final Path SOURCES = Path.of("..", "solvers", "src", "main", "java", "org", "isac", "solver");
+    private static final Path CONTROLLER = Path.of("..", "controller", "src", "main", "java", "org", "isac", "controller");
     /** Packages that serve reports (what the controller runs): none may depend on training. */
     private static final Set<String> SERVING = Set.of("array", "channel", "linalg", "metric", "radar", "model", "digital", "hybrid");
 
-    /** Package → the packages its sources reference (root package left out). */
+    /** Package → the packages of {@code org.isac.<module>} its sources reference (root package left out). */
     static Map<String, Set<String>> graph(Path root) throws IOException {
+        Pattern reference = Pattern.compile("org\\.isac\\." + root.getFileName() + "\\.([a-z]+)\\.[A-Z]");
         Map<String, Set<String>> g = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
@@ -42,7 +45,7 @@ class PackageDependencyTest {
                 }
                 String pkg = rel.getName(0).toString();
                 Set<String> deps = g.computeIfAbsent(pkg, k -> new TreeSet<>());
-                Matcher m = REFERENCE.matcher(Files.readString(f));
+                Matcher m = reference.matcher(Files.readString(f));
                 while (m.find()) {
                     if (!m.group(1).equals(pkg)) {
                         deps.add(m.group(1));
@@ -94,6 +97,14 @@ class PackageDependencyTest {
         Map<String, Set<String>> g = graph(SOURCES);
         assertTrue(g.keySet().containsAll(Set.of("digital", "hybrid", "train", "model", "linalg")), g.toString());
         assertEquals(List.of(), cycle(g), "package cycle; the graph: " + g);
+    }
+
+    @Test
+    void theControllerPackagesHaveNoCycleAndThePipelineOwnsItsSeam() throws IOException {
+        Map<String, Set<String>> g = graph(CONTROLLER);
+        assertTrue(g.keySet().containsAll(Set.of("net", "pipeline", "metrics", "cli")), g.toString());
+        assertEquals(List.of(), cycle(g), "package cycle; the graph: " + g);
+        assertTrue(!g.get("pipeline").contains("net"), "pipeline depends on net: " + g.get("pipeline"));
     }
 
     @Test
