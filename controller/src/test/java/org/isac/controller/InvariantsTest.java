@@ -16,9 +16,6 @@ import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
-import org.isac.solver.Solver;
-import org.isac.solver.SolverRegistry;
-import org.isac.solver.digital.LinearPrecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,29 +26,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InvariantsTest {
-    /** MRT, except that a report with parameter-free solver name and sequence divisible by 3 throws an Error. */
-    static final String ERROR_SOLVER = "test-error";
-
     static {
-        if (!SolverRegistry.exists(ERROR_SOLVER)) {
-            SolverRegistry.register(new SolverRegistry.Entry(ERROR_SOLVER, "test solver", "", () -> new Solver() {
-                private final LinearPrecoder mrt = new LinearPrecoder(LinearPrecoder.Kind.MRT);
-                private int calls;
-
-                @Override
-                public String name() {
-                    return ERROR_SOLVER;
-                }
-
-                @Override
-                public void solve(Problem problem, Precoder out) {
-                    if (++calls % 3 == 0) {
-                        throw new OutOfMemoryError("test: the solver ran out of memory");
-                    }
-                    mrt.solve(problem, out);
-                }
-            }));
-        }
+        TestSolvers.init();
     }
 
     private static final int N = 8;
@@ -65,7 +41,7 @@ class InvariantsTest {
     /** A solver that throws an Error every third solve: each report answered once, the rest solved. */
     @Test
     void aSolverErrorIsAnsweredAndTheShardKeepsServing() throws Exception {
-        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(ERROR_SOLVER).build();
+        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(TestSolvers.ERROR).build();
         try (Controller c = new Controller(cfg).start(); TestClient client = new TestClient(c.port())) {
             helloAndAck(client, "err-1");
             int updates = 0, failed = 0;

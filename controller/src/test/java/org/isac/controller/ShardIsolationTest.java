@@ -7,11 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.isac.controller.pipeline.SolvePipeline;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.Reject;
-import org.isac.solver.Precoder;
-import org.isac.solver.Problem;
-import org.isac.solver.Solver;
-import org.isac.solver.SolverRegistry;
-import org.isac.solver.digital.LinearPrecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,30 +16,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ShardIsolationTest {
-    /** MRT after 100 ms (a slow design such as sca-crlb). */
-    static final String SLOW = "test-slow";
-
     static {
-        if (!SolverRegistry.exists(SLOW)) {
-            SolverRegistry.register(new SolverRegistry.Entry(SLOW, "test solver", "", () -> new Solver() {
-                private final LinearPrecoder mrt = new LinearPrecoder(LinearPrecoder.Kind.MRT);
-
-                @Override
-                public String name() {
-                    return SLOW;
-                }
-
-                @Override
-                public void solve(Problem problem, Precoder out) {
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    mrt.solve(problem, out);
-                }
-            }));
-        }
+        TestSolvers.init();
     }
 
     private static final int N = 8;
@@ -70,7 +43,7 @@ class ShardIsolationTest {
             assertTrue(fast.read().hasHelloAck());
             int reports = 40;
             for (long seq = 1; seq <= reports; seq++) { // flood the slow shard: its ring of 8 fills
-                slow.send(TestData.wrap(TestData.report(slowId, seq, N, 2).setSolver(SLOW).build()));
+                slow.send(TestData.wrap(TestData.report(slowId, seq, N, 2).setSolver(TestSolvers.SLOW).build()));
             }
             for (long seq = 1; seq <= reports; seq++) {
                 fast.send(TestData.wrap(TestData.report(fastId, seq, N, 2).build()));

@@ -11,13 +11,17 @@ import org.isac.solver.digital.LinearPrecoder;
 /**
  * Controllable solvers registered under test names: {@code test-gate} (MRT after waiting on
  * {@link #gate}), {@code test-nan} (NaN weights), {@code test-hot} (MRT at 4× the budget),
- * {@code test-throw} (throws).
+ * {@code test-throw} (throws), {@code test-slow} (MRT after 100 ms, a slow design such as
+ * sca-crlb), {@code test-error} (MRT, but every third solve of an instance throws an
+ * {@code OutOfMemoryError}).
  */
 final class TestSolvers {
     static final String GATE = "test-gate";
     static final String NAN = "test-nan";
     static final String HOT = "test-hot";
     static final String THROW = "test-throw";
+    static final String SLOW = "test-slow";
+    static final String ERROR = "test-error";
 
     /** Closed gate: solves of {@code test-gate} wait here (null = open). */
     static volatile CountDownLatch gate;
@@ -29,6 +33,8 @@ final class TestSolvers {
         register(NAN, () -> new Wrapped(NAN, 1.0, true, false));
         register(HOT, () -> new Wrapped(HOT, 4.0, false, false));
         register(THROW, () -> new Wrapped(THROW, 1.0, false, true));
+        register(SLOW, () -> new Wrapped(SLOW, 1.0, false, false));
+        register(ERROR, () -> new Wrapped(ERROR, 1.0, false, false));
     }
 
     private TestSolvers() {
@@ -64,6 +70,7 @@ final class TestSolvers {
         private final boolean nan;
         private final boolean fail;
         private final LinearPrecoder mrt = new LinearPrecoder(LinearPrecoder.Kind.MRT);
+        private int calls;
 
         Wrapped(String name, double powerScale, boolean nan, boolean fail) {
             this.name = name;
@@ -95,6 +102,16 @@ final class TestSolvers {
             }
             if (fail) {
                 throw new IllegalArgumentException("boom");
+            }
+            if (name.equals(SLOW)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (name.equals(ERROR) && ++calls % 3 == 0) {
+                throw new OutOfMemoryError("test: the solver ran out of memory");
             }
             mrt.solve(problem, out);
             out.baseband.scale(Math.sqrt(powerScale));
