@@ -100,7 +100,7 @@ public final class SimRadio implements AutoCloseable {
     /** How long {@link #run(Duration)} waits for outstanding answers after sending stops. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
     /** How long the controller has to answer the hello. */
-    public static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration HELLO_TIMEOUT = Duration.ofSeconds(15);
     /** Largest latency the histogram tracks, ns (larger values are clamped). */
     public static final long MAX_TRACKED_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
     /** Software string sent in the hello: the name and the project version. */

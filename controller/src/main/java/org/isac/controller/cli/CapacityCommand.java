@@ -67,6 +67,9 @@ public final class CapacityCommand implements Callable<Integer> {
         for (String solver : solvers) {
             ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(solver).build();
             try (Controller c = new Controller(cfg).start()) {
+                // an uncounted first step at the ladder's first rung warms this JVM (the controller's JIT)
+                int[] first = ladder(solver)[0];
+                step(c, solver, first[0], first[1], tmp, -1 - rows.size());
                 int failing = 0;
                 for (int[] step : ladder(solver)) {
                     Row r = step(c, solver, step[0], step[1], tmp, rows.size());
@@ -91,7 +94,8 @@ public final class CapacityCommand implements Callable<Integer> {
         md.append("Machine: ").append(MachineInfo.detect().describe()).append("\n\n");
         md.append("The controller (defaults: one solve shard, anytime solving) runs in this JVM; the reports come from `sim --load` "
                 + "in a separate JVM (no genie, ZF or τ scoring; each step's JVM first runs the same radios for "
-                + WARMUP_SECONDS + " s, not counted, so that it is compiled), one radio per id, shared clock, budget ")
+                + WARMUP_SECONDS + " s, not counted, so that it is compiled; and each solver's ladder starts with an"
+                + " uncounted run of its first step, which warms this JVM), one radio per id, shared clock, budget ")
                 .append(budgetUs).append(" µs capture → applied. A step holds when p99 ≤ budget, no applied update missed its "
                 + "deadline and ≥ 95 % of reports were applied.\n\n");
         md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops | holds |\n");
