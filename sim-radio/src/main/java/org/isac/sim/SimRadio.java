@@ -37,6 +37,7 @@ import org.HdrHistogram.Histogram;
 import org.isac.fpga.frame.DecodedFrame;
 import org.isac.fpga.frame.FrameRejectedException;
 import org.isac.fpga.frame.WeightFrameParser;
+import org.isac.proto.VarintFrameDecoder;
 import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
@@ -392,7 +393,7 @@ public final class SimRadio implements AutoCloseable {
                         if (tls != null) {
                             p.addLast("tls", tls.newHandler(ch.alloc(), host, port));
                         }
-                        p.addLast("frame", new BoundedVarint32FrameDecoder(scenario.maxFrameBytes()));
+                        p.addLast("frame", new VarintFrameDecoder(scenario.maxFrameBytes()));
                         p.addLast("decode", new ProtobufDecoder(ControllerMessage.getDefaultInstance()));
                         p.addLast("prefix", new ProtobufVarint32LengthFieldPrepender());
                         p.addLast("encode", new ProtobufEncoder());

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.isac.proto.VarintFrameDecoder;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.CsiReport;
@@ -76,7 +77,7 @@ final class FakeController implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new BoundedVarint32FrameDecoder(1 << 20),
+                        ch.pipeline().addLast(new VarintFrameDecoder(1 << 20),
                                 new ProtobufDecoder(FrontEndMessage.getDefaultInstance()),
                                 new ProtobufVarint32LengthFieldPrepender(), new ProtobufEncoder(), new Session());
                     }

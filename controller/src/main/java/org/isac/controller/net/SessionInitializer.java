@@ -10,6 +10,7 @@ import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.controller.pipeline.ReportSink;
+import org.isac.proto.VarintFrameDecoder;
 import org.isac.proto.v1.FrontEndMessage;
 
 /**

@@ -1,4 +1,4 @@
-package org.isac.sim;
+package org.isac.proto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +18,7 @@ import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.Reject;
 import org.junit.jupiter.api.Test;
 
-class BoundedVarint32FrameDecoderTest {
+class VarintFrameDecoderProtobufTest {
 
     private static ControllerMessage reject(long seq) {
         return ControllerMessage.newBuilder()
@@ -39,7 +39,7 @@ class BoundedVarint32FrameDecoderTest {
     }
 
     private static EmbeddedChannel decoder(int max) {
-        return new EmbeddedChannel(new BoundedVarint32FrameDecoder(max),
+        return new EmbeddedChannel(new VarintFrameDecoder(max),
                 new ProtobufDecoder(ControllerMessage.getDefaultInstance()));
     }
 
@@ -92,6 +92,6 @@ class BoundedVarint32FrameDecoderTest {
 
     @Test
     void rejectsNonPositiveMaximum() {
-        assertThrows(IllegalArgumentException.class, () -> new BoundedVarint32FrameDecoder(0));
+        assertThrows(IllegalArgumentException.class, () -> new VarintFrameDecoder(0));
     }
 }

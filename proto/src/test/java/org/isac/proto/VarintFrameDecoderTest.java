@@ -1,4 +1,4 @@
-package org.isac.controller.net;
+package org.isac.proto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

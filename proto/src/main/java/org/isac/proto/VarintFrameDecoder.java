@@ -1,4 +1,4 @@
-package org.isac.controller.net;
+package org.isac.proto;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
