@@ -1,11 +1,11 @@
 package org.isac.controller.pipeline;
 
 import org.isac.controller.CsiMapping;
+import org.isac.fpga.guard.PowerGuard;
 import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
-import org.isac.solver.linalg.CMatrix;
 
 /**
  * The last check before weights leave the controller: right shape, every entry finite,
@@ -21,8 +21,8 @@ public final class WeightGuard {
     /** Relative slack of the power checks (float rounding on the wire is far below it). */
     public static final double POWER_TOLERANCE = 1e-6;
 
-    private final CMatrix effective = new CMatrix();
     private final Precoder sent = new Precoder();
+    private double[] rows = new double[0];
     private Reject.Reason reason;
     private String detail;
 
@@ -47,7 +47,7 @@ public final class WeightGuard {
         if (!x.baseband.allFinite() || (hybrid && !x.analog.allFinite())) {
             return fail(Reject.Reason.POWER_GUARD, solver + " returned non-finite weights");
         }
-        return power(solver, p, x.effective(effective), "weights");
+        return power(solver, p, x, "weights");
     }
 
     /**
@@ -66,26 +66,30 @@ public final class WeightGuard {
         if (!sent.baseband.allFinite() || !sent.analog.allFinite()) {
             return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite");
         }
-        return power(solver, p, sent.effective(effective), "float weights to be sent");
+        return power(solver, p, sent, "float weights to be sent");
     }
 
-    private boolean power(String solver, Problem p, CMatrix e, String what) {
+    /**
+     * ‖X‖²_F and, when asked, each antenna's row of X = F·W (or W) against the budget, with the
+     * weight frames' own row measure ({@link PowerGuard#measure}), so both guards add power the
+     * same way.
+     */
+    private boolean power(String solver, Problem p, Precoder x, String what) {
         int n = p.antennas();
         double budget = p.powerBudgetW;
-        double power = e.frobeniusNorm2();
+        if (rows.length < n) {
+            rows = new double[n];
+        }
+        double power = x.isHybrid()
+                ? PowerGuard.measure(x.analog.re, x.analog.im, n, x.analog.cols(), x.baseband.re, x.baseband.im, x.baseband.cols(), rows)
+                : PowerGuard.measure(null, null, n, 0, x.baseband.re, x.baseband.im, x.baseband.cols(), rows);
         if (!(power <= budget * (1 + POWER_TOLERANCE))) {
             return fail(Reject.Reason.POWER_GUARD, solver + " " + what + " radiate " + power + " W, budget " + budget + " W");
         }
         if (p.perAntennaPower) {
             double perAntenna = budget / n * (1 + POWER_TOLERANCE);
-            int cols = e.cols();
             for (int i = 0; i < n; i++) {
-                double row = 0;
-                for (int j = 0; j < cols; j++) {
-                    double re = e.re[i * cols + j];
-                    double im = e.im[i * cols + j];
-                    row += re * re + im * im;
-                }
+                double row = rows[i];
                 if (!(row <= perAntenna)) {
                     return fail(Reject.Reason.POWER_GUARD, solver + " antenna " + i + " radiates " + row
                             + " W, per-antenna budget " + budget / n + " W");
