@@ -199,15 +199,21 @@ class FastKernelsTest {
             fk.mulConjTransA(x3, x3, c3);        // masked panels (3 columns), 65 rows
             fk.regularizedPinv(h, 0.1, z, g, inv);
         };
-        for (int i = 0; i < 20_000; i++) {
-            work.run();
+        // steady state: a window measured while the JIT still recompiles (late in a long test run, a
+        // kernel can be deoptimised and run without escape analysis for a while) is measured again
+        // after more warm-up, up to three times
+        long allocated = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && allocated >= 2048; attempt++) {
+            for (int i = 0; i < 20_000; i++) {
+                work.run();
+            }
+            TestData.allocatedBytes();
+            long before = TestData.allocatedBytes();
+            for (int i = 0; i < 5_000; i++) {
+                work.run();
+            }
+            allocated = TestData.allocatedBytes() - before;
         }
-        TestData.allocatedBytes();
-        long before = TestData.allocatedBytes();
-        for (int i = 0; i < 5_000; i++) {
-            work.run();
-        }
-        long allocated = TestData.allocatedBytes() - before;
         assertTrue(allocated < 2048, fk.name() + " kernels allocated " + allocated + " bytes in 5000 rounds");
     }
 
