@@ -113,7 +113,7 @@ class LoopbackEndToEndTest {
         assertEquals(0, m.rejected(), m.summary());
         assertEquals(m.solved(), m.sent(), m.summary());
         assertEquals(r.reportsApplied(), m.sent(), "every update sent was applied");
-        assertEquals(r.reportsApplied(), m.applied(), "every WeightApplied reached the controller");
+        assertEquals(r.reportsApplied(), m.applied(), "every WeightApplied reached the controller: " + m.summary());
         // both sides agree on the drops
         long droppedController = m.superseded() + m.stale();
         assertEquals(droppedController, r.droppedTotal(), r.summary() + m.summary());

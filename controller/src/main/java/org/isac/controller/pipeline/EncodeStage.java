@@ -122,8 +122,10 @@ final class EncodeStage implements EventHandler<SolveEvent> {
                 crc32c.update(b.getFpgaFrame().asReadOnlyByteBuffer());
                 crc = crc32c.getValue();
             }
-            write(s, ControllerMessage.newBuilder().setUpdate(b).build());
+            // noted before the write: once written, any flush on the event loop may send it and the
+            // radio's ack may arrive before this thread runs again; an ack for an unnoted update is ignored
             s.noteSent(e.sequence, e.solveEndNs, crc);
+            write(s, ControllerMessage.newBuilder().setUpdate(b).build());
             metrics.increment(Counter.SENT);
             s.count(ControllerMetrics.RADIO_UPDATES);
             return;
