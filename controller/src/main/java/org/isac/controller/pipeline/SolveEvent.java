@@ -25,7 +25,6 @@ public final class SolveEvent {
     /** Local deadline on the controller clock (valid when {@code hasDeadline}). */
     long deadlineNs;
     boolean hasDeadline;
-    int shard;
     long solveStartNs;
     long solveEndNs;
     Reject.Reason outcome;
@@ -43,7 +42,6 @@ public final class SolveEvent {
         e.receivedNs = s.receivedNs();
         e.hasDeadline = r.getDeadlineNs() != 0;
         e.deadlineNs = localDeadlineNs(s.hello().getSharedClock(), r.getCaptureNs(), r.getDeadlineNs(), e.receivedNs);
-        e.shard = s.shard();
         e.solveStartNs = 0;
         e.solveEndNs = 0;
         e.outcome = null;

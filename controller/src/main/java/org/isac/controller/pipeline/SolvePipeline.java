@@ -39,7 +39,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         encoders = new EncodeStage[shards];
         for (int i = 0; i < shards; i++) {
             encoders[i] = new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize());
-            SolveStage stage = new SolveStage(i, config.clock(), metrics, encoders[i],
+            SolveStage stage = new SolveStage(config.clock(), metrics, encoders[i],
                     config.encodeMarginNs(), config.limits().maxSolveMillis() * 1_000_000L);
             Disruptor<SolveEvent> d = new Disruptor<>(SolveEvent::new, config.ringSize(), threads,
                     ProducerType.MULTI, config.waitMode().strategy());
@@ -88,7 +88,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     public void sessionEnded(PipelineSession session) {
         String id = session.radioId();
         if (id != null) {
-            encoders[shardOf(id, encoders.length)].forget(id);
+            encoders[session.shard()].forget(id);
         }
     }
 

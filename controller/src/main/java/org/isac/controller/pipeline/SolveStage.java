@@ -12,7 +12,7 @@ import org.isac.solver.SolverRegistry;
 import org.isac.solver.TimeBudget;
 
 /**
- * Ring handler for one solve shard: takes only events of its shard, drops superseded and
+ * Handler of one solve shard's ring (every event on it is the shard's): drops superseded and
  * stale reports, runs the named solver under the report's deadline less the encode margin, or
  * the controller's solve ceiling when the report has none (anytime solvers stop between
  * layers; one that cannot fit a single layer makes the report {@code STALE}); whatever the
@@ -21,7 +21,6 @@ import org.isac.solver.TimeBudget;
  * on first use), so no workspace is shared between threads. Allocation-free after warm-up.
  */
 final class SolveStage implements EventHandler<SolveEvent> {
-    private final int shard;
     private final LongSupplier clock;
     private final ControllerMetrics metrics;
     private final HashMap<String, Solver> solvers = new HashMap<>();
@@ -32,10 +31,8 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** Solve time of a report without a deadline ({@link org.isac.controller.Limits#maxSolveMillis}). */
     private final long maxSolveNs;
 
-    SolveStage(int shard, LongSupplier clock, ControllerMetrics metrics, EncodeStage encode, long encodeMarginNs,
-               long maxSolveNs) {
+    SolveStage(LongSupplier clock, ControllerMetrics metrics, EncodeStage encode, long encodeMarginNs, long maxSolveNs) {
         this.maxSolveNs = maxSolveNs;
-        this.shard = shard;
         this.clock = clock;
         this.metrics = metrics;
         this.encode = encode;
@@ -54,12 +51,6 @@ final class SolveStage implements EventHandler<SolveEvent> {
 
     @Override
     public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
-        if (e.shard != shard) {
-            if (endOfBatch) {
-                encode.flush();
-            }
-            return;
-        }
         if (e.outcome == null) {
             try {
                 solve(e);
