@@ -20,9 +20,7 @@ public record ArrayShape(int horizontal, int vertical, double spacing) {
             throw new IllegalArgumentException("array needs at least one element per axis, got "
                     + horizontal + "x" + vertical);
         }
-        if (!(spacing > 0) || !(spacing <= 16)) {
-            throw new IllegalArgumentException("element spacing must be in (0, 16] wavelengths, got " + spacing);
-        }
+        phaseScale(spacing); // validates
     }
 
     /** At half-wavelength spacing. */
@@ -41,6 +39,19 @@ public record ArrayShape(int horizontal, int vertical, double spacing) {
 
     /** The phase per element and unit of sin θ, k = 2π·spacing (exactly π at half a wavelength). */
     public double phaseScale() {
+        return phaseScale(spacing);
+    }
+
+    /**
+     * k = 2π·{@code spacing} for an element spacing in wavelengths (exactly π at half a
+     * wavelength), for code that has a spacing but no array; allocation-free.
+     *
+     * @throws IllegalArgumentException unless the spacing is in (0, 16]
+     */
+    public static double phaseScale(double spacing) {
+        if (!(spacing > 0) || !(spacing <= 16)) {
+            throw new IllegalArgumentException("element spacing must be in (0, 16] wavelengths, got " + spacing);
+        }
         return 2 * Math.PI * spacing;
     }
 

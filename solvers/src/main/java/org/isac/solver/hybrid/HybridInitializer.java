@@ -217,10 +217,7 @@ public final class HybridInitializer {
 
     /** The transmit ULA's element spacing in wavelengths (default half a wavelength). */
     public void setSpacing(double wavelengths) {
-        if (!(wavelengths > 0) || !(wavelengths <= 16)) {
-            throw new IllegalArgumentException("element spacing must be in (0, 16] wavelengths, got " + wavelengths);
-        }
-        phaseScale = 2 * Math.PI * wavelengths; // exactly π at half a wavelength, as ArrayShape#phaseScale
+        phaseScale = org.isac.solver.array.ArrayShape.phaseScale(wavelengths);
     }
 
     /** Columns from..M−1 of F become steering vectors of the targets (unit-modulus phases k·n·sin θ, k = 2π·spacing). */

@@ -141,7 +141,7 @@ public final class BenchmarkCovariance {
         if (n < 1 || rank < 1 || rank > n) {
             throw new IllegalArgumentException("need N >= 1 and 1 <= r <= N, got N=" + n + " r=" + rank);
         }
-        return new Descent(n, rank, pattern, ArrayShape.ula(n).withSpacing(spacing).phaseScale()).run(tolerance, maxIterations);
+        return new Descent(n, rank, pattern, ArrayShape.phaseScale(spacing)).run(tolerance, maxIterations);
     }
 
     /** Antennas N. */
@@ -211,7 +211,7 @@ public final class BenchmarkCovariance {
     /** {@link #objectiveUnit(CMatrix, DesiredBeampattern, double[], double[])} for a ULA of {@code spacing} wavelengths. */
     public static double objectiveUnit(CMatrix psi, double spacing, DesiredBeampattern pattern, double[] alphaOut,
             double[] patternOut) {
-        double k = ArrayShape.ula(1).withSpacing(spacing).phaseScale();
+        double k = ArrayShape.phaseScale(spacing);
         int n = psi.rows();
         int tCount = pattern.points();
         double[] p = patternOut != null ? patternOut : new double[tCount];
