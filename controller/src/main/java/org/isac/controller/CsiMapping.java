@@ -226,7 +226,7 @@ public final class CsiMapping {
      *
      * @throws IllegalArgumentException when re/im lengths differ from rows·cols
      */
-    public static CMatrix fromComplexMatrix(ComplexMatrix m, CMatrix out) {
+    public static CMatrix fromComplexMatrix(org.isac.proto.v1.ComplexMatrixOrBuilder m, CMatrix out) {
         int rows = m.getRows();
         int cols = m.getCols();
         long n = (long) rows * cols;

@@ -57,12 +57,13 @@ public final class WeightGuard {
     public boolean checkSent(String solver, Problem p, WeightUpdate.Builder u) {
         reason = null;
         detail = null;
+        // read through the builders: no message is built just to be checked
         if (u.hasAnalog()) {
-            CsiMapping.fromComplexMatrix(u.getAnalog(), sent.analog);
+            CsiMapping.fromComplexMatrix(u.getAnalogOrBuilder(), sent.analog);
         } else {
             sent.analog.reshape(0, 0);
         }
-        CsiMapping.fromComplexMatrix(u.getBaseband(), sent.baseband);
+        CsiMapping.fromComplexMatrix(u.getBasebandOrBuilder(), sent.baseband);
         if (!sent.baseband.allFinite() || !sent.analog.allFinite()) {
             return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite");
         }
