@@ -85,6 +85,9 @@ public final class DemoCommand implements Callable<Integer> {
             controller.defaultSolver = base.solver();
         }
         Path tlsDir = tls == null ? null : tls.isEmpty() ? throwawayLab(base, radios) : Path.of(tls);
+        if (tls != null && tls.isEmpty()) {
+            deleteOnExit(tlsDir); // its keys are this run's only
+        }
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0))
                 .tls(tlsDir == null ? null : org.isac.controller.tls.TlsFiles.server(tlsDir)).build();
         if (warmupSeconds > 0) {
@@ -160,6 +163,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ids.add(base.radioId() + "-warm-up");
         return ids;
+    }
+
+    /** Removes {@code dir} and its files when this JVM exits. */
+    private static void deleteOnExit(Path dir) {
+        dir.toFile().deleteOnExit(); // registered first: deleted last, once empty
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            files.forEach(f -> f.toFile().deleteOnExit());
+        } catch (java.io.IOException e) {
+            // left behind in the temporary directory
+        }
     }
 
     /** A lab CA and certificates for this run's controller and radios, in a temporary directory. */

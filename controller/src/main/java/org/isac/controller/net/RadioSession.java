@@ -491,8 +491,6 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
         if (registered) {
             LOG.info("event=disconnect radio={} peer={} reports_accepted_last_sequence={} rejects_at_validation={}", radioId,
                     ctx.channel().remoteAddress(), hasAccepted ? Long.toUnsignedString(lastAcceptedSequence) : "none", rejectsLogged);
-        }
-        if (registered) {
             registered = false;
             metrics.radioGone(radioId, counts);
             registry.release(radioId, this);
