@@ -13,19 +13,19 @@ import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.FrontEndMessage;
 
 /** A blocking front-end client over a plain socket (varint-delimited protobuf). */
-final class TestClient implements AutoCloseable {
-    static final int READ_TIMEOUT_MS = 10_000;
+public final class TestClient implements AutoCloseable {
+    public static final int READ_TIMEOUT_MS = 10_000;
 
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
-    TestClient(int port) throws IOException {
+    public TestClient(int port) throws IOException {
         this(port, 0);
     }
 
     /** @param receiveBufferBytes SO_RCVBUF for the client socket; 0 leaves the default */
-    TestClient(int port, int receiveBufferBytes) throws IOException {
+    public TestClient(int port, int receiveBufferBytes) throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -38,7 +38,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Over a connected socket (e.g. a TLS socket). */
-    TestClient(Socket connected) throws IOException {
+    public TestClient(Socket connected) throws IOException {
         socket = connected;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -46,17 +46,17 @@ final class TestClient implements AutoCloseable {
         in = new BufferedInputStream(socket.getInputStream());
     }
 
-    void send(FrontEndMessage m) throws IOException {
+    public void send(FrontEndMessage m) throws IOException {
         m.writeDelimitedTo(out);
         out.flush();
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    ControllerMessage read() throws IOException {
+    public ControllerMessage read() throws IOException {
         ControllerMessage m = ControllerMessage.parseDelimitedFrom(in);
         if (m == null) {
             throw new EOFException("controller closed the connection");
@@ -65,7 +65,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** True when the peer closed the connection (end of stream) within the read timeout. */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketTimeoutException e) {

@@ -3,24 +3,20 @@ package org.isac.controller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.isac.controller.cli.Main;
 import org.isac.proto.BuildInfo;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.HelloAck;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** One version string, the root pom's, wherever the software names its version. */
-class VersionTest {
+public class VersionTest {
 
     /** The version in the root pom (the tests run in the module's directory). */
-    private static String pomVersion() throws Exception {
+    public static String pomVersion() throws Exception {
         String pom = Files.readString(Path.of("..", "pom.xml"));
         Matcher m = Pattern.compile("<artifactId>isac-testbed</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
         assertTrue(m.find(), "root pom names its version");
@@ -30,15 +26,6 @@ class VersionTest {
     @Test
     void buildInfoCarriesThePomVersion() throws Exception {
         assertEquals(pomVersion(), BuildInfo.VERSION);
-    }
-
-    @Test
-    void versionOptionPrintsThePomVersion() throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        assertEquals(0, cl.execute("--version"));
-        assertEquals("isac-testbed " + pomVersion(), out.toString().lines().findFirst().orElse(""));
     }
 
     @Test

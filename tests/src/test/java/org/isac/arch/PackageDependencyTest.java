@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 class PackageDependencyTest {
     private static final Path SOURCES = Path.of("..", "solvers", "src", "main", "java", "org", "isac", "solver");
     private static final Path CONTROLLER = Path.of("..", "controller", "src", "main", "java", "org", "isac", "controller");
+    /** What only the tools may name: their own packages, the simulated radio, the command-line and plotting libraries. */
+    private static final Pattern TOOLS_ONLY = Pattern.compile("\\b(org\\.isac\\.tools|org\\.isac\\.sim|picocli|org\\.knowm\\.xchart)\\.");
+    private static final Path TOOLS = Path.of("..", "tools", "src", "main", "java", "org", "isac", "tools");
     /** Packages that serve reports (what the controller runs): none may depend on training. */
     private static final Set<String> SERVING = Set.of("array", "channel", "linalg", "metric", "radar", "model", "digital", "hybrid");
 
@@ -102,9 +105,50 @@ class PackageDependencyTest {
     @Test
     void theControllerPackagesHaveNoCycleAndThePipelineOwnsItsSeam() throws IOException {
         Map<String, Set<String>> g = graph(CONTROLLER);
-        assertTrue(g.keySet().containsAll(Set.of("net", "pipeline", "metrics", "cli")), g.toString());
+        assertTrue(g.keySet().containsAll(Set.of("net", "pipeline", "metrics", "tls")), g.toString());
         assertEquals(List.of(), cycle(g), "package cycle; the graph: " + g);
         assertTrue(!g.get("pipeline").contains("net"), "pipeline depends on net: " + g.get("pipeline"));
+    }
+
+    @Test
+    void theToolsPackagesHaveNoCycle() throws IOException {
+        Map<String, Set<String>> g = graph(TOOLS);
+        assertTrue(g.keySet().containsAll(Set.of("cli", "bench", "report")), g.toString());
+        assertEquals(List.of(), cycle(g), "package cycle; the graph: " + g);
+    }
+
+    /**
+     * The controller module is the service alone: its sources name neither the lab's tools (command
+     * line, benches, plots, studies), nor the simulated radio, nor the libraries only the tools use.
+     */
+    @Test
+    void theServiceNeverReachesForTheTools() throws IOException {
+        List<String> offenders = offenders(CONTROLLER.getParent().getParent().getParent(),
+                TOOLS_ONLY);
+        assertEquals(List.of(), offenders);
+    }
+
+    /** The rule bites: a tools reference in a controller-like source is reported. */
+    @Test
+    void aToolsReferenceInTheServiceIsFound(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path f = Files.createDirectories(dir.resolve("x")).resolve("Bad.java");
+        Files.writeString(f, "package x;\nimport org.isac.tools.cli.Main;\nclass Bad {}\n");
+        List<String> found = offenders(dir, TOOLS_ONLY);
+        assertEquals(1, found.size(), found.toString());
+    }
+
+    /** {@code file: reference} for every match of {@code forbidden} in the Java sources under {@code root}. */
+    static List<String> offenders(Path root, Pattern forbidden) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                Matcher m = forbidden.matcher(Files.readString(f));
+                while (m.find()) {
+                    out.add(root.relativize(f) + ": " + m.group(1));
+                }
+            }
+        }
+        return out;
     }
 
     @Test

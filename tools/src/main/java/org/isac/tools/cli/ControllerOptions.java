@@ -1,0 +1,61 @@
+package org.isac.tools.cli;
+
+import org.isac.controller.ControllerConfig;
+import org.isac.controller.pipeline.WaitMode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Options that configure the controller, shared by {@code serve} and {@code demo}. */
+public final class ControllerOptions {
+    @Option(names = "--solve-shards", paramLabel = "S",
+            description = "solver threads; radios are spread over them (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_SOLVE_SHARDS)
+    int shards;
+
+    @Option(names = "--io-threads", paramLabel = "T", description = "Netty I/O threads (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_IO_THREADS)
+    int ioThreads;
+
+    @Option(names = "--default-solver", paramLabel = "NAME",
+            description = "solver for reports that name none (default: ${DEFAULT-VALUE}; see `isac solvers`)")
+    String defaultSolver;
+
+    @Option(names = "--ring-size", paramLabel = "SLOTS", description = "Disruptor ring slots, a power of two (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_RING_SIZE)
+    int ringSize;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
+            description = "largest accepted message (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_MAX_FRAME_BYTES)
+    int maxFrameBytes;
+
+    @Option(names = "--wait-mode", paramLabel = "MODE",
+            description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    WaitMode waitMode = ControllerConfig.DEFAULT_WAIT_MODE;
+
+    @Option(names = "--encode-margin-us", paramLabel = "US",
+            description = "time kept free before each deadline for encoding and sending; anytime solvers stop their layers"
+                    + " that much earlier (default: measured per radio, solve end to applied at p90 from its acks"
+                    + " when it shares the clock, else the encode time's p90; + "
+                    + ControllerConfig.ENCODE_MARGIN_FLOOR_NS / 1000 + " us)")
+    Long encodeMarginUs;
+
+    @Mixin
+    WeightFrameOptions frames = new WeightFrameOptions();
+
+    /**
+     * @param defaultSolver the command's policy for reports that name no solver; the initial
+     *                      value of {@code --default-solver}, so its help shows it
+     */
+    ControllerOptions(String defaultSolver) {
+        this.defaultSolver = defaultSolver;
+    }
+
+    ControllerConfig.Builder apply(ControllerConfig.Builder b) {
+        b.weightEncoder(frames.encoder());
+        b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
+        b.defaultSolver(defaultSolver);
+        b.encodeMarginNs(encodeMarginUs == null ? ControllerConfig.AUTO_ENCODE_MARGIN : encodeMarginUs * 1000);
+        return b;
+    }
+}

@@ -1,0 +1,77 @@
+package org.isac.tools.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.isac.sim.Scenario;
+import org.isac.sim.SimRadio;
+import org.isac.sim.SimReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** A simulated front end against any controller. */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = "Run a simulated front end against a controller and report what its weights achieve.")
+public final class SimCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "controller host (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "" + Defaults.PORT, description = "controller port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "how long to send reports (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
+    Path report;
+
+    @Option(names = "--radios", defaultValue = "1",
+            description = "simulated radios, each its own id (<id>-i) and seed (default: ${DEFAULT-VALUE})")
+    int radios;
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "write the latency CCDF PNG into DIR")
+    Path plots;
+
+    @Option(names = "--load", description = "load generator: no scoring (genie, ZF, tau; genieEvery=0), only latency and"
+            + " accounting, so many radios fit in one process")
+    boolean load;
+
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "mutual TLS with radio-<id>.crt/.key and ca.crt from DIR (isac certs --radio <id>)")
+    Path tls;
+
+    @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "when the controller says goodbye or the connection drops, count the pending reports as"
+                    + " DISCONNECTED, reconnect with back-off (0.1 s doubling to 2 s) and go on (default: on)")
+    boolean reconnect;
+
+    @Option(names = "--warmup-seconds", defaultValue = "0", paramLabel = "S",
+            description = "first run the same radios for S s under ids <id>-warm-up…, not counted, so that this JVM has"
+                    + " compiled its loop (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
+    @Mixin
+    ScenarioOptions scenario;
+
+    @Override
+    public Integer call() throws Exception {
+        if (radios < 1 || radios > 256) {
+            throw new IllegalArgumentException("--radios must be in 1..256, got " + radios);
+        }
+        Scenario s = scenario.scenario(load ? Map.of("genieEvery", "0") : Map.of());
+        if (warmupSeconds > 0) {
+            Scenario w = s.toBuilder().set("radioId", s.radioId() + "-warm-up").set("reportLimit", "0").build();
+            SimReport wr = DemoCommand.runRadios(w, host, port, radios, Duration.ofNanos((long) (warmupSeconds * 1e9)), tls, false);
+            System.err.printf("warm-up: %d reports under %s…, not counted%n", wr.reportsSent(), w.radioId());
+        }
+        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect);
+        System.out.println(r.summary());
+        Reports.writeJson(report, r.toJson());
+        if (plots != null) {
+            LatencyPlots.write(plots, "sim", r);
+        }
+        return r.unaccounted() == 0 ? 0 : 4;
+    }
+}
