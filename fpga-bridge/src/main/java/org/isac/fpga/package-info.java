@@ -61,10 +61,7 @@
  * counters may be read from any thread.
  *
  * <h2>Quantization study</h2>
- * {@code List<QuantizationStudy.Row> QuantizationStudy.run(QuantizationStudy.Config)} measures
- * sum-rate loss and beampattern error against phase and baseband bits through this same encode
- * / parse path; {@code QuantizationStudy.writeCsv(rows, dir)} writes {@code quantization.csv}
- * and {@code QuantizationStudy.knees(rows, tol)} names the knees
- * ({@link org.isac.fpga.study.QuantizationStudy}).
+ * The tools module's {@code QuantizationStudy} ({@code isac quantization}) measures sum-rate loss
+ * and beampattern error against phase and baseband bits through this same encode / parse path.
  */
 package org.isac.fpga;

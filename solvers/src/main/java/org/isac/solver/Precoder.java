@@ -60,4 +60,22 @@ public final class Precoder {
         }
         return out;
     }
+
+    /**
+     * Adds F's and W's raw bits to {@code md} (little-endian doubles, real then imaginary part per
+     * entry): a digest of the weights that is equal exactly when every bit is, for comparing
+     * machines, vector widths and runs.
+     */
+    public void digestInto(java.security.MessageDigest md) {
+        for (CMatrix m : new CMatrix[] {analog, baseband}) {
+            for (int e = 0, size = m.rows() * m.cols(); e < size; e++) {
+                for (double v : new double[] {m.re[e], m.im[e]}) {
+                    long bits = Double.doubleToRawLongBits(v);
+                    for (int s = 0; s < 64; s += 8) {
+                        md.update((byte) (bits >>> s));
+                    }
+                }
+            }
+        }
+    }
 }

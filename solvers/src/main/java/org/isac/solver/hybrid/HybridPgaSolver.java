@@ -22,7 +22,7 @@ import org.isac.solver.radar.DesiredBeampattern;
  *       authors' channel scale E‖h‖² = N (λ = 0.01 makes the objective fall); the defaults
  *       are the best pair of a grid search (μ ∈ {0.01 … 1}, λ ∈ {3e-6 … 1e-2}) for I = 100,
  *       J = 10 on 30 Saleh–Valenzuela channels at N = 64, K = M = 4, 12 dB, ω = 0.3
- *       ({@code PgaStudy}: mean R − ωτ from −1.6 at eq. (26) to 10.6, never below the start);</li>
+ *       ({@code PgaDefaultStepsTest}: mean R − ωτ from −1.6 at eq. (26) to 10.6, never below the start);</li>
  *   <li>{@code omega} ω (default {@value #DEFAULT_OMEGA}), {@code eta} η (default 1/N);</li>
  *   <li>{@code rf_chains} M (default {@link Problem#rfChains}, or K when that is 0);</li>
  *   <li>{@code init}: 0 = eq. (26) (default), 1 = random, 2 = SVD-based;</li>

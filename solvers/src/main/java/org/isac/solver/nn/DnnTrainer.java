@@ -236,7 +236,7 @@ public final class DnnTrainer {
     }
 
     /** A copy of {@code m} whose output layer is zero (an anchored network then serves its anchor). */
-    static Mlp zeroOutput(Mlp m) {
+    public static Mlp zeroOutput(Mlp m) {
         Mlp z = m.copy();
         scaleOutputLayer(z, 0);
         return z;

@@ -85,15 +85,6 @@ public final class ShippedModels {
                 .withSeed(seed);
     }
 
-    public static void main(String[] args) throws IOException {
-        Path out = Path.of(args.length > 0 ? args[0] : "solvers/src/main/resources/models/dnn");
-        List<Integer> ms = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            ms.add(Integer.parseInt(args[i]));
-        }
-        train(out, ms.stream().mapToInt(Integer::intValue).toArray(), RHOS, DnnConfig.ANCHOR_RZF_WF);
-    }
-
     /**
      * Trains the models for antenna counts {@code antennas} (empty: {@link #ANTENNAS}) and
      * trade-offs {@code rhos} with residual anchor {@code anchor}, writing them and the index

@@ -438,26 +438,6 @@ public final class HybridUpgaTraining {
         return model;
     }
 
-    /**
-     * {@code java … HybridUpgaTraining N K M omega seed epochs batch out.model}: trains with the
-     * shipped recipe, printing progress, and writes the model file (how the shipped models
-     * under {@code /models/} were made; the files record the arguments).
-     */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 8) {
-            System.err.println("usage: HybridUpgaTraining N K M omega seed epochs batch out.model");
-            System.exit(2);
-        }
-        HybridUpgaModel m = train(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Double.parseDouble(args[3]), Long.parseLong(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                Path.of(args[7]), p -> {
-                    if (!p.phase().equals("train") || p.step() % 8 == 0) {
-                        System.out.println(p.line());
-                    }
-                });
-        System.out.println("wrote " + args[7] + ": " + m + " " + m.info());
-    }
-
     static PgaSteps toSteps(double[][] mu, double[] lambda) {
         PgaSteps s = new PgaSteps().resize(mu.length, mu[0].length);
         for (int i = 0; i < mu.length; i++) {

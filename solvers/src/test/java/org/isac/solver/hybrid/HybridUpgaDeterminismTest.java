@@ -62,7 +62,7 @@ class HybridUpgaDeterminismTest {
                 Problem p = HybridUpgaSolverTest.problem(64, seed);
                 p.params.put("single_precision", single);
                 solver.solve(p, out);
-                PrecisionStudy.digest(md, out);
+                out.digestInto(md);
             }
         }
         return HexFormat.of().formatHex(md.digest());

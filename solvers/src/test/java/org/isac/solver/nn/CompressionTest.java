@@ -99,7 +99,7 @@ class CompressionTest {
 
     @Test
     void compressedModelRecordsQAndJAndRoundTrips() {
-        DnnModel full = DnnModelTest.randomModel(10, 0.5, 55);
+        DnnModel full = DnnFixtures.randomModel(10, 0.5, 55);
         DnnModel c = Compression.compress(full, 7, 0.1);
         assertEquals(7, c.qBits());
         assertEquals(0.1, c.prune());

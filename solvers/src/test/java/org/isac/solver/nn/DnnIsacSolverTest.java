@@ -18,27 +18,6 @@ import org.junit.jupiter.api.Test;
 class DnnIsacSolverTest {
 
     /** Random-weight models for ρ ∈ {0.2, 0.5} at M = 10, K = 10, T = 2, counting loads. */
-    static final class FakeSource implements DnnIsacSolver.ModelSource {
-        final Map<String, DnnModel> models = new HashMap<>();
-        int loads;
-
-        FakeSource() {
-            models.put(DnnIsacSolver.resourceName(10, 10, 2, 0.2), DnnModelTest.randomModel(10, 0.2, 61));
-            models.put(DnnIsacSolver.resourceName(10, 10, 2, 0.5), DnnModelTest.randomModel(10, 0.5, 62));
-        }
-
-        @Override
-        public DnnModel load(int m, int k, int t, double rho) {
-            loads++;
-            return models.get(DnnIsacSolver.resourceName(m, k, t, rho));
-        }
-
-        @Override
-        public List<String> available() {
-            return List.copyOf(models.keySet());
-        }
-    }
-
     static Problem problem(int m, long seed) {
         Problem p = new Problem();
         p.channel.copyFrom(TestData.gaussian(new SplittableRandom(seed), m, 10));
@@ -51,7 +30,7 @@ class DnnIsacSolverTest {
 
     @Test
     void selectsTheWeightSetByRhoAndCompressesOnRequest() {
-        FakeSource src = new FakeSource();
+        DnnFixtures.FakeSource src = new DnnFixtures.FakeSource();
         DnnIsacSolver s = new DnnIsacSolver(src);
         Problem p = problem(10, 63);
         Precoder a = new Precoder(), b = new Precoder(), c = new Precoder();
@@ -78,7 +57,7 @@ class DnnIsacSolverTest {
 
     @Test
     void missingModelIsAClearError() {
-        DnnIsacSolver s = new DnnIsacSolver(new FakeSource());
+        DnnIsacSolver s = new DnnIsacSolver(new DnnFixtures.FakeSource());
         Problem p = problem(10, 64);
         p.params.put("rho", 0.7);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.solve(p, new Precoder()));
@@ -100,7 +79,7 @@ class DnnIsacSolverTest {
     void registeredAndAllocationFreeAfterWarmUp() {
         assertTrue(SolverRegistry.exists(DnnIsacSolver.NAME));
         assertEquals(DnnIsacSolver.NAME, SolverRegistry.create(DnnIsacSolver.NAME).name());
-        DnnIsacSolver s = new DnnIsacSolver(new FakeSource());
+        DnnIsacSolver s = new DnnIsacSolver(new DnnFixtures.FakeSource());
         Problem p = problem(10, 67);
         p.params.put("q_bits", 7);
         p.params.put("prune", 0.1);

@@ -16,13 +16,6 @@ class DnnModelTest {
     private static final double FORWARD_TOL = 1e-12;
     private static final double POWER_TOL = 1e-12;
 
-    static DnnModel randomModel(int m, double rho, long seed) {
-        DnnConfig c = DnnConfig.paper(m, rho);
-        Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(seed));
-        net.roundToFloat();
-        return new DnnModel(c, net, 1 / 30.0, 1e-3, 32, 0, null, Map.of("note", "random weights", "epochs_run", "0"));
-    }
-
     /** Slow oracle: the forward pass written out with explicit sums per output unit. */
     static double[] naiveForward(Mlp m, double[] u) {
         double[] a = u.clone();
@@ -42,7 +35,7 @@ class DnnModelTest {
 
     @Test
     void paperArchitecture() {
-        DnnModel md = randomModel(10, 0.5, 1);
+        DnnModel md = DnnFixtures.randomModel(10, 0.5, 1);
         assertArrayEquals(new int[] {202, 128, 128, 128, 128, 200}, md.net().widths());
         assertEquals(202L * 128 + 3 * 128 * 128 + 128 * 200 + 4 * 128 + 200, md.net().parameterCount());
     }
@@ -65,7 +58,7 @@ class DnnModelTest {
 
     @Test
     void roundTripIsExact() {
-        DnnModel a = randomModel(10, 0.3, 4);
+        DnnModel a = DnnFixtures.randomModel(10, 0.3, 4);
         String text = a.toText();
         DnnModel b = DnnModel.fromText(text, "test");
         assertEquals(a.config(), b.config());
@@ -86,10 +79,10 @@ class DnnModelTest {
 
     @Test
     void unroundedWeightsAreRejectedAndBadFilesNamed() {
-        DnnModel a = randomModel(10, 0.5, 5);
+        DnnModel a = DnnFixtures.randomModel(10, 0.5, 5);
         a.net().weights(0)[0][0] = 0.1; // not a float32
         assertThrows(IllegalStateException.class, a::toText);
-        DnnModel ok = randomModel(10, 0.5, 5);
+        DnnModel ok = DnnFixtures.randomModel(10, 0.5, 5);
         String text = ok.toText();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DnnModel.fromText(text.replaceAll("(?m)^config\\.seed = .*\\n", ""), "f"));
@@ -101,7 +94,7 @@ class DnnModelTest {
 
     @Test
     void precoderMeetsPowerAndDependsOnInput() {
-        DnnModel md = randomModel(10, 0.5, 6);
+        DnnModel md = DnnFixtures.randomModel(10, 0.5, 6);
         DnnPrecoder p = new DnnPrecoder(md);
         SplittableRandom rng = new SplittableRandom(7);
         CMatrix h = TestData.gaussian(rng, 10, 10);
@@ -203,7 +196,7 @@ class DnnModelTest {
 
     @Test
     void inferenceAllocatesNothingAtM20() {
-        DnnModel md = randomModel(20, 0.5, 8);
+        DnnModel md = DnnFixtures.randomModel(20, 0.5, 8);
         DnnPrecoder p = new DnnPrecoder(md);
         CMatrix h = TestData.gaussian(new SplittableRandom(9), 20, 10);
         CMatrix x = new CMatrix(20, 10);

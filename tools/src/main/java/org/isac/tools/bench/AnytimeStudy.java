@@ -10,7 +10,7 @@ import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
 import org.isac.solver.digital.Seed002Scenario;
 import org.isac.solver.hybrid.HybridUpgaModel;
-import org.isac.solver.hybrid.PrecisionStudy;
+import org.isac.tools.study.PrecisionStudy;
 
 /**
  * Quality under time pressure: an unfolded solver's objective and rate after L layers, and

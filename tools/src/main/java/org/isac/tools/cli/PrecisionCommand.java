@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.isac.tools.bench.MachineInfo;
 import org.isac.tools.report.Plot;
 import org.isac.solver.hybrid.HybridUpgaModel;
-import org.isac.solver.hybrid.PrecisionStudy;
+import org.isac.tools.study.PrecisionStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.isac.tools.report.Plot;
-import org.isac.fpga.study.QuantizationStudy;
-import org.isac.fpga.study.QuantizationStudy.Row;
+import org.isac.tools.study.QuantizationStudy;
+import org.isac.tools.study.QuantizationStudy.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

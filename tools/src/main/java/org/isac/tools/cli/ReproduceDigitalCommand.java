@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.isac.tools.report.Plot;
-import org.isac.solver.digital.DigitalStudy;
+import org.isac.tools.study.DigitalStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.isac.tools.report.Plot;
 import org.isac.solver.nn.DnnIsacSolver;
 import org.isac.solver.nn.DnnModel;
-import org.isac.solver.nn.DnnStudy;
+import org.isac.tools.study.DnnStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

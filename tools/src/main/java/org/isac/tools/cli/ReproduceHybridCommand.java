@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.isac.tools.report.Plot;
 import org.isac.solver.hybrid.HybridUpgaModel;
-import org.isac.solver.train.HybridStudy;
+import org.isac.tools.study.HybridStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,4 +1,4 @@
-package org.isac.solver.digital;
+package org.isac.tools.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,6 +7,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.digital.Seed004Scenario;
 import org.junit.jupiter.api.Test;
 
 /**

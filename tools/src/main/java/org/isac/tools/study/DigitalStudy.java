@@ -1,4 +1,4 @@
-package org.isac.solver.digital;
+package org.isac.tools.study;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +9,10 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.digital.MaxMinModel;
+import org.isac.solver.digital.MaxMinSolver;
+import org.isac.solver.digital.Seed002Scenario;
+import org.isac.solver.digital.Seed004Scenario;
 
 /**
  * Reproduction study of the digital ISAC papers, as data (tables and curves; a CLI draws

@@ -1,4 +1,4 @@
-package org.isac.solver.train;
+package org.isac.tools.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.isac.solver.nn;
+package org.isac.tools.study;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,14 @@ import org.isac.solver.SolverRegistry;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.nn.Compression;
+import org.isac.solver.nn.DnnConfig;
+import org.isac.solver.nn.DnnIsacSolver;
+import org.isac.solver.nn.DnnModel;
+import org.isac.solver.nn.DnnPrecoder;
+import org.isac.solver.nn.DnnTrainer;
+import org.isac.solver.nn.Seed003Dataset;
+import org.isac.solver.nn.Seed003Sensing;
 
 /**
  * Data for the seed 003 reproduction report (no plotting): every method returns plain

@@ -1,4 +1,4 @@
-package org.isac.solver.hybrid;
+package org.isac.tools.study;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +11,13 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.channel.SalehValenzuela;
+import org.isac.solver.hybrid.FloatPga;
+import org.isac.solver.hybrid.HybridInitializer;
+import org.isac.solver.hybrid.HybridPga;
+import org.isac.solver.hybrid.HybridUpgaModel;
+import org.isac.solver.hybrid.HybridUpgaSolver;
+import org.isac.solver.hybrid.PgaSteps;
+import org.isac.solver.hybrid.PsiCache;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.FastKernels;
 
@@ -155,7 +162,7 @@ public final class PrecisionStudy {
             p.params.put("single_precision", 1);
             solver.solve(p, out);
             double fl = out.predicted.get("objective", Double.NaN);
-            digest(md, out);
+            out.digestInto(md);
             p.params.put("single_precision", 0);
             solver.solve(p, out);
             double dbl = out.predicted.get("objective", Double.NaN);
@@ -185,20 +192,6 @@ public final class PrecisionStudy {
         }
         return new Result(model.name(), snrDb, perturbRad, rows, growth, HexFormat.of().formatHex(md.digest()),
                 FastKernels.status(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** Adds F's and W's raw bits (little-endian doubles, re then im per entry) to {@code md}. */
-    static void digest(MessageDigest md, Precoder out) {
-        for (CMatrix m : new CMatrix[] {out.analog, out.baseband}) {
-            for (int e = 0, size = m.rows() * m.cols(); e < size; e++) {
-                for (double v : new double[] {m.re[e], m.im[e]}) {
-                    long bits = Double.doubleToRawLongBits(v);
-                    for (int s = 0; s < 64; s += 8) {
-                        md.update((byte) (bits >>> s));
-                    }
-                }
-            }
-        }
     }
 
     /** Turns every entry of f by a Gaussian phase of RMS {@code rad}. */

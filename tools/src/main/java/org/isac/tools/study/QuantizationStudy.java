@@ -1,4 +1,4 @@
-package org.isac.fpga.study;
+package org.isac.tools.study;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-
 import org.isac.fpga.EncoderConfig;
 import org.isac.fpga.FrameBuffer;
 import org.isac.fpga.WeightFrameEncoder;
@@ -508,21 +507,6 @@ public final class QuantizationStudy {
         Path f = dir.resolve("quantization.csv");
         Files.writeString(f, toCsv(rows), StandardCharsets.UTF_8);
         return f;
-    }
-
-    /**
-     * Runs the default study and writes {@code quantization.csv} into the directory given as
-     * the first argument (default {@code reports/quantization}); prints the knees.
-     */
-    public static void main(String[] args) throws IOException {
-        Path dir = Path.of(args.length > 0 ? args[0] : "reports/quantization");
-        Config cfg = Config.defaults();
-        List<Row> rows = run(cfg);
-        Path f = writeCsv(rows, dir);
-        System.out.println("wrote " + f + " (" + rows.size() + " rows; hybrid solver " + hybridSolverName(cfg) + ")");
-        for (Knee k : knees(rows, DEFAULT_KNEE_TOLERANCE_BITS)) {
-            System.out.println(k);
-        }
     }
 
     private static int[] range(int from, int to) {

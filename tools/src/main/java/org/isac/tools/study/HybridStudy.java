@@ -1,4 +1,4 @@
-package org.isac.solver.train;
+package org.isac.tools.study;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,6 +14,8 @@ import org.isac.solver.metric.Metrics;
 import org.isac.solver.radar.BenchmarkCovariance;
 import org.isac.solver.radar.DesiredBeampattern;
 import org.isac.solver.radar.HermitianEigen;
+import org.isac.solver.train.HybridUpgaTraining;
+import org.isac.solver.train.UnfoldedPgaGraph;
 
 /**
  * Reproduction study of seed 000 Section IV for one trained model, as data (no plotting):
@@ -230,12 +232,6 @@ public final class HybridStudy {
             sb.append(String.format(java.util.Locale.ROOT, " %.3f", x));
         }
         return sb.toString();
-    }
-
-    /** {@code java … HybridStudy <model name or path>}: runs {@link Options#defaults} and prints {@link #format}. */
-    public static void main(String[] args) {
-        HybridUpgaModel m = HybridUpgaModel.load(args.length > 0 ? args[0] : "upga-n64-k4-m4-w0.3");
-        System.out.print(format(run(m, Options.defaults(m))));
     }
 
     private static UnfoldedPgaGraph.Shape withOuter(UnfoldedPgaGraph.Shape s, int outer) {

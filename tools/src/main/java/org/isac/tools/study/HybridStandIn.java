@@ -1,4 +1,4 @@
-package org.isac.fpga.study;
+package org.isac.tools.study;
 
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;

@@ -1,4 +1,4 @@
-package org.isac.fpga.study;
+package org.isac.tools.study;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -8,15 +8,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
-
-import org.isac.fpga.study.QuantizationStudy.Config;
-import org.isac.fpga.study.QuantizationStudy.Knee;
-import org.isac.fpga.study.QuantizationStudy.Row;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.channel.SalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.tools.study.QuantizationStudy.Config;
+import org.isac.tools.study.QuantizationStudy.Knee;
+import org.isac.tools.study.QuantizationStudy.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.isac.solver.hybrid;
+package org.isac.tools.study;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
+import org.isac.solver.hybrid.HybridUpgaModel;
+import org.isac.solver.hybrid.HybridUpgaSolver;
+import org.isac.solver.hybrid.PgaSteps;
 import org.junit.jupiter.api.Test;
 
 class PrecisionStudyTest {

@@ -1,9 +1,10 @@
-package org.isac.solver.digital;
+package org.isac.tools.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.isac.solver.digital.MaxMinSolver;
 import org.junit.jupiter.api.Test;
 
 /** The study's data on a small configuration: shapes, units and the trends the papers report. */
