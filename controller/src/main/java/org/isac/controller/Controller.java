@@ -49,10 +49,30 @@ public final class Controller implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel server;
     private boolean closed;
+    private org.isac.proto.record.Recorder recorder;
 
     public Controller(ControllerConfig config) {
         this.config = config;
         this.pipeline = new SolvePipeline(config, metrics);
+    }
+
+    /**
+     * Records every session's envelopes into {@code r} (see {@link org.isac.proto.record.RecordFormat}),
+     * off the hot path; the controller closes it when it closes. Call before {@link #start()}.
+     *
+     * @return this
+     */
+    public synchronized Controller record(org.isac.proto.record.Recorder r) {
+        if (server != null || closed) {
+            throw new IllegalStateException("record before start");
+        }
+        recorder = r;
+        return this;
+    }
+
+    /** The recorder, or null when this controller does not record. */
+    public org.isac.proto.record.Recorder recorder() {
+        return recorder;
     }
 
     /**
@@ -66,7 +86,7 @@ public final class Controller implements AutoCloseable {
             throw new IllegalStateException("controller already started or closed");
         }
         pipeline.start();
-        sessions = new SessionInitializer(config, metrics, registry, pipeline, channels);
+        sessions = new SessionInitializer(config, metrics, registry, pipeline, channels, recorder);
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("isac-accept", true), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("isac-io", true),
                 NioIoHandler.newFactory());
@@ -126,6 +146,11 @@ public final class Controller implements AutoCloseable {
     /** The compact text summary of {@link #metrics()}, plus the weight-frame guard's counts. */
     public String summary() {
         String s = metrics.summary();
+        org.isac.proto.record.Recorder r = recorder;
+        if (r != null) {
+            s += "recording: " + r.written() + " records written to " + r.dir() + ", " + r.dropped() + " dropped (writer behind)"
+                    + (r.errors() > 0 ? ", stopped by a write error" : "") + "\n";
+        }
         if (config.weightEncoder() instanceof FpgaWeightEncoder f) {
             GuardCounters g = f.counters();
             StringBuilder sb = new StringBuilder(s);
@@ -171,6 +196,9 @@ public final class Controller implements AutoCloseable {
         }
         if (workers != null) {
             workers.shutdownGracefully(0, timeoutMs, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMs);
+        }
+        if (recorder != null) {
+            recorder.close();
         }
     }
 }

@@ -15,7 +15,8 @@ import org.isac.proto.v1.FrontEndMessage;
 
 /**
  * Builds a front-end connection's pipeline: idle timeout → varint frame decoder (max length,
- * shared buffer budget, frame timeout) → protobuf decoder → {@link RadioSession}; outbound:
+ * shared buffer budget, frame timeout) → [recording handler, when recording] → protobuf decoder
+ * → {@link RadioSession}; outbound:
  * {@link WriteTimer} → protobuf encoder → varint length prepender. A connection beyond
  * {@link org.isac.controller.Limits#maxConnections} gets a {@code Reject} (OVERLOADED) and is
  * closed. Used by the server and, on an {@code EmbeddedChannel}, by tests.
@@ -28,6 +29,7 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
     private final WriteTimer writeTimer;
     private final ChannelGroup channels;
     private final VarintFrameDecoder.FrameBudget frameBudget;
+    private final org.isac.proto.record.Recorder recorder;
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private static final LogLimiter REFUSED_LOG = new LogLimiter(1000);
     private static final ProtobufDecoder DECODER = new ProtobufDecoder(FrontEndMessage.getDefaultInstance());
@@ -39,6 +41,16 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
      */
     public SessionInitializer(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry,
                               ReportSink sink, ChannelGroup channels) {
+        this(config, metrics, registry, sink, channels, null);
+    }
+
+    /**
+     * @param channels every accepted channel is added here (closed on shutdown); may be null
+     * @param recorder records every session's envelopes (a handler right after the frame decoder); may be null
+     */
+    public SessionInitializer(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry,
+                              ReportSink sink, ChannelGroup channels, org.isac.proto.record.Recorder recorder) {
+        this.recorder = recorder;
         this.config = config;
         this.metrics = metrics;
         this.registry = registry;
@@ -82,6 +94,9 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
         p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(config.limits().idleTimeoutMillis(), 0, 0,
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         p.addLast("frame", new VarintFrameDecoder(config.maxFrameBytes(), frameBudget, config.limits().frameTimeoutMillis()));
+        if (recorder != null) {
+            p.addLast("record", new org.isac.proto.record.RecordingHandler(recorder));
+        }
         p.addLast("protobuf", DECODER);
         p.addLast("prepender", PREPENDER);
         p.addLast("encoder", ENCODER);

@@ -67,6 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ControllerOptions controller = new ControllerOptions(DEMO_SOLVER);
 
+    @Mixin
+    RecordOptions record = new RecordOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -95,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         SimReport merged;
         Map<String, String> anytime;
-        try (Controller c = new Controller(cfg).start()) {
+        try (Controller c = new Controller(cfg).record(record.open(cfg.clock())).start()) {
             System.err.printf("controller on %s%s, policy %s; %d simulated radio(s) for %.1f s%n",
                     c.address(), tlsDir == null ? "" : " (mutual TLS)", cfg.defaultSolver(), radios, seconds);
             try (org.isac.controller.metrics.MetricsEndpoint endpoint = metricsPort == null ? null

@@ -52,6 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
     boolean insecure;
 
     @Mixin
+    RecordOptions record = new RecordOptions();
+
+    @Mixin
     ControllerOptions controller = new ControllerOptions(ControllerConfig.DEFAULT_SOLVER);
 
     @Override
@@ -68,7 +71,10 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("WARNING: plain TCP on " + host + " (--insecure): no authentication, no encryption");
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Controller c = new Controller(cfg).start();
+        Controller c = new Controller(cfg).record(record.open(cfg.clock())).start();
+        if (c.recorder() != null) {
+            System.err.println("recording every session into " + c.recorder().dir());
+        }
         // SIGTERM / SIGINT end the loop below, which closes gracefully and returns 0; the hook
         // covers any other way the JVM is asked to stop
         String stoppedBy = onSignals(stop, "TERM", "INT");
