@@ -26,11 +26,11 @@ class RecordedSessionTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void everyEnvelopeOfEverySessionIsRecordedAsSent() throws Exception {
-        Path dir = tmp.resolve("rec");
-        List<ControllerMessage> seenA = new ArrayList<>();
-        List<FrontEndMessage> sentA = new ArrayList<>();
+    /**
+     * Records a controller serving radios rec-a and rec-b, 20 reports each (rec-a's 7th and 14th
+     * with a NaN budget, rejected); fills what rec-a sent and received.
+     */
+    static void recordTwoRadios(Path dir, List<FrontEndMessage> sentA, List<ControllerMessage> seenA) throws Exception {
         ControllerConfig cfg = ControllerConfig.builder().port(0).build();
         try (Controller c = new Controller(cfg).record(Recorder.open(dir, Recorder.Options.defaults(), cfg.clock())).start();
              TestClient a = new TestClient(c.port());
@@ -53,6 +53,14 @@ class RecordedSessionTest {
                 b.read();
             }
         }
+    }
+
+    @Test
+    void everyEnvelopeOfEverySessionIsRecordedAsSent() throws Exception {
+        Path dir = tmp.resolve("rec");
+        List<ControllerMessage> seenA = new ArrayList<>();
+        List<FrontEndMessage> sentA = new ArrayList<>();
+        recordTwoRadios(dir, sentA, seenA);
         RecordingSummary s = RecordingSummary.of(dir);
         assertTrue(s.outcome.clean(), s.outcome.toString());
         assertEquals(0, s.dropped);
@@ -84,6 +92,81 @@ class RecordedSessionTest {
         });
         assertEquals(sentA, in);
         assertEquals(seenA, out); // the clients left before the controller closed: no goodbye
+    }
+
+    /** The export's tables hold what the recording holds, and the README's queries run on them. */
+    @Test
+    void theExportIsReadableWithPlainSql() throws Exception {
+        Path dir = tmp.resolve("rec");
+        List<ControllerMessage> seenA = new ArrayList<>();
+        List<FrontEndMessage> sentA = new ArrayList<>();
+        recordTwoRadios(dir, sentA, seenA);
+        Path out = tmp.resolve("export");
+        RecordingExport.Result r = RecordingExport.export(dir, out);
+        assertTrue(r.outcome().clean());
+        assertEquals(40L, r.rows().get("reports"));
+        assertEquals(38L, r.rows().get("updates"));
+        assertEquals(2L, r.rows().get("rejects"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + r.database());
+             java.sql.Statement st = c.createStatement()) {
+            // the Parquet files hold the same rows as the database
+            for (String t : List.of("reports", "updates", "rejects", "applied")) {
+                long db = one(st, "SELECT count(*) FROM " + t);
+                long pq = one(st, "SELECT count(*) FROM read_parquet('" + out.resolve(t + ".parquet") + "')");
+                assertEquals(r.rows().get(t), db, t);
+                assertEquals(db, pq, t + ".parquet");
+            }
+            // the README's query: per-solver p99 latency and mean predicted sum rate
+            try (java.sql.ResultSet q = st.executeQuery(RecordingExport.EXAMPLE_QUERY)) {
+                assertTrue(q.next());
+                assertEquals("rzf", q.getString("solver"));
+                assertEquals(38, q.getLong("updates"));
+                assertTrue(q.getDouble("p99_latency_us") > 0);
+                assertTrue(q.getDouble("mean_sum_rate_bits") > 0);
+            }
+            // every update's latency is known (its report was recorded) and positive
+            assertEquals(0, one(st, "SELECT count(*) FROM updates WHERE latency_ns IS NULL OR latency_ns <= 0"));
+            assertEquals(2, one(st, "SELECT count(*) FROM rejects WHERE radio_id = 'rec-a' AND reason = 'NON_FINITE'"));
+            // channels come back as the floats that were sent
+            org.isac.proto.v1.CsiReport third = sentA.get(3).getCsi();
+            try (java.sql.ResultSet q = st.executeQuery("SELECT channel_re, antennas, users FROM reports WHERE radio_id = 'rec-a' AND sequence = 3")) {
+                assertTrue(q.next());
+                Object[] re = (Object[]) q.getArray(1).getArray();
+                assertEquals(third.getChannel().getReCount(), re.length);
+                for (int i = 0; i < re.length; i++) {
+                    assertEquals(third.getChannel().getRe(i), ((Number) re[i]).floatValue());
+                }
+                assertEquals(8, q.getInt(2));
+                assertEquals(2, q.getInt(3));
+            }
+            // weights: the update's baseband as sent
+            org.isac.proto.v1.WeightUpdate u = seenA.get(1).getUpdate();
+            try (java.sql.ResultSet q = st.executeQuery("SELECT baseband_im, baseband_rows, baseband_cols FROM updates WHERE radio_id = 'rec-a' AND sequence = " + u.getSequence())) {
+                assertTrue(q.next());
+                Object[] im = (Object[]) q.getArray(1).getArray();
+                for (int i = 0; i < im.length; i++) {
+                    assertEquals(u.getBaseband().getIm(i), ((Number) im[i]).floatValue());
+                }
+                assertEquals(u.getBaseband().getRows(), q.getInt(2));
+            }
+            // the computed sum rate is the update's float weights on its own report's channel and noise
+            org.isac.solver.linalg.CMatrix h = org.isac.controller.CsiMapping.fromComplexMatrix(
+                    sentA.get((int) u.getSequence()).getCsi().getChannel(), new org.isac.solver.linalg.CMatrix());
+            org.isac.solver.linalg.CMatrix x = org.isac.controller.CsiMapping.fromComplexMatrix(u.getBaseband(), new org.isac.solver.linalg.CMatrix());
+            double want = org.isac.solver.metric.Metrics.sumRateBits(h, x, new double[] {0.1, 0.1}, new double[8]);
+            try (java.sql.ResultSet q = st.executeQuery("SELECT sum_rate_bits FROM updates WHERE radio_id = 'rec-a' AND sequence = " + u.getSequence())) {
+                assertTrue(q.next());
+                assertEquals(want, q.getDouble(1), 1e-12);
+                assertTrue(want > 0.1);
+            }
+        }
+    }
+
+    private static long one(java.sql.Statement st, String sql) throws java.sql.SQLException {
+        try (java.sql.ResultSet q = st.executeQuery(sql)) {
+            assertTrue(q.next());
+            return q.getLong(1);
+        }
 
     }
 }
