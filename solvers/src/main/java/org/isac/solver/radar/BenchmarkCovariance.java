@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.HermitianEigen;
 
 /**
  * Benchmark radar covariance Ψ of seed 000 eq. (6), solved in Java:
@@ -518,10 +519,11 @@ public final class BenchmarkCovariance {
                 }
                 s.re[a * n + a] -= 2 * dot / nb;
             }
-            double lmin = HermitianEigen.minEigenvalue(s);
-            double lminG = HermitianEigen.minEigenvalue(g2);
+            HermitianEigen eig = new HermitianEigen();
+            double lmin = eig.minEigenvalue(s);
+            double lminG = eig.minEigenvalue(g2);
             g2.scale(-1);
-            double lmaxG = -HermitianEigen.minEigenvalue(g2);
+            double lmaxG = -eig.minEigenvalue(g2);
             double norm = Math.max(Math.abs(lminG), Math.abs(lmaxG));
             return lmin / norm;
         }
