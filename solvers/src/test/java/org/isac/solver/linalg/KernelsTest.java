@@ -63,6 +63,73 @@ class KernelsTest {
     }
 
     @Test
+    void mulConjTransBMatchesEjml() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int[] s : new int[][] {{1, 1, 1}, {5, 3, 4}, {16, 7, 16}}) {
+            CMatrix a = TestData.gaussian(rng, s[0], s[1]);
+            CMatrix b = TestData.gaussian(rng, s[2], s[1]);
+            CMatrix c = new CMatrix(2, 2);
+            Kernels.mulConjTransB(a, b, c);
+            ZMatrixRMaj expected = new ZMatrixRMaj(s[0], s[2]);
+            CommonOps_ZDRM.multTransB(toEjml(a), toEjml(b), expected);
+            assertClose(expected, c, 1e-10);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Kernels.mulConjTransB(new CMatrix(2, 3), new CMatrix(2, 2), new CMatrix()));
+    }
+
+    /** addScaled and realInner against the plain formulas: A + s·B entrywise, Re tr(AᴴB) from Aᴴ·B. */
+    @Test
+    void addScaledAndRealInnerMatchTheirDefinitions() {
+        SplittableRandom rng = new SplittableRandom(6);
+        CMatrix a = TestData.gaussian(rng, 6, 5), b = TestData.gaussian(rng, 6, 5);
+        CMatrix sum = new CMatrix().copyFrom(a);
+        Kernels.addScaled(sum, -0.75, b);
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.re[i] - 0.75 * b.re[i], sum.re[i], 0);
+            assertEquals(a.im[i] - 0.75 * b.im[i], sum.im[i], 0);
+        }
+        CMatrix ahb = new CMatrix();
+        Kernels.mulConjTransA(a, b, ahb);
+        double trace = 0;
+        for (int i = 0; i < ahb.rows(); i++) {
+            trace += ahb.re(i, i);
+        }
+        assertEquals(trace, Kernels.realInner(a, b), TOL * 30);
+        assertThrows(IllegalArgumentException.class, () -> Kernels.addScaled(a, 1, new CMatrix(2, 2)));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.realInner(a, new CMatrix(2, 2)));
+    }
+
+    /** Seed 000 eq. (10): each entry to unit modulus with its phase; 0 → 1; overflowed entries stay NaN. */
+    @Test
+    void unitModulusProjection() {
+        SplittableRandom rng = new SplittableRandom(7);
+        CMatrix f = TestData.gaussian(rng, 4, 3);
+        CMatrix before = new CMatrix().copyFrom(f);
+        f.set(0, 0, 0, 0);
+        f.set(1, 1, 1e200, -1e200); // its square overflows: hypot is used
+        assertTrue(Kernels.unitModulusError(f) > 0.1);
+        Kernels.projectUnitModulus(f);
+        assertEquals(0, Kernels.unitModulusError(f), 1e-15);
+        assertEquals(1, f.re(0, 0), 0);
+        assertEquals(0, f.im(0, 0), 0);
+        assertEquals(Math.sqrt(0.5), f.re(1, 1), 1e-15);
+        assertEquals(-Math.sqrt(0.5), f.im(1, 1), 1e-15);
+        for (int i = 1; i < f.size(); i++) {
+            if (i == 1 * f.cols() + 1) {
+                continue; // the overflowed entry, checked above
+            }
+            double m = Math.hypot(before.re[i], before.im[i]);
+            assertEquals(before.re[i] / m, f.re[i], 1e-15);
+            assertEquals(before.im[i] / m, f.im[i], 1e-15);
+        }
+        CMatrix nan = new CMatrix(1, 2);
+        nan.set(0, 0, Double.POSITIVE_INFINITY, 0);
+        nan.set(0, 1, Double.NaN, 1);
+        Kernels.projectUnitModulus(nan);
+        assertTrue(Double.isNaN(nan.re[0]) && Double.isNaN(nan.re[1]));
+    }
+
+    @Test
     void mulRejectsMismatchedShapes() {
         assertThrows(IllegalArgumentException.class, () -> Kernels.mul(new CMatrix(2, 3), new CMatrix(2, 3), new CMatrix()));
     }
