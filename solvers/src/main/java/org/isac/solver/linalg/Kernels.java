@@ -72,19 +72,78 @@ public final class Kernels {
             throw new IllegalArgumentException("inner sizes differ: " + m + "x" + p + " · (" + n + "x" + b.cols() + ")ᴴ");
         }
         c.reshape(m, n);
-        double[] ar = a.re, ai = a.im, br = b.re, bi = b.im, cr = c.re, ci = c.im;
         for (int i = 0; i < m; i++) {
-            int ao = i * p;
             for (int j = 0; j < n; j++) {
-                int bo = j * p;
-                double sr = 0, si = 0;
-                for (int l = 0; l < p; l++) {
-                    double xr = ar[ao + l], xi = ai[ao + l], yr = br[bo + l], yi = -bi[bo + l];
-                    sr += xr * yr - xi * yi;
-                    si += xr * yi + xi * yr;
+                dotConj(a, i * p, b, j * p, p, c, i * n + j);
+            }
+        }
+    }
+
+    /**
+     * c[at] = Σ_{l<p} a[ao + l]·conj(b[bo + l]), accumulated in order of l: one entry of A·Bᴴ
+     * ({@link #mulConjTransB}, {@link #covariance}).
+     */
+    private static void dotConj(CMatrix a, int ao, CMatrix b, int bo, int p, CMatrix c, int at) {
+        double[] ar = a.re, ai = a.im, br = b.re, bi = b.im;
+        double sr = 0, si = 0;
+        for (int l = 0; l < p; l++) {
+            double xr = ar[ao + l], xi = ai[ao + l], yr = br[bo + l], yi = -bi[bo + l];
+            sr += xr * yr - xi * yi;
+            si += xr * yi + xi * yr;
+        }
+        c.re[at] = sr;
+        c.im[at] = si;
+    }
+
+    /**
+     * aᴴ·X·Xᴴ·a = ‖Xᴴa‖² = Σ_j |Σ_i conj(x_ij)·a_i|² over the columns of X (N × K): the power
+     * the precoder X radiates toward the steering vector a (the beampattern a(θ)ᴴ·R_x·a(θ) of
+     * seed 000 eq. (5), R_x = XXᴴ). {@code aRe/aIm} hold a in [0, N). Flops: 8·N·K.
+     */
+    public static double beamPower(CMatrix x, double[] aRe, double[] aIm) {
+        return beamPower(x, 0, x.cols(), aRe, aIm);
+    }
+
+    /**
+     * {@link #beamPower(CMatrix, double[], double[])} over the columns {@code from ≤ j < to}
+     * only (one column: |x_jᴴa|²). Each column's inner product is accumulated over i in order,
+     * the columns' powers in order of j. Flops: 8·N·(to − from).
+     */
+    public static double beamPower(CMatrix x, int from, int to, double[] aRe, double[] aIm) {
+        int n = x.rows(), k = x.cols();
+        if (from < 0 || to > k || from > to) {
+            throw new IllegalArgumentException("columns [" + from + ", " + to + ") of a " + n + "x" + k + " matrix");
+        }
+        double[] re = x.re, im = x.im;
+        double p = 0;
+        for (int j = from; j < to; j++) {
+            double sr = 0, si = 0;
+            for (int i = 0; i < n; i++) {
+                double xr = re[i * k + j], xi = -im[i * k + j]; // conj(x_ij)
+                sr += xr * aRe[i] - xi * aIm[i];
+                si += xr * aIm[i] + xi * aRe[i];
+            }
+            p += sr * sr + si * si;
+        }
+        return p;
+    }
+
+    /**
+     * R = X·Xᴴ (N × N, Hermitian) for X (N × K): the transmit covariance R_x of a precoder
+     * (seed 000 eq. (5)) or the Gram matrix of X's rows. R is reshaped (must not alias X).
+     * Computes the upper triangle and mirrors it; every entry is bit for bit what
+     * {@link #mulConjTransB}(X, X, R) writes. Flops: 4·N²·K.
+     */
+    public static void covariance(CMatrix x, CMatrix r) {
+        int n = x.rows(), k = x.cols();
+        r.reshape(n, n);
+        for (int a = 0; a < n; a++) {
+            for (int b = a; b < n; b++) {
+                dotConj(x, a * k, x, b * k, k, r, a * n + b);
+                if (b != a) {
+                    r.re[b * n + a] = r.re[a * n + b];
+                    r.im[b * n + a] = 0 - r.im[a * n + b]; // not −im: an exact zero stays +0, as the full product gives
                 }
-                cr[i * n + j] = sr;
-                ci[i * n + j] = si;
             }
         }
     }
