@@ -83,7 +83,7 @@ public final class DnnStudy {
         if (!m.config().anchored()) {
             throw new IllegalArgumentException("model has no anchor");
         }
-        return new DnnModel(m.config(), DnnTrainer.zeroOutput(m.net()), m.beta(), m.gamma(), DnnModel.FULL_BITS, 0, null,
+        return new DnnModel(m.config(), m.net().zeroOutput(), m.beta(), m.gamma(), DnnModel.FULL_BITS, 0, null,
                 m.anchorMix(), m.anchorMixNull(), m.provenance());
     }
 
