@@ -1,6 +1,8 @@
 package org.isac.solver;
 
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 
 /** Seeded random matrices for tests. */
@@ -17,6 +19,27 @@ public final class TestData {
             m.im[i] = s * rng.nextGaussian();
         }
         return m;
+    }
+
+    /**
+     * A small random instance with point echoes: a ULA of {@code nt} transmit elements, the receive
+     * array {@code rx}, K users, M targets, C clutter, gains of a few units.
+     */
+    public static Problem echoProblem(SplittableRandom rng, int nt, ArrayShape rx, int users, int targets, int clutter) {
+        Problem p = new Problem();
+        p.tx = ArrayShape.ula(nt);
+        p.rx = rx;
+        p.channel.copyFrom(TestData.gaussian(rng, nt, users));
+        p.channel.scale(2);
+        p.powerBudgetW = 3;
+        p.setNoise(users, 0.5);
+        for (int i = 0; i < targets; i++) {
+            p.targets.add(rng.nextDouble(-1.2, 1.2), rng.nextDouble(0, 0.4), rng.nextDouble(0.5, 2), rng.nextDouble(-1, 1));
+        }
+        for (int i = 0; i < clutter; i++) {
+            p.clutter.add(rng.nextDouble(-1.2, 1.2), rng.nextDouble(0, 0.4), rng.nextDouble(0.5, 2), rng.nextDouble(-1, 1));
+        }
+        return p;
     }
 
     /** Bytes allocated by the current thread so far (HotSpot). */

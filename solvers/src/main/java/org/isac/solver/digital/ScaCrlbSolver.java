@@ -5,6 +5,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.HermitianEigen;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.CrlbFim;
 import org.isac.solver.metric.IsacRates;
@@ -26,7 +27,7 @@ import org.isac.solver.metric.IsacRates;
  * V = [H, Ā] (N_t × (K+3M)) and C = blkdiag(δ_c Σ₂, −δ_s T), whose non-zero eigenvalues
  * are those of Lᴴ C L with VᴴV = LLᴴ (Cholesky, relative jitter 1e-10, so a rank-deficient
  * V with N_t &lt; K + 3M is handled); the small
- * Hermitian eigenproblem is solved by Jacobi ({@link HermitianEig}).
+ * Hermitian eigenproblem is solved by Jacobi ({@link HermitianEigen}).
  *
  * <p>Safeguard (not in the paper): if a step lowers f (relative 1e-12), λ is doubled and
  * the step retried (at most 40 times; the step size 1/(2λ) halves each time, so an ascent
@@ -68,7 +69,7 @@ public final class ScaCrlbSolver implements Solver {
 
     private final boolean lowDim;
     private final CrlbFim crlbFim = new CrlbFim();
-    private final HermitianEig eig = new HermitianEig();
+    private final HermitianEigen eig = new HermitianEigen();
 
     private final CMatrix basis = new CMatrix(); // V = [H, Ā], N × n
     private final CMatrix gram = new CMatrix(); // VᴴV

@@ -88,7 +88,7 @@ public final class HybridInitializer {
             }
         }
         steeringColumns(f, k, targetsRad, targetCount);
-        ComplexOps.projectUnitModulus(f);
+        Kernels.projectUnitModulus(f);
         leastSquaresZf(h, pt, f, w);
     }
 
@@ -103,7 +103,7 @@ public final class HybridInitializer {
             f.im[i] = Math.sin(ph);
         }
         Kernels.mulConjTransA(h, f, a); // K × M effective channel
-        ComplexOps.mulConjTransB(a, a, gram); // K × K
+        Kernels.mulConjTransB(a, a, gram); // K × K
         if (!Kernels.cholesky(gram)) {
             throw new IllegalArgumentException("random init: effective channel HᴴF₀ is rank deficient");
         }
@@ -127,7 +127,7 @@ public final class HybridInitializer {
             }
         }
         steeringColumns(f, qCount, targetsRad, targetCount);
-        ComplexOps.projectUnitModulus(f);
+        Kernels.projectUnitModulus(f);
         leastSquaresZf(h, pt, f, w);
     }
 

@@ -2,6 +2,7 @@ package org.isac.solver.hybrid;
 
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.FastKernels;
+import org.isac.solver.linalg.Kernels;
 
 /**
  * The modified projected gradient ascent of seed 000 Section III-B (Algorithm 1 with given
@@ -143,15 +144,15 @@ public final class HybridPga {
         int inner = steps.inner();
         for (int j = 0; j < inner; j++) {
             objective.ascentF(f, w, omega, gradF);
-            ComplexOps.addScaled(f, steps.mu(i, j), gradF);
+            Kernels.addScaled(f, steps.mu(i, j), gradF);
             if (rescaleInner) {
                 kernels.mul(f, w, x);
                 f.scale(Math.sqrt(pt / x.frobeniusNorm2()));
             }
         }
-        ComplexOps.projectUnitModulus(f);
+        Kernels.projectUnitModulus(f);
         objective.ascentW(f, w, omega, eta, gradW);
-        ComplexOps.addScaled(w, steps.lambda(i), gradW);
+        Kernels.addScaled(w, steps.lambda(i), gradW);
         kernels.mul(f, w, x);
         w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
     }
@@ -218,7 +219,7 @@ public final class HybridPga {
      * Flops: ≈ 6NM + 8NMK + 4NK + 2MK.
      */
     public void restoreFeasibility() {
-        ComplexOps.projectUnitModulus(f);
+        Kernels.projectUnitModulus(f);
         kernels.mul(f, w, x);
         w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
     }

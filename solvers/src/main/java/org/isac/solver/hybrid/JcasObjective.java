@@ -2,6 +2,7 @@ package org.isac.solver.hybrid;
 
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.FastKernels;
+import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.Metrics;
 
 /**
@@ -145,8 +146,8 @@ public final class JcasObjective {
         kernels.mulConjTransA(x, x, xhx);
         psiTimesX();
         kernels.mul(x, xhx, ex);
-        ComplexOps.addScaled(ex, -1, psix);
-        double tau = xhx.frobeniusNorm2() - 2 * ComplexOps.realInner(x, psix) + psiNorm2;
+        Kernels.addScaled(ex, -1, psix);
+        double tau = xhx.frobeniusNorm2() - 2 * Kernels.realInner(x, psix) + psiNorm2;
         lastTau = Math.max(tau, 0);
         return lastTau;
     }

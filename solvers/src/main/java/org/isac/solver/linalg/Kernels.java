@@ -63,6 +63,92 @@ public final class Kernels {
     }
 
     /**
+     * C = A·Bᴴ. A is m × p, B is n × p, C is reshaped to m × n (must not alias A or B).
+     * Flops: 8·m·p·n.
+     */
+    public static void mulConjTransB(CMatrix a, CMatrix b, CMatrix c) {
+        int m = a.rows(), p = a.cols(), n = b.rows();
+        if (b.cols() != p) {
+            throw new IllegalArgumentException("inner sizes differ: " + m + "x" + p + " · (" + n + "x" + b.cols() + ")ᴴ");
+        }
+        c.reshape(m, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                dotConj(a, i * p, b, j * p, p, c, i * n + j);
+            }
+        }
+    }
+
+    /**
+     * c[at] = Σ_{l<p} a[ao + l]·conj(b[bo + l]), accumulated in order of l: one entry of A·Bᴴ
+     * ({@link #mulConjTransB}, {@link #covariance}).
+     */
+    private static void dotConj(CMatrix a, int ao, CMatrix b, int bo, int p, CMatrix c, int at) {
+        double[] ar = a.re, ai = a.im, br = b.re, bi = b.im;
+        double sr = 0, si = 0;
+        for (int l = 0; l < p; l++) {
+            double xr = ar[ao + l], xi = ai[ao + l], yr = br[bo + l], yi = -bi[bo + l];
+            sr += xr * yr - xi * yi;
+            si += xr * yi + xi * yr;
+        }
+        c.re[at] = sr;
+        c.im[at] = si;
+    }
+
+    /**
+     * aᴴ·X·Xᴴ·a = ‖Xᴴa‖² = Σ_j |Σ_i conj(x_ij)·a_i|² over the columns of X (N × K): the power
+     * the precoder X radiates toward the steering vector a (the beampattern a(θ)ᴴ·R_x·a(θ) of
+     * seed 000 eq. (5), R_x = XXᴴ). {@code aRe/aIm} hold a in [0, N). Flops: 8·N·K.
+     */
+    public static double beamPower(CMatrix x, double[] aRe, double[] aIm) {
+        return beamPower(x, 0, x.cols(), aRe, aIm);
+    }
+
+    /**
+     * {@link #beamPower(CMatrix, double[], double[])} over the columns {@code from ≤ j < to}
+     * only (one column: |x_jᴴa|²). Each column's inner product is accumulated over i in order,
+     * the columns' powers in order of j. Flops: 8·N·(to − from).
+     */
+    public static double beamPower(CMatrix x, int from, int to, double[] aRe, double[] aIm) {
+        int n = x.rows(), k = x.cols();
+        if (from < 0 || to > k || from > to) {
+            throw new IllegalArgumentException("columns [" + from + ", " + to + ") of a " + n + "x" + k + " matrix");
+        }
+        double[] re = x.re, im = x.im;
+        double p = 0;
+        for (int j = from; j < to; j++) {
+            double sr = 0, si = 0;
+            for (int i = 0; i < n; i++) {
+                double xr = re[i * k + j], xi = -im[i * k + j]; // conj(x_ij)
+                sr += xr * aRe[i] - xi * aIm[i];
+                si += xr * aIm[i] + xi * aRe[i];
+            }
+            p += sr * sr + si * si;
+        }
+        return p;
+    }
+
+    /**
+     * R = X·Xᴴ (N × N, Hermitian) for X (N × K): the transmit covariance R_x of a precoder
+     * (seed 000 eq. (5)) or the Gram matrix of X's rows. R is reshaped (must not alias X).
+     * Computes the upper triangle and mirrors it; every entry is bit for bit what
+     * {@link #mulConjTransB}(X, X, R) writes. Flops: 4·N²·K.
+     */
+    public static void covariance(CMatrix x, CMatrix r) {
+        int n = x.rows(), k = x.cols();
+        r.reshape(n, n);
+        for (int a = 0; a < n; a++) {
+            for (int b = a; b < n; b++) {
+                dotConj(x, a * k, x, b * k, k, r, a * n + b);
+                if (b != a) {
+                    r.re[b * n + a] = r.re[a * n + b];
+                    r.im[b * n + a] = 0 - r.im[a * n + b]; // not −im: an exact zero stays +0, as the full product gives
+                }
+            }
+        }
+    }
+
+    /**
      * In-place Cholesky factorisation of the Hermitian positive-definite n × n matrix
      * {@code a}: on return its lower triangle holds L with A = L·Lᴴ (real positive
      * diagonal); the strict upper triangle is left as it was. Flops: ≈ 4n³/3.
@@ -188,5 +274,65 @@ public final class Kernels {
                 bi[i * c + col] = si / d;
             }
         }
+    }
+
+    /** A ← A + s·B for real s (same shapes). Flops: 4·size. */
+    public static void addScaled(CMatrix a, double s, CMatrix b) {
+        int n = a.size();
+        if (b.size() != n) {
+            throw new IllegalArgumentException("sizes differ: " + n + " vs " + b.size());
+        }
+        double[] ar = a.re, ai = a.im, br = b.re, bi = b.im;
+        for (int i = 0; i < n; i++) {
+            ar[i] += s * br[i];
+            ai[i] += s * bi[i];
+        }
+    }
+
+    /**
+     * Unit-modulus projection of seed 000 eq. (10): [F]_nm ← [F]_nm / |[F]_nm| in place; an
+     * exact zero becomes 1. A non-finite entry (an iterate that overflowed) stays non-finite
+     * (NaN), so that a diverged run is seen as such and never mistaken for a unit-modulus
+     * point. Flops: ≈ 4·size plus one sqrt per entry.
+     */
+    public static void projectUnitModulus(CMatrix f) {
+        int n = f.size();
+        double[] re = f.re, im = f.im;
+        for (int i = 0; i < n; i++) {
+            double a = Math.sqrt(re[i] * re[i] + im[i] * im[i]); // hypot is slow: only when the square overflows
+            if (a == Double.POSITIVE_INFINITY) {
+                a = Math.hypot(re[i], im[i]);
+            }
+            if (a == 0) {
+                re[i] = 1;
+                im[i] = 0;
+            } else {
+                re[i] /= a; // NaN or ∞/∞ = NaN when the entry or its square overflowed
+                im[i] /= a;
+            }
+        }
+    }
+
+    /** max |1 − |[F]_nm|| over the entries. */
+    public static double unitModulusError(CMatrix f) {
+        double e = 0;
+        int n = f.size();
+        for (int i = 0; i < n; i++) {
+            e = Math.max(e, Math.abs(1 - Math.hypot(f.re[i], f.im[i])));
+        }
+        return e;
+    }
+
+    /** Re⟨A, B⟩ = Re tr(AᴴB) = Σ Re(conj(a)·b). Flops: 4·size. */
+    public static double realInner(CMatrix a, CMatrix b) {
+        int n = a.size();
+        if (b.size() != n) {
+            throw new IllegalArgumentException("sizes differ: " + n + " vs " + b.size());
+        }
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a.re[i] * b.re[i] + a.im[i] * b.im[i];
+        }
+        return s;
     }
 }

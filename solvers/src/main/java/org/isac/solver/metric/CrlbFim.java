@@ -144,7 +144,7 @@ public final class CrlbFim {
 
     /**
      * FIM of seed 004 eq. (8) for the precoder {@code w} (N_t × S, R_x = W·Wᴴ), written
-     * row-major to {@code out[0 … 16M²−1]}. Flops: 8·N_t·3M·S + 8·9M²·S + O(M²).
+     * row-major to {@code out[0 … 16M²−1]}. Flops: 8·N_t·3M·S + 4·9M²·S + O(M²).
      */
     public void fim(CMatrix w, double frameLength, double radarNoiseW, double[] out) {
         if (w.rows() != txBasis.rows()) {
@@ -156,27 +156,14 @@ public final class CrlbFim {
 
     /**
      * FIM from the projection Z = Āᴴ·W (3M × S): Ā ᴴR_xĀ = Z·Zᴴ. Used by solvers that keep
-     * Z. Flops: 8·9M²·S + O(M²).
+     * Z. Flops: 4·9M²·S + O(M²) (Z·Zᴴ by {@link Kernels#covariance}).
      */
     public void fimFromProjection(CMatrix z, double frameLength, double radarNoiseW, double[] out) {
-        int c = 3 * m, s = z.cols();
+        int c = 3 * m;
         if (z.rows() != c) {
             throw new IllegalArgumentException("projection has " + z.rows() + " rows, need 3M = " + c);
         }
-        txGram.reshape(c, c);
-        for (int a = 0; a < c; a++) {
-            for (int b = 0; b < c; b++) {
-                double sr = 0, si = 0;
-                for (int j = 0; j < s; j++) {
-                    double xr = z.re[a * s + j], xi = z.im[a * s + j];
-                    double yr = z.re[b * s + j], yi = -z.im[b * s + j];
-                    sr += xr * yr - xi * yi;
-                    si += xr * yi + xi * yr;
-                }
-                txGram.re[a * c + b] = sr;
-                txGram.im[a * c + b] = si;
-            }
-        }
+        Kernels.covariance(z, txGram);
         double scale = 2 * frameLength / radarNoiseW;
         int p = 4 * m;
         for (int i = 0; i < p; i++) {

@@ -2,6 +2,7 @@ package org.isac.solver.metric;
 
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
 
 /**
  * Communication and sensing metrics of a precoder X (N × K, effective: F·W for hybrid) for
@@ -80,24 +81,13 @@ public final class Metrics {
      */
     public static void beampattern(ArrayShape array, CMatrix x, double[] azimuthRad, double elevationRad,
             double[] out, double[] aRe, double[] aIm) {
-        int n = x.rows(), k = x.cols();
+        int n = x.rows();
         if (array.size() != n) {
             throw new IllegalArgumentException("array has " + array.size() + " elements, precoder " + n + " rows");
         }
         for (int t = 0; t < azimuthRad.length; t++) {
             array.steering(azimuthRad[t], elevationRad, aRe, aIm, 0);
-            double p = 0;
-            for (int j = 0; j < k; j++) {
-                // (Xᴴa)_j = Σ_i conj(x_ij)·a_i
-                double sr = 0, si = 0;
-                for (int i = 0; i < n; i++) {
-                    double xr = x.re[i * k + j], xi = -x.im[i * k + j];
-                    sr += xr * aRe[i] - xi * aIm[i];
-                    si += xr * aIm[i] + xi * aRe[i];
-                }
-                p += sr * sr + si * si;
-            }
-            out[t] = p;
+            out[t] = Kernels.beamPower(x, aRe, aIm);
         }
     }
 

@@ -3,6 +3,7 @@ package org.isac.solver.metric;
 import org.isac.solver.Scatterers;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
 
 /**
  * Signal-to-clutter-plus-noise ratio of seed 002 eq. (5) for M targets and C clutter
@@ -63,27 +64,9 @@ public final class Scnr {
             double a2 = sc.gainRe[idx] * sc.gainRe[idx] + sc.gainIm[idx] * sc.gainIm[idx];
             tx.steering(az, el, atRe, atIm, 0);
             rx.steering(az, el, arRe, arIm, 0);
-            // ‖Wᴴ a_t‖²
-            double b = 0;
-            for (int col = 0; col < s; col++) {
-                double sr = 0, si = 0;
-                for (int i = 0; i < nt; i++) {
-                    double xr = w.re[i * s + col], xi = -w.im[i * s + col];
-                    sr += xr * atRe[i] - xi * atIm[i];
-                    si += xr * atIm[i] + xi * atRe[i];
-                }
-                b += sr * sr + si * si;
-            }
-            beam[j] = a2 * b;
-            // |f_qᴴ a_r|²
+            beam[j] = a2 * Kernels.beamPower(w, atRe, atIm); // |α_j|²·‖Wᴴa_t‖²
             for (int q = 0; q < m; q++) {
-                double sr = 0, si = 0;
-                for (int i = 0; i < nr; i++) {
-                    double xr = f.re[i * m + q], xi = -f.im[i * m + q];
-                    sr += xr * arRe[i] - xi * arIm[i];
-                    si += xr * arIm[i] + xi * arRe[i];
-                }
-                cross[q * n + j] = sr * sr + si * si;
+                cross[q * n + j] = Kernels.beamPower(f, q, q + 1, arRe, arIm); // |f_qᴴa_r|²
             }
         }
         for (int q = 0; q < m; q++) {

@@ -17,8 +17,8 @@ package org.isac.solver.nn;
  * this is the {@code rzf-wf} anchor, and an anchored network starts near zero, so training
  * starts from it.
  *
- * <p>Gradients (for {@link DnnTrainer}; checked by finite differences in the tests): with
- * G = ∂L/∂W_a and G_c = cos(φ₁+o₁)·G, ∂L/∂y_q = ⟨G_c, W'_c,q⟩ − (‖W'_c,q‖² / ‖W'_c‖²)·⟨G_c, W'_c⟩
+ * <p>Gradients (for the trainer, DnnTrainer in the training package; checked by finite
+ * differences in the tests): with G = ∂L/∂W_a and G_c = cos(φ₁+o₁)·G, ∂L/∂y_q = ⟨G_c, W'_c,q⟩ − (‖W'_c,q‖² / ‖W'_c‖²)·⟨G_c, W'_c⟩
  * (the second term from the renormalisation s), ∂y_q/∂z_q = ½·(1 − tanh²(z_q / B));
  * ∂L/∂o_1 = ⟨G, cos(φ₁+o₁)·S_φ − sin(φ₁+o₁)·W'_c⟩ with S_φ = cos(φ₂+o₂)·S + sin(φ₂+o₂)·S_⊥, and
  * ∂L/∂o_2 = ⟨G, sin(φ₁+o₁)·(cos(φ₂+o₂)·S_⊥ − sin(φ₂+o₂)·S)⟩; the same two values are the
@@ -26,9 +26,9 @@ package org.isac.solver.nn;
  *
  * <p>Allocation-free; not thread-safe (holds W'_c of the last {@link #forward}).
  */
-final class AnchorHeads {
+public final class AnchorHeads {
     /** Bound B on a user's power log-factor: powers move by at most e^B (≈ 20×) either way. */
-    static final double POWER_BOUND = 3;
+    public static final double POWER_BOUND = 3;
 
     private final int mk;
     private final int k;
@@ -39,7 +39,7 @@ final class AnchorHeads {
     private double phi1;
     private double phi2;
 
-    AnchorHeads(int antennas, int users) {
+    public AnchorHeads(int antennas, int users) {
         this.mk = antennas * users;
         this.k = users;
         this.factor = new double[users];
@@ -47,7 +47,7 @@ final class AnchorHeads {
     }
 
     /** Number of head outputs after the 2MK precoder outputs. */
-    static int count(int users) {
+    public static int count(int users) {
         return users + 2;
     }
 
@@ -56,7 +56,7 @@ final class AnchorHeads {
      * {@code phi1, phi2} and anchor parts {@code wc} (W_c), {@code ws} (S), {@code wp} (S_⊥)
      * into {@code wa} (2MK; may not alias the inputs).
      */
-    void forward(double phi1, double phi2, double[] out, double[] wc, double[] ws, double[] wp, double[] wa) {
+    public void forward(double phi1, double phi2, double[] out, double[] wc, double[] ws, double[] wp, double[] wa) {
         int off = 2 * mk;
         for (int q = 0; q < k; q++) {
             factor[q] = Math.exp(0.5 * POWER_BOUND * Math.tanh(out[off + q] / POWER_BOUND));
@@ -83,7 +83,7 @@ final class AnchorHeads {
      * {@code dOut[2MK…2MK+K+2)} and adds ∂L/∂φ₁, ∂L/∂φ₂ of the global angles to
      * {@code gPhi[0], gPhi[1]}.
      */
-    void backward(double[] g, double[] out, double[] ws, double[] wp, double[] dOut, double[] gPhi) {
+    public void backward(double[] g, double[] out, double[] ws, double[] wp, double[] dOut, double[] gPhi) {
         int off = 2 * mk;
         double c1 = Math.cos(phi1), s1 = Math.sin(phi1), c2 = Math.cos(phi2), s2 = Math.sin(phi2);
         for (int q = 0; q < k; q++) {

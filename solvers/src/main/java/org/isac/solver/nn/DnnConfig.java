@@ -25,14 +25,15 @@ import java.util.Map;
  *
  * <p><b>Loss weights</b> (eq. (25)): β̂ = β/α and γ̂ = γ/α with {@code alpha} (the paper:
  * "loosely chosen", 5 < α < 10) and δ = {@code fairnessWeight}. How β and γ are obtained is
- * described in {@link DnnTrainer}. {@code normaliseInLoss} = false evaluates the loss on the
- * raw network output Ŵ with the power penalty |P_t − ‖Ŵ‖²_F|, as eq. (25) is written; true
+ * described in the trainer (DnnTrainer, in the training package). {@code normaliseInLoss} =
+ * false evaluates the loss on the raw network output Ŵ with the power penalty |P_t − ‖Ŵ‖²_F|,
+ * as eq. (25) is written; true
  * applies the power scaling of eq. (21) inside the loss (the penalty is then zero).
  *
  * <p><b>Training</b>: the paper's values (Table 2) are batch 500, Adam lr 1e-3, dropout 0.1,
  * 10⁶ instances with a 95/5 train/validation split, trained "until the loss converges" on
- * V100 GPUs. The shipped models use far smaller data sets and few epochs
- * ({@link ShippedModels}); the values actually used are recorded in each model file.
+ * V100 GPUs. The shipped models use far smaller data sets and few epochs (ShippedModels, in
+ * the training package); the values actually used are recorded in each model file.
  *
  * <p><b>Residual anchor</b> ({@code anchor}; a departure from the paper, {@code "none"} by
  * default): with {@code "mrt"}, {@code "rzf"} or {@code "rzf-wf"} the network output is a
@@ -43,8 +44,8 @@ import java.util.Map;
  * with target beams by two angles trained with the network ({@link PrecoderAnchor},
  * {@link DnnModel#anchorMix}); {@code "rzf-wf-heads"} adds K + 2 outputs that re-weight the
  * users' powers and offset those angles per instance ({@link AnchorHeads}; tried, not shipped,
- * see {@link ShippedModels}). W_a's channel-dependent parts are constants of the loss (no
- * gradient flows through them), and the output layer of an anchored network is initialised
+ * see ShippedModels in the training package). W_a's channel-dependent parts are constants of
+ * the loss (no gradient flows through them), and the output layer of an anchored network is initialised
  * near zero so training starts at the anchor. See {@link DnnPrecoder}.
  *
  * <p>Target angles: the paper trains on random angles in [−90°, 90°] at 1° resolution

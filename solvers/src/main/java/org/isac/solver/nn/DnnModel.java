@@ -19,8 +19,8 @@ import org.isac.solver.model.ModelFile;
 
 /**
  * A trained seed 003 precoder network with what it needs to be served and audited: its
- * {@link DnnConfig}, the loss normalisers β and γ (eqs. (18)–(19), see {@link DnnTrainer}),
- * the compression it carries (Q bits, pruning ratio J; Q = 32 means the uncompressed float32
+ * {@link DnnConfig}, the loss normalisers β and γ (eqs. (18)–(19), see the trainer, DnnTrainer
+ * in the training package), the compression it carries (Q bits, pruning ratio J; Q = 32 means the uncompressed float32
  * network) and free-form provenance (data set size, epochs run, validation metrics, …).
  *
  * <p>File layout ({@link ModelFile}, kind {@value #KIND}): {@code config.*},

@@ -110,7 +110,7 @@ public final class DnnPrecoder {
     }
 
     /** Splits z into Re/Im of the precoder (the output layout of the class comment). */
-    static void outputToPrecoder(double[] z, int mk, double[] xr, double[] xi) {
+    public static void outputToPrecoder(double[] z, int mk, double[] xr, double[] xi) {
         System.arraycopy(z, 0, xr, 0, mk);
         System.arraycopy(z, mk, xi, 0, mk);
     }

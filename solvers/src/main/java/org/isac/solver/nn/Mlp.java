@@ -20,9 +20,9 @@ import java.util.random.RandomGenerator;
 public final class Mlp {
     private final int[] widths;
     /** w[l][i][j]: weight from unit i of layer l to unit j of layer l+1. */
-    final double[][][] w;
+    public final double[][][] w;
     /** b[l][j]: bias of unit j of layer l+1. */
-    final double[][] b;
+    public final double[][] b;
 
     public Mlp(int... widths) {
         if (widths.length < 2) {
@@ -146,6 +146,26 @@ public final class Mlp {
         return m;
     }
 
+    /** Multiplies the output layer's weights and biases by {@code f}. */
+    public void scaleOutputLayer(double f) {
+        int l = layers() - 1;
+        for (double[] row : w[l]) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] *= f;
+            }
+        }
+        for (int j = 0; j < b[l].length; j++) {
+            b[l][j] *= f;
+        }
+    }
+
+    /** A copy whose output layer is zero (an anchored network then serves its anchor). */
+    public Mlp zeroOutput() {
+        Mlp z = copy();
+        z.scaleOutputLayer(0);
+        return z;
+    }
+
     /** Copies all weights and biases of {@code o} (same widths) into this network. */
     public void copyFrom(Mlp o) {
         if (!Arrays.equals(widths, o.widths)) {
@@ -174,7 +194,7 @@ public final class Mlp {
     }
 
     /** SiLU(z) = z·σ(z). */
-    static double silu(double z) {
+    public static double silu(double z) {
         return z / (1 + Math.exp(-z));
     }
 

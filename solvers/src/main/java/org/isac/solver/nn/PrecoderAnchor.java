@@ -38,7 +38,7 @@ import org.isac.solver.digital.LinearPrecoder;
  * (≈ 16MK² + 11K³ each) plus ≈ 20MK for the sensing part and T·M sin/cos pairs.
  * Not thread-safe; allocation-free after construction.
  */
-final class PrecoderAnchor {
+public final class PrecoderAnchor {
     private final int n;
     private final int k;
     private final int t;
@@ -66,7 +66,7 @@ final class PrecoderAnchor {
     private final double[] coRe;
     private final double[] coIm;
 
-    PrecoderAnchor(DnnConfig c) {
+    public PrecoderAnchor(DnnConfig c) {
         if (!c.anchored()) {
             throw new IllegalArgumentException("configuration has no anchor");
         }
@@ -101,7 +101,7 @@ final class PrecoderAnchor {
     }
 
     /** True for anchors with a sensing part ({@code rzf-wf}). */
-    boolean hasSensing() {
+    public boolean hasSensing() {
         return waterFill;
     }
 
@@ -109,7 +109,7 @@ final class PrecoderAnchor {
      * The communications anchor of input {@code u} into {@code z[0…2MK)} (for {@code mrt} and
      * {@code rzf} the whole anchor).
      */
-    void compute(double[] u, double[] z) {
+    public void compute(double[] u, double[] z) {
         if (waterFill) {
             waterFilled(u, z);
             return;
@@ -124,7 +124,7 @@ final class PrecoderAnchor {
      * The sensing part S of input {@code u} aligned with the communications anchor
      * {@code zc} (from {@link #compute}) into {@code zs[0…2MK)} (class comment).
      */
-    void sensing(double[] u, double[] zc, double[] zs) {
+    public void sensing(double[] u, double[] zc, double[] zs) {
         sensing(u, zc, zs, null);
     }
 
@@ -136,7 +136,7 @@ final class PrecoderAnchor {
      * served users span the whole space (|A| ≥ M). S_⊥ senses without interfering with
      * any served user.
      */
-    void sensing(double[] u, double[] zc, double[] zs, double[] zp) {
+    public void sensing(double[] u, double[] zc, double[] zs, double[] zp) {
         boolean proj = zp != null;
         if (proj) {
             java.util.Arrays.fill(zp, 0);
@@ -228,7 +228,7 @@ final class PrecoderAnchor {
     }
 
     /** W_a = cos φ·W_c + sin φ·S into {@code z} (all of length 2MK; z may be zc). */
-    static void mix(double phi, double[] zc, double[] zs, double[] z) {
+    public static void mix(double phi, double[] zc, double[] zs, double[] z) {
         double c = Math.cos(phi), s = Math.sin(phi);
         for (int i = 0; i < z.length; i++) {
             z[i] = c * zc[i] + s * zs[i];
@@ -238,7 +238,7 @@ final class PrecoderAnchor {
     /**
      * W_a = cos φ₁·W_c + sin φ₁·(cos φ₂·S + sin φ₂·S_⊥) into {@code z} (z may be zc).
      */
-    static void mix(double phi1, double phi2, double[] zc, double[] zs, double[] zp, double[] z) {
+    public static void mix(double phi1, double phi2, double[] zc, double[] zs, double[] zp, double[] z) {
         double c1 = Math.cos(phi1), s1 = Math.sin(phi1), c2 = Math.cos(phi2), s2 = Math.sin(phi2);
         for (int i = 0; i < z.length; i++) {
             z[i] = c1 * zc[i] + s1 * (c2 * zs[i] + s2 * zp[i]);

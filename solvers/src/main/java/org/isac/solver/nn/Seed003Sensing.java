@@ -2,6 +2,7 @@ package org.isac.solver.nn;
 
 import org.isac.solver.array.CentredUla;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
 
 /**
  * Sensing metrics of seed 003 for a digital precoder X (N × K, our convention: column k
@@ -72,7 +73,7 @@ public final class Seed003Sensing {
     public double beamGain(CMatrix x, double thetaRad) {
         check(x);
         CentredUla.steering(n, thetaRad, aRe, aIm);
-        return quadratic(x, aRe, aIm);
+        return Kernels.beamPower(x, aRe, aIm);
     }
 
     /** ψ̃(θ) of eqs. (22)–(23). */
@@ -119,21 +120,6 @@ public final class Seed003Sensing {
             return Double.POSITIVE_INFINITY;
         }
         return scale() * tAA / den;
-    }
-
-    private double quadratic(CMatrix x, double[] vr0, double[] vi0) {
-        int k = x.cols();
-        double q = 0;
-        for (int j = 0; j < k; j++) {
-            double sr = 0, si = 0;
-            for (int i = 0; i < n; i++) {
-                double xr = x.re[i * k + j], xi = -x.im[i * k + j];
-                sr += xr * vr0[i] - xi * vi0[i];
-                si += xr * vi0[i] + xi * vr0[i];
-            }
-            q += sr * sr + si * si;
-        }
-        return q;
     }
 
     private void check(CMatrix x) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.HermitianEigen;
+import org.isac.solver.linalg.Kernels;
 
 /**
  * Benchmark radar covariance Ψ of seed 000 eq. (6), solved in Java:
@@ -479,19 +481,8 @@ public final class BenchmarkCovariance {
             f = evaluate(b);
             gradient();
             rel = Math.sqrt(grad.frobeniusNorm2() / gb.frobeniusNorm2());
-            CMatrix psi = new CMatrix(n, n);
-            for (int a = 0; a < n; a++) {
-                for (int c = 0; c < n; c++) {
-                    double sr = 0, si = 0;
-                    for (int l = 0; l < r; l++) {
-                        double xr = b.re[a * r + l], xi = b.im[a * r + l];
-                        double yr = b.re[c * r + l], yi = -b.im[c * r + l];
-                        sr += xr * yr - xi * yi;
-                        si += xr * yi + xi * yr;
-                    }
-                    psi.set(a, c, sr, si);
-                }
-            }
+            CMatrix psi = new CMatrix();
+            Kernels.covariance(b, psi); // Ψ = B·Bᴴ
             double cert = certificate();
             return new BenchmarkCovariance(n, r, pattern, psi, new CMatrix(n, r).copyFrom(b), alpha, p.clone(), f, it,
                     rel, cert);
@@ -518,10 +509,11 @@ public final class BenchmarkCovariance {
                 }
                 s.re[a * n + a] -= 2 * dot / nb;
             }
-            double lmin = HermitianEigen.minEigenvalue(s);
-            double lminG = HermitianEigen.minEigenvalue(g2);
+            HermitianEigen eig = new HermitianEigen();
+            double lmin = eig.minEigenvalue(s);
+            double lminG = eig.minEigenvalue(g2);
             g2.scale(-1);
-            double lmaxG = -HermitianEigen.minEigenvalue(g2);
+            double lmaxG = -eig.minEigenvalue(g2);
             double norm = Math.max(Math.abs(lminG), Math.abs(lmaxG));
             return lmin / norm;
         }

@@ -15,7 +15,7 @@ import org.isac.solver.digital.Seed002Scenario;
  * the step sizes β_{ℓ,i} and the smoothing factors μ_c, μ_s minimise loss (19),
  * −(1/B)·Σ_b Σ_ℓ (1/ℓ)·h(W_ℓ, F_ℓ), with Adam over mini-batches of random
  * {@link Seed002Scenario} instances. Gradients come from the hand-written adjoints of
- * {@link MaxMinAo#backward}. Every parameter is trained in log space (β = e^θ), so it stays
+ * {@link MaxMinAoReverse#backward}. Every parameter is trained in log space (β = e^θ), so it stays
  * positive and Adam's learning rate is a relative change per step.
  *
  * <p>Single-threaded and deterministic for a given {@link Config} (training and validation
@@ -112,6 +112,7 @@ public final class MaxMinTrainer {
         double[] stepTheta = new double[nSteps], muTheta = new double[2], stepGrad = new double[nSteps], muGrad = new double[2];
         MaxMinAo ao = new MaxMinAo();
         ao.setRecording(true);
+        MaxMinAoReverse reverse = new MaxMinAoReverse(ao);
         SplittableRandom rng = new SplittableRandom(c.seed() + 2);
         int n = train.size();
         int[] order = new int[n];
@@ -154,7 +155,7 @@ public final class MaxMinTrainer {
                     Arrays.fill(gradSteps, 0);
                     gradMu[0] = 0;
                     gradMu[1] = 0;
-                    loss += ao.backward(gradSteps, gradMu);
+                    loss += reverse.backward(gradSteps, gradMu);
                     for (int s = 0; s < nSteps; s++) {
                         grad[s] += gradSteps[s];
                     }

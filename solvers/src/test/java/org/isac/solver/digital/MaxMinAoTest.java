@@ -15,27 +15,8 @@ import org.isac.solver.metric.Scnr;
 import org.junit.jupiter.api.Test;
 
 class MaxMinAoTest {
-    private static final double GRAD_REL_TOL = 2e-5;
     private static final double OBJ_REL_TOL = 1e-10;
     private static final double POWER_REL_TOL = 1e-12;
-
-    /** A small random instance: ULA/UPA arrays, K users, M targets, C clutter, gains of a few units. */
-    static Problem smallProblem(SplittableRandom rng, int nt, ArrayShape rx, int users, int targets, int clutter) {
-        Problem p = new Problem();
-        p.tx = ArrayShape.ula(nt);
-        p.rx = rx;
-        p.channel.copyFrom(TestData.gaussian(rng, nt, users));
-        p.channel.scale(2);
-        p.powerBudgetW = 3;
-        p.setNoise(users, 0.5);
-        for (int i = 0; i < targets; i++) {
-            p.targets.add(rng.nextDouble(-1.2, 1.2), rng.nextDouble(0, 0.4), rng.nextDouble(0.5, 2), rng.nextDouble(-1, 1));
-        }
-        for (int i = 0; i < clutter; i++) {
-            p.clutter.add(rng.nextDouble(-1.2, 1.2), rng.nextDouble(0, 0.4), rng.nextDouble(0.5, 2), rng.nextDouble(-1, 1));
-        }
-        return p;
-    }
 
     /** Dense G_i = α_i·a_r·a_tᴴ (N_r × N_t). */
     private static CMatrix echo(Problem p, Scatterers s, int i) {
@@ -98,7 +79,7 @@ class MaxMinAoTest {
         MaxMinAo ao = new MaxMinAo();
         Scnr scnr = new Scnr();
         for (int trial = 0; trial < 6; trial++) {
-            Problem p = smallProblem(rng, 6 + trial, trial % 2 == 0 ? ArrayShape.ula(5) : new ArrayShape(2, 3), 2 + trial % 3, 1 + trial % 2,
+            Problem p = TestData.echoProblem(rng, 6 + trial, trial % 2 == 0 ? ArrayShape.ula(5) : new ArrayShape(2, 3), 2 + trial % 3, 1 + trial % 2,
                     trial % 3);
             double delta = 0.5 + trial;
             ao.setUp(p, delta, 0.7, true);
@@ -137,7 +118,7 @@ class MaxMinAoTest {
         SplittableRandom rng = new SplittableRandom(52);
         MaxMinAo ao = new MaxMinAo();
         for (int trial = 0; trial < 4; trial++) {
-            Problem p = smallProblem(rng, 7, ArrayShape.ula(6), 3, 2, 1 + trial % 2);
+            Problem p = TestData.echoProblem(rng, 7, ArrayShape.ula(6), 3, 2, 1 + trial % 2);
             ao.setUp(p, 1, 0.3, trial % 2 == 0);
             ao.initialize();
             CMatrix w0 = new CMatrix(), f0 = new CMatrix(), f1 = new CMatrix();
@@ -198,60 +179,6 @@ class MaxMinAoTest {
                 }
                 double cos = Math.hypot(dr, di) / Math.sqrt(n1 * n2);
                 assertEquals(1, cos, 1e-10, "trial " + trial + " target " + m);
-            }
-        }
-    }
-
-    private static double loss(MaxMinAo ao, Problem p, boolean perAntenna, double[] logSteps, double[] logMu, int layers, int inner,
-            int repeats) {
-        double[] steps = new double[logSteps.length];
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = Math.exp(logSteps[i]);
-        }
-        ao.setRecording(true);
-        ao.setUp(p, 0.8, 0.4, perAntenna);
-        ao.initialize();
-        ao.run(MaxMinAo.StepRule.SCHEDULE, layers, inner, repeats, steps, Math.exp(logMu[0]), Math.exp(logMu[1]), 0);
-        return ao.loss();
-    }
-
-    /** ∂(loss 19)/∂ln β and ∂/∂ln μ from the hand-written adjoints against central differences. */
-    @Test
-    void lossGradientMatchesFiniteDifferences() {
-        SplittableRandom rng = new SplittableRandom(53);
-        MaxMinAo ao = new MaxMinAo();
-        int layers = 4, inner = 2, repeats = 2;
-        for (int trial = 0; trial < 4; trial++) {
-            boolean perAntenna = trial != 1;
-            Problem p = smallProblem(rng, 6, trial % 2 == 0 ? ArrayShape.ula(5) : new ArrayShape(3, 2), 3, 2, trial % 3);
-            double[] logSteps = new double[layers * inner];
-            for (int i = 0; i < logSteps.length; i++) {
-                logSteps[i] = Math.log(rng.nextDouble(0.02, 0.2));
-            }
-            double[] logMu = {Math.log(rng.nextDouble(1, 5)), Math.log(rng.nextDouble(1, 5))};
-            double l0 = loss(ao, p, perAntenna, logSteps, logMu, layers, inner, repeats);
-            double[] gs = new double[logSteps.length], gm = new double[2];
-            double lb = ao.backward(gs, gm);
-            assertEquals(l0, lb, 0);
-            double h = 1e-6;
-            double scale = 0;
-            for (double g : gs) {
-                scale = Math.max(scale, Math.abs(g));
-            }
-            for (int i = 0; i < logSteps.length + 2; i++) {
-                double[] sp = logSteps.clone(), sm = logSteps.clone(), mp = logMu.clone(), mm = logMu.clone();
-                if (i < logSteps.length) {
-                    sp[i] += h;
-                    sm[i] -= h;
-                } else {
-                    mp[i - logSteps.length] += h;
-                    mm[i - logSteps.length] -= h;
-                }
-                double fd = (loss(ao, p, perAntenna, sp, mp, layers, inner, repeats) - loss(ao, p, perAntenna, sm, mm, layers, inner, repeats))
-                        / (2 * h);
-                double an = i < logSteps.length ? gs[i] : gm[i - logSteps.length];
-                assertEquals(fd, an, GRAD_REL_TOL * Math.max(scale, Math.abs(fd)) + 1e-9,
-                        "trial " + trial + " parameter " + i + ": finite difference " + fd + ", adjoint " + an);
             }
         }
     }

@@ -10,6 +10,7 @@ import org.isac.solver.Solver;
 import org.isac.solver.TickBudget;
 import org.isac.solver.TimeBudget;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,7 @@ class AnytimeHybridTest {
     }
 
     private static void assertFeasible(Precoder out, String at) {
-        assertTrue(ComplexOps.unitModulusError(out.analog) <= 1e-6, at + ": unit modulus");
+        assertTrue(Kernels.unitModulusError(out.analog) <= 1e-6, at + ": unit modulus");
         CMatrix x = out.effective(new CMatrix());
         assertEquals(PT, x.frobeniusNorm2(), 1e-9 * PT, at + ": power");
         assertTrue(out.analog.allFinite() && out.baseband.allFinite(), at);

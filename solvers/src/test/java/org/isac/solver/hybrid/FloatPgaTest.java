@@ -10,6 +10,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.ColumnKernels;
+import org.isac.solver.linalg.Kernels;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class FloatPgaTest {
         single.store(dut.analog(), dut.baseband());
         dut.restoreFeasibility();
 
-        assertTrue(ComplexOps.unitModulusError(dut.analog()) <= 1e-12, "unit modulus after restoreFeasibility");
+        assertTrue(Kernels.unitModulusError(dut.analog()) <= 1e-12, "unit modulus after restoreFeasibility");
         assertEquals(PT, dut.power(), 1e-9 * PT, "power after restoreFeasibility");
         double diff = 0, norm = 0;
         for (int i = 0; i < n * K; i++) {

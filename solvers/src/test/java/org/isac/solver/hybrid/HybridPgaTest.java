@@ -13,11 +13,11 @@ import org.isac.solver.SolverRegistry;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.channel.SalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.HermitianEigen;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.Metrics;
 import org.isac.solver.radar.BenchmarkCovariance;
 import org.isac.solver.radar.DesiredBeampattern;
-import org.isac.solver.radar.HermitianEigen;
 import org.junit.jupiter.api.Test;
 
 /** Properties of the modified PGA (seed 000 Alg. 1) and of the {@code hybrid-pga} solver. */
@@ -74,14 +74,14 @@ class HybridPgaTest {
                     HybridPgaSolver.DEFAULT_LAMBDA);
             HybridPga pga = engine(channel(11), psi, c[0], OMEGA, steps, c[1] == 1);
             pga.initialize(c[2], TARGETS, 3, 5);
-            assertTrue(ComplexOps.unitModulusError(pga.analog()) <= UNIT_MODULUS_TOL, "init");
+            assertTrue(Kernels.unitModulusError(pga.analog()) <= UNIT_MODULUS_TOL, "init");
             assertEquals(PT, pga.power(), POWER_REL_TOL * PT, "init power");
             for (int i = 0; i < steps.outer(); i++) {
                 pga.outerIteration(i);
                 String where = "M=" + c[0] + " rescale=" + c[1] + " init=" + c[2] + " outer " + i;
                 assertEquals(N, pga.analog().rows());
                 assertEquals(c[0], pga.analog().cols());
-                assertTrue(ComplexOps.unitModulusError(pga.analog()) <= UNIT_MODULUS_TOL, where);
+                assertTrue(Kernels.unitModulusError(pga.analog()) <= UNIT_MODULUS_TOL, where);
                 assertEquals(PT, pga.power(), POWER_REL_TOL * PT, where);
             }
         }
@@ -160,7 +160,7 @@ class HybridPgaTest {
         }
     }
 
-    /** The subspace iteration of the SVD-based init finds the eigenvectors EJML's solver finds. */
+    /** The subspace iteration of the SVD-based init finds the eigenvectors the Jacobi eigen solver finds. */
     @Test
     void svdInitEigenvectorsMatchOracle() {
         HybridInitializer init = new HybridInitializer();
@@ -170,7 +170,7 @@ class HybridPgaTest {
         CMatrix q = init.eigenvectors();
         double[] vals = new double[K];
         CMatrix oracle = new CMatrix();
-        HermitianEigen.dominant(gram, K, vals, oracle);
+        new HermitianEigen().dominant(gram, K, vals, oracle);
         for (int c = 0; c < K; c++) {
             double dr = 0, di = 0;
             for (int i = 0; i < K; i++) {
@@ -205,7 +205,7 @@ class HybridPgaTest {
         assertEquals(K, out.baseband.rows());
         assertEquals(K, out.baseband.cols());
         assertEquals(20, out.iterations);
-        assertTrue(ComplexOps.unitModulusError(out.analog) <= UNIT_MODULUS_TOL);
+        assertTrue(Kernels.unitModulusError(out.analog) <= UNIT_MODULUS_TOL);
         CMatrix x = out.effective(new CMatrix());
         assertEquals(PT, x.frobeniusNorm2(), POWER_REL_TOL * PT);
         double rate = Metrics.sumRateBits(p.channel, x, p.noise, new double[K]);
@@ -315,10 +315,10 @@ class HybridPgaTest {
         new HybridInitializer().initialize(HybridInitializer.COHERENT, h, pt, m, TARGETS, 3, 1, f, w);
         for (int i = 0; i < outer; i++) {
             for (int j = 0; j < inner; j++) {
-                ComplexOps.addScaled(f, steps.mu(i, j), Seed001Oracle.gradF(h, f, w, noise));
+                Kernels.addScaled(f, steps.mu(i, j), Seed001Oracle.gradF(h, f, w, noise));
             }
-            ComplexOps.projectUnitModulus(f);
-            ComplexOps.addScaled(w, steps.lambda(i), Seed001Oracle.gradW(h, f, w, noise));
+            Kernels.projectUnitModulus(f);
+            Kernels.addScaled(w, steps.lambda(i), Seed001Oracle.gradW(h, f, w, noise));
             CMatrix x = new CMatrix();
             Kernels.mul(f, w, x);
             w.scale(Math.sqrt(pt / x.frobeniusNorm2()));
@@ -393,8 +393,8 @@ class HybridPgaTest {
                 CMatrix b = mul(mul(ht, f), vk);
                 double ta = traceRe(mul(mul(mul(f, v), adj(f)), ht)) + noise[k];
                 double tb = traceRe(mul(mul(mul(f, vk), adj(f)), ht)) + noise[k];
-                ComplexOps.addScaled(g, 1 / (Math.log(2) * ta), a);
-                ComplexOps.addScaled(g, -1 / (Math.log(2) * tb), b);
+                Kernels.addScaled(g, 1 / (Math.log(2) * ta), a);
+                Kernels.addScaled(g, -1 / (Math.log(2) * tb), b);
             }
             return g;
         }
@@ -408,8 +408,8 @@ class HybridPgaTest {
                 CMatrix wk = withoutColumn(w, k);
                 double ta = traceRe(mul(mul(w, adj(w)), hb)) + noise[k];
                 double tb = traceRe(mul(mul(wk, adj(wk)), hb)) + noise[k];
-                ComplexOps.addScaled(g, 1 / (Math.log(2) * ta), mul(hb, w));
-                ComplexOps.addScaled(g, -1 / (Math.log(2) * tb), mul(hb, wk));
+                Kernels.addScaled(g, 1 / (Math.log(2) * ta), mul(hb, w));
+                Kernels.addScaled(g, -1 / (Math.log(2) * tb), mul(hb, wk));
             }
             return g;
         }

@@ -34,7 +34,7 @@ class JcasObjectiveTest {
             w = random(rng, m, k, 0.3);
             CMatrix b = random(rng, n, 3, 0.5);
             psi = new CMatrix();
-            ComplexOps.mulConjTransB(b, b, psi);
+            Kernels.mulConjTransB(b, b, psi);
             noise = new double[k];
             for (int i = 0; i < k; i++) {
                 noise[i] = 0.5 + rng.nextDouble();
@@ -87,13 +87,13 @@ class JcasObjectiveTest {
                 dx.scale(Math.sqrt(base.frobeniusNorm2() / dx.frobeniusNorm2()));
                 double eps = 1e-5;
                 CMatrix plus = new CMatrix().copyFrom(base);
-                ComplexOps.addScaled(plus, eps, dx);
+                Kernels.addScaled(plus, eps, dx);
                 CMatrix minus = new CMatrix().copyFrom(base);
-                ComplexOps.addScaled(minus, -eps, dx);
+                Kernels.addScaled(minus, -eps, dx);
                 double fp = wrtF ? fn.at(in, plus, in.w) : fn.at(in, in.f, plus);
                 double fm = wrtF ? fn.at(in, minus, in.w) : fn.at(in, in.f, minus);
                 double numeric = (fp - fm) / (2 * eps);
-                double analytic = 2 * ComplexOps.realInner(g, dx);
+                double analytic = 2 * Kernels.realInner(g, dx);
                 double rel = Math.abs(numeric - analytic) / Math.max(Math.abs(analytic), 1e-300);
                 assertTrue(rel < FD_REL_TOL, name + " shape " + s + " dir " + dir + ": analytic " + analytic
                         + " numeric " + numeric + " rel " + rel);
@@ -168,16 +168,16 @@ class JcasObjectiveTest {
         double obj = o.ascentF(in.f, in.w, omega, fused);
         o.gradRateF(in.f, in.w, gr);
         o.gradTauF(in.f, in.w, gt);
-        ComplexOps.addScaled(gr, -omega, gt);
-        ComplexOps.addScaled(gr, -1, fused);
+        Kernels.addScaled(gr, -omega, gt);
+        Kernels.addScaled(gr, -1, fused);
         assertTrue(Math.sqrt(gr.frobeniusNorm2() / fused.frobeniusNorm2()) < 1e-12);
         assertEquals(rateOracle(in, in.f, in.w) - omega * tauOracle(in, in.f, in.w), obj, VALUE_REL_TOL * Math.abs(obj));
 
         o.ascentW(in.f, in.w, omega, eta, fused);
         o.gradRateW(in.f, in.w, gr);
         o.gradTauW(in.f, in.w, gt);
-        ComplexOps.addScaled(gr, -omega * eta, gt);
-        ComplexOps.addScaled(gr, -1, fused);
+        Kernels.addScaled(gr, -omega * eta, gt);
+        Kernels.addScaled(gr, -1, fused);
         assertTrue(Math.sqrt(gr.frobeniusNorm2() / fused.frobeniusNorm2()) < 1e-12);
     }
 

@@ -14,7 +14,7 @@ import org.isac.solver.array.ArrayShape;
 import org.isac.solver.nn.DnnConfig;
 import org.isac.solver.nn.DnnIsacSolver;
 import org.isac.solver.nn.Seed003Dataset;
-import org.isac.solver.nn.ShippedModels;
+import org.isac.solver.train.nn.ShippedModels;
 
 /**
  * Latency at seed 003's sizes: M = 10 and M = 20 transmit antennas, K = 10 users, T = 2

@@ -128,8 +128,8 @@ public final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
-            org.isac.solver.nn.ShippedModels.train(out, antennas == null ? new int[0] : antennas,
-                    rhos == null ? org.isac.solver.nn.ShippedModels.RHOS : rhos, anchor);
+            org.isac.solver.train.nn.ShippedModels.train(out, antennas == null ? new int[0] : antennas,
+                    rhos == null ? org.isac.solver.train.nn.ShippedModels.RHOS : rhos, anchor);
             return 0;
         }
     }

@@ -19,7 +19,6 @@ import org.isac.solver.nn.DnnConfig;
 import org.isac.solver.nn.DnnIsacSolver;
 import org.isac.solver.nn.DnnModel;
 import org.isac.solver.nn.DnnPrecoder;
-import org.isac.solver.nn.DnnTrainer;
 import org.isac.solver.nn.Seed003Dataset;
 import org.isac.solver.nn.Seed003Sensing;
 
@@ -91,7 +90,7 @@ public final class DnnStudy {
         if (!m.config().anchored()) {
             throw new IllegalArgumentException("model has no anchor");
         }
-        return new DnnModel(m.config(), DnnTrainer.zeroOutput(m.net()), m.beta(), m.gamma(), DnnModel.FULL_BITS, 0, null,
+        return new DnnModel(m.config(), m.net().zeroOutput(), m.beta(), m.gamma(), DnnModel.FULL_BITS, 0, null,
                 m.anchorMix(), m.anchorMixNull(), m.provenance());
     }
 

@@ -9,11 +9,11 @@ import org.isac.solver.hybrid.HybridPga;
 import org.isac.solver.hybrid.HybridUpgaModel;
 import org.isac.solver.hybrid.PgaSteps;
 import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.HermitianEigen;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.Metrics;
 import org.isac.solver.radar.BenchmarkCovariance;
 import org.isac.solver.radar.DesiredBeampattern;
-import org.isac.solver.radar.HermitianEigen;
 import org.isac.solver.train.HybridUpgaTraining;
 import org.isac.solver.train.UnfoldedPgaGraph;
 
@@ -302,7 +302,7 @@ public final class HybridStudy {
         /** X = best rank-K approximation of Ψ (top-K eigenpairs), scaled to ‖X‖²_F = P_t. */
         void radarOnly(UnfoldedPgaGraph.Sample s) {
             int k = model.users();
-            HermitianEigen.dominant(s.psi(), k, values, vectors);
+            new HermitianEigen().dominant(s.psi(), k, values, vectors);
             x.copyFrom(vectors);
             for (int r = 0; r < x.rows(); r++) {
                 for (int c = 0; c < k; c++) {

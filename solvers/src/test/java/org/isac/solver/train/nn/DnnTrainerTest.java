@@ -1,14 +1,23 @@
-package org.isac.solver.nn;
+package org.isac.solver.train.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.isac.solver.TestData;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.nn.DnnConfig;
+import org.isac.solver.nn.DnnModel;
+import org.isac.solver.nn.DnnPrecoder;
+import org.isac.solver.nn.Mlp;
+import org.isac.solver.nn.PrecoderAnchor;
+import org.isac.solver.nn.Seed003Dataset;
+import org.isac.solver.nn.Seed003Sensing;
 import org.junit.jupiter.api.Test;
 
 class DnnTrainerTest {
@@ -118,7 +127,7 @@ class DnnTrainerTest {
                 DnnConfig c = small(0.6, normalise).withAnchor(anchor);
                 Seed003Dataset d = Seed003Dataset.generate(c, 8, 47, true);
                 Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(48));
-                DnnTrainer.scaleOutputLayer(net, 0.3);
+                net.scaleOutputLayer(0.3);
                 DnnTrainer tr = new DnnTrainer(c, net, d, 0.05, 5e-3);
                 int[] idx = {2, 5, 7, 0};
                 long maskSeed = 49;
@@ -146,7 +155,7 @@ class DnnTrainerTest {
                 DnnConfig c = small(rho, normalise).withAnchor(DnnConfig.ANCHOR_RZF_WF_HEADS);
                 Seed003Dataset d = Seed003Dataset.generate(c, 8, 57, true);
                 Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(58));
-                DnnTrainer.scaleOutputLayer(net, 0.3);
+                net.scaleOutputLayer(0.3);
                 int last = net.layers() - 1, pOut = c.precoderOutputs();
                 assertEquals(pOut + c.users() + 2, net.width(last + 1));
                 // head outputs well away from zero, so the tanh bound and the angle offsets matter
@@ -184,7 +193,7 @@ class DnnTrainerTest {
                 DnnConfig c = small(rho, normalise).withAnchor(DnnConfig.ANCHOR_RZF_WF);
                 Seed003Dataset d = Seed003Dataset.generate(c, 8, 53, true);
                 Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(54));
-                DnnTrainer.scaleOutputLayer(net, 0.3);
+                net.scaleOutputLayer(0.3);
                 DnnTrainer tr = new DnnTrainer(c, net, d, 0.05, 5e-3);
                 tr.phi[0] = 0.6;
                 tr.phi[1] = 0.9;
@@ -255,7 +264,7 @@ class DnnTrainerTest {
     void anchoredNetworkWithZeroOutputLayerServesTheAnchor() {
         DnnConfig c = DnnConfig.paper(6, 1.0).withScenario(4, 20, 1.0, false, -10, 25).withAnchor(DnnConfig.ANCHOR_RZF);
         Mlp net = Mlp.create(c.inputs(), 8, 2, c.outputs(), new SplittableRandom(51));
-        DnnTrainer.scaleOutputLayer(net, 0);
+        net.scaleOutputLayer(0);
         DnnModel md = new DnnModel(c, net, 1, 1, DnnModel.FULL_BITS, 0, null, java.util.Map.of());
         CMatrix h = TestData.gaussian(new SplittableRandom(52), 6, 4);
         h.scale(3e-4); // raw scale must not matter: the anchor uses the RMS-normalised channel
@@ -339,5 +348,46 @@ class DnnTrainerTest {
         double dn = tr.batchGradient(idx, 0, idx.length, maskSeed);
         arr[j] = old;
         return (up - dn) / (2 * FD_STEP);
+    }
+
+    @Test
+    void headsModelServesWhatTheTrainerEvaluatesAndZeroHeadsAreTheWaterFilledAnchor() {
+        DnnConfig c = DnnConfig.paper(10, 0.4).withNetwork(16, 2, 0.1).withAnchor(DnnConfig.ANCHOR_RZF_WF_HEADS);
+        Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), new SplittableRandom(71));
+        net.scaleOutputLayer(0.05);
+        int last = net.layers() - 1;
+        for (int j = c.precoderOutputs(); j < c.outputs(); j++) {
+            net.biases(last)[j] = 0.3 * (j % 5) - 0.6;
+        }
+        net.roundToFloat();
+        Seed003Dataset d = Seed003Dataset.generate(c, 12, 72, false);
+        double beta = 1 / 30.0, gamma = 2e-3;
+        DnnModel md = new DnnModel(c, net, beta, gamma, 32, 0, null, 0.4, 1.1, Map.of("note", "test"));
+        DnnModel back = DnnModel.fromText(md.toText(), "test");
+        assertEquals(DnnConfig.ANCHOR_RZF_WF_HEADS, back.config().anchor());
+        DnnTrainer.Evaluation ev = DnnTrainer.evaluate(c, net, 0.4, 1.1, d, 0, d.size(), beta, gamma);
+        IsacLoss loss = new IsacLoss(c.withLoss(c.alpha(), c.fairnessWeight(), c.betaSolver(), true), beta, gamma);
+        IsacLoss.Stats st = new IsacLoss.Stats();
+        DnnPrecoder p = new DnnPrecoder(back);
+        CMatrix h = new CMatrix(), x = new CMatrix();
+        double obj = 0, rate = 0;
+        for (int s = 0; s < d.size(); s++) {
+            d.channel(s, h);
+            p.precode(h, d.angles[s], 1.0, x);
+            obj += loss.evaluate(d.re[s], d.im[s], d.angles[s], x.re, x.im, null, null, 1, st);
+            rate += st.sumRate;
+        }
+        assertEquals(ev.objective(), obj / d.size(), 1e-9);
+        assertEquals(ev.sumRate(), rate / d.size(), 1e-9);
+        // all outputs zero: exactly the rzf-wf anchor with the same global angles
+        Mlp zero = net.zeroOutput();
+        DnnConfig plain = c.withAnchor(DnnConfig.ANCHOR_RZF_WF);
+        Mlp zeroPlain = Mlp.create(plain.inputs(), plain.hidden(), plain.hiddenLayers(), plain.outputs(), new SplittableRandom(73));
+        zeroPlain.scaleOutputLayer(0);
+        DnnTrainer.Evaluation a = DnnTrainer.evaluate(c, zero, 0.4, 1.1, d, 0, d.size(), beta, gamma);
+        DnnTrainer.Evaluation b = DnnTrainer.evaluate(plain, zeroPlain, 0.4, 1.1, d, 0, d.size(), beta, gamma);
+        assertEquals(b.objective(), a.objective(), 1e-12);
+        assertEquals(b.sumRate(), a.sumRate(), 1e-12);
+        assertNotEquals(a.sumRate(), ev.sumRate(), "the heads move the precoder");
     }
 }

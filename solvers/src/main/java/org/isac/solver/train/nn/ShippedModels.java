@@ -1,4 +1,4 @@
-package org.isac.solver.nn;
+package org.isac.solver.train.nn;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.isac.solver.nn.AnchorHeads;
+import org.isac.solver.nn.DnnConfig;
+import org.isac.solver.nn.DnnIsacSolver;
+import org.isac.solver.nn.DnnModel;
+import org.isac.solver.nn.PrecoderAnchor;
 
 /**
  * The one entry point that (re)trains every shipped {@value DnnIsacSolver#NAME} model:

@@ -1,7 +1,8 @@
-package org.isac.solver.nn;
+package org.isac.solver.train.nn;
 
 import org.isac.solver.array.CentredUla;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.nn.DnnConfig;
 
 /**
  * The unsupervised loss of seed 003 eq. (25) for one network instance, with its analytic

@@ -1,4 +1,4 @@
-package org.isac.solver.nn;
+package org.isac.solver.train.nn;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,6 +13,13 @@ import org.isac.solver.array.ArrayShape;
 import org.isac.solver.array.CentredUla;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.metric.Metrics;
+import org.isac.solver.nn.AnchorHeads;
+import org.isac.solver.nn.DnnConfig;
+import org.isac.solver.nn.DnnModel;
+import org.isac.solver.nn.DnnPrecoder;
+import org.isac.solver.nn.Mlp;
+import org.isac.solver.nn.PrecoderAnchor;
+import org.isac.solver.nn.Seed003Dataset;
 import org.isac.solver.train.Adam;
 
 /**
@@ -50,18 +57,6 @@ public final class DnnTrainer {
 
     /** Factor on the initial output layer of an anchored network (training starts near W_a). */
     public static final double ANCHOR_OUTPUT_INIT = 0.01;
-
-    static void scaleOutputLayer(Mlp net, double f) {
-        int l = net.layers() - 1;
-        for (double[] row : net.w[l]) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] *= f;
-            }
-        }
-        for (int j = 0; j < net.b[l].length; j++) {
-            net.b[l][j] *= f;
-        }
-    }
 
     /** One epoch's report. Times are from the clock passed to {@link #train(DnnConfig, ProgressListener, LongSupplier)}. */
     public record Progress(int epoch, int epochs, long steps, double trainLoss, double valObjective,
@@ -233,13 +228,6 @@ public final class DnnTrainer {
                 }
             }
         }
-    }
-
-    /** A copy of {@code m} whose output layer is zero (an anchored network then serves its anchor). */
-    public static Mlp zeroOutput(Mlp m) {
-        Mlp z = m.copy();
-        scaleOutputLayer(z, 0);
-        return z;
     }
 
     private void refreshTranspose() {
@@ -507,7 +495,7 @@ public final class DnnTrainer {
         SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
         Mlp net = Mlp.create(c.inputs(), c.hidden(), c.hiddenLayers(), c.outputs(), rng);
         if (c.anchored()) {
-            scaleOutputLayer(net, ANCHOR_OUTPUT_INIT);
+            net.scaleOutputLayer(ANCHOR_OUTPUT_INIT);
         }
         DnnTrainer tr = new DnnTrainer(c, net, d, beta, gamma);
         Adam adamPhi = new Adam(2, MIX_LEARNING_RATE);
@@ -601,7 +589,7 @@ public final class DnnTrainer {
         prov.put("val_fairness", Double.toString(fin.fairness()));
         if (tr.sensing != null) {
             prov.put("anchor_mix_initial", phi0[0] + ", " + phi0[1]);
-            Evaluation anchorOnly = evaluate(c, zeroOutput(best), bestPhi[0], bestPhi[1], d, nTrain, d.size(), beta, gamma);
+            Evaluation anchorOnly = evaluate(c, best.zeroOutput(), bestPhi[0], bestPhi[1], d, nTrain, d.size(), beta, gamma);
             prov.put("val_anchor_only_sum_rate", Double.toString(anchorOnly.sumRate()));
             prov.put("val_anchor_only_sum_psi_approx", Double.toString(anchorOnly.sumPsiApprox()));
         }
