@@ -18,7 +18,7 @@ enum ScenarioKey {
     RADIO_ID("radioId", Type.TEXT, "sim-0", "radio id, sent in the hello, every report and every answer",
             check("must not be empty", v -> !((String) v).isBlank())),
     ANTENNAS("antennas", Type.INT, 64, "N, transmit antennas (a ULA of N unless txArray is set; then it must agree)",
-            check("must be in [1, 4096]", v -> i(v) >= 1 && i(v) <= 4096)),
+            range(1, 4096, "")),
     USERS("users", Type.INT, 4, "K, single-antenna users",
             (v, s) -> i(v) >= 1 && i(v) <= Math.max(1, i(ANTENNAS.in(s))) ? null
                     : "must be in [1, antennas=" + ANTENNAS.in(s) + "]"),
@@ -28,55 +28,55 @@ enum ScenarioKey {
     TARGETS_DEG("targetsDeg", Type.DOUBLES, new double[] {-60, 0, 60}, "radar target azimuths in degrees, comma separated",
             check("entries must lie in [-90, 90] degrees", v -> all(v, t -> t >= -90 && t <= 90))),
     SNR_DB("snrDb", Type.DOUBLE, 12.0, "per-user SNR in dB: noise σ² = P_t / 10^(snrDb/10)",
-            check("must be finite and within +-200 dB", v -> Double.isFinite(d(v)) && Math.abs(d(v)) <= 200)),
+            check("must be finite and within +-200 dB", v -> Math.abs(d(v)) <= 200)),
     POWER_W("powerW", Type.DOUBLE, 1.0, "P_t, total transmit power budget in W",
-            check("must be finite and > 0 W", v -> d(v) > 0 && Double.isFinite(d(v)))),
+            positive(" W")),
     CHANNEL("channel", Type.LOWER, "sv", "channel model: sv (Saleh-Valenzuela), rician (path loss) or rayleigh (i.i.d. CN(0, 1))",
             check("must be 'sv', 'rician' or 'rayleigh'", v -> v.equals("sv") || v.equals("rician") || v.equals("rayleigh"))),
     SV_PATHS("svPaths", Type.INT, 10, "Q, paths of the Saleh-Valenzuela channel",
-            check("must be >= 1", v -> i(v) >= 1)),
+            atLeast(1, "")),
     K_FACTOR("kFactor", Type.DOUBLE, 10.0, "κ, Rician K-factor (linear)",
-            check("must be finite and >= 0 (linear)", v -> d(v) >= 0 && Double.isFinite(d(v)))),
+            nonNegative(" (linear)")),
     GAIN_SCALE("gainScale", Type.DOUBLE, 1.0, "factor on the Rician path gain",
-            check("must be finite and > 0", v -> d(v) > 0 && Double.isFinite(d(v)))),
+            positive("")),
     PATH_LOSS_EXPONENT("pathLossExponent", Type.DOUBLE, 2.9, "path-loss exponent of the Rician channel",
-            check("must be finite and >= 0", v -> Double.isFinite(d(v)) && d(v) >= 0)),
+            nonNegative("")),
     SHADOW_SIGMA_DB("shadowSigmaDb", Type.DOUBLE, 5.7, "log-normal shadowing of the Rician channel, dB",
-            check("must be finite and >= 0 dB", v -> d(v) >= 0 && Double.isFinite(d(v)))),
+            nonNegative(" dB")),
     MIN_DISTANCE_M("minDistanceM", Type.DOUBLE, 30.0, "nearest user distance of the Rician channel, m", null),
     MAX_DISTANCE_M("maxDistanceM", Type.DOUBLE, 400.0, "farthest user distance of the Rician channel, m", null),
     REFERENCE_DISTANCE_M("referenceDistanceM", Type.DOUBLE, 1.0, "reference distance of the path loss, m", null),
     MAX_USER_ANGLE_DEG("maxUserAngleDeg", Type.DOUBLE, 90.0, "users are placed within ± this azimuth, degrees",
-            check("must lie in [0, 90]", v -> d(v) >= 0 && d(v) <= 90)),
+            lies(0, 90)),
     SEED("seed", Type.LONG, 1L, "seed of the channel process and the CSI error", null),
     REPORT_PERIOD_US("reportPeriodUs", Type.LONG, 1000L, "time between CSI reports, µs (1000 = 1 kHz)",
-            check("must be in [10, 60000000] us", v -> l(v) >= 10 && l(v) <= 60_000_000L)),
+            range(10, 60_000_000L, " us")),
     DEADLINE_BUDGET_US("deadlineBudgetUs", Type.LONG, 1000L, "deadline_ns − capture_ns of every report, µs",
-            check("must be in [1, 60000000] us", v -> l(v) >= 1 && l(v) <= 60_000_000L)),
+            range(1, 60_000_000L, " us")),
     CHANNEL_STEP_US("channelStepUs", Type.LONG, 100L, "step of the true channel process, µs (one Gauss-Markov step each)",
-            check("must be in [1, 1000000] us", v -> l(v) >= 1 && l(v) <= 1_000_000L)),
+            range(1, 1_000_000L, " us")),
     SPEED_MPS("speedMps", Type.DOUBLE, 3.0, "user speed, m/s (sets the Doppler and ρ)",
-            check("must be finite and >= 0 m/s", v -> d(v) >= 0 && Double.isFinite(d(v)))),
+            nonNegative(" m/s")),
     CARRIER_HZ("carrierHz", Type.DOUBLE, 28e9, "carrier frequency, Hz",
-            check("must be finite and > 0 Hz", v -> d(v) > 0 && Double.isFinite(d(v)))),
+            positive(" Hz")),
     CSI_ERROR_MU("csiErrorMu", Type.DOUBLE, 0.0, "CSI error μ of Fading.estimate; 0 = perfect estimate",
-            check("must lie in [0, 1]", v -> d(v) >= 0 && d(v) <= 1)),
+            lies(0, 1)),
     SOLVER("solver", Type.WORD, "", "solver named in every report; empty = the controller's default",
             check("must be a name without spaces (empty = controller default)",
                     v -> ((String) v).chars().noneMatch(Character::isWhitespace))),
     GENIE_EVERY("genieEvery", Type.INT, 1, "score the genie and ZF bound every this many applied updates; 0 = never",
-            check("must be >= 0 (0 = never)", v -> i(v) >= 0)),
+            atLeast(0, " (0 = never)")),
     SCORE_SHARE("scoreShare", Type.DOUBLE, 0.25, "share of one core the radio's scorer may use; 1 = no limit",
             check("must be in (0, 1]", v -> d(v) > 0 && d(v) <= 1)),
     SHARED_CLOCK("sharedClock", Type.BOOLEAN, true, "tell the controller the clocks are shared (same host)", null),
     MAX_FRAME_BYTES("maxFrameBytes", Type.INT, 4 << 20, "largest downstream frame accepted, bytes",
-            check("must be >= 1024", v -> i(v) >= 1024)),
+            atLeast(1024, "")),
     REPORT_LIMIT("reportLimit", Type.LONG, 0L, "stop after this many reports; 0 = send for the whole run",
-            check("must be >= 0 (0 = no limit)", v -> l(v) >= 0)),
+            atLeast(0, " (0 = no limit)")),
     PHASE_BITS("phaseBits", Type.INT, 6, "phase-shifter resolution announced in the hello, bits; 0 = continuous",
-            check("must be in 0..8 (0 = continuous)", v -> i(v) >= 0 && i(v) <= 8)),
+            range(0, 8, " (0 = continuous)")),
     BASEBAND_BITS("basebandBits", Type.INT, 9, "baseband IQ word width announced in the hello, bits; 0 = float weights",
-            check("must be in 0..16 (0 = float)", v -> i(v) >= 0 && i(v) <= 16)),
+            range(0, 16, " (0 = float)")),
     TX_ARRAY("txArray", Type.SHAPE, null, "transmit array HxV (a UPA, N = H·V) or N (a ULA); empty = ULA of antennas",
             null),
     RX_ARRAY("rxArray", Type.SHAPE, null, "radar receive array, same syntax; empty = the transmit array",
@@ -164,6 +164,31 @@ enum ScenarioKey {
         return (v, s) -> ok.test(v) ? null : rule;
     }
 
+    /** An integer key in [lo, hi]; {@code note} follows the range in the message (a unit, a special value). */
+    private static Check range(long lo, long hi, String note) {
+        return check("must be in [" + lo + ", " + hi + "]" + note, v -> l(v) >= lo && l(v) <= hi);
+    }
+
+    /** An integer key ≥ lo. */
+    private static Check atLeast(long lo, String note) {
+        return check("must be >= " + lo + note, v -> l(v) >= lo);
+    }
+
+    /** A real key in [lo, hi] (NaN is not). */
+    private static Check lies(double lo, double hi) {
+        return check("must lie in [" + Scenario.num(lo) + ", " + Scenario.num(hi) + "]", v -> d(v) >= lo && d(v) <= hi);
+    }
+
+    /** A finite real key > 0, in {@code unit}. */
+    private static Check positive(String unit) {
+        return check("must be finite and > 0" + unit, v -> d(v) > 0 && Double.isFinite(d(v)));
+    }
+
+    /** A finite real key ≥ 0, in {@code unit}. */
+    private static Check nonNegative(String unit) {
+        return check("must be finite and >= 0" + unit, v -> d(v) >= 0 && Double.isFinite(d(v)));
+    }
+
     /** One entry per target of {@code targetsDeg} or none, each entry passing {@code ok}. */
     private static Check perTarget(String entries, java.util.function.DoublePredicate ok) {
         return (v, s) -> {
@@ -187,8 +212,9 @@ enum ScenarioKey {
         return (Integer) v;
     }
 
+    /** An int or long value. */
     private static long l(Object v) {
-        return (Long) v;
+        return ((Number) v).longValue();
     }
 
     private static double d(Object v) {
