@@ -21,8 +21,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.isac.proto.VarintFrameDecoder;
+import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ControllerMessage;
+import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.Mode;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.array.ArrayShape;
 
 
 /**
@@ -63,6 +67,8 @@ public final class SimRadio implements AutoCloseable {
     static final long RECONNECT_MAX_NS = 2_000_000_000L;
     /** Drop reason of reports pending when the connection was lost. */
     public static final String DISCONNECTED = "DISCONNECTED";
+    /** Software string sent in the hello: the name and the project version. */
+    private static final String SOFTWARE = "isac-sim-radio " + org.isac.proto.BuildInfo.VERSION;
 
     private final Scenario scenario;
     private final String host;
@@ -142,6 +148,31 @@ public final class SimRadio implements AutoCloseable {
 
     public Scenario scenario() {
         return scenario;
+    }
+
+    /**
+     * The hello a radio of scenario {@code s} sends on every connection: its id, transmit and
+     * receive arrays (half-wavelength spacing), RF chains, hardware widths, power, mode, K,
+     * protocol version 1, this software and the scenario's {@code sharedClock}.
+     */
+    public static FrontEndHello.Builder hello(Scenario s) {
+        return FrontEndHello.newBuilder()
+                .setRadioId(s.radioId())
+                .setTxArray(geometry(s.txShape()))
+                .setRxArray(geometry(s.rxShape()))
+                .setRfChains(s.rfChains())
+                .setPhaseBits(s.phaseBits())
+                .setBasebandBits(s.basebandBits())
+                .setMaxPowerW(s.powerW())
+                .addModes(s.rfChains() == 0 ? Mode.MODE_DIGITAL : Mode.MODE_HYBRID)
+                .setMaxUsers(s.users())
+                .setProtocolVersion(1)
+                .setSoftware(SOFTWARE)
+                .setSharedClock(s.sharedClock());
+    }
+
+    private static ArrayGeometry.Builder geometry(ArrayShape a) {
+        return ArrayGeometry.newBuilder().setHorizontal(a.horizontal()).setVertical(a.vertical()).setSpacingWavelengths(0.5);
     }
 
     /** Connects, sends for {@code sendFor}, waits up to {@link #DEFAULT_DRAIN} for answers. */

@@ -19,21 +19,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.HdrHistogram.Histogram;
-import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.CsiReport;
-import org.isac.proto.v1.FrontEndHello;
 import org.isac.proto.v1.FrontEndMessage;
 import org.isac.proto.v1.Goodbye;
 import org.isac.proto.v1.HelloAck;
-import org.isac.proto.v1.Mode;
 import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.Target;
 import org.isac.proto.v1.WeightApplied;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Scatterers;
-import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 
 import static org.isac.sim.SimRadio.HELLO_TIMEOUT;
@@ -56,8 +52,6 @@ import static org.isac.sim.SimRadio.MAX_TRACKED_LATENCY_NS;
  * {@link #channel()} and the {@link #result()} are read by the caller's thread.
  */
 final class SimSession {
-    /** Software string sent in the hello: the name and the project version. */
-    private static final String SOFTWARE = "isac-sim-radio " + org.isac.proto.BuildInfo.VERSION;
     private static final byte PENDING = 0;
     private static final byte APPLIED = 1;
     private static final byte DROPPED = 2;
@@ -198,29 +192,12 @@ final class SimSession {
         return false;
     }
 
-    private static ArrayGeometry.Builder geometry(ArrayShape a) {
-        return ArrayGeometry.newBuilder().setHorizontal(a.horizontal()).setVertical(a.vertical()).setSpacingWavelengths(0.5);
-    }
-
     private final class Handler extends SimpleChannelInboundHandler<ControllerMessage> {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             connectedNs = System.nanoTime();
-            FrontEndHello.Builder hello = FrontEndHello.newBuilder()
-                    .setRadioId(scenario.radioId())
-                    .setTxArray(geometry(scenario.txShape()))
-                    .setRxArray(geometry(scenario.rxShape()))
-                    .setRfChains(scenario.rfChains())
-                    .setPhaseBits(scenario.phaseBits())
-                    .setBasebandBits(scenario.basebandBits())
-                    .setMaxPowerW(scenario.powerW())
-                    .addModes(scenario.rfChains() == 0 ? Mode.MODE_DIGITAL : Mode.MODE_HYBRID)
-                    .setMaxUsers(k)
-                    .setProtocolVersion(1)
-                    .setSoftware(SOFTWARE)
-                    .setSharedClock(scenario.sharedClock());
-            ctx.writeAndFlush(FrontEndMessage.newBuilder().setHello(hello).build());
+            ctx.writeAndFlush(FrontEndMessage.newBuilder().setHello(SimRadio.hello(scenario)).build());
             helloTimer = ctx.executor().schedule(helloTimeoutTask, HELLO_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
         }
 
