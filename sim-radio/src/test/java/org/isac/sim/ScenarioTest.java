@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import org.isac.solver.Scatterers;
 import org.isac.solver.array.ArrayShape;
@@ -148,6 +151,129 @@ class ScenarioTest {
         Files.writeString(f, "users=4\nsnrDb=loud\n");
         e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
         assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("snrDb"), e.getMessage());
+    }
+
+    /** A valid value other than the default for every key of the table (on the default scenario). */
+    private static final Map<String, String> OTHER = Map.ofEntries(Map.entry("radioId", "bench-7"),
+            Map.entry("antennas", "32"), Map.entry("users", "6"), Map.entry("rfChains", "8"),
+            Map.entry("targetsDeg", "-45.5,10"), Map.entry("snrDb", "-3.25"), Map.entry("powerW", "2.5"),
+            Map.entry("channel", "rician"), Map.entry("svPaths", "3"), Map.entry("kFactor", "0.5"),
+            Map.entry("gainScale", "0.001"), Map.entry("pathLossExponent", "3.5"), Map.entry("shadowSigmaDb", "0"),
+            Map.entry("minDistanceM", "50"), Map.entry("maxDistanceM", "250.5"), Map.entry("referenceDistanceM", "2"),
+            Map.entry("maxUserAngleDeg", "60"), Map.entry("seed", "-9007199254740993"), Map.entry("reportPeriodUs", "250"),
+            Map.entry("deadlineBudgetUs", "700"), Map.entry("channelStepUs", "50"), Map.entry("speedMps", "0.1"),
+            Map.entry("carrierHz", "3500000000"), Map.entry("csiErrorMu", "0.3"), Map.entry("solver", "rzf"),
+            Map.entry("genieEvery", "7"), Map.entry("scoreShare", "1"), Map.entry("sharedClock", "false"),
+            Map.entry("maxFrameBytes", "1024"), Map.entry("reportLimit", "12"), Map.entry("phaseBits", "0"),
+            Map.entry("basebandBits", "16"), Map.entry("txArray", "8x4"), Map.entry("rxArray", "3x1"),
+            Map.entry("targetsElevationDeg", "0.5,-180"), Map.entry("targetsGainRe", "0.1,-2"),
+            Map.entry("targetsGainIm", "0,1.0E-9"));
+
+    /** The canonical key names, in the table's order, as the printed scenario gives them. */
+    private static Set<String> tableKeys() {
+        Set<String> keys = new HashSet<>(Scenario.defaults().toMap().keySet());
+        assertEquals(ScenarioKey.values().length, keys.size());
+        return keys;
+    }
+
+    @Test
+    void everyKeyOfTheTableRoundTripsThroughItsText(@TempDir Path dir) throws IOException {
+        assertEquals(tableKeys(), OTHER.keySet(), "every key of the table has a test value");
+        for (ScenarioKey k : ScenarioKey.values()) {
+            String text = OTHER.get(k.key);
+            Scenario.Builder b = Scenario.builder().set(k.key, text);
+            if (k == ScenarioKey.TARGETS_ELEVATION_DEG || k == ScenarioKey.TARGETS_GAIN_RE
+                    || k == ScenarioKey.TARGETS_GAIN_IM) {
+                b.set("targetsDeg", "1,2"); // one entry per target
+            }
+            Scenario s = b.build();
+            assertEquals(text, k.text(k.type.parse(k.key, text)), k.key + ": printing the parsed text gives it back");
+            String printed = s.value(k.key);
+            assertFalse(printed.equals(Scenario.defaults().value(k.key)), k.key + " differs from its default");
+            Scenario parsed = Scenario.builder().set(k.key, printed).set("targetsDeg", s.value("targetsDeg")).build();
+            assertEquals(s, parsed, k.key + ": print -> parse -> equal");
+            assertEquals(printed, parsed.value(k.key));
+            assertEquals(s, s.toBuilder().build(), k.key + ": toBuilder keeps it");
+            Path f = dir.resolve(k.key + ".properties");
+            Files.writeString(f, s.toProperties());
+            assertEquals(s, Scenario.load(f), k.key + ": through a properties file");
+            assertEquals(s.hashCode(), Scenario.load(f).hashCode());
+        }
+        Scenario all = Scenario.builder().set("txArray", "8x4").set("users", "6").set("rfChains", "8")
+                .set("targetsDeg", "1,2").set("targetsGainRe", "0.1,-2").set("seed", "-9007199254740993").build();
+        assertEquals(all, Scenario.fromProperties(properties(all.toProperties())));
+        assertEquals(-9007199254740993L, all.seed(), "a long seed is not squeezed through a double");
+    }
+
+    private static Properties properties(String text) throws IOException {
+        Properties p = new Properties();
+        p.load(new java.io.StringReader(text));
+        return p;
+    }
+
+    @Test
+    void everyKeyNamesABadValueWithItsRange() {
+        // key -> {bad text, what the message must say besides the key and the text}
+        Map<String, String[]> bad = Map.ofEntries(Map.entry("radioId", new String[] {" ", "must not be empty"}),
+                Map.entry("antennas", new String[] {"5000", "[1, 4096]"}),
+                Map.entry("users", new String[] {"0", "[1, antennas=64]"}),
+                Map.entry("rfChains", new String[] {"2", "0 (digital) or in [users=4, antennas=64]"}),
+                Map.entry("targetsDeg", new String[] {"10,91", "[-90, 90] degrees"}),
+                Map.entry("snrDb", new String[] {"201", "+-200 dB"}),
+                Map.entry("powerW", new String[] {"-1", "> 0 W"}),
+                Map.entry("channel", new String[] {"awgn", "'sv', 'rician' or 'rayleigh'"}),
+                Map.entry("svPaths", new String[] {"0", ">= 1"}),
+                Map.entry("kFactor", new String[] {"-0.5", ">= 0 (linear)"}),
+                Map.entry("gainScale", new String[] {"0", "> 0"}),
+                Map.entry("pathLossExponent", new String[] {"-1", ">= 0"}),
+                Map.entry("shadowSigmaDb", new String[] {"NaN", ">= 0 dB"}),
+                Map.entry("minDistanceM", new String[] {"500", "referenceDistanceM <= minDistanceM <= maxDistanceM"}),
+                Map.entry("maxDistanceM", new String[] {"Infinity", "minDistanceM <= maxDistanceM (finite)"}),
+                Map.entry("referenceDistanceM", new String[] {"0", "0 < referenceDistanceM"}),
+                Map.entry("maxUserAngleDeg", new String[] {"95", "[0, 90]"}),
+                Map.entry("seed", new String[] {"1.5", "not an integer"}),
+                Map.entry("reportPeriodUs", new String[] {"5", "[10, 60000000] us"}),
+                Map.entry("deadlineBudgetUs", new String[] {"0", "[1, 60000000] us"}),
+                Map.entry("channelStepUs", new String[] {"1000001", "[1, 1000000] us"}),
+                Map.entry("speedMps", new String[] {"-3", ">= 0 m/s"}),
+                Map.entry("carrierHz", new String[] {"0", "> 0 Hz"}),
+                Map.entry("csiErrorMu", new String[] {"1.01", "[0, 1]"}),
+                Map.entry("solver", new String[] {"r zf", "without spaces"}),
+                Map.entry("genieEvery", new String[] {"-1", ">= 0 (0 = never)"}),
+                Map.entry("scoreShare", new String[] {"0", "(0, 1]"}),
+                Map.entry("sharedClock", new String[] {"maybe", "not a boolean (true/false)"}),
+                Map.entry("maxFrameBytes", new String[] {"1023", ">= 1024"}),
+                Map.entry("reportLimit", new String[] {"-1", ">= 0 (0 = no limit)"}),
+                Map.entry("phaseBits", new String[] {"9", "[0, 8] (0 = continuous)"}),
+                Map.entry("basebandBits", new String[] {"17", "[0, 16] (0 = float)"}),
+                Map.entry("txArray", new String[] {"4x0", "at least one element per axis"}),
+                Map.entry("rxArray", new String[] {"100x100", "at most 4096 elements"}),
+                Map.entry("targetsElevationDeg", new String[] {"0,0,181", "[-180, 180] degrees"}),
+                Map.entry("targetsGainRe", new String[] {"1,2", "one entry per target (3) or none"}),
+                Map.entry("targetsGainIm", new String[] {"0,NaN,0", "finite"}));
+        assertEquals(tableKeys(), bad.keySet(), "every key of the table has a bad value");
+        for (Map.Entry<String, String[]> e : bad.entrySet()) {
+            String key = e.getKey(), text = e.getValue()[0], range = e.getValue()[1];
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> Scenario.builder().set(key, text).build(), key);
+            String m = ex.getMessage();
+            assertTrue(m.contains(key) && m.contains(text.trim()) && m.contains(range),
+                    key + "=" + text + " must be named with '" + range + "': " + m);
+        }
+    }
+
+    @Test
+    void unknownKeysListEveryKeyAndTheHelpDocumentsThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Scenario.builder().set("report-rate", "1"));
+        String help = Scenario.keyHelp();
+        for (ScenarioKey k : ScenarioKey.values()) {
+            assertTrue(e.getMessage().contains(k.key + ", "), k.key + " in: " + e.getMessage());
+            assertTrue(help.contains(k.key + " [" + Scenario.defaults().value(k.key) + "]: " + k.doc), k.key + " in: " + help);
+        }
+        assertTrue(e.getMessage().endsWith(Scenario.PARAM_PREFIX + "NAME"), e.getMessage());
+        assertEquals(ScenarioKey.values().length + 1, help.lines().count(), help);
+        assertTrue(Arrays.stream(ScenarioKey.values()).noneMatch(k -> k.doc.isBlank()));
     }
 
     private static void assertError(Scenario.Builder b, String expected) {

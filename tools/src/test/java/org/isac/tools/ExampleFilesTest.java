@@ -17,11 +17,11 @@ import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndHello;
-import org.isac.proto.v1.Mode;
 import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.Target;
 import org.isac.sim.ChannelProcess;
 import org.isac.sim.Scenario;
+import org.isac.sim.SimRadio;
 import org.isac.solver.Scatterers;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
@@ -94,19 +94,7 @@ class ExampleFilesTest {
 
     /** The hello the simulated radio sends for {@code s} (with its own clock). */
     static FrontEndHello hello(Scenario s) {
-        return FrontEndHello.newBuilder()
-                .setRadioId(s.radioId())
-                .setTxArray(geometry(s.txShape()))
-                .setRxArray(geometry(s.rxShape()))
-                .setRfChains(s.rfChains())
-                .setPhaseBits(s.phaseBits())
-                .setBasebandBits(s.basebandBits())
-                .setMaxPowerW(s.powerW())
-                .addModes(s.rfChains() == 0 ? Mode.MODE_DIGITAL : Mode.MODE_HYBRID)
-                .setMaxUsers(s.users())
-                .setProtocolVersion(1)
-                .setSoftware("docs/examples (ExampleFilesTest)")
-                .build();
+        return SimRadio.hello(s).setSoftware("docs/examples (ExampleFilesTest)").clearSharedClock().build();
     }
 
     /** One CSI report: the process's channel at {@code captureNs}, estimated with the scenario's error. */

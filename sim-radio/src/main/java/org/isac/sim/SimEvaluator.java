@@ -1,0 +1,477 @@
+package org.isac.sim;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.isac.fpga.frame.DecodedFrame;
+import org.isac.fpga.frame.FrameRejectedException;
+import org.isac.fpga.frame.WeightFrameParser;
+import org.isac.proto.v1.ComplexMatrix;
+import org.isac.proto.v1.WeightUpdate;
+import org.isac.solver.IsacParams;
+import org.isac.solver.Precoder;
+import org.isac.solver.Problem;
+import org.isac.solver.Scatterers;
+import org.isac.solver.Solver;
+import org.isac.solver.SolverRegistry;
+import org.isac.solver.array.ArrayShape;
+import org.isac.solver.hybrid.PsiCache;
+import org.isac.solver.linalg.CMatrix;
+import org.isac.solver.linalg.Kernels;
+import org.isac.solver.metric.CrlbFim;
+import org.isac.solver.metric.Metrics;
+import org.isac.solver.metric.Scnr;
+import org.isac.solver.radar.DesiredBeampattern;
+
+/**
+ * What a {@link SimRadio}'s applied updates achieve. On the radio's event loop, per update:
+ * decode the effective precoder X ({@link #decode}: F·W when {@code analog} is non-empty, else
+ * the baseband; the decoded hardware frame when one came), then ({@link #apply}) Σ_k log2(1 +
+ * SINR_k) on the true channel, the worst SINR and, on a planar array with targets, the CRLB
+ * tr(F⁻¹) of seed 004 Lemma 1 with the true target parameters ({@link Extra#CRLB}). Every
+ * {@link Scenario#genieEvery()}-th applied update ({@link #sample}) is also scored off the I/O
+ * thread by the {@link Scorer}: the genie (the update's solver, built locally by
+ * {@link SolverRegistry}, with the scenario's parameters, on the true channel at apply time),
+ * digital ZF, τ and the worst SCNR.
+ *
+ * <p>Threading: everything but the scorer is touched only by the radio's event loop; the
+ * scorer's sums are read by {@link #totals()} after it drained. Allocation: none per update
+ * after warm-up (the workspaces below are preallocated).
+ */
+final class SimEvaluator {
+    /** How long the report waits for the scorer to finish its last samples. */
+    private static final long SCORER_DRAIN_NS = 10_000_000_000L;
+
+    private final Scenario scenario;
+    private final int n;
+    private final int k;
+    private final ArrayShape txShape;
+    private final ArrayShape rxShape;
+    private final double noiseW;
+    private final double[] noise;
+    private final CMatrix analog = new CMatrix();
+    private final CMatrix baseband = new CMatrix();
+    private final CMatrix x;
+    /** Effective precoder of the update's float weights (before quantization). */
+    private final CMatrix xFloat = new CMatrix();
+    private final WeightFrameParser frameParser = new WeightFrameParser();
+    private final DecodedFrame frame = new DecodedFrame();
+    private final Precoder framePrecoder = new Precoder();
+    private final PsiCache psiCache = new PsiCache();
+    /** Radar receive filters of the last decoded update (N_r × targets), empty when it carried none. */
+    private final CMatrix receive = new CMatrix();
+    private final Scnr scnr = new Scnr();
+    /** The true targets (angles and gains), as sent in every report. */
+    private final Scatterers radarTargets;
+    private final Scatterers noClutter = new Scatterers();
+    private double[] scnrOut = new double[0];
+    /** Fisher information of the true targets; null when the CRLB is not evaluated. */
+    private final CrlbFim crlbFim;
+    private double[] fimBuf = new double[0];
+    private double[] fimInv = new double[0];
+    /** L and σ_s² of the CRLB and SCNR: the scenario's {@code frame_length} / {@code radar_noise_w} params or their defaults. */
+    private final double frameLength;
+    private final double radarNoiseW;
+    private final double[] targetsRad;
+    private final double[] extraSum = new double[Extra.values().length];
+    private final long[] extraCount = new long[Extra.values().length];
+    private final CMatrix xGenie;
+    private final double[] sinrScratch;
+    private final Problem genieProblem = new Problem();
+    private final Precoder genieOut = new Precoder();
+    private final Precoder zfOut = new Precoder();
+    private final Solver zf = SolverRegistry.create("zf");
+    private final Map<String, Solver> genieSolvers = new HashMap<>();
+    /** Scores sampled updates (genie, ZF, τ, SCNR) on its own thread; made once the fields it reads are set. */
+    private final Scorer scorer;
+    private long powerViolations;
+    private double achievedSum;
+    /** Whether the last decoded update was applied from its hardware frame. */
+    private boolean appliedFrame;
+
+    /** Sets up every workspace (and solves Ψ for τ) now, not on the event loop. */
+    SimEvaluator(Scenario scenario) {
+        this.scenario = scenario;
+        this.n = scenario.antennas();
+        this.k = scenario.users();
+        this.txShape = scenario.txShape();
+        this.rxShape = scenario.rxShape();
+        this.noiseW = scenario.noisePowerW();
+        this.noise = new double[k];
+        Arrays.fill(noise, noiseW);
+        this.x = new CMatrix(n, k);
+        double[] deg = scenario.targetsDeg();
+        this.targetsRad = new double[deg.length];
+        for (int i = 0; i < deg.length; i++) {
+            targetsRad[i] = Math.toRadians(deg[i]);
+        }
+        this.radarTargets = scenario.targets();
+        scnrOut = new double[targetsRad.length];
+        if (targetsRad.length > 0 && txShape.vertical() == 1) {
+            // solve (or fetch) Ψ now, not on the event loop
+            psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG, scenario.powerW());
+        }
+        this.xGenie = new CMatrix(n, k);
+        this.sinrScratch = new double[k];
+        this.scorer = new Scorer();
+        genieProblem.channel.reshape(n, k);
+        genieProblem.setNoise(k, noiseW);
+        genieProblem.powerBudgetW = scenario.powerW();
+        genieProblem.rfChains = scenario.rfChains();
+        genieProblem.tx = txShape;
+        genieProblem.rx = rxShape;
+        genieProblem.targets.copyFrom(radarTargets);
+        for (Map.Entry<String, Double> e : scenario.solverParams().entrySet()) {
+            genieProblem.params.put(e.getKey(), e.getValue());
+        }
+        this.frameLength = IsacParams.frameLength(genieProblem);
+        this.radarNoiseW = IsacParams.radarNoiseW(genieProblem);
+        if (radarTargets.count() > 0 && scenario.planarArray()) {
+            crlbFim = new CrlbFim();
+            crlbFim.setTargets(txShape, rxShape, radarTargets);
+            int p = crlbFim.parameters();
+            fimBuf = new double[p * p];
+            fimInv = new double[p * p];
+        } else {
+            crlbFim = null;
+        }
+    }
+
+    /** The true targets (angles and gains), as sent in every report. */
+    Scatterers targets() {
+        return radarTargets;
+    }
+
+    /** Per-user noise power σ², W. */
+    double noiseW() {
+        return noiseW;
+    }
+
+    /** The effective precoder of the last update {@link #decode} accepted (N × K); the evaluator's buffer. */
+    CMatrix x() {
+        return x;
+    }
+
+    /**
+     * Measures the update just decoded on the true channel {@code h} at apply time: sum rate,
+     * worst SINR, the unquantized sum rate, the CRLB (quantized and not) and a power-budget
+     * violation.
+     *
+     * @return the achieved sum rate, bit/s/Hz
+     */
+    double apply(CMatrix h) {
+        double achieved = Metrics.sumRateBits(h, x, noise, sinrScratch);
+        achievedSum += achieved;
+        extra(Extra.MIN_SINR_DB, 10 * Math.log10(Metrics.min(sinrScratch, k)));
+        if (appliedFrame) {
+            extra(Extra.FRAMES_APPLIED, 1);
+        }
+        extra(Extra.ACHIEVED_UNQUANTIZED_BITS, appliedFrame ? Metrics.sumRateBits(h, xFloat, noise, sinrScratch) : achieved);
+        if (crlbFim != null) {
+            double c = crlb(x);
+            double unquantized = appliedFrame ? crlb(xFloat) : c;
+            if (Double.isFinite(c) && Double.isFinite(unquantized)) {
+                extra(Extra.CRLB, c);
+                extra(Extra.CRLB_UNQUANTIZED, unquantized);
+            } else {
+                extra(Extra.CRLB_SINGULAR, 1);
+            }
+        }
+        if (x.frobeniusNorm2() > scenario.powerW() * 1.001) {
+            powerViolations++;
+        }
+        return achieved;
+    }
+
+    /**
+     * After the {@code applied}-th applied update: every {@link Scenario#genieEvery()}-th is
+     * handed to the scorer with the true channel {@code h} and its achieved sum rate.
+     */
+    void sample(long applied, String solverName, CMatrix h, double achieved) {
+        int every = scenario.genieEvery();
+        if (every > 0 && applied % every == 0) {
+            scorer.offer(solverName, h, achieved);
+        }
+    }
+
+    /** What the report needs of the evaluation: the sums of the event loop and the scorer's. */
+    record Totals(double achievedSum, double achievedAtGenieSum, double genieSum, double zfSum, long genieSamples,
+            long zfSamples, long genieFailures, long powerViolations, double[] extraSums, long[] extraCounts) {
+    }
+
+    /** Waits (bounded) for the scorer's last samples, then adds its sums to the event loop's and stops it. */
+    Totals totals() {
+        scorer.drain(SCORER_DRAIN_NS);
+        double[] xs = extraSum.clone();
+        long[] xc = extraCount.clone();
+        Totals t;
+        synchronized (scorer) {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] += scorer.sums[i];
+                xc[i] += scorer.counts[i];
+            }
+            t = new Totals(achievedSum, scorer.achievedAtGenie, scorer.genie, scorer.zfRate, scorer.genieN, scorer.zfN,
+                    scorer.failures, powerViolations, xs, xc);
+        }
+        xc[Extra.SCORING_SKIPPED.ordinal()] += scorer.skipped;
+        scorer.stop();
+        return t;
+    }
+
+    /** Stops the scorer's thread (if it was started). */
+    void stop() {
+        scorer.stop();
+    }
+
+    /**
+     * Scores sampled applied updates off the radio's I/O thread: the genie (same solver, true
+     * channel, zero latency), digital ZF, τ and the worst SCNR. The event loop copies what a
+     * score needs into one of two samples and hands it over without waiting; when both are
+     * taken (the scorer is still busy) the update is not scored and counted as skipped, so the
+     * radio's schedule never waits for its own measurements. Its sums live apart from the I/O
+     * thread's and are read after {@link #drain}.
+     */
+    private final class Scorer implements Runnable {
+        private final java.util.concurrent.ArrayBlockingQueue<Sample> free = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final java.util.concurrent.ArrayBlockingQueue<Sample> work = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+        private final double[] sinr = new double[k];
+        private final double[] sums = new double[Extra.values().length];
+        private final long[] counts = new long[Extra.values().length];
+        private double achievedAtGenie, genie, zfRate;
+        private long genieN, zfN, failures, skipped;
+        private volatile Thread thread;
+        private volatile boolean draining;
+
+        Scorer() {
+            free.add(new Sample());
+            free.add(new Sample());
+        }
+
+        /** On the event loop: copies the applied update ({@link #x}, {@link #xFloat}, {@link #receive}) and {@code h}. */
+        void offer(String solverName, CMatrix h, double achieved) {
+            Sample smp = free.poll();
+            if (smp == null) {
+                skipped++;
+                return;
+            }
+            smp.solver = solverName;
+            smp.achieved = achieved;
+            smp.h.copyFrom(h);
+            smp.x.copyFrom(x);
+            smp.xFloat.copyFrom(xFloat);
+            smp.receive.copyFrom(receive);
+            busy.incrementAndGet();
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("sim-score-" + scenario.radioId()).start(this);
+            }
+            work.add(smp);
+        }
+
+        @Override
+        public void run() {
+            IdlePriority.applyToCurrentThread();
+            try {
+                while (true) {
+                    Sample smp = work.take();
+                    try {
+                        long t0 = System.nanoTime();
+                        synchronized (this) {
+                            score(smp);
+                        }
+                        rest(System.nanoTime() - t0);
+                    } finally {
+                        free.add(smp);
+                        busy.decrementAndGet();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void score(Sample smp) {
+            CMatrix h = smp.h;
+            genieProblem.channel.copyFrom(h);
+            Solver g = genieSolvers.get(smp.solver);
+            if (g == null && !genieSolvers.containsKey(smp.solver)) {
+                g = SolverRegistry.exists(smp.solver) ? SolverRegistry.create(smp.solver) : null;
+                genieSolvers.put(smp.solver, g);
+            }
+            boolean ok = g != null;
+            if (ok) {
+                try {
+                    g.solve(genieProblem, genieOut);
+                    genieOut.effective(xGenie);
+                    double rate = Metrics.sumRateBits(h, xGenie, noise, sinr);
+                    if (Double.isFinite(rate)) {
+                        genie += rate;
+                        achievedAtGenie += smp.achieved;
+                        genieN++;
+                    } else {
+                        ok = false;
+                    }
+                } catch (IllegalArgumentException e) {
+                    ok = false;
+                }
+            }
+            try {
+                zf.solve(genieProblem, zfOut);
+                double z = Metrics.sumRateBits(h, zfOut.baseband, noise, sinr);
+                if (Double.isFinite(z)) {
+                    zfRate += z;
+                    zfN++;
+                } else {
+                    ok = false;
+                }
+            } catch (IllegalArgumentException e) {
+                ok = false;
+            }
+            if (!ok) {
+                failures++;
+            }
+            if (targetsRad.length > 0) {
+                if (txShape.vertical() == 1) {
+                    // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6)), ULA only
+                    CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
+                            scenario.powerW());
+                    add(Extra.TAU, Metrics.beampatternError(smp.x, psi));
+                    add(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(smp.xFloat, psi));
+                }
+                if (smp.receive.rows() == rxShape.size() && smp.receive.cols() == targetsRad.length) {
+                    // seed 002 eq. (5) with the update's receive filters on the true targets
+                    scnr.scnr(txShape, rxShape, radarTargets, noClutter, smp.x, smp.receive, radarNoiseW, scnrOut);
+                    add(Extra.MIN_SCNR_DB, 10 * Math.log10(Metrics.min(scnrOut, scnrOut.length)));
+                }
+            }
+        }
+
+        /**
+         * Keeps the scorer within {@link Scenario#scoreShare()} of a core: rests after a score
+         * that took {@code tookNs} while holding its sample, so what is offered meanwhile is
+         * skipped. The rest is cut short when the radio drains.
+         */
+        private void rest(long tookNs) {
+            double share = scenario.scoreShare();
+            if (share >= 1) {
+                return;
+            }
+            long end = System.nanoTime() + (long) (tookNs * (1 - share) / share);
+            long left;
+            while (!draining && (left = end - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        }
+
+        private void add(Extra e, double v) {
+            sums[e.ordinal()] += v;
+            counts[e.ordinal()]++;
+        }
+
+        /** Waits (up to {@code maxNanos}) until every handed-over sample is scored. */
+        void drain(long maxNanos) {
+            draining = true;
+            Thread t = thread;
+            if (t != null) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
+            }
+            long end = System.nanoTime() + maxNanos;
+            while (busy.get() > 0 && System.nanoTime() - end < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        }
+
+        void stop() {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /** What one score needs, copied off the event loop's buffers. */
+    private static final class Sample {
+        final CMatrix h = new CMatrix(), x = new CMatrix(), xFloat = new CMatrix(), receive = new CMatrix();
+        String solver;
+        double achieved;
+    }
+
+    /**
+     * Decodes the update's weights into {@link #x} (N × K): F·W when analog is present, else W.
+     * False when shapes disagree with N, K or with the data, or a weight is not finite.
+     */
+    boolean decode(WeightUpdate u) {
+        appliedFrame = false;
+        if (!u.hasReceive() || !readMatrix(u.getReceive(), receive)) {
+            receive.reshape(0, 0);
+        }
+        ComplexMatrix bb = u.getBaseband();
+        if (!readMatrix(bb, baseband) || baseband.cols() < k) {
+            return false;
+        }
+        if (u.hasAnalog() && u.getAnalog().getRows() * u.getAnalog().getCols() > 0) {
+            ComplexMatrix an = u.getAnalog();
+            if (!readMatrix(an, analog) || analog.rows() != n || analog.cols() != baseband.rows()) {
+                return false;
+            }
+            Kernels.mul(analog, baseband, xFloat);
+        } else {
+            if (baseband.rows() != n) {
+                return false;
+            }
+            xFloat.copyFrom(baseband);
+        }
+        if (!xFloat.allFinite()) {
+            return false;
+        }
+        if (u.getFpgaFrame().isEmpty()) {
+            x.copyFrom(xFloat);
+            return true;
+        }
+        // what the array radiates: the decoded hardware frame, quantized
+        try {
+            frameParser.parse(u.getFpgaFrame().asReadOnlyByteBuffer(), frame);
+        } catch (FrameRejectedException e) {
+            return false;
+        }
+        if (!frame.isFor(scenario.radioId()) || frame.sequence() != u.getSequence() || frame.n() != n) {
+            return false;
+        }
+        frame.toPrecoder(framePrecoder, null);
+        framePrecoder.effective(x);
+        if (x.rows() != n || x.cols() != xFloat.cols() || !x.allFinite()) {
+            return false;
+        }
+        appliedFrame = true;
+        return true;
+    }
+
+    /**
+     * tr(F⁻¹) of seed 004 Lemma 1 for the transmitted precoder {@code w} (N × S, R_x = WWᴴ)
+     * with the true targets, L = {@link #frameLength} and σ_s² = {@link #radarNoiseW}; +∞ when
+     * F is singular. Flops: 8·N·3M·S + 8·9M²·S + (4M)³. Allocation-free.
+     */
+    private double crlb(CMatrix w) {
+        crlbFim.fim(w, frameLength, radarNoiseW, fimBuf);
+        return crlbFim.invert(fimBuf, fimInv);
+    }
+
+    private void extra(Extra e, double value) {
+        extraSum[e.ordinal()] += value;
+        extraCount[e.ordinal()]++;
+    }
+
+    private static boolean readMatrix(ComplexMatrix m, CMatrix out) {
+        int rows = m.getRows(), cols = m.getCols();
+        long size = (long) rows * cols;
+        if (rows < 0 || cols < 0 || size == 0 || size > 1 << 24 || m.getReCount() != size || m.getImCount() != size) {
+            return false;
+        }
+        out.reshape(rows, cols);
+        for (int i = 0; i < (int) size; i++) {
+            out.re[i] = m.getRe(i);
+            out.im[i] = m.getIm(i);
+        }
+        return true;
+    }
+}
