@@ -150,9 +150,6 @@ public final class RecordingExport {
         private final Map<Long, String> radio = new HashMap<>();
         /** (connection, sequence) → the report and its received time, until answered. */
         private final Map<Long, Map<Long, Pending>> received = new HashMap<>();
-        private final org.isac.solver.linalg.CMatrix f = new org.isac.solver.linalg.CMatrix(), bb = new org.isac.solver.linalg.CMatrix(),
-                x = new org.isac.solver.linalg.CMatrix();
-        private double[] scratch = new double[0];
 
         private record Pending(long receivedNs, CsiReport report) {
         }
@@ -236,7 +233,7 @@ public final class RecordingExport {
                     j.name("early_stop").value(u.getEarlyStop()).name("iterations").value(u.getIterations());
                     j.name("layers_planned").value(u.getLayersPlanned());
                     j.name("sum_rate_bits");
-                    number(j, p == null ? Double.NaN : sumRate(p.report(), u));
+                    number(j, p == null ? Double.NaN : UpdateMath.sumRateBits(p.report(), u));
                     j.name("predicted").beginObject();
                     for (Map.Entry<String, Double> kv : new java.util.TreeMap<>(u.getPredictedMap()).entrySet()) {
                         j.name(kv.getKey());
@@ -280,37 +277,6 @@ public final class RecordingExport {
                 j.value(e.timeNs() - p.receivedNs());
             }
             return j;
-        }
-
-        /**
-         * Σ_k log2(1 + SINR_k) of the update's float weights X = F·W (X = W when digital) on the
-         * report's channel and noise: the rate on the CSI the controller solved on.
-         */
-        private double sumRate(CsiReport r, WeightUpdate u) {
-            try {
-                org.isac.solver.linalg.CMatrix h = org.isac.controller.CsiMapping.fromComplexMatrix(r.getChannel(), new org.isac.solver.linalg.CMatrix());
-                org.isac.controller.CsiMapping.fromComplexMatrix(u.getBaseband(), bb);
-                if (u.getAnalog().getRows() > 0) {
-                    org.isac.controller.CsiMapping.fromComplexMatrix(u.getAnalog(), f);
-                    org.isac.solver.linalg.Kernels.mul(f, bb, x);
-                } else {
-                    x.copyFrom(bb);
-                }
-                int k = h.cols();
-                if (x.rows() != h.rows() || x.cols() != k || r.getNoisePowerWCount() == 0) {
-                    return Double.NaN;
-                }
-                double[] noise = new double[k];
-                for (int i = 0; i < k; i++) {
-                    noise[i] = r.getNoisePowerW(r.getNoisePowerWCount() == 1 ? 0 : Math.min(i, r.getNoisePowerWCount() - 1));
-                }
-                if (scratch.length < 4 * k) {
-                    scratch = new double[4 * k];
-                }
-                return org.isac.solver.metric.Metrics.sumRateBits(h, x, noise, scratch);
-            } catch (RuntimeException malformed) {
-                return Double.NaN; // a peer's inconsistent matrix: no rate
-            }
         }
 
         private static void matrixArrays(JsonWriter j, String name, ComplexMatrix m, boolean shape) throws IOException {

@@ -162,6 +162,46 @@ class RecordedSessionTest {
         }
     }
 
+    /**
+     * Replayed with the solvers that answered it, a recording of a deterministic solver comes back
+     * with bit-identical weights and the same rejects; replayed with another solver, every weight differs.
+     */
+    @Test
+    void aReplayAnswersAsTheRecordingDidOrSaysHowItDiffers() throws Exception {
+        Path dir = tmp.resolve("rec");
+        recordTwoRadios(dir, new ArrayList<>(), new ArrayList<>());
+        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("mrt").build();
+        Replay.Result same = Replay.run(dir, new Replay.Options(false, null, java.util.Map.of(), cfg), tmp.resolve("same"));
+        assertEquals(40, same.rows().size());
+        assertEquals(38, same.bothUpdated());
+        assertEquals(38, same.identical(), Replay.summary(same));
+        for (Replay.Row r : same.rows()) {
+            assertEquals(r.oldKind(), r.newKind(), r.toString());
+            if (r.newKind().equals("UPDATE")) {
+                assertEquals("rzf", r.newSolver());
+                assertEquals(0.0, r.weightDifference());
+                assertEquals(r.oldSumRate(), r.newSumRate());
+                assertTrue(r.newLatencyNs() > 0);
+            } else {
+                assertEquals("NON_FINITE", r.newKind());
+            }
+        }
+        Replay.Result other = Replay.run(dir, new Replay.Options(false, "mrt", java.util.Map.of(), cfg), tmp.resolve("other"));
+        assertEquals(38, other.bothUpdated());
+        assertEquals(0, other.identical());
+        for (Replay.Row r : other.rows()) {
+            if (r.newKind().equals("UPDATE")) {
+                assertEquals("mrt", r.newSolver());
+                assertTrue(r.weightDifference() > 1e-3, r.toString());
+                assertTrue(r.newSumRate() < r.oldSumRate() + 1e-9 || r.newSumRate() > 0, r.toString());
+            }
+        }
+        String summary = Replay.summary(other);
+        assertTrue(summary.contains("| rzf → mrt | 38 | 38 / 38 |"), summary);
+        Path csv = Replay.writeCsv(other, tmp.resolve("other"));
+        assertEquals(41, java.nio.file.Files.readAllLines(csv).size());
+    }
+
     private static long one(java.sql.Statement st, String sql) throws java.sql.SQLException {
         try (java.sql.ResultSet q = st.executeQuery(sql)) {
             assertTrue(q.next());
