@@ -6,6 +6,10 @@ as a radio's channel estimator would log it.
 Capture file (numpy .npz): h complex64 (T, N, K), noise_power_w float64 (K,),
 power_budget_w float64, rate_hz float64, tx_array int (2,) = (horizontal, vertical).
 
+With --raw FILE also the same capture for the C kit (clients/c/examples/replay.c), little-endian:
+"ISCP", u32 T, N, K, f64 power_budget_w, f64 rate_hz, K x f64 noise_power_w, then per report the
+N x K channel row-major as (re, im) float32 pairs.
+
     /usr/bin/python3 examples/make_capture.py capture.npz --reports 1000 -n 16 -k 4
 """
 import argparse
@@ -39,8 +43,16 @@ def main():
     p.add_argument("-k", type=int, default=4)
     p.add_argument("--rate-hz", type=float, default=1000.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--raw", help="also write the capture in the C kit's raw format here")
     a = p.parse_args()
-    np.savez(a.out, **make(a.reports, a.n, a.k, a.rate_hz, seed=a.seed))
+    cap = make(a.reports, a.n, a.k, a.rate_hz, seed=a.seed)
+    np.savez(a.out, **cap)
+    if a.raw:
+        with open(a.raw, "wb") as f:
+            f.write(b"ISCP" + np.array([a.reports, a.n, a.k], dtype="<u4").tobytes())
+            f.write(np.array([cap["power_budget_w"], cap["rate_hz"]], dtype="<f8").tobytes())
+            f.write(cap["noise_power_w"].astype("<f8").tobytes())
+            f.write(cap["h"].astype("<c8").tobytes())
     print(f"wrote {a.reports} reports of {a.n} x {a.k} CSI to {a.out}")
 
 
