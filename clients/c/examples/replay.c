@@ -2,8 +2,9 @@
  * isacfe-replay: a C front end that replays a CSI capture (clients/python/examples/make_capture.py
  * --raw) to the controller at its rate, applies every weight update (the frame's quantized
  * weights; into a register window with --registers/--device) and acknowledges it with the
- * frame's CRC-32C. Every report is accounted for: answered with weights, rejected, or lost with
- * the connection; "unaccounted" must be 0. Round trip = report sent -> answer read.
+ * CRC-32C of the frame's bytes. Every report is accounted for: answered with weights, rejected, or lost with
+ * the connection; "unaccounted" must be 0. Round trip = report sent -> its update read, over the
+ * updates applied (as the Java simulated radio's capture -> applied latency).
  *
  *   isacfe-replay capture.raw [--host H] [--port P] [--radio ID] [--solver NAME] [--deadline-us US]
  *                 [--rf-chains M --phase-bits B --baseband-bits B] [--targets-deg A,B]
@@ -190,7 +191,6 @@ int main(int argc, char **argv) {
                 if (left < 1000000) sleep_until(due);
                 continue;
             }
-            rtt[nrtt++] = a.rtt_ns;
             if (a.kind == ISACFE_ANSWER_REJECT) {
                 rejects_by[a.reject_reason & 31]++;
                 continue;
@@ -209,6 +209,7 @@ int main(int argc, char **argv) {
                 if (have_regs && isacfe_regs_write(&regs, a.frame) < 0) fprintf(stderr, "frame does not fit the registers\n");
             }
             isacfe_session_applied(s, &a, 0);
+            rtt[nrtt++] = a.rtt_ns;
         }
         if (i < cap.t && !closed) {
             rep.h_re = cap.re + (size_t)i * size;

@@ -195,7 +195,7 @@ struct isacfe_answer {
     int frame_status;                      /* ISACFE_FRAME_OK, a reject reason, or ISACFE_FRAME_BAD_* below */
     char frame_error[128];                 /* why the frame cannot be applied ("" when it can) */
     const struct isacfe_frame *frame;      /* the parsed frame (valid until the next poll) */
-    uint32_t crc32c;                       /* the frame's CRC-32C, 0 without a frame */
+    uint32_t crc32c;                       /* for WeightApplied: CRC-32C of all the frame's bytes (0 without) */
     uint32_t baseband_rows, baseband_cols; /* the update's float W */
     int64_t rtt_ns;                        /* report sent -> answer read */
 };
@@ -220,7 +220,7 @@ int isacfe_session_send_report(isacfe_session *s, const struct isacfe_report *r,
 /* Waits up to timeout_ms for one answer: 1 = *out filled, 0 = none yet, < 0 = error
  * (ISACFE_ECLOSED: the connection ended; isacfe_session_pending lists the unanswered reports). */
 int isacfe_session_poll(isacfe_session *s, int timeout_ms, struct isacfe_answer *out);
-/* Sends WeightApplied for an update (its sequence and frame CRC-32C); apply_ns 0 = now. */
+/* Sends WeightApplied for an update (its sequence and the CRC-32C of its frame's bytes); apply_ns 0 = now. */
 int isacfe_session_applied(isacfe_session *s, const struct isacfe_answer *update, int64_t apply_ns);
 /* Reports sent and not answered; writes up to max sequences, returns how many there are. */
 size_t isacfe_session_pending(const isacfe_session *s, uint64_t *seqs, size_t max);

@@ -279,7 +279,9 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
                     snprintf(out->frame_error, sizeof out->frame_error, "frame has N=%u, the array %u", s->frame.n, s->n);
                 } else {
                     out->frame = &s->frame;
-                    out->crc32c = s->frame.crc32c;
+                    /* as the controller computes it: over all of the frame's bytes, trailer included
+                     * (for an intact frame always 0x48674bc7, CRC-32C's residue) */
+                    out->crc32c = isacfe_crc32c(0, u->fpga_frame.data, u->fpga_frame.len);
                 }
             }
             rc = 1;

@@ -6,7 +6,7 @@ capture and channel estimate (e.g. reading the RF data converter's DMA buffer th
 ``pynq.allocate`` and a least-squares estimate against the known pilots). The rest runs
 unchanged: report to the controller, parse the weight frame, load it into the beamformer's
 double-buffered register window (``/dev/uioN``, layout in fpga-bridge/FRAME.md) and acknowledge
-with the frame's CRC-32C.
+with the CRC-32C of the frame's bytes.
 
     /usr/bin/python3 examples/pynq_loop.py --host 10.0.0.2 --port 7420 --tls certs \
         --registers regmap.properties --device /dev/uio0 --radio rfsoc-0 -n 16 -k 2 -m 4

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A front end that replays a CSI capture (examples/make_capture.py) to the controller at its
 rate, applies every weight update (the frame's quantized weights, as the hardware would; into a
-register file with --registers) and acknowledges it with the frame's CRC-32C.
+register file with --registers) and acknowledges it (WeightApplied with the CRC-32C of the frame's bytes).
 
 It accounts for every report: answered with weights, rejected (by reason), or lost with the
-connection; "unaccounted" must be 0. Round trip = report sent -> answer read. With --json it
+connection; "unaccounted" must be 0. Round trip = report sent -> its update read, over the
+updates applied (as the Java simulated radio's capture -> applied latency). With --json it
 writes the counts and latencies; with --check it exits 1 unless every report was answered and
 every applied frame was valid.
 
@@ -69,7 +70,6 @@ def main():
 
     def handle(ans):
         nonlocal bad_frames
-        rtts.append(ans.rtt_ns)
         if isinstance(ans, Rejected):
             rejects[ans.reason] = rejects.get(ans.reason, 0) + 1
             return
@@ -81,6 +81,7 @@ def main():
         if writer is not None and ans.frame is not None:
             writer.write(ans.frame)
         s.applied(ans, now_ns())
+        rtts.append(ans.rtt_ns)
 
     targets = [(np.radians(float(d)), 0.0, 1.0) for d in a.targets_deg.split(",") if d.strip()]
     params = {kv.split("=", 1)[0]: float(kv.split("=", 1)[1]) for kv in a.param}
