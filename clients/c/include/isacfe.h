@@ -207,7 +207,8 @@ struct isacfe_counters {
 typedef struct isacfe_session isacfe_session;
 
 /* Connects (TCP_NODELAY; mutual TLS when tls != NULL), says hello and waits for the HelloAck.
- * ISACFE_EREFUSED: the hello was refused (isacfe_session_refusal names why). */
+ * On ISACFE_EREFUSED (the hello was refused), ISACFE_ETLS or ISACFE_ECLOSED *out is still set:
+ * isacfe_session_refusal names why; then isacfe_session_close it. On other errors *out is NULL. */
 int isacfe_session_connect(isacfe_session **out, const char *host, uint16_t port, const struct isacfe_hello *hello,
                            const struct isacfe_tls *tls, int timeout_ms);
 /* Retries connect with a doubling delay (first_ms .. max_ms), up to attempts (0 = forever);

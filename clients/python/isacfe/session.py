@@ -443,6 +443,8 @@ class Session:
             return
         try:
             data = self.sock.recv(1 << 16)
+        except ssl.SSLWantReadError:
+            return  # bytes of a TLS record arrived, the record is not complete yet
         except OSError as e:
             self._lost(f"receive failed: {e}")
         if not data:
