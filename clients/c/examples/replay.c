@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "isacfe.h"
 
@@ -67,14 +66,6 @@ static double pct_us(int64_t *v, size_t n, double q) {
     if (n == 0) return 0;
     size_t i = (size_t)(q / 100.0 * (double)(n - 1) + 0.5);
     return (double)v[i] / 1e3;
-}
-
-static void sleep_until(int64_t t) {
-    int64_t left = t - isacfe_now_ns();
-    if (left > 0) {
-        struct timespec ts = {(time_t)(left / 1000000000), (long)(left % 1000000000)};
-        nanosleep(&ts, NULL);
-    }
 }
 
 int main(int argc, char **argv) {
@@ -182,15 +173,12 @@ int main(int argc, char **argv) {
             if (i == cap.t && isacfe_session_pending(s, NULL, 0) == 0) break;
             int64_t left = due - isacfe_now_ns();
             if (left <= 0) break;
-            int r = isacfe_session_poll(s, (int)(left / 1000000), &a);
+            int r = isacfe_session_poll_ns(s, left, &a);
             if (r < 0) {
                 closed = 1;
                 break;
             }
-            if (r == 0) {
-                if (left < 1000000) sleep_until(due);
-                continue;
-            }
+            if (r == 0) continue;
             if (a.kind == ISACFE_ANSWER_REJECT) {
                 rejects_by[a.reject_reason & 31]++;
                 continue;

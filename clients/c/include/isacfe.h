@@ -221,6 +221,8 @@ int isacfe_session_send_report(isacfe_session *s, const struct isacfe_report *r,
 /* Waits up to timeout_ms for one answer: 1 = *out filled, 0 = none yet, < 0 = error
  * (ISACFE_ECLOSED: the connection ended; isacfe_session_pending lists the unanswered reports). */
 int isacfe_session_poll(isacfe_session *s, int timeout_ms, struct isacfe_answer *out);
+/* The same with a timeout in nanoseconds (a front end waiting for its next report slot). */
+int isacfe_session_poll_ns(isacfe_session *s, int64_t timeout_ns, struct isacfe_answer *out);
 /* Sends WeightApplied for an update (its sequence and the CRC-32C of its frame's bytes); apply_ns 0 = now. */
 int isacfe_session_applied(isacfe_session *s, const struct isacfe_answer *update, int64_t apply_ns);
 /* Reports sent and not answered; writes up to max sequences, returns how many there are. */

@@ -6,7 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/select.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,19 +109,23 @@ static int send_message(isacfe_session *s, const FrontEndMessage *m) {
     return rc;
 }
 
-/* Reads what is available within timeout_ms into the stream: 1 read, 0 timeout, < 0 error. */
-static int fill(isacfe_session *s, int timeout_ms) {
+/* Reads what is available within timeout_ns into the stream: 1 read, 0 timeout, < 0 error.
+ * pselect, so that a front end can wait to the microsecond for its next report slot. */
+static int fill(isacfe_session *s, int64_t timeout_ns) {
     uint8_t buf[65536];
     ssize_t r;
 #ifdef ISACFE_WITH_TLS
-    if (s->ssl && SSL_pending(s->ssl) > 0) timeout_ms = 0;
-    else
+    if (!(s->ssl && SSL_pending(s->ssl) > 0))
 #endif
     {
-        struct pollfd p = {s->fd, POLLIN, 0};
         int pr;
         do {
-            pr = poll(&p, 1, timeout_ms);
+            fd_set rd;
+            FD_ZERO(&rd);
+            FD_SET(s->fd, &rd);
+            int64_t t = timeout_ns > 0 ? timeout_ns : 0;
+            struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
+            pr = pselect(s->fd + 1, &rd, NULL, NULL, &ts, NULL);
         } while (pr < 0 && errno == EINTR);
         if (pr < 0) return ISACFE_EIO;
         if (pr == 0) return 0;
@@ -308,15 +312,18 @@ static int drain(isacfe_session *s, struct isacfe_answer *out) {
 }
 
 int isacfe_session_poll(isacfe_session *s, int timeout_ms, struct isacfe_answer *out) {
-    int64_t end = isacfe_now_ns() + (int64_t)timeout_ms * 1000000;
+    return isacfe_session_poll_ns(s, (int64_t)timeout_ms * 1000000, out);
+}
+
+int isacfe_session_poll_ns(isacfe_session *s, int64_t timeout_ns, struct isacfe_answer *out) {
+    int64_t end = isacfe_now_ns() + timeout_ns;
     for (;;) {
         int r = drain(s, out);
         if (r == 2) return 0; /* the hello ack */
         if (r != 0) return r;
         if (s->dead) return ISACFE_ECLOSED;
         int64_t left = end - isacfe_now_ns();
-        int wait_ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
-        r = fill(s, wait_ms);
+        r = fill(s, left);
         if (r < 0) return r;
         if (r == 0) {
             if (left <= 0) return 0;
