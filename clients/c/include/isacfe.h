@@ -195,7 +195,7 @@ struct isacfe_answer {
     int frame_status;                      /* ISACFE_FRAME_OK, a reject reason, or ISACFE_FRAME_BAD_* below */
     char frame_error[128];                 /* why the frame cannot be applied ("" when it can) */
     const struct isacfe_frame *frame;      /* the parsed frame (valid until the next poll) */
-    uint32_t crc32c;                       /* for WeightApplied: CRC-32C of all the frame's bytes (0 without) */
+    uint32_t crc32c;                       /* for WeightApplied: the frame's CRC-32C trailer (0 without) */
     uint32_t baseband_rows, baseband_cols; /* the update's float W */
     int64_t rtt_ns;                        /* report sent -> answer read */
 };

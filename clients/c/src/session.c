@@ -283,9 +283,9 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
                     snprintf(out->frame_error, sizeof out->frame_error, "frame has N=%u, the array %u", s->frame.n, s->n);
                 } else {
                     out->frame = &s->frame;
-                    /* as the controller computes it: over all of the frame's bytes, trailer included
-                     * (for an intact frame always 0x48674bc7, CRC-32C's residue) */
-                    out->crc32c = isacfe_crc32c(0, u->fpga_frame.data, u->fpga_frame.len);
+                    /* the ack names the frame by its CRC-32C trailer, which the parser has just
+                     * checked: the CRC of the bytes before the trailer */
+                    out->crc32c = s->frame.crc32c;
                 }
             }
             rc = 1;

@@ -4,7 +4,7 @@ Protocol (proto/src/main/proto/testbed.proto, docs/PROTOCOL.md): connect, send a
 ``FrontEndHello``, wait for the ``HelloAck`` (or a ``Reject`` that refuses the hello); then send
 ``CsiReport`` messages with strictly increasing sequences, each answered by exactly one
 ``WeightUpdate`` or ``Reject`` naming its sequence; after applying an update send
-``WeightApplied`` with the CRC-32C of the weight frame's bytes.
+``WeightApplied`` with the weight frame's CRC-32C trailer.
 
 :class:`Session` is the blocking form, :class:`AsyncSession` the asyncio form. Both track every
 report sent until its answer arrives: an answer for a sequence never sent (or answered already)
@@ -137,7 +137,7 @@ class Update:
     baseband: np.ndarray             # W
     frame: Optional[Frame]
     frame_error: Optional[str]       # why the frame cannot be applied (None when it can, or there is none)
-    crc32c: int                      # what WeightApplied echoes: CRC-32C of the frame's bytes (0 without one)
+    crc32c: int                      # what WeightApplied echoes: the frame's CRC-32C trailer (0 without a frame)
     message: object
     rtt_ns: int = 0                  # report sent -> answer read on this host
 
@@ -275,9 +275,9 @@ class _Core:
     def to_update(self, u, rtt_ns: int) -> Update:
         fr, err, crc = None, None, 0
         if len(u.fpga_frame):
-            # the controller (and the Java simulated radio) take the CRC-32C over all of the frame's
-            # bytes, its trailer included: for an intact frame that is always 0x48674bc7
-            crc = crc32c(u.fpga_frame)
+            # the ack names the frame by its CRC-32C trailer: the CRC of its bytes before the trailer
+            # (equal to the trailer for every frame the parser accepts)
+            crc = crc32c(u.fpga_frame[:-4]) if len(u.fpga_frame) >= 4 else 0
             try:
                 fr = parse_frame(u.fpga_frame)
                 if not fr.is_for(self.hello.radio_id):
@@ -398,7 +398,7 @@ class Session:
         return self.answer(self.send_report(channel, noise_power_w, power_budget_w, **kw))
 
     def applied(self, update: Update, apply_ns: Optional[int] = None) -> None:
-        """Tells the controller the update is applied (echoing the CRC-32C of its frame's bytes)."""
+        """Tells the controller the update is applied (echoing its frame's CRC-32C trailer)."""
         self._send(self.core.applied_bytes(update, apply_ns))
 
     def close(self, goodbye: Optional[str] = None):

@@ -112,7 +112,7 @@ class BlockingSessionTest(unittest.TestCase):
             u7 = got[7]
             self.assertIsInstance(u7, Update)
             self.assertIsNone(u7.frame_error)
-            self.assertEqual(0x48674BC7, u7.crc32c)
+            self.assertEqual(0x76FA2BB6, u7.crc32c)  # FRAME.md's hybrid example: its trailer
             f, w = u7.applied_weights()
             self.assertEqual([0, 16], u7.frame.phase_codes.tolist())
             self.assertAlmostEqual(0.5000153, w[0, 0].real, places=7)
@@ -129,7 +129,7 @@ class BlockingSessionTest(unittest.TestCase):
             self.assertEqual(1, s.counters.unknown_answers)  # the duplicate answer to report 2
             self.assertEqual(0, len(s.core.pending))
         srv.join(5)
-        self.assertEqual([(7, 0x48674BC7), (1, 0)], [(a.sequence, a.frame_crc32c) for a in srv.applied])
+        self.assertEqual([(7, 0x76FA2BB6), (1, 0)], [(a.sequence, a.frame_crc32c) for a in srv.applied])
         self.assertEqual(8, len(srv.reports))
         r1 = srv.reports[0]
         self.assertEqual((2, 1), (r1.channel.rows, r1.channel.cols))
@@ -179,7 +179,7 @@ class AsyncSessionTest(unittest.TestCase):
             futs = [s.send_report(H, 1e-3, 10.0) for _ in range(7)]
             answers = await asyncio.gather(*futs)
             self.assertEqual(list(range(1, 8)), [a.sequence for a in answers])
-            self.assertEqual(0x48674BC7, answers[6].crc32c)
+            self.assertEqual(0x76FA2BB6, answers[6].crc32c)
             await s.applied(answers[6])
             await s.close("done")
             return s

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 import org.HdrHistogram.Histogram;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
@@ -77,7 +76,6 @@ final class SimSession {
     private final CMatrix csi;
     private final Set<String> solversSeen = new HashSet<>();
     private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
-    private final CRC32C crc = new CRC32C();
     private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NS, 3);
     private final long[] rejectCounts = new long[REASONS.length + 1];
     private long[] captureNs = new long[0];
@@ -465,11 +463,12 @@ final class SimSession {
             solversSeen.add(solverName);
         }
         evaluator.sample(applied, solverName, h, achieved);
+        // the ack names the frame applied by its CRC-32C trailer, which the parser checked before
+        // the weights were applied (a frame failing it is never applied)
         int crc32c = 0;
-        if (!u.getFpgaFrame().isEmpty()) {
-            crc.reset();
-            crc.update(u.getFpgaFrame().asReadOnlyByteBuffer());
-            crc32c = (int) crc.getValue();
+        int fl = u.getFpgaFrame().size();
+        if (fl >= 4) {
+            crc32c = u.getFpgaFrame().substring(fl - 4).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
         }
         WeightApplied wa = WeightApplied.newBuilder()
                 .setRadioId(scenario.radioId())

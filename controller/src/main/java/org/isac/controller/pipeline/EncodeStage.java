@@ -116,11 +116,13 @@ final class EncodeStage implements EventHandler<SolveEvent> {
                     .setEncodedNs(encodedNs));
             metrics.record(ControllerMetrics.Stage.ENCODE, encodedNs - e.solveEndNs);
             learnMargin(encodedNs - e.solveEndNs);
+            // the frame's CRC-32C trailer (its last 4 bytes, little-endian), which the radio's ack echoes
             long crc = -1;
-            if (!b.getFpgaFrame().isEmpty()) {
-                crc32c.reset();
-                crc32c.update(b.getFpgaFrame().asReadOnlyByteBuffer());
-                crc = crc32c.getValue();
+            com.google.protobuf.ByteString frame = b.getFpgaFrame();
+            int fl = frame.size();
+            if (fl >= 4) {
+                crc = (frame.byteAt(fl - 4) & 0xFFL) | (frame.byteAt(fl - 3) & 0xFFL) << 8
+                        | (frame.byteAt(fl - 2) & 0xFFL) << 16 | (frame.byteAt(fl - 1) & 0xFFL) << 24;
             }
             // noted before the write: once written, any flush on the event loop may send it and the
             // radio's ack may arrive before this thread runs again; an ack for an unnoted update is ignored
