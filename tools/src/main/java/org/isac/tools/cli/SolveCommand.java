@@ -45,9 +45,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "solve", mixinStandardHelpOptions = true,
         description = {"Solve one CsiReport (protobuf JSON mapping) from FILE or stdin and print the WeightUpdate as JSON.",
                 "With --batch, read one report per line and write one message per line (a WeightUpdate,",
-                "or a Reject for a report that fails validation), for replaying recorded sessions."})
+                "or a Reject for a report that fails validation), for replaying recorded sessions; FILE may also be",
+                "a recording (serve/demo --record DIR): every recorded report, each with its session's hello."})
 public final class SolveCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "report file; '-' or absent = stdin")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "report file; '-' or absent = stdin; with --batch also a recording directory")
     String input;
 
     @Option(names = "--hello", paramLabel = "FILE",
@@ -93,6 +95,9 @@ public final class SolveCommand implements Callable<Integer> {
         encoder = frames.encoder();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (batch && input != null && Files.isDirectory(Path.of(input))) {
+            return solveRecording(Path.of(input), out, err);
+        }
         try (BufferedReader in = open()) {
             if (!batch) {
                 StringBuilder sb = new StringBuilder();
@@ -128,6 +133,45 @@ public final class SolveCommand implements Callable<Integer> {
             }
             return rejected == 0 ? 0 : 1;
         }
+    }
+
+    /**
+     * Every report of a recording, in order, each validated and solved with its own session's
+     * hello (unless {@code --hello} names one) and {@code --solver} / {@code --param} applied.
+     */
+    private int solveRecording(Path dir, PrintWriter out, PrintWriter err) throws IOException {
+        org.isac.tools.record.RecordedSessions.Read read = org.isac.tools.record.RecordedSessions.read(dir);
+        JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
+        FrontEndHello given = hello;
+        int rejected = 0;
+        for (org.isac.tools.record.RecordedSessions.Session s : read.sessions()) {
+            hello = given != null ? given : s.hello();
+            for (org.isac.tools.record.RecordedSessions.Report r : s.reports()) {
+                CsiReport.Builder rb = r.report().toBuilder();
+                if (solver != null) {
+                    rb.setSolver(solver);
+                }
+                rb.putAllParams(params);
+                ControllerMessage m = s.hello() == null && given == null
+                        ? Rejection.message(Reject.Reason.NO_HELLO, "the recorded session never said hello", rb.getRadioId(), rb.getSequence())
+                        : solve(rb.build());
+                rejected += m.hasReject() ? 1 : 0;
+                out.println(printer.print(m));
+            }
+        }
+        hello = given;
+        out.flush();
+        if (read.outcome().tornTail() != null) {
+            err.println("torn tail (not read): " + read.outcome().tornTail());
+        }
+        for (String c : read.outcome().corruption()) {
+            err.println("CORRUPT (skipped): " + c);
+        }
+        if (rejected > 0) {
+            err.println(rejected + " report(s) rejected");
+        }
+        err.flush();
+        return rejected == 0 && read.outcome().corruption().isEmpty() ? 0 : 1;
     }
 
     private BufferedReader open() throws IOException {
