@@ -1,5 +1,7 @@
 package org.isac.sim;
 
+import java.nio.file.Path;
+
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.isac.solver.channel.ChannelModel;
@@ -7,7 +9,10 @@ import org.isac.solver.channel.Fading;
 import org.isac.solver.linalg.CMatrix;
 
 /**
- * The true channel H(t) of one radio (N × K, column k = h_k), advanced in fixed time steps
+ * The true channel H(t) of one radio (or, with {@code channel=trace}, a recorded sequence played
+ * back at its recorded rhythm: {@link #ChannelProcess(ChannelTrace, long)}).
+ *
+ * <p>The true channel H(t) of one radio (N × K, column k = h_k), advanced in fixed time steps
  * of {@code stepNs} nanoseconds, each one Gauss–Markov step h ← ρ·h + √(1−ρ²)·e of the
  * model ({@link ChannelModel#evolve}) with ρ = J0(2π·f_D·Δt) for the step Δt. The channel at
  * any instant is the process evolved by the whole steps up to that instant
@@ -29,6 +34,10 @@ public final class ChannelProcess {
     private static final double FRESH_DRAW_CORRELATION = 1e-9;
 
     private final ChannelModel model;
+    /** When not null, the true channel is this recorded sequence instead of {@link #model}. */
+    private final ChannelTrace trace;
+    private long startNs;
+    private int traceIndex;
     private final double rho;
     private final long stepNs;
     private final RandomGenerator channelRng;
@@ -53,6 +62,7 @@ public final class ChannelProcess {
             throw new IllegalArgumentException("channel step must be > 0 ns, got " + stepNs);
         }
         this.model = model;
+        this.trace = null;
         this.rho = rho;
         this.stepNs = stepNs;
         SplittableRandom root = new SplittableRandom(seed);
@@ -62,15 +72,55 @@ public final class ChannelProcess {
         this.scratch = new CMatrix(model.antennas(), model.users());
     }
 
-    /** The process a scenario describes: its model, ρ per step, step length and seed. */
+    /**
+     * A process whose true channel is a recorded sequence, sample and hold at the recorded times,
+     * looping ({@link ChannelTrace}); {@code seed} seeds the CSI estimation error.
+     */
+    public ChannelProcess(ChannelTrace trace, long seed) {
+        this.model = null;
+        this.trace = trace;
+        this.rho = 1.0;
+        this.stepNs = 1;
+        SplittableRandom root = new SplittableRandom(seed);
+        this.channelRng = root.split();
+        this.estimateRng = root.split();
+        this.h = new CMatrix(trace.antennas(), trace.users());
+        this.scratch = new CMatrix(trace.antennas(), trace.users());
+    }
+
+    /**
+     * The process a scenario describes: its model, ρ per step, step length and seed; or, with
+     * {@code channel=trace}, the recorded channels of {@code trace} / {@code traceRadio}, which
+     * must have the scenario's antennas × users.
+     */
     public static ChannelProcess of(Scenario s) {
+        if (s.channel().equals("trace")) {
+            ChannelTrace t;
+            try {
+                t = ChannelTrace.load(Path.of(s.trace()), s.traceRadio());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("channel=trace: " + e.getMessage(), e);
+            }
+            if (t.antennas() != s.antennas() || t.users() != s.users()) {
+                throw new IllegalArgumentException("channel=trace: radio '" + t.radioId() + "' of " + s.trace() + " reported "
+                        + t.antennas() + " x " + t.users() + " channels; the scenario has antennas=" + s.antennas() + " users="
+                        + s.users() + " (set --antennas " + t.antennas() + " --users " + t.users() + ")");
+            }
+            return new ChannelProcess(t, s.seed());
+        }
         return new ChannelProcess(s.newChannelModel(), s.rhoPerStep(), s.channelStepNs(), s.seed());
     }
 
     /** Draws the geometry and an initial channel, and sets the process time to {@code nowNs}. */
     public void start(long nowNs) {
-        model.relocate(channelRng);
-        model.draw(channelRng, h);
+        if (trace != null) {
+            startNs = nowNs;
+            traceIndex = 0;
+            h.copyFrom(trace.channel(0));
+        } else {
+            model.relocate(channelRng);
+            model.draw(channelRng, h);
+        }
         timeNs = nowNs;
         steps = 0;
         started = true;
@@ -84,6 +134,20 @@ public final class ChannelProcess {
         if (!started) {
             start(nowNs);
             return 0;
+        }
+        if (trace != null) {
+            if (nowNs <= timeNs) {
+                return 0;
+            }
+            timeNs = nowNs;
+            int i = trace.indexAt(nowNs - startNs);
+            if (i == traceIndex) {
+                return 0;
+            }
+            steps++;
+            traceIndex = i;
+            h.copyFrom(trace.channel(i));
+            return 1;
         }
         long elapsed = nowNs - timeNs;
         if (elapsed < stepNs) {

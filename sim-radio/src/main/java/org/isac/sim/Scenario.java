@@ -162,6 +162,10 @@ public final class Scenario {
     public double snrDb() { return (Double) get(SNR_DB); }
     public double powerW() { return (Double) get(POWER_W); }
     public String channel() { return (String) get(CHANNEL); }
+    /** channel=trace: the recording directory; empty otherwise. */
+    public String trace() { return (String) get(TRACE); }
+    /** channel=trace: the radio whose channels are played; empty = the first with reports. */
+    public String traceRadio() { return (String) get(TRACE_RADIO); }
     public int svPaths() { return (Integer) get(SV_PATHS); }
     public double kFactor() { return (Double) get(K_FACTOR); }
     public double gainScale() { return (Double) get(GAIN_SCALE); }
@@ -287,6 +291,7 @@ public final class Scenario {
                     pathLossExponent(), shadowSigmaDb(), minDistanceM(), maxDistanceM(), Math.toRadians(maxUserAngleDeg()),
                     gainScale());
             case "rayleigh" -> new Rayleigh(antennas(), users());
+            case "trace" -> throw new IllegalStateException("channel=trace plays a recording, not a model: use ChannelProcess.of");
             default -> throw new IllegalStateException("unvalidated channel " + channel());
         };
     }

@@ -31,8 +31,16 @@ enum ScenarioKey {
             check("must be finite and within +-200 dB", v -> Math.abs(d(v)) <= 200)),
     POWER_W("powerW", Type.DOUBLE, 1.0, "P_t, total transmit power budget in W",
             positive(" W")),
-    CHANNEL("channel", Type.LOWER, "sv", "channel model: sv (Saleh-Valenzuela), rician (path loss) or rayleigh (i.i.d. CN(0, 1))",
-            check("must be 'sv', 'rician' or 'rayleigh'", v -> v.equals("sv") || v.equals("rician") || v.equals("rayleigh"))),
+    CHANNEL("channel", Type.LOWER, "sv", "channel model: sv (Saleh-Valenzuela), rician (path loss), rayleigh (i.i.d. CN(0, 1))"
+            + " or trace (the channels a recording holds: trace, traceRadio)",
+            check("must be 'sv', 'rician', 'rayleigh' or 'trace'",
+                    v -> v.equals("sv") || v.equals("rician") || v.equals("rayleigh") || v.equals("trace"))),
+    TRACE("trace", Type.WORD, "", "channel=trace: the recording (serve --record DIR) whose reported channels are played as the"
+            + " true channel, at their recorded rhythm, looping",
+            (v, s) -> ((String) v).isEmpty() ? (CHANNEL.in(s).equals("trace") ? "must name a recording directory when channel=trace" : null)
+                    : java.nio.file.Files.isDirectory(java.nio.file.Path.of((String) v)) ? null : "must be a recording directory that exists"),
+    TRACE_RADIO("traceRadio", Type.WORD, "", "channel=trace: the radio whose channels are played (default: the first with reports)",
+            check("must not contain whitespace", v -> !((String) v).matches(".*\\s.*"))),
     SV_PATHS("svPaths", Type.INT, 10, "Q, paths of the Saleh-Valenzuela channel",
             atLeast(1, "")),
     K_FACTOR("kFactor", Type.DOUBLE, 10.0, "κ, Rician K-factor (linear)",

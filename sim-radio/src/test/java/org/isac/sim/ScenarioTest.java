@@ -113,7 +113,7 @@ class ScenarioTest {
         assertError(Scenario.builder().targetsDeg(100), "targetsDeg");
         assertError(Scenario.builder().snrDb(Double.NaN), "snrDb");
         assertError(Scenario.builder().powerW(0), "powerW");
-        assertError(Scenario.builder().channel("awgn"), "channel must be 'sv', 'rician' or 'rayleigh'");
+        assertError(Scenario.builder().channel("awgn"), "channel must be 'sv', 'rician', 'rayleigh' or 'trace'");
         assertError(Scenario.builder().scoreShare(0), "scoreShare must be in (0, 1], got 0");
         assertError(Scenario.builder().set("score_share", "1.5"), "scoreShare must be in (0, 1], got 1.5");
         assertError(Scenario.builder().kFactor(-1), "kFactor");
@@ -157,7 +157,7 @@ class ScenarioTest {
     private static final Map<String, String> OTHER = Map.ofEntries(Map.entry("radioId", "bench-7"),
             Map.entry("antennas", "32"), Map.entry("users", "6"), Map.entry("rfChains", "8"),
             Map.entry("targetsDeg", "-45.5,10"), Map.entry("snrDb", "-3.25"), Map.entry("powerW", "2.5"),
-            Map.entry("channel", "rician"), Map.entry("svPaths", "3"), Map.entry("kFactor", "0.5"),
+            Map.entry("channel", "rician"), Map.entry("trace", "."), Map.entry("traceRadio", "sim-9"), Map.entry("svPaths", "3"), Map.entry("kFactor", "0.5"),
             Map.entry("gainScale", "0.001"), Map.entry("pathLossExponent", "3.5"), Map.entry("shadowSigmaDb", "0"),
             Map.entry("minDistanceM", "50"), Map.entry("maxDistanceM", "250.5"), Map.entry("referenceDistanceM", "2"),
             Map.entry("maxUserAngleDeg", "60"), Map.entry("seed", "-9007199254740993"), Map.entry("reportPeriodUs", "250"),
@@ -221,7 +221,9 @@ class ScenarioTest {
                 Map.entry("targetsDeg", new String[] {"10,91", "[-90, 90] degrees"}),
                 Map.entry("snrDb", new String[] {"201", "+-200 dB"}),
                 Map.entry("powerW", new String[] {"-1", "> 0 W"}),
-                Map.entry("channel", new String[] {"awgn", "'sv', 'rician' or 'rayleigh'"}),
+                Map.entry("channel", new String[] {"awgn", "'sv', 'rician', 'rayleigh' or 'trace'"}),
+                Map.entry("trace", new String[] {"/no/such/recording", "a recording directory that exists"}),
+                Map.entry("traceRadio", new String[] {"sim 0", "must not contain whitespace"}),
                 Map.entry("svPaths", new String[] {"0", ">= 1"}),
                 Map.entry("kFactor", new String[] {"-0.5", ">= 0 (linear)"}),
                 Map.entry("gainScale", new String[] {"0", "> 0"}),
