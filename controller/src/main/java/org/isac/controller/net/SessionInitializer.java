@@ -5,19 +5,19 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
-import io.netty.handler.codec.protobuf.ProtobufEncoder;
-import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.controller.pipeline.ReportSink;
 import org.isac.proto.VarintFrameDecoder;
+import org.isac.proto.VarintFrameEncoder;
 import org.isac.proto.v1.FrontEndMessage;
 
 /**
  * Builds a front-end connection's pipeline: idle timeout → varint frame decoder (max length,
  * shared buffer budget, frame timeout) → [recording handler, when recording] → protobuf decoder
  * → {@link RadioSession}; outbound:
- * {@link WriteTimer} → protobuf encoder → varint length prepender. A connection beyond
+ * {@link WriteTimer} → {@link VarintFrameEncoder} (a message gets its varint length prefix in
+ * the same buffer; a buffer is already a whole frame and passes as is) → [recording handler]. A connection beyond
  * {@link org.isac.controller.Limits#maxConnections} gets a {@code Reject} (OVERLOADED) and is
  * closed. Used by the server and, on an {@code EmbeddedChannel}, by tests.
  */
@@ -33,8 +33,7 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private static final LogLimiter REFUSED_LOG = new LogLimiter(1000);
     private static final ProtobufDecoder DECODER = new ProtobufDecoder(FrontEndMessage.getDefaultInstance());
-    private static final ProtobufEncoder ENCODER = new ProtobufEncoder();
-    private static final ProtobufVarint32LengthFieldPrepender PREPENDER = new ProtobufVarint32LengthFieldPrepender();
+    private static final VarintFrameEncoder ENCODER = new VarintFrameEncoder();
 
     /**
      * @param channels every accepted channel is added here (closed on shutdown); may be null
@@ -80,7 +79,6 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
                         config.limits().maxConnections(), REFUSED_LOG.suppressed());
             }
             metrics.rejectOther(org.isac.proto.v1.Reject.Reason.OVERLOADED);
-            p.addLast("prepender", PREPENDER);
             p.addLast("encoder", ENCODER);
             ch.writeAndFlush(org.isac.controller.Rejection.message(org.isac.proto.v1.Reject.Reason.OVERLOADED,
                     "the controller serves at most " + config.limits().maxConnections() + " connections", null, 0))
@@ -98,7 +96,6 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
             p.addLast("record", new org.isac.proto.record.RecordingHandler(recorder));
         }
         p.addLast("protobuf", DECODER);
-        p.addLast("prepender", PREPENDER);
         p.addLast("encoder", ENCODER);
         p.addLast("timer", writeTimer);
         p.addLast("session", new RadioSession(config, metrics, registry, sink));

@@ -6,11 +6,13 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import java.util.function.LongSupplier;
 import org.isac.controller.metrics.ControllerMetrics;
+import org.isac.controller.pipeline.EncodedUpdate;
 import org.isac.proto.v1.ControllerMessage;
 
 /**
  * Outbound handler on the connection's event loop: records receipt → write for each
- * weight update as it enters the socket writer.
+ * weight update as it enters the socket writer, and passes an {@link EncodedUpdate}'s frame on
+ * as a plain buffer (returning the holder to its pool).
  */
 @ChannelHandler.Sharable
 public final class WriteTimer extends ChannelOutboundHandlerAdapter {
@@ -24,6 +26,11 @@ public final class WriteTimer extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof EncodedUpdate u) {
+            metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN, clock.getAsLong() - u.receivedNs());
+            ctx.write(u.takeContent(), promise);
+            return;
+        }
         if (msg instanceof ControllerMessage m && m.hasUpdate()) {
             metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN,
                     clock.getAsLong() - m.getUpdate().getStages().getReceivedNs());

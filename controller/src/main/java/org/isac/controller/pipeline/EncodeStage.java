@@ -1,26 +1,27 @@
 package org.isac.controller.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.function.LongSupplier;
 import org.isac.controller.ControllerConfig;
 import org.isac.controller.Rejection;
 import org.isac.controller.metrics.ControllerMetrics;
 import org.isac.controller.metrics.ControllerMetrics.Counter;
-import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.Reject;
-import org.isac.proto.v1.StageTimes;
-import org.isac.proto.v1.WeightUpdate;
 
 /**
  * Runs on a solve shard's thread after the solve: guards the solution (finite, right shape, ‖X‖²_F ≤ P_t·(1 + 1e-6)
- * with X = F·W for hybrid), builds the {@code WeightUpdate} (or the {@code Reject} for a
- * refused report), counts the outcome and hands the message to the session's channel,
+ * with X = F·W for hybrid), writes the {@code WeightUpdate} frame in wire form ({@link UpdateWriter},
+ * no message is built; or builds the {@code Reject} for a refused report), counts the outcome
+ * and hands the frame, in a reused direct buffer ({@link FrameBuffers}), to the session's channel,
  * which writes it on its event loop. Channels are flushed once per batch. A channel that
  * is closed or above its high water mark gets nothing more: the update is counted unsent.
+ * An update is allocation-free after warm-up ({@code AllocationEndToEndTest}).
  *
- * <p>Every event gets exactly one answer: the guard runs again on the float weights of the
- * built update (what is sent), and whatever this stage throws, {@code Error}s included, the
+ * <p>Every event gets exactly one answer: the guard runs again on the float weights that are
+ * written ({@link WeightGuard#checkSent(String, org.isac.solver.Problem, org.isac.solver.Precoder)}),
+ * and whatever this stage throws, {@code Error}s included, the
  * report is answered with a {@code Reject} ({@code SOLVER_FAILED}, "internal error") unless
  * its answer already left, and counted in {@code INTERNAL_ERRORS}.
  */
@@ -38,7 +39,12 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private final java.util.concurrent.ConcurrentLinkedQueue<String> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The current event's answer was handed to its channel. */
     private boolean answered;
-    private final java.util.zip.CRC32C crc32c = new java.util.zip.CRC32C();
+    /** The encoder's frame and predicted entries for the current update. */
+    private final HardwareForm hardware = new HardwareForm();
+    private final UpdateWriter writer = new UpdateWriter();
+    /** Reused direct buffers the frames are copied into for the channel. */
+    private final FrameBuffers frames = new FrameBuffers();
+    private final UpdateWriter.Stages stages = new UpdateWriter.Stages();
     /** Encode times (guard + update + frame) since the last margin update. */
     private final org.HdrHistogram.Histogram encodeTimes = new org.HdrHistogram.Histogram(ControllerMetrics.MAX_TRACKABLE_NS, 2);
     /** The measured encode time at {@link #MARGIN_PERCENTILE} plus the floor; read by the solve stage on the same thread. */
@@ -99,9 +105,10 @@ final class EncodeStage implements EventHandler<SolveEvent> {
                 metrics.increment(Counter.UNSENT_BACKPRESSURE);
                 return;
             }
-            WeightUpdate.Builder b = WeightUpdates.fill(encoder, s.hello(), e.problem, e.precoder, e.radioId, e.sequence,
-                    e.solver, e.captureNs, e.solveEndNs - e.solveStartNs, WeightUpdate.newBuilder());
-            if (!guard.checkSent(e.solver, e.problem, b)) {
+            // the hardware form first, as WeightUpdates.fill does: the frame encoder's state moves on even if the guard refuses
+            hardware.clear();
+            encoder.encode(s.hello(), e.problem, e.precoder, e.sequence, hardware);
+            if (!guard.checkSent(e.solver, e.problem, e.precoder)) {
                 e.outcome = guard.reason();
                 e.detail = guard.detail();
                 reject(e, s, ch);
@@ -109,25 +116,28 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             }
             metrics.increment(Counter.SOLVED);
             long encodedNs = clock.getAsLong();
-            b.setStages(StageTimes.newBuilder()
-                    .setReceivedNs(e.receivedNs)
-                    .setSolveStartNs(e.solveStartNs)
-                    .setSolveEndNs(e.solveEndNs)
-                    .setEncodedNs(encodedNs));
+            stages.receivedNs = e.receivedNs;
+            stages.solveStartNs = e.solveStartNs;
+            stages.solveEndNs = e.solveEndNs;
+            stages.encodedNs = encodedNs;
             metrics.record(ControllerMetrics.Stage.ENCODE, encodedNs - e.solveEndNs);
             learnMargin(encodedNs - e.solveEndNs);
-            // the frame's CRC-32C trailer (its last 4 bytes, little-endian), which the radio's ack echoes
+            // the float weights written are those the guard just checked
+            int length = writer.write(e.radioId, e.sequence, e.solver, guard.sent(), e.precoder, hardware, e.captureNs,
+                    e.solveEndNs - e.solveStartNs, stages);
+            // the frame's CRC-32C trailer as written (its last 4 bytes, little-endian), which the radio's ack echoes
             long crc = -1;
-            com.google.protobuf.ByteString frame = b.getFpgaFrame();
-            int fl = frame.size();
-            if (fl >= 4) {
-                crc = (frame.byteAt(fl - 4) & 0xFFL) | (frame.byteAt(fl - 3) & 0xFFL) << 8
-                        | (frame.byteAt(fl - 2) & 0xFFL) << 16 | (frame.byteAt(fl - 1) & 0xFFL) << 24;
+            if (writer.frameOffset() >= 0 && hardware.frameLength() >= 4) {
+                byte[] w = writer.array();
+                int t = writer.frameOffset() + hardware.frameLength() - 4;
+                crc = (w[t] & 0xFFL) | (w[t + 1] & 0xFFL) << 8 | (w[t + 2] & 0xFFL) << 16 | (w[t + 3] & 0xFFL) << 24;
             }
+            ByteBuf frame = frames.take(length);
+            frame.writeBytes(writer.array(), 0, length);
             // noted before the write: once written, any flush on the event loop may send it and the
             // radio's ack may arrive before this thread runs again; an ack for an unnoted update is ignored
             s.noteSent(e.sequence, e.solveEndNs, crc);
-            write(s, ControllerMessage.newBuilder().setUpdate(b).build());
+            write(s, EncodedUpdate.of(frame, e.receivedNs));
             metrics.increment(Counter.SENT);
             s.count(ControllerMetrics.RADIO_UPDATES);
             return;
@@ -200,7 +210,8 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         }
     }
 
-    private void write(PipelineSession s, ControllerMessage m) {
+    /** Hands {@code m} (a {@code ControllerMessage} or an {@link EncodedUpdate}) to the session's channel. */
+    private void write(PipelineSession s, Object m) {
         answered = true;
         Channel ch = s.channel();
         ch.write(m, ch.voidPromise());

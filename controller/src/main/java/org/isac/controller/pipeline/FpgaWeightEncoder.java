@@ -107,4 +107,16 @@ public final class FpgaWeightEncoder implements WeightEncoder {
             update.putPredicted("frame_guard", r.outcome().ordinal());
         }
     }
+
+    /** As {@link #encode(FrontEndHello, Problem, Precoder, WeightUpdate.Builder)}, allocation-free: the frame stays in this encoder's buffer. */
+    @Override
+    public void encode(FrontEndHello hello, Problem problem, Precoder precoder, long sequence, HardwareForm out) {
+        FrameBuffer frame = encoders.encode(hello, sequence, precoder, problem.powerBudgetW);
+        out.frame(frame.array(), frame.length());
+        EncodeResult r = encoders.lastResult();
+        out.predict("frame_power_w", r.sentPowerW());
+        if (r.outcome() != org.isac.fpga.guard.GuardOutcome.ACCEPTED) {
+            out.predict("frame_guard", r.outcome().ordinal());
+        }
+    }
 }

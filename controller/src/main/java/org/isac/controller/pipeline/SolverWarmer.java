@@ -9,8 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.isac.controller.CsiMapping;
 import org.isac.proto.v1.ComplexMatrix;
-import org.isac.proto.v1.ControllerMessage;
-import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.TimeBudget;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndHello;
@@ -28,8 +26,8 @@ import org.isac.solver.SolverRegistry;
  * lets the JIT compile the kernels; a shard's own instance then only sets up its workspace
  * and Ψ on the first report (≈ 8 ms instead of ≈ 3 s cold for {@code hybrid-upga} at N = 64).
  * Every other warm-up solve runs under a deadline, so the anytime paths compile too, and every
- * answer goes through the encode path a live update takes (guard, {@link WeightUpdates#fill}
- * with the radio's widths, serialization). Then it waits, up to {@value #QUIET_WAIT_MILLIS} ms,
+ * answer goes through the encode path a live update takes (the hardware form at the radio's
+ * widths, the guard on the float weights, the {@link UpdateWriter}). Then it waits, up to {@value #QUIET_WAIT_MILLIS} ms,
  * until the JIT has compiled nothing for {@value #QUIET_MILLIS} ms: compiling is work on the
  * same cores as the first reports.
  * The session answers the hello when the warm-up is done.
@@ -98,6 +96,9 @@ final class SolverWarmer implements AutoCloseable {
         int solves = 0;
         WeightGuard guard = new WeightGuard();
         WeightEncoder frames = encoder.uncounted();
+        HardwareForm hardware = new HardwareForm();
+        UpdateWriter writer = new UpdateWriter();
+        UpdateWriter.Stages stages = new UpdateWriter.Stages();
         long[] deadline = new long[1];
         TimeBudget bounded = () -> deadline[0] - System.nanoTime();
         try {
@@ -110,9 +111,12 @@ final class SolverWarmer implements AutoCloseable {
                 solver.solve(p, out);
                 solves++;
                 if (!out.outOfTime && guard.check(solverName, p, out)) {
-                    WeightUpdate.Builder b = WeightUpdates.fill(frames, hello, p, out, "warm-up", solves, solverName, 0, 0,
-                            WeightUpdate.newBuilder());
-                    ControllerMessage.newBuilder().setUpdate(b).build().toByteArray();
+                    // the live encode path: hardware form, guard on the float weights, wire form
+                    hardware.clear();
+                    frames.encode(hello, p, out, solves, hardware);
+                    if (guard.checkSent(solverName, p, out)) {
+                        writer.write("warm-up", solves, solverName, guard.sent(), out, hardware, 0, 0, stages);
+                    }
                 }
             }
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {

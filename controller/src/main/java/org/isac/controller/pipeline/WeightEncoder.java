@@ -17,7 +17,20 @@ import org.isac.solver.Problem;
 public interface WeightEncoder {
 
     /** Leaves {@code fpga_frame} empty. */
-    WeightEncoder NONE = (hello, problem, precoder, update) -> { };
+    WeightEncoder NONE = new WeightEncoder() {
+        @Override
+        public void encode(FrontEndHello hello, Problem problem, Precoder precoder, WeightUpdate.Builder update) {
+        }
+
+        @Override
+        public void encode(FrontEndHello hello, Problem problem, Precoder precoder, long sequence, HardwareForm out) {
+        }
+
+        @Override
+        public String toString() {
+            return "NONE";
+        }
+    };
 
     /**
      * The encoder for a codec name as the command line gives it, ignoring case: a baseband
@@ -47,6 +60,27 @@ public interface WeightEncoder {
      * @param update   the update being built; modified
      */
     void encode(FrontEndHello hello, Problem problem, Precoder precoder, WeightUpdate.Builder update);
+
+    /**
+     * The same hardware form without building a message, as the live encode stage asks for it:
+     * the frame and predicted entries go into {@code out} (cleared by the caller). Encoders on
+     * the hot path override this allocation-free ({@link FpgaWeightEncoder}, {@link #NONE}); this
+     * default runs {@link #encode(FrontEndHello, Problem, Precoder, WeightUpdate.Builder)} on a
+     * scratch update that holds only {@code sequence} and copies what it set (allocates).
+     *
+     * @param sequence the sequence of the report being answered
+     */
+    default void encode(FrontEndHello hello, Problem problem, Precoder precoder, long sequence, HardwareForm out) {
+        WeightUpdate.Builder b = WeightUpdate.newBuilder().setSequence(sequence);
+        encode(hello, problem, precoder, b);
+        com.google.protobuf.ByteString f = b.getFpgaFrame();
+        if (!f.isEmpty()) {
+            out.frame(f.toByteArray(), f.size());
+        }
+        for (java.util.Map.Entry<String, Double> en : b.getPredictedMap().entrySet()) {
+            out.predict(en.getKey(), en.getValue());
+        }
+    }
 
     /**
      * The encoder one more encoding thread uses: {@code this} for stateless encoders, a

@@ -12,10 +12,12 @@ import org.isac.solver.Problem;
  * ‖X‖²_F ≤ P_t·(1 + {@value #POWER_TOLERANCE}) for the effective precoder X (F·W when
  * hybrid), and, when the problem asks for per-antenna power, every row of X within
  * P_t/N·(1 + tolerance). Digital solvers may add sensing streams (X is N × (K + N_s)).
- * {@link #checkSent} repeats the finiteness and power checks on the float values a built
- * update carries, which are what leaves (the double weights can be finite and in budget while
- * their float form overflows). One instance per thread; {@link #check} is allocation-free after
- * the first call at a given size.
+ * {@link #checkSent} repeats the finiteness and power checks on the float values that leave
+ * (the double weights can be finite and in budget while their float form overflows): the live
+ * path rounds the solution to float into {@link #sent()}, checks that, and the
+ * {@link UpdateWriter} writes exactly those values. One instance per thread; {@link #check} and
+ * {@link #checkSent(String, Problem, Precoder)} are allocation-free after the first call at a
+ * given size (a failed check allocates its detail).
  */
 public final class WeightGuard {
     /** Relative slack of the power checks (float rounding on the wire is far below it). */
@@ -48,6 +50,44 @@ public final class WeightGuard {
             return fail(Reject.Reason.POWER_GUARD, solver + " returned non-finite weights");
         }
         return power(solver, p, x, "weights");
+    }
+
+    /**
+     * The finiteness and power checks of {@link #check} on the float form of {@code x}'s weights
+     * (analog F when hybrid, baseband W), which it leaves in {@link #sent()} for the writer to
+     * send; the shapes were checked on the solution.
+     */
+    public boolean checkSent(String solver, Problem p, Precoder x) {
+        reason = null;
+        detail = null;
+        if (x.isHybrid()) {
+            toFloat(x.analog, sent.analog);
+        } else {
+            sent.analog.reshape(0, 0);
+        }
+        toFloat(x.baseband, sent.baseband);
+        if (!sent.baseband.allFinite() || !sent.analog.allFinite()) {
+            return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite");
+        }
+        return power(solver, p, sent, "float weights to be sent");
+    }
+
+    /**
+     * The float weights the last {@link #checkSent} checked, as doubles (each exactly a float):
+     * what the update carries. Overwritten by the next check.
+     */
+    public Precoder sent() {
+        return sent;
+    }
+
+    /** {@code out} = {@code m} rounded entry by entry to float, as the wire matrix holds it. */
+    private static void toFloat(org.isac.solver.linalg.CMatrix m, org.isac.solver.linalg.CMatrix out) {
+        int n = m.size();
+        out.reshape(m.rows(), m.cols());
+        for (int i = 0; i < n; i++) {
+            out.re[i] = (float) m.re[i];
+            out.im[i] = (float) m.im[i];
+        }
     }
 
     /**

@@ -1,0 +1,72 @@
+package org.isac.controller.pipeline;
+
+import java.util.Arrays;
+
+/**
+ * What a {@link WeightEncoder} adds to an update, held without building a message: the
+ * {@code fpga_frame} bytes (the encoder's own buffer, not copied; valid until its next encode)
+ * and {@code predicted} entries. One instance per encoding thread, cleared before each update;
+ * allocation-free after its arrays grew to the largest use.
+ */
+public final class HardwareForm {
+    private byte[] frame;
+    private int frameLength;
+    private String[] keys = new String[4];
+    private double[] values = new double[4];
+    private int size;
+
+    /** Forgets the frame and the entries. */
+    public void clear() {
+        frame = null;
+        frameLength = 0;
+        Arrays.fill(keys, 0, size, null);
+        size = 0;
+    }
+
+    /** The frame is {@code bytes[0, length)}; the array is read when the update is written, not copied here. */
+    public void frame(byte[] bytes, int length) {
+        if (length < 0 || length > (bytes == null ? 0 : bytes.length)) {
+            throw new IllegalArgumentException("frame length " + length + " outside the array");
+        }
+        frame = bytes;
+        frameLength = length;
+    }
+
+    /** Sets predicted metric {@code key}, replacing an earlier value (as {@code putPredicted} does). */
+    public void predict(String key, double value) {
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equals(key)) {
+                values[i] = value;
+                return;
+            }
+        }
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+            values = Arrays.copyOf(values, size * 2);
+        }
+        keys[size] = java.util.Objects.requireNonNull(key, "key");
+        values[size++] = value;
+    }
+
+    public byte[] frameArray() {
+        return frame;
+    }
+
+    /** Length of the frame; 0 for none. */
+    public int frameLength() {
+        return frameLength;
+    }
+
+    /** Predicted entries, in the order first set. */
+    public int predictedCount() {
+        return size;
+    }
+
+    public String key(int i) {
+        return keys[i];
+    }
+
+    public double value(int i) {
+        return values[i];
+    }
+}
