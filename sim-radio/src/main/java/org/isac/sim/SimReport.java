@@ -413,11 +413,10 @@ public final class SimReport {
             sb.append(str(key)).append(": ");
             String v = e.getValue();
             switch (key) {
-                case "radioId", "channel", "solver", "txArray", "rxArray" -> sb.append(str(v));
-                case "sharedClock" -> sb.append(v);
                 case "targetsDeg", "targetsElevationDeg", "targetsGainRe", "targetsGainIm" ->
                         sb.append('[').append(v.replace(",", ", ")).append(']');
-                default -> sb.append(v);
+                // numbers and booleans as themselves; everything else (ids, names, paths, arrays) as a string
+                default -> sb.append(v.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?|true|false") ? v : str(v));
             }
         }
         if (!first) {
