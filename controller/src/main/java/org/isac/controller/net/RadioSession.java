@@ -153,12 +153,6 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
         }
     }
 
-    /**
-     * How long, at p90, this radio's updates took from the end of their solve to being applied
-     * (from its {@code WeightApplied} acks, with a shared clock only: encode, send, transport
-     * and the front end's own apply); 0 until two windows of {@value #DOWNLINK_WINDOW} acks were
-     * measured (the first, the session's start-up, is left out) or without a shared clock.
-     */
     /** Adds one to this radio's count {@code which} ({@link ControllerMetrics#RADIO_COUNTS}); nothing before hello. */
     @Override
     public void count(int which) {
@@ -175,6 +169,12 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
         return h != null && h.getSharedClock();
     }
 
+    /**
+     * How long, at p90, this radio's updates took from the end of their solve to being applied
+     * (from its {@code WeightApplied} acks, with a shared clock only: encode, send, transport
+     * and the front end's own apply); 0 until two windows of {@value #DOWNLINK_WINDOW} acks were
+     * measured (the first, the session's start-up, is left out) or without a shared clock.
+     */
     @Override
     public long downlinkP90Ns() {
         return downlinkP90Ns;
