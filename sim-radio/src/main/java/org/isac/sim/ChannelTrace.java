@@ -47,7 +47,7 @@ public final class ChannelTrace {
         List<Long> times = new ArrayList<>();
         List<CMatrix> hs = new ArrayList<>();
         RecordingReader.Outcome o = RecordingReader.read(dir, e -> {
-            if (e.kind() != RecordFormat.Kind.IN) {
+            if (!(e.kind() == RecordFormat.Kind.IN || e.kind() == RecordFormat.Kind.OUT) || !e.fromFrontEnd()) {
                 return;
             }
             FrontEndMessage m;

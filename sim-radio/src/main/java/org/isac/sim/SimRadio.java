@@ -76,6 +76,7 @@ public final class SimRadio implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private io.netty.handler.ssl.SslContext tls;
+    private org.isac.proto.record.Recorder recorder;
     private boolean started;
     /** What the applied updates achieve (made here, so that Ψ and the workspaces are ready before the run). */
     private final SimEvaluator evaluator;
@@ -118,6 +119,16 @@ public final class SimRadio implements AutoCloseable {
      */
     public SimRadio tls(io.netty.handler.ssl.SslContext context) {
         this.tls = context;
+        return this;
+    }
+
+    /**
+     * Record this radio's envelopes, both ways, into {@code r} (a front-end recording: IN holds
+     * the controller's messages, OUT the radio's); may be shared by several radios. Call before
+     * {@link #run}; the caller closes it.
+     */
+    public SimRadio record(org.isac.proto.record.Recorder r) {
+        this.recorder = r;
         return this;
     }
 
@@ -216,6 +227,9 @@ public final class SimRadio implements AutoCloseable {
                             p.addLast("tls", tls.newHandler(ch.alloc(), host, port));
                         }
                         p.addLast("frame", new VarintFrameDecoder(scenario.maxFrameBytes()));
+                        if (recorder != null) {
+                            p.addLast("record", new org.isac.proto.record.RecordingHandler(recorder));
+                        }
                         p.addLast("decode", new ProtobufDecoder(ControllerMessage.getDefaultInstance()));
                         p.addLast("prefix", new ProtobufVarint32LengthFieldPrepender());
                         p.addLast("encode", new ProtobufEncoder());

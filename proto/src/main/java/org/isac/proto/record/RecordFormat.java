@@ -17,7 +17,9 @@ import java.util.zip.CRC32C;
  *  12  4  segment number (1, 2, …)
  *  16  8  wall clock at creation, ns since the Unix epoch
  *  24  8  the recorder's monotonic clock at the same instant, ns (maps record times to wall time)
- *  32  4  CRC32C of bytes 0–31
+ *  32  1  role of the recording side ({@link Role}): 1 = controller, 2 = front end
+ *  33  3  reserved (0)
+ *  36  4  CRC32C of bytes 0–35
  * </pre>
  * then records, each
  * <pre>
@@ -25,8 +27,8 @@ import java.util.zip.CRC32C;
  *   4  1  kind ({@link Kind})
  *   5  8  connection number (per recorder, from 1)
  *  13  8  time, ns on the recorder's monotonic clock (the controller's receive or send time)
- *  21  L  payload: one wire envelope (FrontEndMessage in, ControllerMessage out) without its
- *         varint length prefix; for OPEN the peer's address (UTF-8); for DROPPED the count of
+ *  21  L  payload: one wire envelope without its varint length prefix (IN is what the recording
+ *         side received: a FrontEndMessage for a controller, a ControllerMessage for a front end); for OPEN the peer's address (UTF-8); for DROPPED the count of
  *         records dropped since the last DROPPED record (8 bytes); empty for CLOSE
  * 21+L 4  CRC32C of bytes 0 … 20+L
  * </pre>
@@ -40,7 +42,7 @@ public final class RecordFormat {
     public static final byte[] MAGIC = "ISACREC\n".getBytes(StandardCharsets.US_ASCII);
     public static final int FORMAT_VERSION = 1;
     public static final int SCHEMA_VERSION = 1;
-    public static final int HEADER_BYTES = 36;
+    public static final int HEADER_BYTES = 40;
     /** Bytes of a record around its payload: the 21-byte head and the 4-byte CRC. */
     public static final int RECORD_OVERHEAD = 25;
     public static final int RECORD_HEAD = 21;
@@ -78,16 +80,40 @@ public final class RecordFormat {
         }
     }
 
+    /** Which side of the wire wrote the recording (what IN and OUT hold). */
+    public enum Role {
+        /** A controller: IN = FrontEndMessage, OUT = ControllerMessage. */
+        CONTROLLER(1),
+        /** A front end (the simulated radio): IN = ControllerMessage, OUT = FrontEndMessage. */
+        FRONT_END(2);
+
+        public final int code;
+
+        Role(int code) {
+            this.code = code;
+        }
+
+        /** The role with code {@code code}, or null. */
+        public static Role of(int code) {
+            for (Role r : values()) {
+                if (r.code == code) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
     /** File name of segment {@code n}. */
     public static String segmentName(int n) {
         return String.format("seg-%06d%s", n, SUFFIX);
     }
 
-    /** The header of segment {@code number}. */
-    static ByteBuffer header(int number, long wallNs, long monoNs) {
+    /** The header of segment {@code number} written by {@code role}. */
+    static ByteBuffer header(int number, long wallNs, long monoNs, Role role) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) SCHEMA_VERSION).putInt(number)
-                .putLong(wallNs).putLong(monoNs);
+                .putLong(wallNs).putLong(monoNs).put((byte) role.code).put((byte) 0).putShort((short) 0);
         b.putInt(crc(b.array(), 0, HEADER_BYTES - 4));
         return b.flip();
     }

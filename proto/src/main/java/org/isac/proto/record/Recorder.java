@@ -60,7 +60,12 @@ public final class Recorder implements AutoCloseable {
 
     /** Starts recording into {@code dir} (a new or empty directory). */
     public static Recorder open(Path dir, Options o, LongSupplier clock) throws IOException {
-        return new Recorder(new SegmentWriter(dir, o.segmentBytes(), clock), clock, o);
+        return open(dir, o, clock, RecordFormat.Role.CONTROLLER);
+    }
+
+    /** Starts recording into {@code dir} from {@code role}'s side of the wire. */
+    public static Recorder open(Path dir, Options o, LongSupplier clock, RecordFormat.Role role) throws IOException {
+        return new Recorder(new SegmentWriter(dir, o.segmentBytes(), clock, role), clock, o);
     }
 
     /** The clock record times are read on. */

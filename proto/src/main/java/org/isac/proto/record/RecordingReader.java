@@ -25,11 +25,21 @@ public final class RecordingReader {
     }
 
     /** One record. {@code wallNs} is its time on the wall clock, from its segment's header. */
-    public record Entry(RecordFormat.Kind kind, long connection, long timeNs, long wallNs, byte[] payload, int segment, long offset) {
+    public record Entry(RecordFormat.Kind kind, long connection, long timeNs, long wallNs, byte[] payload, int segment, long offset,
+            RecordFormat.Role role) {
+        /** True for an envelope a front end sent (a FrontEndMessage), whichever side recorded it. */
+        public boolean fromFrontEnd() {
+            return (kind == RecordFormat.Kind.IN) == (role == RecordFormat.Role.CONTROLLER);
+        }
+
+        /** True for an envelope a controller sent (a ControllerMessage). */
+        public boolean fromController() {
+            return (kind == RecordFormat.Kind.OUT) == (role == RecordFormat.Role.CONTROLLER);
+        }
     }
 
     /** A segment's header. */
-    public record Segment(Path file, int number, int formatVersion, int schemaVersion, long wallNs, long monoNs) {
+    public record Segment(Path file, int number, int formatVersion, int schemaVersion, long wallNs, long monoNs, RecordFormat.Role role) {
     }
 
     /** What reading found: records returned, segments, and the problems (the torn tail among them) in reading order. */
@@ -100,7 +110,12 @@ public final class RecordingReader {
                 corruption.add(name + ": format version " + format + " (this build reads " + RecordFormat.FORMAT_VERSION + ")");
                 continue;
             }
-            Segment seg = new Segment(file, b.getInt(12), format, schema, b.getLong(16), b.getLong(24));
+            RecordFormat.Role role = RecordFormat.Role.of(b.get(32));
+            if (role == null) {
+                corruption.add(name + ": unknown recording role " + b.get(32));
+                continue;
+            }
+            Segment seg = new Segment(file, b.getInt(12), format, schema, b.getLong(16), b.getLong(24), role);
             segments.add(seg);
             int pos = RecordFormat.HEADER_BYTES, end = b.limit();
             java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -128,7 +143,8 @@ public final class RecordingReader {
                     } else {
                         long t = b.getLong(pos + 13);
                         sink.accept(new Entry(kind, b.getLong(pos + 5), t, seg.wallNs() + (t - seg.monoNs()),
-                                Arrays.copyOfRange(a, pos + RecordFormat.RECORD_HEAD, pos + RecordFormat.RECORD_HEAD + len), seg.number(), pos));
+                                Arrays.copyOfRange(a, pos + RecordFormat.RECORD_HEAD, pos + RecordFormat.RECORD_HEAD + len), seg.number(), pos,
+                                seg.role()));
                         count++;
                         pos += total;
                         continue;

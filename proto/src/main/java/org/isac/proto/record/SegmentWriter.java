@@ -20,6 +20,7 @@ public final class SegmentWriter implements AutoCloseable {
     private final Path dir;
     private final long segmentBytes;
     private final java.util.function.LongSupplier clock;
+    private final RecordFormat.Role role;
     private final ByteBuffer buf;
     private final ByteBuffer head = ByteBuffer.allocate(RecordFormat.RECORD_HEAD).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
@@ -36,6 +37,12 @@ public final class SegmentWriter implements AutoCloseable {
      * @param clock        the monotonic clock record times are read on (stored in each header beside the wall clock)
      */
     public SegmentWriter(Path dir, long segmentBytes, java.util.function.LongSupplier clock) throws IOException {
+        this(dir, segmentBytes, clock, RecordFormat.Role.CONTROLLER);
+    }
+
+    /** As {@link #SegmentWriter(Path, long, java.util.function.LongSupplier)}, written from {@code role}'s side of the wire. */
+    public SegmentWriter(Path dir, long segmentBytes, java.util.function.LongSupplier clock, RecordFormat.Role role) throws IOException {
+        this.role = role;
         if (segmentBytes < RecordFormat.HEADER_BYTES + RecordFormat.RECORD_OVERHEAD) {
             throw new IllegalArgumentException("segment size " + segmentBytes + " B is too small");
         }
@@ -125,7 +132,7 @@ public final class SegmentWriter implements AutoCloseable {
         long mono = clock.getAsLong();
         java.time.Instant now = java.time.Instant.now();
         long wall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        writeFully(RecordFormat.header(segment, wall, mono));
+        writeFully(RecordFormat.header(segment, wall, mono, role));
         segmentSize = RecordFormat.HEADER_BYTES;
     }
 

@@ -200,8 +200,14 @@ public final class DemoCommand implements Callable<Integer> {
     /** {@link #runRadios(Scenario, String, int, int, Duration, Path)}, radios reconnecting when {@code reconnect}. */
     static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect)
             throws Exception {
+        return runRadios(base, host, port, count, sendFor, tlsDir, reconnect, null);
+    }
+
+    /** As above, every radio recording its side of the wire into {@code recorder} when not null. */
+    static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect,
+            org.isac.proto.record.Recorder recorder) throws Exception {
         if (count == 1) {
-            try (SimRadio r = new SimRadio(base, host, port).reconnect(reconnect)) {
+            try (SimRadio r = new SimRadio(base, host, port).reconnect(reconnect).record(recorder)) {
                 if (tlsDir != null) {
                     r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, base.radioId()));
                 }
@@ -216,7 +222,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
                 Scenario s = base.toBuilder().set("radioId", base.radioId() + "-" + i)
                         .set("seed", Long.toString(base.seed() + i)).build();
-                SimRadio sim = new SimRadio(s, host, port, group).reconnect(reconnect);
+                SimRadio sim = new SimRadio(s, host, port, group).reconnect(reconnect).record(recorder);
                 if (tlsDir != null) {
                     sim.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, s.radioId()));
                 }

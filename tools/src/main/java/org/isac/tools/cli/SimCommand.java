@@ -55,6 +55,9 @@ public final class SimCommand implements Callable<Integer> {
     @Mixin
     ScenarioOptions scenario;
 
+    @Mixin
+    RecordOptions record = new RecordOptions();
+
     @Override
     public Integer call() throws Exception {
         if (radios < 1 || radios > 256) {
@@ -66,7 +69,14 @@ public final class SimCommand implements Callable<Integer> {
             SimReport wr = DemoCommand.runRadios(w, host, port, radios, Duration.ofNanos((long) (warmupSeconds * 1e9)), tls, false);
             System.err.printf("warm-up: %d reports under %s…, not counted%n", wr.reportsSent(), w.radioId());
         }
-        SimReport r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect);
+        SimReport r;
+        try (org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END)) {
+            r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec);
+            if (rec != null) {
+                rec.close();
+                System.err.printf("recording: %d records written to %s, %d dropped%n", rec.written(), rec.dir(), rec.dropped());
+            }
+        }
         System.out.println(r.summary());
         Reports.writeJson(report, r.toJson());
         if (plots != null) {

@@ -52,7 +52,11 @@ public final class RecordedSessions {
                         open.put(c, new long[] {e.timeNs()});
                         reports.put(c, new ArrayList<>());
                     }
-                    case IN -> {
+                    case IN, OUT -> {
+                        if (e.fromController()) {
+                            answer(e, c, reports, bySeq);
+                            return;
+                        }
                         FrontEndMessage m = FrontEndMessage.parseFrom(e.payload());
                         if (m.hasHello() && !hellos.containsKey(c)) {
                             hellos.put(c, m.getHello());
@@ -61,16 +65,6 @@ public final class RecordedSessions {
                             long opened = open.getOrDefault(c, new long[] {first[0]})[0];
                             bySeq.computeIfAbsent(c, k -> new HashMap<>()).put(m.getCsi().getSequence(), l.size());
                             l.add(new Report(m.getCsi(), e.timeNs(), e.timeNs() - opened, null, 0));
-                        }
-                    }
-                    case OUT -> {
-                        ControllerMessage m = ControllerMessage.parseFrom(e.payload());
-                        long seq = m.hasUpdate() ? m.getUpdate().getSequence() : m.hasReject() ? m.getReject().getSequence() : 0;
-                        Integer i = seq == 0 ? null : bySeq.getOrDefault(c, Map.of()).get(seq);
-                        List<Report> l = reports.get(c);
-                        if (i != null && l.get(i).answer() == null) {
-                            Report r = l.get(i);
-                            l.set(i, new Report(r.report(), r.receivedNs(), r.openOffsetNs(), m, e.timeNs()));
                         }
                     }
                     default -> {
@@ -86,5 +80,17 @@ public final class RecordedSessions {
             sessions.add(new Session(c, hellos.get(c), open.getOrDefault(c, new long[] {first[0]})[0] - first[0], List.copyOf(s.getValue())));
         }
         return new Read(List.copyOf(sessions), o);
+    }
+
+    private static void answer(RecordingReader.Entry e, long c, Map<Long, List<Report>> reports, Map<Long, Map<Long, Integer>> bySeq)
+            throws InvalidProtocolBufferException {
+        ControllerMessage m = ControllerMessage.parseFrom(e.payload());
+        long seq = m.hasUpdate() ? m.getUpdate().getSequence() : m.hasReject() ? m.getReject().getSequence() : 0;
+        Integer i = seq == 0 ? null : bySeq.getOrDefault(c, Map.of()).get(seq);
+        List<Report> l = reports.get(c);
+        if (i != null && l.get(i).answer() == null) {
+            Report r = l.get(i);
+            l.set(i, new Report(r.report(), r.receivedNs(), r.openOffsetNs(), m, e.timeNs()));
+        }
     }
 }

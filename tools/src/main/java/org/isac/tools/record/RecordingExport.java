@@ -162,8 +162,13 @@ public final class RecordingExport {
         void add(RecordingReader.Entry e) throws IOException {
             try {
                 switch (e.kind()) {
-                    case IN -> in(e, FrontEndMessage.parseFrom(e.payload()));
-                    case OUT -> out(e, ControllerMessage.parseFrom(e.payload()));
+                    case IN, OUT -> {
+                        if (e.fromFrontEnd()) {
+                            in(e, FrontEndMessage.parseFrom(e.payload()));
+                        } else {
+                            out(e, ControllerMessage.parseFrom(e.payload()));
+                        }
+                    }
                     case CLOSE -> received.remove(e.connection());
                     default -> {
                     }

@@ -65,8 +65,13 @@ public final class RecordingSummary {
             case OPEN -> conn(e.connection()).peer = new String(e.payload(), java.nio.charset.StandardCharsets.UTF_8);
             case CLOSE -> conn(e.connection()).closed = true;
             case DROPPED -> dropped += ByteBuffer.wrap(e.payload()).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            case IN -> inbound(conn(e.connection()), e.payload());
-            case OUT -> outbound(conn(e.connection()), e.payload());
+            case IN, OUT -> {
+                if (e.fromFrontEnd()) {
+                    inbound(conn(e.connection()), e.payload());
+                } else {
+                    outbound(conn(e.connection()), e.payload());
+                }
+            }
         }
     }
 

@@ -243,6 +243,32 @@ class RecordedSessionTest {
         assertEquals(18, compared);
     }
 
+    /** A simulated radio records its own side of the wire; the readers take the directions from the segments' role. */
+    @Test
+    void aRadioRecordsItsSideAndTheSummaryBalances() throws Exception {
+        Path dir = tmp.resolve("radio-side");
+        org.isac.sim.Scenario sc = org.isac.sim.Scenario.builder().radioId("fe-rec").antennas(8).users(2).solver("rzf")
+                .set("reportLimit", "50").set("genieEvery", "0").build();
+        try (Controller c = new Controller(ControllerConfig.builder().port(0).build()).start();
+             Recorder rec = Recorder.open(dir, Recorder.Options.defaults(), System::nanoTime, RecordFormat.Role.FRONT_END);
+             org.isac.sim.SimRadio radio = new org.isac.sim.SimRadio(sc, "127.0.0.1", c.port()).record(rec)) {
+            org.isac.sim.SimReport r = radio.run(java.time.Duration.ofSeconds(5));
+            assertEquals(50, r.reportsSent());
+            rec.close();
+            assertEquals(0, rec.dropped());
+        }
+        RecordingSummary s = RecordingSummary.of(dir);
+        assertTrue(s.outcome.clean(), s.outcome.toString());
+        assertEquals(RecordFormat.Role.FRONT_END, s.outcome.segments().get(0).role());
+        RecordingSummary.Connection c = s.connections.values().iterator().next();
+        assertEquals("fe-rec", c.radioId);
+        assertEquals(50, c.reports);
+        assertEquals(50, c.updates + c.rejects, s.format());
+        assertEquals(0, c.unanswered, s.format());
+        assertEquals(c.updates, c.applied, "the radio acks every update it applies");
+        assertEquals(50, RecordedSessions.read(dir).sessions().get(0).reports().size());
+    }
+
     private static long one(java.sql.Statement st, String sql) throws java.sql.SQLException {
         try (java.sql.ResultSet q = st.executeQuery(sql)) {
             assertTrue(q.next());
