@@ -64,4 +64,24 @@ class MetricsEndpointTest {
             assertTrue(checked >= 10, "dashboard metrics checked: " + checked);
         }
     }
+
+    /** With a recorder, a scrape shows what it wrote and dropped. */
+    @Test
+    void aRecordingControllerShowsItsRecorder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("mrt").build();
+        try (Controller c = new Controller(cfg).record(org.isac.proto.record.Recorder.open(tmp.resolve("rec"),
+                org.isac.proto.record.Recorder.Options.defaults(), cfg.clock())).start();
+             MetricsEndpoint m = MetricsEndpoint.start("127.0.0.1", 0, c::metrics, c::openConnections, c.recorder());
+             TestClient client = new TestClient(c.port())) {
+            client.send(TestData.wrap(TestData.hello("recorded", 8)));
+            assertTrue(client.read().hasHelloAck());
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (c.recorder().written() < 3 && System.nanoTime() < until) { // open, hello, hello ack
+                Thread.sleep(5);
+            }
+            String text = scrape(m.port(), "text/plain");
+            assertTrue(text.contains("isac_record_written_total 3"), text);
+            assertTrue(text.contains("isac_record_dropped_total 0"), text);
+        }
+    }
 }

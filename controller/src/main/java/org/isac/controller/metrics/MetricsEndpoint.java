@@ -49,8 +49,14 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint start(String host, int port, Supplier<MetricsSnapshot> metrics, IntSupplier connections)
             throws IOException {
+        return start(host, port, metrics, connections, null);
+    }
+
+    /** As above, with the recorder's counts ({@code isac_record_written_total}, {@code isac_record_dropped_total}) when it is not null. */
+    public static MetricsEndpoint start(String host, int port, Supplier<MetricsSnapshot> metrics, IntSupplier connections,
+            org.isac.proto.record.Recorder recorder) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new Collector(metrics, connections));
+        registry.register(new Collector(metrics, connections, recorder));
         return new MetricsEndpoint(HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart());
     }
 
@@ -63,7 +69,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.close();
     }
 
-    private record Collector(Supplier<MetricsSnapshot> metrics, IntSupplier connections) implements MultiCollector {
+    private record Collector(Supplier<MetricsSnapshot> metrics, IntSupplier connections, org.isac.proto.record.Recorder recorder)
+            implements MultiCollector {
         @Override
         public MetricSnapshots collect() {
             MetricsSnapshot s = metrics.get();
@@ -104,6 +111,11 @@ public final class MetricsEndpoint implements AutoCloseable {
             }
             out.add(GaugeSnapshot.builder().name("isac_connections_open").help("Front-end connections open")
                     .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(connections.getAsInt()).build()).build());
+            if (recorder != null) {
+                out.add(counter("isac_record_written", "Records the recorder wrote (serve --record)", Labels.EMPTY, recorder.written()));
+                out.add(counter("isac_record_dropped", "Records the recorder dropped because the disk fell behind", Labels.EMPTY,
+                        recorder.dropped()));
+            }
             return new MetricSnapshots(out);
         }
 

@@ -102,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.printf("controller on %s%s, policy %s; %d simulated radio(s) for %.1f s%n",
                     c.address(), tlsDir == null ? "" : " (mutual TLS)", cfg.defaultSolver(), radios, seconds);
             try (org.isac.controller.metrics.MetricsEndpoint endpoint = metricsPort == null ? null
-                    : org.isac.controller.metrics.MetricsEndpoint.start("127.0.0.1", metricsPort, c::metrics, c::openConnections)) {
+                    : org.isac.controller.metrics.MetricsEndpoint.start("127.0.0.1", metricsPort, c::metrics, c::openConnections, c.recorder())) {
                 if (endpoint != null) {
                     System.err.printf("metrics on http://127.0.0.1:%d/metrics%n", endpoint.port());
                 }

@@ -86,7 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.err.printf("isac controller listening on %s%s (solver policy: %s, %d solve shard(s))%n",
                 c.address(), tls == null ? "" : ", mutual TLS", cfg.defaultSolver(), cfg.solveShards());
         org.isac.controller.metrics.MetricsEndpoint endpoint = metricsPort == null ? null
-                : org.isac.controller.metrics.MetricsEndpoint.start(metricsHost, metricsPort, c::metrics, c::openConnections);
+                : org.isac.controller.metrics.MetricsEndpoint.start(metricsHost, metricsPort, c::metrics, c::openConnections, c.recorder());
         if (endpoint != null) {
             System.err.printf("metrics on http://%s:%d/metrics%n", metricsHost, endpoint.port());
         }
