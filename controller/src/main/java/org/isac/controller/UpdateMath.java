@@ -1,13 +1,12 @@
-package org.isac.tools.record;
+package org.isac.controller;
 
-import org.isac.controller.CsiMapping;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.Metrics;
 
-/** What recorded updates achieve, computed from their float weights (not from the solver's own prediction). */
+/** What updates achieve (recorded ones, and the live view's latest), computed from their float weights (not from the solver's own prediction). */
 public final class UpdateMath {
     private UpdateMath() {
     }
