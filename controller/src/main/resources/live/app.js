@@ -156,6 +156,7 @@ function radioCard(r) {
       "<div class=plot><h3>Sum rate over time (bit/s/Hz, on the report's channel)</h3><canvas data-p=rate></canvas></div>" +
       "<div class=plot><h3>τ / CRLB over time (solver's prediction)</h3><canvas data-p=sense></canvas></div>" +
       "<div class=plot><h3 data-h=lat></h3><canvas data-p=lat></canvas></div>" +
+      "<div class=plot><h3>Layers run per update (solver's iterations)</h3><canvas data-p=layers></canvas></div>" +
       "</div>";
     document.getElementById("radios").appendChild(card);
   }
@@ -177,6 +178,8 @@ function renderRadio(r) {
   ];
   if (u && u.predicted.tau !== undefined) kv.push(["τ", fmt(u.predicted.tau)]);
   if (u && u.predicted.crlb !== undefined) kv.push(["CRLB", fmt(u.predicted.crlb)]);
+  const rejects = Object.entries(r.rejects).map(e => e[0] + " " + fmt(e[1])).join(", ");
+  kv.push(["rejects by reason", rejects || "none"]);
   if (r.error) kv.push(["error", r.error]);
   card.querySelector(".kv").innerHTML = kv.map(p => "<span>" + esc(p[0]) + ": <b>" +
     esc(typeof p[1] === "number" ? fmt(p[1]) : p[1]) + "</b></span>").join("");
@@ -201,6 +204,8 @@ function renderRadio(r) {
   if (hst.tau.some(v => v !== null)) sense.push({x: hst.t_s, y: hst.tau, color: COLORS[1], label: "τ"});
   if (hst.crlb.some(v => v !== null)) sense.push({x: hst.t_s, y: hst.crlb, color: COLORS[4], label: "CRLB"});
   plot(card.querySelector("canvas[data-p=sense]"), sense, {xlabel: "time (s)", ylabel: sense.length ? "" : "not predicted by this solver"});
+  plot(card.querySelector("canvas[data-p=layers]"), [{x: hst.t_s, y: hst.layers, color: COLORS[3], label: "layers run"}],
+    {xlabel: "time (s)", ylabel: "layers", ymin: 0});
   const lat = [];
   const a = ccdfSeries(r.latency.capture_to_applied, COLORS[0], "capture → applied");
   const b = ccdfSeries(r.latency.solve_end_to_applied, COLORS[2], "solve end → applied");

@@ -92,6 +92,9 @@ class LiveViewTest {
             client.send(TestData.wrap(hello));
             assertTrue(client.read().hasHelloAck());
             long seq = 1;
+            roundTrip(client, seq++);
+            client.send(TestData.wrap(report(1))); // out of order: answered with a Reject
+            assertTrue(client.read().hasReject());
             Map<String, Object> r = null;
             int historyBefore = -1;
             long deadline = System.nanoTime() + 20_000_000_000L;
@@ -142,6 +145,8 @@ class LiveViewTest {
             assertTrue(points > historyBefore && points >= 2, "history grows: " + historyBefore + " -> " + points);
             assertEquals(points, array(history.get("sum_rate_bits")).size());
             assertEquals(expected, ((Number) array(history.get("sum_rate_bits")).get(points - 1)).doubleValue(), 1e-4);
+            assertEquals(Map.of("OUT_OF_ORDER", 1.0), object(r.get("rejects")));
+            assertEquals(points, array(history.get("layers")).size());
             Map<String, Object> counts = object(r.get("counts"));
             assertTrue(num(counts, "updates") >= 2 && num(counts, "applied") >= 1, counts.toString());
             Map<String, Object> lat = object(object(r.get("latency")).get("capture_to_applied"));

@@ -25,6 +25,9 @@ final class LiveConnection {
     /** Sequence of the latest WeightApplied; 0 = none yet. */
     volatile long appliedSequence;
     volatile long acks;
+    /** Rejects sent on this connection by {@code Reject.Reason} number (event loop writes, sampler reads). */
+    final java.util.concurrent.atomic.AtomicLongArray rejects =
+            new java.util.concurrent.atomic.AtomicLongArray(org.isac.proto.v1.Reject.Reason.values().length);
     /** Capture → applied (front-end clock of both; meaningful with a shared clock). */
     final SingleWriterRecorder captureToApplied = new SingleWriterRecorder(MAX_LATENCY_NS, 3);
     /** Solve end (controller clock) → applied (front-end clock); meaningful with a shared clock. */
@@ -55,6 +58,13 @@ final class LiveConnection {
         sent[i] = sequence;
         sent[i + 1] = captureNs;
         sent[i + 2] = solveEndNs;
+    }
+
+    /** Event loop: a Reject with reason number {@code reason} was written. */
+    void noteReject(long reason) {
+        if (reason >= 0 && reason < rejects.length()) {
+            rejects.lazySet((int) reason, rejects.get((int) reason) + 1); // one writer
+        }
     }
 
     /** Event loop: an ack of {@code sequence} applied at {@code applyNs} (front-end clock). */

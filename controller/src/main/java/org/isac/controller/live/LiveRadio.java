@@ -25,7 +25,7 @@ final class LiveRadio {
 
     final LiveConnection connection;
     private final int historyPoints;
-    private final double[] histT, histRate, histTau, histCrlb;
+    private final double[] histT, histRate, histTau, histCrlb, histLayers;
     private long histCount;
     private long lastUpdateVersion;
 
@@ -51,6 +51,7 @@ final class LiveRadio {
         histRate = new double[historyPoints];
         histTau = new double[historyPoints];
         histCrlb = new double[historyPoints];
+        histLayers = new double[historyPoints];
     }
 
     /** Reads the connection's latest envelopes and recomputes when a new update came. */
@@ -167,6 +168,7 @@ final class LiveRadio {
         histRate[i] = sumRateBits;
         histTau[i] = pr.getOrDefault("tau", Double.NaN);
         histCrlb[i] = pr.getOrDefault("crlb", Double.NaN);
+        histLayers[i] = update.getIterations();
         histCount++;
     }
 
@@ -175,13 +177,14 @@ final class LiveRadio {
         return (int) Math.min(histCount, historyPoints);
     }
 
-    /** Writes one history series, oldest first: 0 = t, 1 = sum rate, 2 = τ, 3 = CRLB. */
+    /** Writes one history series, oldest first: 0 = t, 1 = sum rate, 2 = τ, 3 = CRLB, 4 = layers run. */
     void writeHistory(Json j, int series) {
         double[] a = switch (series) {
             case 0 -> histT;
             case 1 -> histRate;
             case 2 -> histTau;
-            default -> histCrlb;
+            case 3 -> histCrlb;
+            default -> histLayers;
         };
         int n = historySize();
         long start = histCount - n;

@@ -11,13 +11,14 @@ import io.netty.channel.ChannelPromise;
  * length-prefixed {@code ControllerMessage} envelopes. It copies the latest hello, CSI report
  * and weight update into the connection's {@link LiveSlot}s (a memcpy into a buffer that only
  * grows), and reads the few varints an ack's latency needs (an update's sequence, capture time
- * and solve end; an ack's sequence and apply time) by skipping over the other fields. It parses
+ * and solve end; an ack's sequence and apply time) and a reject's reason by skipping over the
+ * other fields. It parses
  * no message and allocates nothing after warm-up; everything else happens on the web side.
  * Never consumes or changes what passes.
  */
 final class LiveTap extends ChannelDuplexHandler {
     /** Envelope tags: field number << 3 | length-delimited. */
-    private static final int HELLO = 1 << 3 | 2, CSI = 2 << 3 | 2, APPLIED = 3 << 3 | 2, UPDATE = 2 << 3 | 2;
+    private static final int HELLO = 1 << 3 | 2, CSI = 2 << 3 | 2, APPLIED = 3 << 3 | 2, UPDATE = 2 << 3 | 2, REJECT = 3 << 3 | 2;
 
     private final LiveTaps taps;
     private LiveConnection connection;
@@ -118,6 +119,8 @@ final class LiveTap extends ChannelDuplexHandler {
             if (len > 0 && b.getByte(at) == UPDATE) {
                 connection.update.put(b, at, (int) len);
                 scanUpdate(b, at + 1, next);
+            } else if (len > 0 && b.getByte(at) == REJECT) {
+                scanReject(b, at + 1, next);
             }
             i = next;
         }
@@ -168,6 +171,31 @@ final class LiveTap extends ChannelDuplexHandler {
         }
         if (!bad) {
             connection.noteSent(sequence, captureNs, solveEndNs);
+        }
+    }
+
+    /** Counts a Reject by its reason (field 2). */
+    private void scanReject(ByteBuf b, int from, int end) {
+        pos = from;
+        long len = length(b, end);
+        if (len < 0 || pos + len > end) {
+            return;
+        }
+        int stop = pos + (int) len;
+        long reason = 0;
+        while (pos < stop) {
+            long key = length(b, stop);
+            if (key < 0) {
+                return;
+            }
+            if (key == (2 << 3)) {
+                reason = varint(b, stop);
+            } else if (!skip(b, (int) (key & 7), stop)) {
+                return;
+            }
+        }
+        if (!bad) {
+            connection.noteReject(reason);
         }
     }
 

@@ -62,6 +62,8 @@ public final class LiveView implements AutoCloseable {
     private volatile String latest;
     private volatile long sequence;
     private volatile boolean closed;
+    /** Wall time the last snapshot took to build, and the sampler's CPU time so far (ns). */
+    private long lastSnapshotNs, samplerCpuNs;
 
     private LiveView(LiveTaps taps, Supplier<MetricsSnapshot> metrics, IntSupplier connections, String defaultSolver,
                      String host, int port, long periodMs, int historyPoints) throws IOException {
@@ -153,7 +155,8 @@ public final class LiveView implements AutoCloseable {
 
     /** Builds one snapshot (sampler thread; the first one in the constructor). */
     private synchronized String snapshot() {
-        double t = (System.nanoTime() - startNs) / 1e9;
+        long began = System.nanoTime();
+        double t = (began - startNs) / 1e9;
         List<LiveConnection> open = taps.connections();
         java.util.Set<Long> alive = new java.util.HashSet<>();
         List<LiveRadio> shown = new ArrayList<>();
@@ -170,6 +173,8 @@ public final class LiveView implements AutoCloseable {
         Json j = new Json().beginObject();
         j.field("schema", SCHEMA).field("time_ms", System.currentTimeMillis()).field("uptime_s", t)
                 .field("period_ms", periodMs);
+        j.name("view").beginObject().field("snapshot_us", lastSnapshotNs / 1e3).field("sampler_cpu_ms", samplerCpuNs / 1e6)
+                .field("streams", streams.get()).endObject();
         j.name("controller").beginObject()
                 .field("version", org.isac.proto.BuildInfo.VERSION)
                 .field("default_solver", defaultSolver)
@@ -203,7 +208,12 @@ public final class LiveView implements AutoCloseable {
             radio(j, r, m);
         }
         j.endArray();
-        return j.endObject().toString();
+        String out = j.endObject().toString();
+        lastSnapshotNs = System.nanoTime() - began;
+        if (Thread.currentThread() == sampler) {
+            samplerCpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        }
+        return out;
     }
 
     private static void radio(Json j, LiveRadio r, MetricsSnapshot m) {
@@ -221,6 +231,14 @@ public final class LiveView implements AutoCloseable {
         j.name("counts").beginObject();
         for (int i = 0; i < ControllerMetrics.RADIO_COUNTS.length; i++) {
             j.field(ControllerMetrics.RADIO_COUNTS[i], counts == null ? 0 : counts[i]);
+        }
+        j.endObject();
+        j.name("rejects").beginObject();
+        for (Reject.Reason reason : Reject.Reason.values()) {
+            long n = reason == Reject.Reason.UNRECOGNIZED ? 0 : c.rejects.get(reason.getNumber());
+            if (n > 0) {
+                j.field(reason.name(), n);
+            }
         }
         j.endObject();
         j.field("applied_sequence", r.appliedSequence);
@@ -271,7 +289,7 @@ public final class LiveView implements AutoCloseable {
         }
         j.endArray();
         j.name("history").beginObject();
-        String[] series = {"t_s", "sum_rate_bits", "tau", "crlb"};
+        String[] series = {"t_s", "sum_rate_bits", "tau", "crlb", "layers"};
         for (int s = 0; s < series.length; s++) {
             j.name(series[s]);
             r.writeHistory(j, s);
@@ -288,29 +306,54 @@ public final class LiveView implements AutoCloseable {
         j.endObject();
     }
 
-    /** {n, p50_us, p99_us, p999_us, max_us, ccdf: [[µs, P(latency ≥ µs)], …]}, or null. */
-    private static void latency(Json j, Histogram h) {
+    /**
+     * {n, p50_us, p99_us, p999_us, max_us, ccdf: [[µs, P(latency ≥ µs)], …]}, or null. One pass
+     * over the histogram's recorded values (a percentile look-up per level would scan every
+     * bucket again): the value for P = q is the smallest whose cumulative count reaches
+     * ⌈(1 − q)·n⌉, as {@code getValueAtPercentile} would give.
+     */
+    static void latency(Json j, Histogram h) {
         if (h == null) {
             j.value((String) null);
             return;
         }
         long n = h.getTotalCount();
         j.beginObject().field("n", n);
-        if (n > 0) {
-            j.field("p50_us", h.getValueAtPercentile(50) / 1e3).field("p99_us", h.getValueAtPercentile(99) / 1e3)
-                    .field("p999_us", h.getValueAtPercentile(99.9) / 1e3).field("max_us", h.getMaxValue() / 1e3);
+        if (n == 0) {
+            j.name("ccdf").beginArray().endArray().endObject();
+            return;
         }
-        j.name("ccdf").beginArray();
-        if (n > 0) {
-            for (double q : CCDF_LEVELS) {
-                if (q * n < 1) {
-                    break;
+        int levels = 0;
+        while (levels < CCDF_LEVELS.length && CCDF_LEVELS[levels] * n >= 1) {
+            levels++;
+        }
+        double[] quantiles = {0.5, 0.99, 0.999};
+        long[] targets = new long[levels + quantiles.length];
+        long[] values = new long[targets.length];
+        for (int i = 0; i < levels; i++) {
+            targets[i] = Math.max(1, (long) Math.ceil((1 - CCDF_LEVELS[i]) * n - 1e-9));
+        }
+        for (int i = 0; i < quantiles.length; i++) {
+            targets[levels + i] = Math.max(1, (long) Math.ceil(quantiles[i] * n - 1e-9));
+        }
+        long cumulative = 0;
+        for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
+            cumulative += v.getCountAddedInThisIterationStep();
+            long value = h.highestEquivalentValue(v.getValueIteratedTo());
+            for (int i = 0; i < targets.length; i++) {
+                if (values[i] == 0 && cumulative >= targets[i]) {
+                    values[i] = Math.max(1, value);
                 }
-                long v = q == 1 ? h.getMinValue() : h.getValueAtPercentile(100 * (1 - q));
-                j.beginArray().value(v / 1e3).value(q).endArray();
             }
-            j.beginArray().value(h.getMaxValue() / 1e3).value(1.0 / n).endArray();
         }
+        long max = h.getMaxValue();
+        j.field("p50_us", values[levels] / 1e3).field("p99_us", values[levels + 1] / 1e3)
+                .field("p999_us", values[levels + 2] / 1e3).field("max_us", max / 1e3);
+        j.name("ccdf").beginArray();
+        for (int i = 0; i < levels; i++) {
+            j.beginArray().value(values[i] / 1e3).value(CCDF_LEVELS[i]).endArray();
+        }
+        j.beginArray().value(max / 1e3).value(1.0 / n).endArray();
         j.endArray().endObject();
     }
 

@@ -80,8 +80,18 @@ class LiveTapTest {
         c.drainLatencies();
         assertEquals(2, c.captureToAppliedTotal.getTotalCount());
         assertEquals(99, c.appliedSequence);
+        // rejects are counted by reason; the latest update stays
+        ControllerMessage stale = ControllerMessage.newBuilder().setReject(org.isac.proto.v1.Reject.newBuilder().setSequence(7)
+                .setReason(org.isac.proto.v1.Reject.Reason.STALE).setDetail("deadline passed").setRadioId("r")).build();
+        ch.writeOutbound(Unpooled.wrappedBuffer(delimited(stale)));
+        ch.writeOutbound(Unpooled.wrappedBuffer(delimited(stale)));
+        assertEquals(2, c.rejects.get(org.isac.proto.v1.Reject.Reason.STALE_VALUE));
+        assertEquals(0, c.rejects.get(org.isac.proto.v1.Reject.Reason.SUPERSEDED_VALUE));
+        assertArrayEquals(u6.toByteArray(), c.update.copy());
         // what passes is untouched
         ByteBuf passed = ch.readOutbound();
+        ((ByteBuf) ch.readOutbound()).release();
+        ((ByteBuf) ch.readOutbound()).release();
         byte[] passedBytes = new byte[passed.readableBytes()];
         passed.getBytes(passed.readerIndex(), passedBytes);
         assertArrayEquals(both, passedBytes);
@@ -104,6 +114,8 @@ class LiveTapTest {
         ByteBuf in = Unpooled.wrappedBuffer(report.toByteArray());
         ByteBuf out = Unpooled.wrappedBuffer(delimited(update(5, 1_000, 2_000)));
         ByteBuf applied = Unpooled.wrappedBuffer(ack(5, 5_000).toByteArray());
+        ByteBuf rejected = Unpooled.wrappedBuffer(delimited(ControllerMessage.newBuilder().setReject(org.isac.proto.v1.Reject
+                .newBuilder().setSequence(6).setReason(org.isac.proto.v1.Reject.Reason.SUPERSEDED).setRadioId("r")).build()));
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         for (int round = 0; round < 3; round++) {
@@ -112,15 +124,17 @@ class LiveTapTest {
                 tap.inbound(in, in.readerIndex(), in.writerIndex());
                 tap.outbound(out, out.readerIndex(), out.writerIndex());
                 tap.inbound(applied, applied.readerIndex(), applied.writerIndex());
+                tap.outbound(rejected, rejected.readerIndex(), rejected.writerIndex());
             }
             long allocated = mx.getThreadAllocatedBytes(tid) - before;
             if (round == 2) {
-                assertEquals(0, allocated, "bytes allocated by 20 000 reports, updates and acks after warm-up");
+                assertEquals(0, allocated, "bytes allocated by 20 000 reports, updates, acks and rejects after warm-up");
             }
         }
         LiveConnection c = taps.connections().get(0);
         c.drainLatencies();
         assertEquals(60_000, c.captureToAppliedTotal.getTotalCount());
+        assertEquals(60_000, c.rejects.get(org.isac.proto.v1.Reject.Reason.SUPERSEDED_VALUE));
         ch.finishAndReleaseAll();
     }
 }
