@@ -24,15 +24,17 @@ public final class UpdateMath {
 
     /**
      * Σ_k log2(1 + SINR_k) of the update's precoder on the report's channel and noise (one noise
-     * value = the same for every user): the rate on the CSI the controller solved on. NaN when
-     * the shapes do not fit.
+     * value = the same for every user): the rate on the CSI the controller solved on. A digital
+     * ISAC precoder's sensing streams (columns beyond the K users, N × (K + N_s)) are
+     * interference to every user, as in {@link Metrics#sinr} (seed 004 eq. (2)). NaN when the
+     * shapes do not fit.
      */
     public static double sumRateBits(CsiReport r, WeightUpdate u) {
         try {
             CMatrix h = CsiMapping.fromComplexMatrix(r.getChannel(), new CMatrix());
             CMatrix x = precoder(u);
             int k = h.cols();
-            if (x.rows() != h.rows() || x.cols() != k || r.getNoisePowerWCount() == 0) {
+            if (x.rows() != h.rows() || x.cols() < k || r.getNoisePowerWCount() == 0) {
                 return Double.NaN;
             }
             double[] noise = new double[k];
