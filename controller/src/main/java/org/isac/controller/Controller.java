@@ -50,6 +50,7 @@ public final class Controller implements AutoCloseable {
     private Channel server;
     private boolean closed;
     private org.isac.proto.record.Recorder recorder;
+    private org.isac.controller.live.LiveTaps live;
 
     public Controller(ControllerConfig config) {
         this.config = config;
@@ -70,6 +71,20 @@ public final class Controller implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Installs the live view's taps on every connection ({@link org.isac.controller.live.LiveView}
+     * reads them); null leaves them out. Call before {@link #start()}.
+     *
+     * @return this
+     */
+    public synchronized Controller live(org.isac.controller.live.LiveTaps taps) {
+        if (server != null || closed) {
+            throw new IllegalStateException("live before start");
+        }
+        live = taps;
+        return this;
+    }
+
     /** The recorder, or null when this controller does not record. */
     public org.isac.proto.record.Recorder recorder() {
         return recorder;
@@ -86,7 +101,9 @@ public final class Controller implements AutoCloseable {
             throw new IllegalStateException("controller already started or closed");
         }
         pipeline.start();
-        sessions = new SessionInitializer(config, metrics, registry, pipeline, channels, recorder);
+        org.isac.controller.live.LiveTaps taps = live;
+        sessions = new SessionInitializer(config, metrics, registry, pipeline, channels, recorder,
+                taps == null ? null : taps::newHandler);
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("isac-accept", true), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("isac-io", true),
                 NioIoHandler.newFactory());

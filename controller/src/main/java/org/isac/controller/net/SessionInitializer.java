@@ -14,7 +14,8 @@ import org.isac.proto.v1.FrontEndMessage;
 
 /**
  * Builds a front-end connection's pipeline: idle timeout → varint frame decoder (max length,
- * shared buffer budget, frame timeout) → [recording handler, when recording] → protobuf decoder
+ * shared buffer budget, frame timeout) → [recording handler, when recording] → [live view tap, when
+ * the live view is on] → protobuf decoder
  * → {@link RadioSession}; outbound:
  * {@link WriteTimer} → {@link VarintFrameEncoder} (a message gets its varint length prefix in
  * the same buffer; a buffer is already a whole frame and passes as is) → [recording handler]. A connection beyond
@@ -30,6 +31,7 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup channels;
     private final VarintFrameDecoder.FrameBudget frameBudget;
     private final org.isac.proto.record.Recorder recorder;
+    private final java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> tap;
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private static final LogLimiter REFUSED_LOG = new LogLimiter(1000);
     private static final ProtobufDecoder DECODER = new ProtobufDecoder(FrontEndMessage.getDefaultInstance());
@@ -49,7 +51,20 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
      */
     public SessionInitializer(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry,
                               ReportSink sink, ChannelGroup channels, org.isac.proto.record.Recorder recorder) {
+        this(config, metrics, registry, sink, channels, recorder, null);
+    }
+
+    /**
+     * @param channels every accepted channel is added here (closed on shutdown); may be null
+     * @param recorder records every session's envelopes (a handler right after the frame decoder); may be null
+     * @param tap      a new handler per connection placed after the recorder, seeing the same envelopes
+     *                 (the live view's tap); may be null
+     */
+    public SessionInitializer(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry,
+                              ReportSink sink, ChannelGroup channels, org.isac.proto.record.Recorder recorder,
+                              java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> tap) {
         this.recorder = recorder;
+        this.tap = tap;
         this.config = config;
         this.metrics = metrics;
         this.registry = registry;
@@ -94,6 +109,9 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
         p.addLast("frame", new VarintFrameDecoder(config.maxFrameBytes(), frameBudget, config.limits().frameTimeoutMillis()));
         if (recorder != null) {
             p.addLast("record", new org.isac.proto.record.RecordingHandler(recorder));
+        }
+        if (tap != null) {
+            p.addLast("live", tap.get());
         }
         p.addLast("protobuf", DECODER);
         p.addLast("encoder", ENCODER);

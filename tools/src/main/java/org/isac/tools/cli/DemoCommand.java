@@ -55,6 +55,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "serve the controller's metrics on http://127.0.0.1:P/metrics while the demo runs")
     Integer metricsPort;
 
+    @Option(names = "--http-port", paramLabel = "P",
+            description = "serve the live web view on http://127.0.0.1:P/ while the demo runs (0 = any free port; docs/LIVE.md)")
+    Integer httpPort;
+
+    @Option(names = "--http-period-ms", paramLabel = "MS", defaultValue = "500",
+            description = "time between the live view's snapshots (default: ${DEFAULT-VALUE})")
+    long httpPeriodMs;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     Path report;
 
@@ -98,7 +106,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         SimReport merged;
         Map<String, String> anytime;
-        try (Controller c = new Controller(cfg).record(record.open(cfg.clock())).start()) {
+        org.isac.controller.live.LiveTaps taps = httpPort == null ? null : new org.isac.controller.live.LiveTaps(cfg.clock());
+        try (Controller c = new Controller(cfg).record(record.open(cfg.clock())).live(taps).start();
+             org.isac.controller.live.LiveView view = taps == null ? null : org.isac.controller.live.LiveView.start(taps, c::metrics,
+                     c::openConnections, cfg.defaultSolver(), "127.0.0.1", httpPort, httpPeriodMs)) {
+            if (view != null) {
+                System.err.println("live view on " + view.url());
+            }
             System.err.printf("controller on %s%s, policy %s; %d simulated radio(s) for %.1f s%n",
                     c.address(), tlsDir == null ? "" : " (mutual TLS)", cfg.defaultSolver(), radios, seconds);
             try (org.isac.controller.metrics.MetricsEndpoint endpoint = metricsPort == null ? null

@@ -47,6 +47,19 @@ public final class ServeCommand implements Callable<Integer> {
             description = "address of the metrics endpoint (default: ${DEFAULT-VALUE})")
     String metricsHost;
 
+    @Option(names = "--http-port", paramLabel = "P",
+            description = {"serve the live web view (beampatterns, rates, latency, counters; docs/LIVE.md) on",
+                    "http://<http-host>:P/ (0 = any free port; the URL is printed)"})
+    Integer httpPort;
+
+    @Option(names = "--http-host", paramLabel = "ADDR",
+            description = "address of the live web view (default: the controller's --host)")
+    String httpHost;
+
+    @Option(names = "--http-period-ms", paramLabel = "MS", defaultValue = "500",
+            description = "time between the live view's snapshots (default: ${DEFAULT-VALUE})")
+    long httpPeriodMs;
+
     @Option(names = "--insecure", description = "allow plain TCP on a non-loopback address (anyone on the network can"
             + " then claim a radio id, read CSI and weights, and alter weights in flight)")
     boolean insecure;
@@ -71,7 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("WARNING: plain TCP on " + host + " (--insecure): no authentication, no encryption");
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Controller c = new Controller(cfg).record(record.open(cfg.clock())).start();
+        org.isac.controller.live.LiveTaps taps = httpPort == null ? null : new org.isac.controller.live.LiveTaps(cfg.clock());
+        Controller c = new Controller(cfg).record(record.open(cfg.clock())).live(taps).start();
         if (c.recorder() != null) {
             System.err.println("recording every session into " + c.recorder().dir());
         }
@@ -89,6 +103,17 @@ public final class ServeCommand implements Callable<Integer> {
                 : org.isac.controller.metrics.MetricsEndpoint.start(metricsHost, metricsPort, c::metrics, c::openConnections, c.recorder());
         if (endpoint != null) {
             System.err.printf("metrics on http://%s:%d/metrics%n", metricsHost, endpoint.port());
+        }
+        org.isac.controller.live.LiveView view = null;
+        if (taps != null) {
+            String where = httpHost == null ? host : httpHost;
+            view = org.isac.controller.live.LiveView.start(taps, c::metrics, c::openConnections, cfg.defaultSolver(), where,
+                    httpPort, httpPeriodMs);
+            System.err.println("live view on " + view.url());
+            if (!java.net.InetAddress.getByName(where).isLoopbackAddress()) {
+                System.err.println("WARNING: the live view on " + where + " has no authentication: anyone who reaches it sees"
+                        + " every radio's CSI-derived beampattern and counters");
+            }
         }
         long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
         long periodMs = statsEvery > 0 ? (long) (statsEvery * 1000) : Long.MAX_VALUE / 4;
@@ -111,6 +136,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("isac controller stopping: answering the reports in flight, saying goodbye" + stoppedBy);
         }
         c.close();
+        if (view != null) {
+            view.close();
+        }
         if (endpoint != null) {
             endpoint.close();
         }

@@ -1,5 +1,6 @@
 package org.isac.tools.record;
 
+import org.isac.controller.UpdateMath;
 import com.google.gson.stream.JsonWriter;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.BufferedWriter;

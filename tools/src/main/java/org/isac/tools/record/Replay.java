@@ -1,5 +1,6 @@
 package org.isac.tools.record;
 
+import org.isac.controller.UpdateMath;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.isac.tools.record;
 
+import org.isac.controller.UpdateMath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

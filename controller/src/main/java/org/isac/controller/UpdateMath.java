@@ -1,13 +1,12 @@
-package org.isac.tools.record;
+package org.isac.controller;
 
-import org.isac.controller.CsiMapping;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.Kernels;
 import org.isac.solver.metric.Metrics;
 
-/** What recorded updates achieve, computed from their float weights (not from the solver's own prediction). */
+/** What updates achieve (recorded ones, and the live view's latest), computed from their float weights (not from the solver's own prediction). */
 public final class UpdateMath {
     private UpdateMath() {
     }
@@ -25,15 +24,17 @@ public final class UpdateMath {
 
     /**
      * Σ_k log2(1 + SINR_k) of the update's precoder on the report's channel and noise (one noise
-     * value = the same for every user): the rate on the CSI the controller solved on. NaN when
-     * the shapes do not fit.
+     * value = the same for every user): the rate on the CSI the controller solved on. A digital
+     * ISAC precoder's sensing streams (columns beyond the K users, N × (K + N_s)) are
+     * interference to every user, as in {@link Metrics#sinr} (seed 004 eq. (2)). NaN when the
+     * shapes do not fit.
      */
     public static double sumRateBits(CsiReport r, WeightUpdate u) {
         try {
             CMatrix h = CsiMapping.fromComplexMatrix(r.getChannel(), new CMatrix());
             CMatrix x = precoder(u);
             int k = h.cols();
-            if (x.rows() != h.rows() || x.cols() != k || r.getNoisePowerWCount() == 0) {
+            if (x.rows() != h.rows() || x.cols() < k || r.getNoisePowerWCount() == 0) {
                 return Double.NaN;
             }
             double[] noise = new double[k];
