@@ -255,6 +255,7 @@ class RecordedSessionTest {
              org.isac.sim.SimRadio radio = new org.isac.sim.SimRadio(sc, "127.0.0.1", c.port()).record(rec)) {
             org.isac.sim.SimReport r = radio.run(java.time.Duration.ofSeconds(5));
             assertEquals(50, r.reportsSent());
+            radio.close(); // its connection's CLOSE record is the last it writes
             rec.close();
             assertEquals(0, rec.dropped());
         }
