@@ -70,12 +70,16 @@ public final class SimCommand implements Callable<Integer> {
             System.err.printf("warm-up: %d reports under %s…, not counted%n", wr.reportsSent(), w.radioId());
         }
         SimReport r;
-        try (org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END)) {
+        org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END);
+        try {
             r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec);
+        } finally {
             if (rec != null) {
-                rec.close();
-                System.err.printf("recording: %d records written to %s, %d dropped%n", rec.written(), rec.dir(), rec.dropped());
+                rec.close(); // after the radios closed: their CLOSE records are in
             }
+        }
+        if (rec != null) {
+            System.err.printf("recording: %d records written to %s, %d dropped%n", rec.written(), rec.dir(), rec.dropped());
         }
         System.out.println(r.summary());
         Reports.writeJson(report, r.toJson());

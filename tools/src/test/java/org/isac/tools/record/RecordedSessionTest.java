@@ -250,15 +250,15 @@ class RecordedSessionTest {
         Path dir = tmp.resolve("radio-side");
         org.isac.sim.Scenario sc = org.isac.sim.Scenario.builder().radioId("fe-rec").antennas(8).users(2).solver("rzf")
                 .set("reportLimit", "50").set("genieEvery", "0").build();
+        Recorder rec = Recorder.open(dir, Recorder.Options.defaults(), System::nanoTime, RecordFormat.Role.FRONT_END);
         try (Controller c = new Controller(ControllerConfig.builder().port(0).build()).start();
-             Recorder rec = Recorder.open(dir, Recorder.Options.defaults(), System::nanoTime, RecordFormat.Role.FRONT_END);
              org.isac.sim.SimRadio radio = new org.isac.sim.SimRadio(sc, "127.0.0.1", c.port()).record(rec)) {
             org.isac.sim.SimReport r = radio.run(java.time.Duration.ofSeconds(5));
             assertEquals(50, r.reportsSent());
-            radio.close(); // its connection's CLOSE record is the last it writes
-            rec.close();
-            assertEquals(0, rec.dropped());
+        } finally {
+            rec.close(); // after the radio closed: its connection's CLOSE record is the last it writes
         }
+        assertEquals(0, rec.dropped());
         RecordingSummary s = RecordingSummary.of(dir);
         assertTrue(s.outcome.clean(), s.outcome.toString());
         assertEquals(RecordFormat.Role.FRONT_END, s.outcome.segments().get(0).role());
