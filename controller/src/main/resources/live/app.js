@@ -67,9 +67,11 @@ function plot(canvas, series, o) {
     g.fillText(fmt(o.logx ? Math.pow(10, v) : v, o.logx ? 0 : 1), x, h - B + 13);
   }
   g.textAlign = "right";
+  // as many decimals as the tick step needs (a τ axis from 0.18 to 0.40 must not read 0.2, 0.2, 0.3, 0.3)
+  const ydigits = Math.min(4, Math.max(0, Math.ceil(-Math.log10((ymax - ymin) / 4))));
   for (let i = 0; i <= 4; i++) {
     const v = ymin + i * (ymax - ymin) / 4, y = h - B - i * (h - T - B) / 4;
-    g.fillText(o.logy ? "1e" + v.toFixed(1) : fmt(v, 1), L - 4, y + 4);
+    g.fillText(o.logy ? "1e" + v.toFixed(1) : fmt(v, ydigits), L - 4, y + 4);
     g.strokeStyle = "#eee"; g.beginPath(); g.moveTo(L + 1, y); g.lineTo(w - R - 1, y); g.stroke();
   }
   g.textAlign = "center"; g.fillStyle = "#666";
