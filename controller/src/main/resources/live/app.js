@@ -71,7 +71,7 @@ function plot(canvas, series, o) {
   const ydigits = Math.min(4, Math.max(0, Math.ceil(-Math.log10((ymax - ymin) / 4))));
   for (let i = 0; i <= 4; i++) {
     const v = ymin + i * (ymax - ymin) / 4, y = h - B - i * (h - T - B) / 4;
-    g.fillText(o.logy ? "1e" + v.toFixed(1) : fmt(v, ydigits), L - 4, y + 4);
+    g.fillText(o.logy ? Math.pow(10, v).toExponential(0) : fmt(v, ydigits), L - 4, y + 4);
     g.strokeStyle = "#eee"; g.beginPath(); g.moveTo(L + 1, y); g.lineTo(w - R - 1, y); g.stroke();
   }
   g.textAlign = "center"; g.fillStyle = "#666";
