@@ -33,7 +33,8 @@ import org.isac.proto.v1.WeightUpdate;
  * <p>Times: {@code *_ns} columns on the controller's monotonic clock (received / sent), the
  * matching {@code *_at} columns as wall-clock timestamps; {@code latency_ns} of an update or
  * reject is sent − received of its report; {@code capture_ns}, {@code deadline_ns} and
- * {@code apply_ns} are the front end's clock, as on the wire. {@code sum_rate_bits} of an update
+ * {@code apply_ns} are the front end's clock, as on the wire; an update's {@code solve_start_ns},
+ * {@code solve_end_ns} and {@code encoded_ns} are the controller's stage times from the update. {@code sum_rate_bits} of an update
  * is computed here from its float weights on its report's channel and noise (the CSI the
  * controller solved on); {@code predicted} is what the solver itself predicted.
  */
@@ -50,7 +51,8 @@ public final class RecordingExport {
                 "users INTEGER", "power_budget_w DOUBLE", "noise_power_w DOUBLE[]", "targets INTEGER",
                 "channel_re FLOAT[]", "channel_im FLOAT[]"));
         TABLES.put("updates", columns("connection BIGINT", "radio_id VARCHAR", "sequence UBIGINT", "sent_ns BIGINT",
-                "sent_wall_ns BIGINT", "latency_ns BIGINT", "solver VARCHAR", "solve_ns BIGINT", "early_stop BOOLEAN",
+                "sent_wall_ns BIGINT", "latency_ns BIGINT", "solver VARCHAR", "solve_ns BIGINT", "solve_start_ns BIGINT",
+                "solve_end_ns BIGINT", "encoded_ns BIGINT", "early_stop BOOLEAN",
                 "iterations INTEGER", "layers_planned INTEGER", "sum_rate_bits DOUBLE", "predicted MAP(VARCHAR, DOUBLE)",
                 "analog_rows INTEGER", "analog_cols INTEGER", "analog_re FLOAT[]", "analog_im FLOAT[]",
                 "baseband_rows INTEGER", "baseband_cols INTEGER", "baseband_re FLOAT[]", "baseband_im FLOAT[]",
@@ -236,6 +238,9 @@ public final class RecordingExport {
                     Pending p = pending(e, u.getSequence());
                     JsonWriter j = sent(row("updates"), e, u.getSequence(), p);
                     j.name("solver").value(u.getSolver()).name("solve_ns").value(u.getSolveNs());
+                    // the controller's stage times (its clock, as received_ns / sent_ns): where an update's time went
+                    j.name("solve_start_ns").value(u.getStages().getSolveStartNs()).name("solve_end_ns").value(u.getStages().getSolveEndNs())
+                            .name("encoded_ns").value(u.getStages().getEncodedNs());
                     j.name("early_stop").value(u.getEarlyStop()).name("iterations").value(u.getIterations());
                     j.name("layers_planned").value(u.getLayersPlanned());
                     j.name("sum_rate_bits");

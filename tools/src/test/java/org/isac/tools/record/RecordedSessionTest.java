@@ -131,6 +131,9 @@ class RecordedSessionTest {
             }
             // every update's latency is known (its report was recorded) and positive
             assertEquals(0, one(st, "SELECT count(*) FROM updates WHERE latency_ns IS NULL OR latency_ns <= 0"));
+            // the stage times order themselves between receipt and send: received <= solve start <= solve end <= encoded <= sent
+            assertEquals(0, one(st, "SELECT count(*) FROM updates u JOIN reports r USING (connection, sequence) WHERE NOT (r.received_ns"
+                    + " <= u.solve_start_ns AND u.solve_start_ns <= u.solve_end_ns AND u.solve_end_ns <= u.encoded_ns AND u.encoded_ns <= u.sent_ns)"));
             assertEquals(2, one(st, "SELECT count(*) FROM rejects WHERE radio_id = 'rec-a' AND reason = 'NON_FINITE'"));
             // channels come back as the floats that were sent
             org.isac.proto.v1.CsiReport third = sentA.get(3).getCsi();
