@@ -1,7 +1,5 @@
 package org.isac.controller.pipeline;
 
-import java.util.Arrays;
-
 /**
  * What a {@link WeightEncoder} adds to an update, held without building a message: the
  * {@code fpga_frame} bytes (the encoder's own buffer, not copied; valid until its next encode)
@@ -11,16 +9,14 @@ import java.util.Arrays;
 public final class HardwareForm {
     private byte[] frame;
     private int frameLength;
-    private String[] keys = new String[4];
-    private double[] values = new double[4];
-    private int size;
+    /** The predicted entries: the solvers' small allocation-free map, in the order first set. */
+    private final org.isac.solver.Params predicted = new org.isac.solver.Params();
 
     /** Forgets the frame and the entries. */
     public void clear() {
         frame = null;
         frameLength = 0;
-        Arrays.fill(keys, 0, size, null);
-        size = 0;
+        predicted.clear();
     }
 
     /** The frame is {@code bytes[0, length)}; the array is read when the update is written, not copied here. */
@@ -34,18 +30,7 @@ public final class HardwareForm {
 
     /** Sets predicted metric {@code key}, replacing an earlier value (as {@code putPredicted} does). */
     public void predict(String key, double value) {
-        for (int i = 0; i < size; i++) {
-            if (keys[i].equals(key)) {
-                values[i] = value;
-                return;
-            }
-        }
-        if (size == keys.length) {
-            keys = Arrays.copyOf(keys, size * 2);
-            values = Arrays.copyOf(values, size * 2);
-        }
-        keys[size] = java.util.Objects.requireNonNull(key, "key");
-        values[size++] = value;
+        predicted.put(java.util.Objects.requireNonNull(key, "key"), value);
     }
 
     public byte[] frameArray() {
@@ -59,14 +44,14 @@ public final class HardwareForm {
 
     /** Predicted entries, in the order first set. */
     public int predictedCount() {
-        return size;
+        return predicted.size();
     }
 
     public String key(int i) {
-        return keys[i];
+        return predicted.key(i);
     }
 
     public double value(int i) {
-        return values[i];
+        return predicted.value(i);
     }
 }
