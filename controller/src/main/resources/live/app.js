@@ -246,4 +246,6 @@ function connect() {
   };
 }
 window.addEventListener("resize", () => { if (last) render(last); });
+// the latest snapshot at once, then the stream (a stream's first event can take a while behind proxies and in headless browsers)
+fetch("api/state").then(r => r.ok ? r.json() : null).then(s => { if (s && !last) render(s); }).catch(() => {});
 connect();
