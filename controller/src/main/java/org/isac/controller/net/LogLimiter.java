@@ -1,6 +1,7 @@
 package org.isac.controller.net;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * At most one log line per period for an event any peer can cause at will (refused
@@ -12,14 +13,21 @@ final class LogLimiter {
     private final long periodNs;
     private final AtomicLong next = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong dropped = new AtomicLong();
+    private final LongSupplier clock;
 
     LogLimiter(long periodMillis) {
+        this(periodMillis, System::nanoTime);
+    }
+
+    /** A limiter on {@code clock} (nanoseconds), for tests that must not depend on the scheduler. */
+    LogLimiter(long periodMillis, LongSupplier clock) {
         this.periodNs = periodMillis * 1_000_000L;
+        this.clock = clock;
     }
 
     /** True at most once per period; otherwise counts the event as suppressed. */
     boolean allow() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long n = next.get();
         if ((n == Long.MIN_VALUE || now - n >= 0) && next.compareAndSet(n, now + periodNs)) {
             return true;
