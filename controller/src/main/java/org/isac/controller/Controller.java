@@ -4,13 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -24,6 +20,7 @@ import org.isac.controller.pipeline.FpgaWeightEncoder;
 import org.isac.controller.pipeline.SolvePipeline;
 import org.isac.fpga.guard.GuardCounters;
 import org.isac.fpga.guard.GuardOutcome;
+import org.isac.proto.net.Transport;
 import org.isac.proto.v1.ControllerMessage;
 
 /**
@@ -104,12 +101,13 @@ public final class Controller implements AutoCloseable {
         org.isac.controller.live.LiveTaps taps = live;
         sessions = new SessionInitializer(config, metrics, registry, pipeline, channels, recorder,
                 taps == null ? null : taps::newHandler);
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("isac-accept", true), NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("isac-io", true),
-                NioIoHandler.newFactory());
+        Transport transport = config.transport().resolve();
+        boss = transport.newGroup(1, "isac-accept", true, 0);
+        workers = transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
+                .handler(sessions.acceptGate())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))

@@ -3,6 +3,8 @@ package org.isac.controller;
 import java.util.function.LongSupplier;
 import org.isac.controller.pipeline.FpgaWeightEncoder;
 import org.isac.controller.pipeline.WaitMode;
+import org.isac.proto.net.Transport;
+import org.isac.proto.sched.ThreadSlice;
 import org.isac.fpga.baseband.CodecId;
 import org.isac.controller.pipeline.WeightEncoder;
 import org.isac.solver.SolverRegistry;
@@ -40,6 +42,11 @@ import org.isac.solver.SolverRegistry;
  *                               each radio may claim only the id its certificate names); null
  *                               for plain TCP
  * @param allowedRadios          radio ids that may say hello; empty for any
+ * @param transport              socket transport of the event loops ({@link Transport#AUTO}:
+ *                               epoll where it loads, else NIO)
+ * @param ioSliceNs              time slice the I/O threads ask the kernel for, so that their
+ *                               wake-ups preempt busy threads ({@link ThreadSlice}); 0 leaves the
+ *                               kernel's default
  */
 public record ControllerConfig(
         String bindHost,
@@ -59,7 +66,9 @@ public record ControllerConfig(
         long encodeMarginNs,
         Limits limits,
         io.netty.handler.ssl.SslContext tls,
-        java.util.Set<String> allowedRadios) {
+        java.util.Set<String> allowedRadios,
+        Transport transport,
+        long ioSliceNs) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -79,9 +88,17 @@ public record ControllerConfig(
     public static final long AUTO_ENCODE_MARGIN = -1;
     /** Added to the measured p90 (scheduling). */
     public static final long ENCODE_MARGIN_FLOOR_NS = 20_000;
+    /**
+     * {@code ioSliceNs}: the shortest slice the kernel grants. On the 2-core machine of
+     * reports/capacity/PROFILE.md it cut the demo's deadline misses by about a third.
+     */
+    public static final long DEFAULT_IO_SLICE_NS = ThreadSlice.MIN_SLICE_NS;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
+        require(ioSliceNs == 0 || (ioSliceNs >= ThreadSlice.MIN_SLICE_NS && ioSliceNs <= 100_000_000),
+                "ioSliceNs must be 0 (kernel default) or in [100 us, 100 ms], got " + ioSliceNs + " ns");
+        require(transport != null, "transport must be one of " + java.util.Arrays.toString(Transport.values()));
         require(waitMode != null, "waitMode must be one of " + java.util.Arrays.toString(WaitMode.values()));
         require(bindHost != null && !bindHost.isBlank(), "bindHost must be a host name or address, got '" + bindHost + "'");
         require(port >= 0 && port <= 65535, "port must be in 0..65535 (0 = ephemeral), got " + port);
@@ -141,6 +158,8 @@ public record ControllerConfig(
         b.limits = limits;
         b.tls = tls;
         b.allowedRadios = allowedRadios;
+        b.transport = transport;
+        b.ioSliceNs = ioSliceNs;
         return b;
     }
 
@@ -164,6 +183,8 @@ public record ControllerConfig(
         private Limits limits = Limits.DEFAULT;
         private io.netty.handler.ssl.SslContext tls;
         private java.util.Set<String> allowedRadios = java.util.Set.of();
+        private Transport transport = Transport.AUTO;
+        private long ioSliceNs = DEFAULT_IO_SLICE_NS;
 
         private Builder() {
         }
@@ -192,6 +213,8 @@ public record ControllerConfig(
         public Builder limits(Limits v) { limits = v; return this; }
         public Builder tls(io.netty.handler.ssl.SslContext v) { tls = v; return this; }
         public Builder allowedRadios(java.util.Set<String> v) { allowedRadios = v; return this; }
+        public Builder transport(Transport v) { transport = v; return this; }
+        public Builder ioSliceNs(long v) { ioSliceNs = v; return this; }
 
         /**
          * Validates and builds.
@@ -201,7 +224,8 @@ public record ControllerConfig(
         public ControllerConfig build() {
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
-                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits, tls, allowedRadios);
+                    shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits, tls, allowedRadios,
+                    transport, ioSliceNs);
         }
     }
 
@@ -211,6 +235,6 @@ public record ControllerConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
                 + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode
-                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
+                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + ", transport=" + transport + ", ioSlice=" + (ioSliceNs == 0 ? "default" : ioSliceNs / 1000 + " us") + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
     }
 }

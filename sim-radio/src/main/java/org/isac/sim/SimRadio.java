@@ -7,10 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
@@ -20,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.isac.proto.net.Transport;
 import org.isac.proto.VarintFrameDecoder;
 import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ControllerMessage;
@@ -44,7 +42,7 @@ import org.isac.solver.array.ArrayShape;
  *
  * <p>Threading: all channel and accounting state is touched only by the channel's event
  * loop, so there are no locks; several radios may share one {@link EventLoopGroup} (pass it
- * to the constructor; it must be able to run {@link NioSocketChannel}, e.g.
+ * to the constructor; it must be able to run a client socket channel, e.g.
  * {@link #newEventLoopGroup(int)}). {@link #run(Duration)} blocks the calling thread.
  *
  * <p>Clock: {@link System#nanoTime()}, read once per event; the hello says
@@ -65,6 +63,12 @@ public final class SimRadio implements AutoCloseable {
     /** First reconnect back-off; doubles per failed attempt up to {@link #RECONNECT_MAX_NS}. */
     static final long RECONNECT_FIRST_NS = 100_000_000L;
     static final long RECONNECT_MAX_NS = 2_000_000_000L;
+    /**
+     * Time slice the radios' event loops ask the kernel for ({@code ThreadSlice}): a radio
+     * sharing cores with the controller must apply an update when it arrives, not after another
+     * thread's default slice.
+     */
+    public static final long IO_SLICE_NS = org.isac.proto.sched.ThreadSlice.MIN_SLICE_NS;
     /** Drop reason of reports pending when the connection was lost. */
     public static final String DISCONNECTED = "DISCONNECTED";
     /** Software string sent in the hello: the name and the project version. */
@@ -88,13 +92,18 @@ public final class SimRadio implements AutoCloseable {
 
     /** A radio with its own one-thread event loop group (shut down by {@link #close()}). */
     public SimRadio(Scenario scenario, String host, int port) {
-        this(scenario, host, port, newEventLoopGroup(1), true);
+        this(scenario, host, port, Transport.AUTO);
+    }
+
+    /** A radio with its own one-thread event loop group on {@code transport} (shut down by {@link #close()}). */
+    public SimRadio(Scenario scenario, String host, int port, Transport transport) {
+        this(scenario, host, port, newEventLoopGroup(1, transport), true);
     }
 
     /**
      * A radio on a shared event loop group (not shut down by {@link #close()}).
      *
-     * @param group runs {@link NioSocketChannel}, e.g. {@link #newEventLoopGroup(int)}
+     * @param group runs a client socket channel, e.g. {@link #newEventLoopGroup(int)}
      */
     public SimRadio(Scenario scenario, String host, int port, EventLoopGroup group) {
         this(scenario, host, port, group, false);
@@ -143,9 +152,14 @@ public final class SimRadio implements AutoCloseable {
         return this;
     }
 
-    /** A NIO event loop group with {@code threads} threads, suitable for sharing between radios. */
+    /** An event loop group ({@link Transport#AUTO}: epoll where it loads) with {@code threads} threads, suitable for sharing between radios. */
     public static EventLoopGroup newEventLoopGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        return newEventLoopGroup(threads, Transport.AUTO);
+    }
+
+    /** An event loop group on {@code transport} with {@code threads} threads named sim-io-N-M. */
+    public static EventLoopGroup newEventLoopGroup(int threads, Transport transport) {
+        return transport.newGroup(threads, "sim-io", false, IO_SLICE_NS);
     }
 
     /** Sets the diagnostic listener (before {@link #run}); null removes it. */
@@ -216,7 +230,7 @@ public final class SimRadio implements AutoCloseable {
         session.start(sendForNs, drainNs);
         Bootstrap b = bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(Transport.of(group).socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<SocketChannel>() {

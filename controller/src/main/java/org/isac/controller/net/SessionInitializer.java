@@ -36,6 +36,9 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
     private static final LogLimiter REFUSED_LOG = new LogLimiter(1000);
     private static final ProtobufDecoder DECODER = new ProtobufDecoder(FrontEndMessage.getDefaultInstance());
     private static final VarintFrameEncoder ENCODER = new VarintFrameEncoder();
+    /** Set on an accepted connection by {@link #acceptGate()}: true = counted and admitted, false = refused. */
+    private static final io.netty.util.AttributeKey<Boolean> ADMITTED = io.netty.util.AttributeKey.valueOf("isac.admitted");
+    private final AcceptGate gate = new AcceptGate();
 
     /**
      * @param channels every accepted channel is added here (closed on shutdown); may be null
@@ -79,14 +82,45 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
         return open.get();
     }
 
+    /**
+     * The handler for the server channel (before Netty's acceptor): it counts each connection
+     * as it is accepted, on the one accepting thread, so the connection refused is the one
+     * accepted beyond the limit — not whichever of several connections accepted together an
+     * I/O thread happens to initialise last.
+     */
+    public io.netty.channel.ChannelHandler acceptGate() {
+        return gate;
+    }
+
+    /** Counts a connection in: true when it is within the limit (then counted out when it closes). */
+    private boolean admit(Channel ch) {
+        if (open.incrementAndGet() > config.limits().maxConnections()) {
+            open.decrementAndGet();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        return true;
+    }
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private final class AcceptGate extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                child.attr(ADMITTED).set(admit(child));
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         if (channels != null) {
             channels.add(ch);
         }
         ChannelPipeline p = ch.pipeline();
-        if (open.incrementAndGet() > config.limits().maxConnections()) {
-            open.decrementAndGet();
+        Boolean gated = ch.attr(ADMITTED).get();
+        if (!(gated == null ? admit(ch) : gated)) {
             metrics.increment(ControllerMetrics.Counter.CONNECTIONS_REFUSED);
             if (REFUSED_LOG.allow()) {
                 org.slf4j.LoggerFactory.getLogger("isac.session").warn(
@@ -100,7 +134,6 @@ public final class SessionInitializer extends ChannelInitializer<Channel> {
                     .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
             return;
         }
-        ch.closeFuture().addListener(f -> open.decrementAndGet());
         if (config.tls() != null) {
             p.addLast("tls", config.tls().newHandler(ch.alloc()));
         }

@@ -33,6 +33,25 @@ public final class ControllerOptions {
             description = "how solve threads wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     WaitMode waitMode = ControllerConfig.DEFAULT_WAIT_MODE;
 
+    @Option(names = "--transport", paramLabel = "T", converter = TransportConverter.class,
+            description = "socket transport of the event loops: auto (epoll where its native library loads, else nio),"
+                    + " epoll or nio (default: auto)")
+    org.isac.proto.net.Transport transport = org.isac.proto.net.Transport.AUTO;
+
+    /** Parses auto, epoll or nio in any case. */
+    static final class TransportConverter implements picocli.CommandLine.ITypeConverter<org.isac.proto.net.Transport> {
+        @Override
+        public org.isac.proto.net.Transport convert(String value) {
+            return org.isac.proto.net.Transport.parse(value);
+        }
+    }
+
+    @Option(names = "--io-slice-us", paramLabel = "US",
+            description = "time slice the I/O threads ask the Linux scheduler for (kernel 6.12+), so that an event loop"
+                    + " woken to write or read preempts busy threads; 0 = kernel default (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ControllerConfig.DEFAULT_IO_SLICE_NS / 1000)
+    long ioSliceUs;
+
     @Option(names = "--encode-margin-us", paramLabel = "US",
             description = "time kept free before each deadline for encoding and sending; anytime solvers stop their layers"
                     + " that much earlier (default: measured per radio, solve end to applied at p90 from its acks"
@@ -54,7 +73,7 @@ public final class ControllerOptions {
     ControllerConfig.Builder apply(ControllerConfig.Builder b) {
         b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
-        b.defaultSolver(defaultSolver);
+        b.defaultSolver(defaultSolver).transport(transport.resolve()).ioSliceNs(ioSliceUs * 1000);
         b.encodeMarginNs(encodeMarginUs == null ? ControllerConfig.AUTO_ENCODE_MARGIN : encodeMarginUs * 1000);
         return b;
     }

@@ -120,7 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
                 if (endpoint != null) {
                     System.err.printf("metrics on http://127.0.0.1:%d/metrics%n", endpoint.port());
                 }
-                merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir);
+                merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir, false,
+                        null, controller.transport);
             }
             System.out.print(merged.summary());
             System.out.print(c.summary());
@@ -214,21 +215,21 @@ public final class DemoCommand implements Callable<Integer> {
     /** {@link #runRadios(Scenario, String, int, int, Duration, Path)}, radios reconnecting when {@code reconnect}. */
     static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect)
             throws Exception {
-        return runRadios(base, host, port, count, sendFor, tlsDir, reconnect, null);
+        return runRadios(base, host, port, count, sendFor, tlsDir, reconnect, null, org.isac.proto.net.Transport.AUTO);
     }
 
     /** As above, every radio recording its side of the wire into {@code recorder} when not null. */
     static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect,
-            org.isac.proto.record.Recorder recorder) throws Exception {
+            org.isac.proto.record.Recorder recorder, org.isac.proto.net.Transport transport) throws Exception {
         if (count == 1) {
-            try (SimRadio r = new SimRadio(base, host, port).reconnect(reconnect).record(recorder)) {
+            try (SimRadio r = new SimRadio(base, host, port, transport).reconnect(reconnect).record(recorder)) {
                 if (tlsDir != null) {
                     r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, base.radioId()));
                 }
                 return r.run(sendFor);
             }
         }
-        EventLoopGroup group = SimRadio.newEventLoopGroup(Math.min(count, 2));
+        EventLoopGroup group = SimRadio.newEventLoopGroup(Math.min(count, 2), transport);
         ExecutorService pool = Executors.newFixedThreadPool(count, Thread.ofPlatform().daemon().factory());
         List<SimRadio> sims = new ArrayList<>();
         try {

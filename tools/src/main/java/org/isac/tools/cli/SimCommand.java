@@ -72,7 +72,8 @@ public final class SimCommand implements Callable<Integer> {
         SimReport r;
         org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END);
         try {
-            r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec);
+            r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec,
+                    org.isac.proto.net.Transport.AUTO);
         } finally {
             if (rec != null) {
                 rec.close(); // after the radios closed: their CLOSE records are in

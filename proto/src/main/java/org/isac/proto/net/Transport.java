@@ -1,0 +1,96 @@
+package org.isac.proto.net;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
+import org.isac.proto.sched.ThreadSlice;
+
+/**
+ * The socket transport of the controller's and the simulated radio's event loops.
+ *
+ * <p>{@link #EPOLL} (Netty's native Linux transport) wakes an event loop through an eventfd
+ * with a race-free protocol; {@link #NIO} (the JDK selector) is portable. Measured on a 2-core
+ * machine with the demo's defaults (hybrid-upga at 1 kHz, one radio, same JVM), NIO's event
+ * loops now and then woke for a write handed to them by the solve thread only when the next
+ * report arrived, about 0.5 ms late; with epoll such late hand-offs were about a quarter as
+ * frequent (reports/capacity/PROFILE.md). {@link #AUTO} takes epoll where its native library
+ * loads (Linux x86-64) and NIO elsewhere.
+ */
+public enum Transport {
+    /** Epoll where available, else NIO. */
+    AUTO,
+    /** Netty's native epoll transport (Linux); fails to start where it is unavailable. */
+    EPOLL,
+    /** The JDK's selector (any platform). */
+    NIO;
+
+    /** This choice resolved: {@link #AUTO} becomes {@link #EPOLL} or {@link #NIO}. */
+    public Transport resolve() {
+        if (this == AUTO) {
+            return Epoll.isAvailable() ? EPOLL : NIO;
+        }
+        if (this == EPOLL && !Epoll.isAvailable()) {
+            throw new IllegalStateException("the epoll transport is not available here ("
+                    + Epoll.unavailabilityCause() + "); use --transport nio");
+        }
+        return this;
+    }
+
+    /** Parses {@code auto}, {@code epoll} or {@code nio} (any case). */
+    public static Transport parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("transport must be auto, epoll or nio, got '" + s + "'");
+        }
+    }
+
+    private IoHandlerFactory handlerFactory() {
+        return resolve() == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    /**
+     * An event loop group of {@code threads} threads named {@code name}-N-M (daemon or not),
+     * each asking the kernel for a time slice of {@code sliceNs} ({@link ThreadSlice}; 0 = the
+     * kernel's default).
+     */
+    public EventLoopGroup newGroup(int threads, String name, boolean daemon, long sliceNs) {
+        return newGroup(threads, ThreadSlice.factory(new DefaultThreadFactory(name, daemon), sliceNs));
+    }
+
+    /** An event loop group of {@code threads} threads from {@code threads}. */
+    public EventLoopGroup newGroup(int threads, ThreadFactory factory) {
+        return new MultiThreadIoEventLoopGroup(threads, factory, handlerFactory());
+    }
+
+    /** The server socket class for this transport. */
+    public Class<? extends ServerChannel> serverChannel() {
+        return resolve() == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The client socket class for this transport. */
+    public Class<? extends SocketChannel> socketChannel() {
+        return resolve() == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** The transport whose client sockets {@code group} runs: epoll when it can, else NIO. */
+    public static Transport of(EventLoopGroup group) {
+        if (group instanceof IoEventLoopGroup io && Epoll.isAvailable() && io.isIoType(EpollIoHandler.class)) {
+            return EPOLL;
+        }
+        return NIO;
+    }
+}
