@@ -246,6 +246,11 @@ function connect() {
   };
 }
 window.addEventListener("resize", () => { if (last) render(last); });
-// the latest snapshot at once, then the stream (a stream's first event can take a while behind proxies and in headless browsers)
+// the snapshot the server put into the page, rendered before the page's load event; then the
+// stream (a stream's first event can take a while behind proxies and in headless browsers)
+try {
+  const inline = JSON.parse(document.getElementById("initial-state").textContent);
+  if (inline && inline.radios) render(inline);
+} catch (e) { /* the page opened from a file: no snapshot inlined */ }
 fetch("api/state").then(r => r.ok ? r.json() : null).then(s => { if (s && !last) render(s); }).catch(() => {});
 connect();

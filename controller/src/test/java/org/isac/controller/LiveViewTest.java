@@ -151,6 +151,12 @@ class LiveViewTest {
             assertTrue(num(counts, "updates") >= 2 && num(counts, "applied") >= 1, counts.toString());
             Map<String, Object> lat = object(object(r.get("latency")).get("capture_to_applied"));
             assertTrue(num(lat, "n") >= 1 && num(lat, "p50_us") > 0, lat.toString());
+            // the page itself carries the latest snapshot, rendered before its load event
+            String page = get(view, "/").body();
+            int at = page.indexOf("<script id=\"initial-state\" type=\"application/json\">");
+            assertTrue(at >= 0, "the page has the inline snapshot");
+            String inline = page.substring(page.indexOf('>', at) + 1, page.indexOf("</script>", at));
+            assertEquals("watched", radio(object(MiniJson.parse(inline))).get("radio_id"));
             Map<String, Object> controller = object(object(MiniJson.parse(view.state())).get("controller"));
             assertEquals("mrt", controller.get("default_solver"));
             assertTrue(num(object(controller.get("counters")), "received") >= 2);

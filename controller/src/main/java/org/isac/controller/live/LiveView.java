@@ -364,7 +364,7 @@ public final class LiveView implements AutoCloseable {
                 return;
             }
             switch (x.getRequestURI().getPath()) {
-                case "/", "/index.html" -> resource(x, "index.html", "text/html; charset=utf-8");
+                case "/", "/index.html" -> page(x);
                 case "/app.js" -> resource(x, "app.js", "text/javascript; charset=utf-8");
                 case "/api/state" -> send(x, 200, "application/json; charset=utf-8", latest.getBytes(StandardCharsets.UTF_8));
                 case "/api/events" -> events(x);
@@ -373,6 +373,28 @@ public final class LiveView implements AutoCloseable {
         } catch (IOException gone) {
             // the client went away
         }
+    }
+
+    /**
+     * The page with the latest snapshot inlined (a JSON script element its script renders before
+     * the load event). Every {@code <} of the JSON is written as its JSON escape (backslash u003c),
+     * the same string to a JSON parser, so nothing in it (a radio id, a solver name) can close the script element.
+     */
+    private void page(HttpExchange x) throws IOException {
+        try (InputStream in = LiveView.class.getResourceAsStream("/live/index.html")) {
+            if (in == null) {
+                send(x, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String html = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("{{STATE}}", inlineJson(latest));
+            send(x, 200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** {@code json} safe inside an HTML script element: every {@code <} as its JSON escape. */
+    static String inlineJson(String json) {
+        return json.replace("<", "\\u003c");
     }
 
     private static void resource(HttpExchange x, String name, String type) throws IOException {
