@@ -74,7 +74,7 @@ public final class WidebandJcasObjective {
     }
 
     private JcasObjective[] bands = new JcasObjective[0];
-    /** Binds H_0 and the common Ψ: evaluates eqs. (5), (17), (18) at the stacked (F, W̃). */
+    /** Evaluates eqs. (5), (17), (18) at the stacked (F, W̃); bound to the common Ψ and to H_0, which only fixes N (its rate parts are unused). */
     private final JcasObjective stacked = new JcasObjective();
     private int subbands;
     private boolean perSubbandPsi;
