@@ -34,7 +34,7 @@ import org.isac.solver.SolverRegistry;
  * @param encodeMarginNs         time kept free before a report's deadline for encoding and
  *                               sending its update: anytime solvers stop their layers that much
  *                               earlier; {@link #AUTO_ENCODE_MARGIN} (the default) uses what the
- *                               radio's acks measured from solve end to applied (p90, shared
+ *                               radio's acks measured from solve end to applied (p99, shared
  *                               clock), else the encode stage's p90, plus
  *                               {@link #ENCODE_MARGIN_FLOOR_NS}
  * @param limits                 sizes and values accepted from peers ({@link Limits#DEFAULT})

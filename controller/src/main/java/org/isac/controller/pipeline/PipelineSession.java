@@ -31,8 +31,8 @@ public interface PipelineSession {
     /** Called while a report is copied into the ring, before it is published. */
     void markLatest(long sequence);
 
-    /** Solve end → applied at p90 from this radio's acks; 0 until measured or without a shared clock. */
-    long downlinkP90Ns();
+    /** Solve end → applied at p99 from this radio's acks; 0 until measured or without a shared clock. */
+    long downlinkMarginNs();
 
     /** True when the radio's hello says it shares the controller's clock. */
     boolean sharesClock();

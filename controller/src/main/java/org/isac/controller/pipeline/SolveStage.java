@@ -111,7 +111,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
 
     /**
      * Time kept free after the solve: the configured margin, or (automatic) what this radio's
-     * updates measured from solve end to applied at p90 when its acks tell (shared clock; half
+     * updates measured from solve end to applied at p99 when its acks tell (shared clock; half
      * the budget until the first window of acks is in), else the encode stage's p90; plus
      * {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}; at most half the report's budget.
      */
@@ -122,7 +122,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
         // never more than half the report's budget: a margin measured in a bad spell must not
         // refuse every report, or no update is applied and nothing measures it again
         long half = Math.max(0, (e.deadlineNs - e.receivedNs) / 2);
-        long downlink = e.session.downlinkP90Ns();
+        long downlink = e.session.downlinkMarginNs();
         if (downlink == 0 && e.session.sharesClock()) {
             return half; // its acks will measure the downlink soon; until then, err on the safe side
         }

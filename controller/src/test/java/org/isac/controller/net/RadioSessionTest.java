@@ -372,14 +372,15 @@ class RadioSessionTest {
             registry = new SessionRegistry();
             EmbeddedChannel ch = helloed(TestData.hello("dl-" + shared, N).toBuilder().setSharedClock(shared).build());
             RadioSession s = ch.pipeline().get(RadioSession.class);
-            assertEquals(0, s.downlinkP90Ns());
+            assertEquals(0, s.downlinkMarginNs());
             for (long seq = 1; seq <= 2 * RadioSession.DOWNLINK_WINDOW; seq++) {
                 if (seq == RadioSession.DOWNLINK_WINDOW + 1) {
-                    assertEquals(0, s.downlinkP90Ns(), "the first window (start-up) is left out");
+                    assertEquals(0, s.downlinkMarginNs(), "the first window (start-up) is left out");
                 }
                 long end = 1_000_000_000L + seq * 1_000_000;
                 s.noteSent(seq, end, -1);
-                long delay = seq <= RadioSession.DOWNLINK_WINDOW ? 5_000_000 : 100_000 + (seq - 129) * 1000; // then 100 … 227 µs
+                long delay = seq <= RadioSession.DOWNLINK_WINDOW ? 5_000_000
+                        : 100_000 + (seq - RadioSession.DOWNLINK_WINDOW - 1) * 1000; // then 100 µs, 101 µs, …
                 send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("dl-" + shared)
                         .setSequence(seq).setApplyNs(end + delay)).build());
                 // an ack for an update this session never sent is ignored
@@ -387,10 +388,11 @@ class RadioSessionTest {
                         .setSequence(seq + 10_000).setApplyNs(end + 50_000_000)).build());
             }
             if (shared) {
-                long p90 = 100_000 + (long) Math.ceil(0.9 * RadioSession.DOWNLINK_WINDOW - 1) * 1000;
-                assertEquals(p90, s.downlinkP90Ns(), 0.02 * p90, "p90 of solve end → applied");
+                long p = 100_000 + (long) Math.ceil(RadioSession.MARGIN_PERCENTILE / 100 * RadioSession.DOWNLINK_WINDOW - 1) * 1000;
+                assertEquals(p, s.downlinkMarginNs(), 0.02 * p, "p99 of solve end → applied");
+                assertTrue(s.downlinkMarginNs() > 100_000 + (RadioSession.DOWNLINK_WINDOW - 20) * 1000L, "near the top of the window");
             } else {
-                assertEquals(0, s.downlinkP90Ns(), "without a shared clock the front end's apply_ns is not comparable");
+                assertEquals(0, s.downlinkMarginNs(), "without a shared clock the front end's apply_ns is not comparable");
             }
             ch.finishAndReleaseAll();
         }

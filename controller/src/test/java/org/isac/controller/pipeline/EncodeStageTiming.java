@@ -93,7 +93,7 @@ public final class EncodeStageTiming {
         @Override public int shard() { return 0; }
         @Override public long latestSequence() { return 0; }
         @Override public void markLatest(long sequence) { }
-        @Override public long downlinkP90Ns() { return 0; }
+        @Override public long downlinkMarginNs() { return 0; }
         @Override public boolean sharesClock() { return false; }
         @Override public Channel channel() { return ch; }
         @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c) { }

@@ -54,7 +54,7 @@ public final class ControllerOptions {
 
     @Option(names = "--encode-margin-us", paramLabel = "US",
             description = "time kept free before each deadline for encoding and sending; anytime solvers stop their layers"
-                    + " that much earlier (default: measured per radio, solve end to applied at p90 from its acks"
+                    + " that much earlier (default: measured per radio, solve end to applied at p99 from its acks"
                     + " when it shares the clock, else the encode time's p90; + "
                     + ControllerConfig.ENCODE_MARGIN_FLOOR_NS / 1000 + " us)")
     Long encodeMarginUs;
