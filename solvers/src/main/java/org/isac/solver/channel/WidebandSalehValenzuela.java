@@ -34,8 +34,8 @@ import org.isac.solver.linalg.CMatrix;
  *
  * <p><b>Draw order.</b> One {@link #draw} first draws, for k = 0…K−1 and q = 0…Q−1, the gain, azimuth
  * (and elevation) in the order of {@link SalehValenzuela#draw}, and only then all delays
- * (per user, per cluster T_c, then its rays' δ when L &gt; 1). With S = 1 (or B = 0, no squint
- * needed) the subband channel is therefore bit for bit the narrowband channel that
+ * (per user, per cluster T_c, then its rays' δ when L &gt; 1). With S = 1 or B = 0 (with or without squint,
+ * since then f_s = f_c exactly) every subband channel is bit for bit the narrowband channel that
  * {@code new SalehValenzuela(array, K, C·L)} draws from the same generator state.
  *
  * <p>Cost per draw: O(N·K·Q) sin/cos without squint (O(N·K·Q·S) with squint) plus O(N·K·Q·S)
