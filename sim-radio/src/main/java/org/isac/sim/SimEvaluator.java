@@ -230,10 +230,24 @@ final class SimEvaluator {
      * taken (the scorer is still busy) the update is not scored and counted as skipped, so the
      * radio's schedule never waits for its own measurements. Its sums live apart from the I/O
      * thread's and are read after {@link #drain}.
+     *
+     * <p>The hand-over takes no lock: the scorer runs at idle priority, and a lock it held when
+     * preempted (a blocking queue's, as before) made the event loop wait until the machine had
+     * an idle moment — milliseconds on two busy cores, the simulated radio then applying updates
+     * late. Both samples live in {@link #slots}: the event loop takes a free one (CAS), fills
+     * it and marks it {@code READY}; the scorer claims a ready one, scores it and frees it.
      */
     private final class Scorer implements Runnable {
-        private final java.util.concurrent.ArrayBlockingQueue<Sample> free = new java.util.concurrent.ArrayBlockingQueue<>(2);
-        private final java.util.concurrent.ArrayBlockingQueue<Sample> work = new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private static final int FREE = 0;
+        private static final int FILLING = 1;
+        private static final int READY = 2;
+        private static final int SCORING = 3;
+        private final Sample[] slots = {new Sample(), new Sample()};
+        /** Per slot: FREE → FILLING (event loop) → READY → SCORING (scorer) → FREE. */
+        private final java.util.concurrent.atomic.AtomicIntegerArray state = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+        /** Hand-over order, so samples are scored oldest first. */
+        private final long[] order = new long[2];
+        private long handedOver;
         private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
         private final double[] sinr = new double[k];
         private final double[] sums = new double[Extra.values().length];
@@ -243,18 +257,14 @@ final class SimEvaluator {
         private volatile Thread thread;
         private volatile boolean draining;
 
-        Scorer() {
-            free.add(new Sample());
-            free.add(new Sample());
-        }
-
         /** On the event loop: copies the applied update ({@link #x}, {@link #xFloat}, {@link #receive}) and {@code h}. */
         void offer(String solverName, CMatrix h, double achieved) {
-            Sample smp = free.poll();
-            if (smp == null) {
+            int slot = state.compareAndSet(0, FREE, FILLING) ? 0 : state.compareAndSet(1, FREE, FILLING) ? 1 : -1;
+            if (slot < 0) {
                 skipped++;
                 return;
             }
+            Sample smp = slots[slot];
             smp.solver = solverName;
             smp.achieved = achieved;
             smp.h.copyFrom(h);
@@ -262,31 +272,50 @@ final class SimEvaluator {
             smp.xFloat.copyFrom(xFloat);
             smp.receive.copyFrom(receive);
             busy.incrementAndGet();
-            if (thread == null) {
+            order[slot] = ++handedOver;
+            state.set(slot, READY);
+            Thread t = thread;
+            if (t == null) {
                 thread = Thread.ofPlatform().daemon().name("sim-score-" + scenario.radioId()).start(this);
+            } else {
+                java.util.concurrent.locks.LockSupport.unpark(t);
             }
-            work.add(smp);
+        }
+
+        /** The oldest ready slot, claimed for scoring, or -1. */
+        private int claim() {
+            boolean r0 = state.get(0) == READY;
+            boolean r1 = state.get(1) == READY;
+            int first = r0 && r1 ? (order[0] < order[1] ? 0 : 1) : r0 ? 0 : r1 ? 1 : -1;
+            if (first >= 0 && state.compareAndSet(first, READY, SCORING)) {
+                return first;
+            }
+            return -1;
         }
 
         @Override
         public void run() {
             IdlePriority.applyToCurrentThread();
             try {
-                while (true) {
-                    Sample smp = work.take();
+                while (!Thread.currentThread().isInterrupted()) {
+                    int slot = claim();
+                    if (slot < 0) {
+                        java.util.concurrent.locks.LockSupport.park(this);
+                        continue;
+                    }
                     try {
                         long t0 = System.nanoTime();
                         synchronized (this) {
-                            score(smp);
+                            score(slots[slot]);
                         }
                         rest(System.nanoTime() - t0);
                     } finally {
-                        free.add(smp);
+                        state.set(slot, FREE);
                         busy.decrementAndGet();
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } finally {
+                busy.set(0);
             }
         }
 
