@@ -1,6 +1,5 @@
 package org.isac.controller.live;
 
-import java.util.Locale;
 
 /** A small JSON writer for the live feed: objects, arrays, strings, numbers (non-finite ones as null). */
 final class Json {
@@ -117,25 +116,7 @@ final class Json {
     }
 
     private void string(String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        org.isac.proto.JsonStrings.append(sb, s);
     }
 
     @Override
