@@ -35,6 +35,42 @@ public final class Precoder {
      */
     public boolean outOfTime;
 
+    /*
+     * Wideband: S ≥ 1 baseband sets, one per subband, all behind the one analog F (phase shifters
+     * are frequency-flat). Subband 0's set is {@link #baseband}; a narrowband output (S = 1) is
+     * exactly what it always was.
+     */
+    private int subbands = 1;
+    private CMatrix[] moreBaseband = new CMatrix[0];
+
+    /** Baseband sets S this output holds (1 unless a wideband problem was solved). */
+    public int subbands() {
+        return subbands;
+    }
+
+    /** Sets the number of baseband sets S ≥ 1 (grow-only storage; the solver fills each). */
+    public void setSubbands(int s) {
+        if (s < 1) {
+            throw new IllegalArgumentException("subbands must be >= 1, got " + s);
+        }
+        if (moreBaseband.length < s - 1) {
+            CMatrix[] grown = java.util.Arrays.copyOf(moreBaseband, s - 1);
+            for (int i = moreBaseband.length; i < s - 1; i++) {
+                grown[i] = new CMatrix();
+            }
+            moreBaseband = grown;
+        }
+        subbands = s;
+    }
+
+    /** W_s: subband s's baseband (M × K hybrid, N × K digital); subband 0 is {@link #baseband}. */
+    public CMatrix baseband(int s) {
+        if (s < 0 || s >= subbands) {
+            throw new IndexOutOfBoundsException("subband " + s + " of " + subbands);
+        }
+        return s == 0 ? baseband : moreBaseband[s - 1];
+    }
+
     public boolean isHybrid() {
         return !analog.isEmpty();
     }
@@ -49,14 +85,20 @@ public final class Precoder {
         earlyStop = false;
         deadlineStop = false;
         outOfTime = false;
+        subbands = 1;
     }
 
     /** Writes the effective N × K precoder X (F·W for hybrid, W for digital) into {@code out}. */
     public CMatrix effective(CMatrix out) {
+        return effective(0, out);
+    }
+
+    /** Writes subband s's effective N × K precoder X_s (F·W_s hybrid, W_s digital) into {@code out}. */
+    public CMatrix effective(int s, CMatrix out) {
         if (isHybrid()) {
-            Kernels.mul(analog, baseband, out);
+            Kernels.mul(analog, baseband(s), out);
         } else {
-            out.copyFrom(baseband);
+            out.copyFrom(baseband(s));
         }
         return out;
     }
@@ -67,7 +109,12 @@ public final class Precoder {
      * machines, vector widths and runs.
      */
     public void digestInto(java.security.MessageDigest md) {
-        for (CMatrix m : new CMatrix[] {analog, baseband}) {
+        CMatrix[] parts = new CMatrix[1 + subbands];
+        parts[0] = analog;
+        for (int s = 0; s < subbands; s++) {
+            parts[1 + s] = baseband(s);
+        }
+        for (CMatrix m : parts) {
             for (int e = 0, size = m.rows() * m.cols(); e < size; e++) {
                 for (double v : new double[] {m.re[e], m.im[e]}) {
                     long bits = Double.doubleToRawLongBits(v);

@@ -36,6 +36,92 @@ public final class Problem {
      */
     public TimeBudget budget = TimeBudget.UNBOUNDED;
 
+    /*
+     * Wideband (multi-carrier) problems: S ≥ 1 subbands, each with its own channel H_s and noise
+     * σ²_{s,k}; subband 0 is {@link #channel} / {@link #noise}, so a narrowband problem (S = 1) is
+     * exactly what it always was. Subbands 1…S−1 live in grow-only arrays.
+     */
+    private int subbands = 1;
+    private CMatrix[] moreChannels = new CMatrix[0];
+    private double[][] moreNoise = new double[0][];
+    /** f_s / f_c per subband (1 = the carrier): what beam squint scales the steering phases by. */
+    private double[] frequencyRatio = {1.0};
+
+    /** Subbands S (1 for a narrowband problem). */
+    public int subbands() {
+        return subbands;
+    }
+
+    /**
+     * Sets the subband count S ≥ 1 (grow-only storage; subbands past the old count keep whatever
+     * they held, the caller fills them). Frequency ratios of new subbands are set to 1.
+     */
+    public void setSubbands(int s) {
+        if (s < 1) {
+            throw new IllegalArgumentException("subbands must be >= 1, got " + s);
+        }
+        if (moreChannels.length < s - 1) {
+            CMatrix[] grown = java.util.Arrays.copyOf(moreChannels, s - 1);
+            double[][] noiseGrown = java.util.Arrays.copyOf(moreNoise, s - 1);
+            for (int i = moreChannels.length; i < s - 1; i++) {
+                grown[i] = new CMatrix();
+                noiseGrown[i] = new double[Math.max(4, noise.length)];
+            }
+            moreChannels = grown;
+            moreNoise = noiseGrown;
+        }
+        if (frequencyRatio.length < s) {
+            int old = frequencyRatio.length;
+            frequencyRatio = java.util.Arrays.copyOf(frequencyRatio, s);
+            java.util.Arrays.fill(frequencyRatio, old, s, 1.0);
+        }
+        subbands = s;
+    }
+
+    /** H_s (N × K); subband 0 is {@link #channel}. */
+    public CMatrix channel(int s) {
+        checkSubband(s);
+        return s == 0 ? channel : moreChannels[s - 1];
+    }
+
+    /** σ²_{s,k} per user (length ≥ K); subband 0 is {@link #noise}. */
+    public double[] noise(int s) {
+        checkSubband(s);
+        return s == 0 ? noise : moreNoise[s - 1];
+    }
+
+    /** Sizes subband s's noise for K users (grow-only) and returns it for filling. */
+    public double[] noiseFor(int s, int users) {
+        checkSubband(s);
+        if (s == 0) {
+            if (noise.length < users) {
+                noise = new double[users];
+            }
+            return noise;
+        }
+        if (moreNoise[s - 1].length < users) {
+            moreNoise[s - 1] = new double[users];
+        }
+        return moreNoise[s - 1];
+    }
+
+    /** f_s / f_c of subband s (1 when the report gave no frequency). */
+    public double frequencyRatio(int s) {
+        checkSubband(s);
+        return frequencyRatio[s];
+    }
+
+    public void setFrequencyRatio(int s, double ratio) {
+        checkSubband(s);
+        frequencyRatio[s] = ratio;
+    }
+
+    private void checkSubband(int s) {
+        if (s < 0 || s >= subbands) {
+            throw new IndexOutOfBoundsException("subband " + s + " of " + subbands);
+        }
+    }
+
     public int antennas() {
         return channel.rows();
     }
@@ -68,5 +154,13 @@ public final class Problem {
         clutter.copyFrom(o.clutter);
         params.copyFrom(o.params);
         budget = o.budget;
+        setSubbands(o.subbands);
+        frequencyRatio[0] = o.frequencyRatio[0];
+        for (int b = 1; b < o.subbands; b++) {
+            moreChannels[b - 1].copyFrom(o.moreChannels[b - 1]);
+            double[] src = o.moreNoise[b - 1];
+            System.arraycopy(src, 0, noiseFor(b, src.length), 0, src.length);
+            frequencyRatio[b] = o.frequencyRatio[b];
+        }
     }
 }

@@ -20,6 +20,16 @@ public interface Solver {
     void solve(Problem problem, Precoder out);
 
     /**
+     * True when {@link #solve} handles a wideband problem ({@link Problem#subbands()} &gt; 1)
+     * itself, writing one baseband set per subband ({@link Precoder#setSubbands}) behind one
+     * analog F. A solver that says false only ever sees S = 1; the controller solves wideband
+     * reports for it subband by subband (digital) or rejects them (hybrid needs one shared F).
+     */
+    default boolean wideband() {
+        return false;
+    }
+
+    /**
      * Real floating-point operations one {@link #solve} performs on {@code problem}, from the
      * solver's own operation count (a complex multiply-add counts 8), for achieved-GFLOP/s
      * figures; NaN when the solver does not say.
