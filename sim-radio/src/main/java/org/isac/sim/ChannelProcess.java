@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.isac.solver.channel.ChannelModel;
 import org.isac.solver.channel.Fading;
+import org.isac.solver.channel.WidebandSalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
 
 /**
@@ -27,6 +28,13 @@ import org.isac.solver.linalg.CMatrix;
  * from a random stream separate from the channel's own, so the true channel does not
  * depend on how many estimates were taken.
  *
+ * <p><b>Wideband</b> ({@link #ChannelProcess(WidebandSalehValenzuela, double, long, long)}): S
+ * channels H_s(t), one per subband, evolved together: every step mixes each H_s with the same
+ * subband of one fresh wideband draw E_s, H_s ← ρ·H_s + √(1−ρ²)·E_s. Because (E_0…E_{S−1}) is one
+ * joint draw of the frequency-selective model, the process keeps the model's correlation across
+ * subbands as well as its covariance per subband; with S = 1 it is the narrowband process of the
+ * same paths. Subband 0 is {@link #channel()}.
+ *
  * <p>Single-threaded (the radio's event loop); allocation-free after construction.
  */
 public final class ChannelProcess {
@@ -34,6 +42,10 @@ public final class ChannelProcess {
     private static final double FRESH_DRAW_CORRELATION = 1e-9;
 
     private final ChannelModel model;
+    /** When not null, the true channel is this wideband model's S subbands. */
+    private final WidebandSalehValenzuela wideband;
+    private final CMatrix[] hs;
+    private final CMatrix[] fresh;
     /** When not null, the true channel is this recorded sequence instead of {@link #model}. */
     private final ChannelTrace trace;
     private long startNs;
@@ -62,6 +74,7 @@ public final class ChannelProcess {
             throw new IllegalArgumentException("channel step must be > 0 ns, got " + stepNs);
         }
         this.model = model;
+        this.wideband = null;
         this.trace = null;
         this.rho = rho;
         this.stepNs = stepNs;
@@ -70,6 +83,38 @@ public final class ChannelProcess {
         this.estimateRng = root.split();
         this.h = new CMatrix(model.antennas(), model.users());
         this.scratch = new CMatrix(model.antennas(), model.users());
+        this.hs = new CMatrix[] {h};
+        this.fresh = null;
+    }
+
+    /**
+     * A wideband process: S subband channels of {@code model}, evolved jointly (see the class
+     * comment); arguments otherwise as the narrowband constructor.
+     */
+    public ChannelProcess(WidebandSalehValenzuela model, double rho, long stepNs, long seed) {
+        if (!(rho >= -1 && rho <= 1)) {
+            throw new IllegalArgumentException("Gauss-Markov rho must lie in [-1, 1], got " + rho);
+        }
+        if (stepNs <= 0) {
+            throw new IllegalArgumentException("channel step must be > 0 ns, got " + stepNs);
+        }
+        this.model = null;
+        this.wideband = model;
+        this.trace = null;
+        this.rho = rho;
+        this.stepNs = stepNs;
+        SplittableRandom root = new SplittableRandom(seed);
+        this.channelRng = root.split();
+        this.estimateRng = root.split();
+        int s = model.subbands();
+        this.hs = new CMatrix[s];
+        this.fresh = new CMatrix[s];
+        for (int b = 0; b < s; b++) {
+            hs[b] = new CMatrix(model.antennas(), model.users());
+            fresh[b] = new CMatrix(model.antennas(), model.users());
+        }
+        this.h = hs[0];
+        this.scratch = null;
     }
 
     /**
@@ -78,6 +123,9 @@ public final class ChannelProcess {
      */
     public ChannelProcess(ChannelTrace trace, long seed) {
         this.model = null;
+        this.wideband = null;
+        this.hs = null;
+        this.fresh = null;
         this.trace = trace;
         this.rho = 1.0;
         this.stepNs = 1;
@@ -87,6 +135,8 @@ public final class ChannelProcess {
         this.h = new CMatrix(trace.antennas(), trace.users());
         this.scratch = new CMatrix(trace.antennas(), trace.users());
     }
+
+
 
     /**
      * The process a scenario describes: its model, ρ per step, step length and seed; or, with
@@ -108,6 +158,9 @@ public final class ChannelProcess {
             }
             return new ChannelProcess(t, s.seed());
         }
+        if (s.subbands() > 1) {
+            return new ChannelProcess(s.newWidebandModel(), s.rhoPerStep(), s.channelStepNs(), s.seed());
+        }
         return new ChannelProcess(s.newChannelModel(), s.rhoPerStep(), s.channelStepNs(), s.seed());
     }
 
@@ -117,6 +170,8 @@ public final class ChannelProcess {
             startNs = nowNs;
             traceIndex = 0;
             h.copyFrom(trace.channel(0));
+        } else if (wideband != null) {
+            wideband.draw(channelRng, hs);
         } else {
             model.relocate(channelRng);
             model.draw(channelRng, h);
@@ -165,8 +220,49 @@ public final class ChannelProcess {
         if (Math.abs(rhoN) < FRESH_DRAW_CORRELATION) {
             rhoN = 0;
         }
-        model.evolve(channelRng, rhoN, h, scratch);
+        if (wideband != null) {
+            evolveWideband(rhoN);
+        } else {
+            model.evolve(channelRng, rhoN, h, scratch);
+        }
         return n;
+    }
+
+    /** H_s ← ρ·H_s + √(1−ρ²)·E_s with one fresh wideband draw (E_0…E_{S−1}). */
+    private void evolveWideband(double rhoN) {
+        wideband.draw(channelRng, fresh);
+        double c = Math.sqrt(Math.max(0, 1 - rhoN * rhoN));
+        for (int b = 0; b < hs.length; b++) {
+            double[] hr = hs[b].re, hi = hs[b].im, er = fresh[b].re, ei = fresh[b].im;
+            for (int i = 0, size = hs[b].size(); i < size; i++) {
+                hr[i] = rhoN * hr[i] + c * er[i];
+                hi[i] = rhoN * hi[i] + c * ei[i];
+            }
+        }
+    }
+
+    /** Subbands S of the true channel (1 unless the process is wideband). */
+    public int subbands() {
+        return hs == null ? 1 : hs.length;
+    }
+
+    /** The true channel of subband s at {@link #timeNs()}; live workspace, do not modify. */
+    public CMatrix channel(int s) {
+        if (s == 0) {
+            return h;
+        }
+        java.util.Objects.checkIndex(s, subbands());
+        return hs[s];
+    }
+
+    /** CSI estimate of subband s's true channel with error μ into {@code out}. */
+    public void estimate(int s, double mu, CMatrix out) {
+        Fading.estimate(estimateRng, mu, channel(s), out);
+    }
+
+    /** The wideband model (null when the process is narrowband). */
+    public WidebandSalehValenzuela widebandModel() {
+        return wideband;
     }
 
     /** Advances by exactly one step (for tests and offline runs). */

@@ -23,6 +23,7 @@ import org.isac.solver.channel.Fading;
 import org.isac.solver.channel.Rayleigh;
 import org.isac.solver.channel.RicianPathLoss;
 import org.isac.solver.channel.SalehValenzuela;
+import org.isac.solver.channel.WidebandSalehValenzuela;
 
 /**
  * Immutable description of one simulated front end: array, users, channel model, timing and
@@ -181,6 +182,14 @@ public final class Scenario {
     public long channelStepUs() { return (Long) get(CHANNEL_STEP_US); }
     public double speedMps() { return (Double) get(SPEED_MPS); }
     public double carrierHz() { return (Double) get(CARRIER_HZ); }
+    /** S, subbands (1 = narrowband). */
+    public int subbands() { return (Integer) get(SUBBANDS); }
+    /** B, the band the subbands split, Hz. */
+    public double bandwidthHz() { return (Double) get(BANDWIDTH_HZ); }
+    /** τ_max of the wideband channel's path delays, ns. */
+    public double delaySpreadNs() { return (Double) get(DELAY_SPREAD_NS); }
+    /** Whether the wideband channel's steering vectors follow the subband frequency. */
+    public boolean squint() { return (Boolean) get(SQUINT); }
     /** CSI error μ ∈ [0, 1] of {@link Fading#estimate}; 0 = perfect estimate. */
     public double csiErrorMu() { return (Double) get(CSI_ERROR_MU); }
     public String solver() { return (String) get(SOLVER); }
@@ -296,6 +305,16 @@ public final class Scenario {
         };
     }
 
+    /**
+     * A fresh wideband channel for {@code subbands > 1}: Saleh–Valenzuela with {@link #svPaths()}
+     * single-ray clusters (delays uniform in [0, τ_max)), S subbands over {@link #bandwidthHz()}
+     * around {@link #carrierHz()}, squint as set.
+     */
+    public WidebandSalehValenzuela newWidebandModel() {
+        return new WidebandSalehValenzuela(txShape(), users(), svPaths(), 1, bandwidthHz(), carrierHz(), subbands(),
+                delaySpreadNs() * 1e-9, squint());
+    }
+
     // ---- text -----------------------------------------------------------------------------
 
     /** The value of {@code key} (canonical spelling) as the text {@link Builder#set} accepts. */
@@ -337,7 +356,9 @@ public final class Scenario {
     /** A few lines for reports: sizes, channel, timing, derived noise, Doppler and ρ. */
     public String describe() {
         String mode = rfChains() == 0 ? "digital" : "hybrid M=" + rfChains();
-        String ch = channel().equals("sv") ? "Saleh-Valenzuela Q=" + svPaths()
+        String ch = subbands() > 1 ? String.format(Locale.ROOT, "wideband Saleh-Valenzuela Q=%d, S=%d subbands over %.4g MHz,"
+                + " delays < %s ns%s", svPaths(), subbands(), bandwidthHz() / 1e6, text(DELAY_SPREAD_NS), squint() ? ", squint" : "")
+                : channel().equals("sv") ? "Saleh-Valenzuela Q=" + svPaths()
                 : String.format(Locale.ROOT, "Rician kappa=%s, path-loss exponent %s, %s-%s m, scale %s", text(K_FACTOR),
                         text(PATH_LOSS_EXPONENT), text(MIN_DISTANCE_M), text(MAX_DISTANCE_M), text(GAIN_SCALE));
         boolean plainTargets = doubles(TARGETS_ELEVATION_DEG).length + doubles(TARGETS_GAIN_RE).length
@@ -361,7 +382,7 @@ public final class Scenario {
     public String brief() {
         return String.format(Locale.ROOT,
                 "%s: %s %s K=%d %s, SNR %s dB, report every %d us (budget %d us), %s m/s (rho %.4f per report), CSI mu %s, solver %s",
-                radioId(), channel(), get(TX_ARRAY) == null ? "N=" + antennas() : txShape().toString(), users(),
+                radioId(), subbands() > 1 ? channel() + " S=" + subbands() : channel(), get(TX_ARRAY) == null ? "N=" + antennas() : txShape().toString(), users(),
                 rfChains() == 0 ? "digital" : "hybrid M=" + rfChains(), text(SNR_DB), reportPeriodUs(), deadlineBudgetUs(),
                 text(SPEED_MPS), rhoPerReport(), text(CSI_ERROR_MU), solverText());
     }
@@ -508,6 +529,10 @@ public final class Scenario {
         public Builder channelStepUs(long v) { return put(CHANNEL_STEP_US, v); }
         public Builder speedMps(double v) { return put(SPEED_MPS, v); }
         public Builder carrierHz(double v) { return put(CARRIER_HZ, v); }
+        public Builder subbands(int v) { return put(SUBBANDS, v); }
+        public Builder bandwidthHz(double v) { return put(BANDWIDTH_HZ, v); }
+        public Builder delaySpreadNs(double v) { return put(DELAY_SPREAD_NS, v); }
+        public Builder squint(boolean v) { return put(SQUINT, v); }
         public Builder csiErrorMu(double v) { return put(CSI_ERROR_MU, v); }
         public Builder solver(String v) { return put(SOLVER, v); }
         public Builder genieEvery(int v) { return put(GENIE_EVERY, v); }

@@ -67,6 +67,16 @@ enum ScenarioKey {
             nonNegative(" m/s")),
     CARRIER_HZ("carrierHz", Type.DOUBLE, 28e9, "carrier frequency, Hz",
             positive(" Hz")),
+    SUBBANDS("subbands", Type.INT, 1, "S, subbands of a wideband report (S > 1: frequency-selective Saleh-Valenzuela"
+            + " channel over bandwidthHz, per-subband CSI and weights); 1 = narrowband",
+            (v, s) -> i(v) < 1 || i(v) > 1024 ? "must be in [1, 1024]"
+                    : i(v) > 1 && !CHANNEL.in(s).equals("sv") ? "must be 1 unless channel=sv (the wideband channel is Saleh-Valenzuela)"
+                    : null),
+    BANDWIDTH_HZ("bandwidthHz", Type.DOUBLE, 400e6, "B, bandwidth the S subbands split evenly around the carrier, Hz",
+            (v, s) -> d(v) >= 0 && d(v) < 2 * d(CARRIER_HZ.in(s)) ? null : "must be in [0, 2 x carrierHz)"),
+    DELAY_SPREAD_NS("delaySpreadNs", Type.DOUBLE, 50.0, "maximum path delay of the wideband channel, ns (delays uniform"
+            + " in [0, this))", check("must be in [0, 1e6] ns", v -> d(v) >= 0 && d(v) <= 1e6)),
+    SQUINT("squint", Type.BOOLEAN, false, "wideband: steering vectors follow each subband's frequency (beam squint)", null),
     CSI_ERROR_MU("csiErrorMu", Type.DOUBLE, 0.0, "CSI error μ of Fading.estimate; 0 = perfect estimate",
             lies(0, 1)),
     SOLVER("solver", Type.WORD, "", "solver named in every report; empty = the controller's default",

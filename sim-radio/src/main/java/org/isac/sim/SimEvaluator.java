@@ -89,6 +89,17 @@ final class SimEvaluator {
     /** Whether the last decoded update was applied from its hardware frame. */
     private boolean appliedFrame;
 
+    // ---- wideband (S > 1): one analog F, a baseband W_s and effective X_s per subband ------
+    private final int subbands;
+    /** W_s as received (float); {@code basebands[0] == baseband}. */
+    private final CMatrix[] basebands;
+    /** X_s applied (quantized when from the frame); {@code xs[0] == x}. */
+    private final CMatrix[] xs;
+    /** X_s of the float weights; {@code xFloats[0] == xFloat}. */
+    private final CMatrix[] xFloats;
+    /** Σ over applied updates of subband s's sum rate on its true channel, bit/s/Hz. */
+    private final double[] subbandRateSum;
+
     /** Sets up every workspace (and solves Ψ for τ) now, not on the event loop. */
     SimEvaluator(Scenario scenario) {
         this.scenario = scenario;
@@ -113,9 +124,25 @@ final class SimEvaluator {
         }
         this.xGenie = new CMatrix(n, k);
         this.sinrScratch = new double[k];
+        this.subbands = scenario.subbands();
+        this.basebands = new CMatrix[subbands];
+        this.xs = new CMatrix[subbands];
+        this.xFloats = new CMatrix[subbands];
+        basebands[0] = baseband;
+        xs[0] = x;
+        xFloats[0] = xFloat;
+        for (int b = 1; b < subbands; b++) {
+            basebands[b] = new CMatrix();
+            xs[b] = new CMatrix(n, k);
+            xFloats[b] = new CMatrix(n, k);
+        }
+        this.subbandRateSum = new double[subbands];
         this.scorer = new Scorer();
-        genieProblem.channel.reshape(n, k);
-        genieProblem.setNoise(k, noiseW);
+        genieProblem.setSubbands(subbands);
+        for (int b = 0; b < subbands; b++) {
+            genieProblem.channel(b).reshape(n, k);
+            Arrays.fill(genieProblem.noiseFor(b, k), 0, k, noiseW);
+        }
         genieProblem.powerBudgetW = scenario.powerW();
         genieProblem.rfChains = scenario.rfChains();
         genieProblem.tx = txShape;
@@ -124,6 +151,8 @@ final class SimEvaluator {
         for (Map.Entry<String, Double> e : scenario.solverParams().entrySet()) {
             genieProblem.params.put(e.getKey(), e.getValue());
         }
+        scorer.narrow.copyFrom(genieProblem);
+        scorer.narrow.setSubbands(1);
         this.frameLength = IsacParams.frameLength(genieProblem);
         this.radarNoiseW = IsacParams.radarNoiseW(genieProblem);
         if (radarTargets.count() > 0 && scenario.planarArray()) {
@@ -184,19 +213,59 @@ final class SimEvaluator {
     }
 
     /**
+     * The wideband {@link #apply}: each subband's X_s on its true channel H_s at apply time. The
+     * achieved rate is the mean over subbands of Σ_k log2(1 + SINR_{s,k}) (bit/s/Hz, as in the
+     * band-averaged objective of {@code WidebandJcasObjective}); the worst SINR is the worst over
+     * users and subbands; a power violation is any subband over the budget. The CRLB is not
+     * evaluated for S &gt; 1.
+     *
+     * @return the achieved band-mean sum rate, bit/s/Hz
+     */
+    double applyWideband(ChannelProcess process) {
+        double sum = 0, unquantized = 0, minSinr = Double.POSITIVE_INFINITY;
+        boolean over = false;
+        for (int b = 0; b < subbands; b++) {
+            CMatrix h = process.channel(b);
+            double r = Metrics.sumRateBits(h, xs[b], noise, sinrScratch);
+            subbandRateSum[b] += r;
+            sum += r;
+            minSinr = Math.min(minSinr, Metrics.min(sinrScratch, k));
+            unquantized += appliedFrame ? Metrics.sumRateBits(h, xFloats[b], noise, sinrScratch) : r;
+            over |= xs[b].frobeniusNorm2() > scenario.powerW() * 1.001;
+        }
+        double achieved = sum / subbands;
+        achievedSum += achieved;
+        extra(Extra.MIN_SINR_DB, 10 * Math.log10(minSinr));
+        if (appliedFrame) {
+            extra(Extra.FRAMES_APPLIED, 1);
+        }
+        extra(Extra.ACHIEVED_UNQUANTIZED_BITS, unquantized / subbands);
+        if (over) {
+            powerViolations++;
+        }
+        return achieved;
+    }
+
+    /** Σ over applied updates of each subband's sum rate (a copy; length S). */
+    double[] subbandRateSums() {
+        return subbandRateSum.clone();
+    }
+
+    /**
      * After the {@code applied}-th applied update: every {@link Scenario#genieEvery()}-th is
      * handed to the scorer with the true channel {@code h} and its achieved sum rate.
      */
-    void sample(long applied, String solverName, CMatrix h, double achieved) {
+    void sample(long applied, String solverName, ChannelProcess process, double achieved) {
         int every = scenario.genieEvery();
         if (every > 0 && applied % every == 0) {
-            scorer.offer(solverName, h, achieved);
+            scorer.offer(solverName, process, achieved);
         }
     }
 
     /** What the report needs of the evaluation: the sums of the event loop and the scorer's. */
     record Totals(double achievedSum, double achievedAtGenieSum, double genieSum, double zfSum, long genieSamples,
-            long zfSamples, long genieFailures, long powerViolations, double[] extraSums, long[] extraCounts) {
+            long zfSamples, long genieFailures, long powerViolations, double[] extraSums, long[] extraCounts,
+            double[] subbandRateSums) {
     }
 
     /** Waits (bounded) for the scorer's last samples, then adds its sums to the event loop's and stops it. */
@@ -211,7 +280,7 @@ final class SimEvaluator {
                 xc[i] += scorer.counts[i];
             }
             t = new Totals(achievedSum, scorer.achievedAtGenie, scorer.genie, scorer.zfRate, scorer.genieN, scorer.zfN,
-                    scorer.failures, powerViolations, xs, xc);
+                    scorer.failures, powerViolations, xs, xc, subbandRateSum.clone());
         }
         xc[Extra.SCORING_SKIPPED.ordinal()] += scorer.skipped;
         scorer.stop();
@@ -242,7 +311,7 @@ final class SimEvaluator {
         private static final int FILLING = 1;
         private static final int READY = 2;
         private static final int SCORING = 3;
-        private final Sample[] slots = {new Sample(), new Sample()};
+        private final Sample[] slots = {new Sample(subbands), new Sample(subbands)};
         /** Per slot: FREE → FILLING (event loop) → READY → SCORING (scorer) → FREE. */
         private final java.util.concurrent.atomic.AtomicIntegerArray state = new java.util.concurrent.atomic.AtomicIntegerArray(2);
         /** Hand-over order, so samples are scored oldest first. */
@@ -250,6 +319,9 @@ final class SimEvaluator {
         private long handedOver;
         private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
         private final double[] sinr = new double[k];
+        /** One subband as a narrowband problem (per-subband genie and ZF). */
+        private final Problem narrow = new Problem();
+        private final CMatrix stacked = new CMatrix();
         private final double[] sums = new double[Extra.values().length];
         private final long[] counts = new long[Extra.values().length];
         private double achievedAtGenie, genie, zfRate;
@@ -258,7 +330,7 @@ final class SimEvaluator {
         private volatile boolean draining;
 
         /** On the event loop: copies the applied update ({@link #x}, {@link #xFloat}, {@link #receive}) and {@code h}. */
-        void offer(String solverName, CMatrix h, double achieved) {
+        void offer(String solverName, ChannelProcess process, double achieved) {
             int slot = state.compareAndSet(0, FREE, FILLING) ? 0 : state.compareAndSet(1, FREE, FILLING) ? 1 : -1;
             if (slot < 0) {
                 skipped++;
@@ -267,9 +339,11 @@ final class SimEvaluator {
             Sample smp = slots[slot];
             smp.solver = solverName;
             smp.achieved = achieved;
-            smp.h.copyFrom(h);
-            smp.x.copyFrom(x);
-            smp.xFloat.copyFrom(xFloat);
+            for (int b = 0; b < subbands; b++) {
+                smp.h[b].copyFrom(process.channel(b));
+                smp.x[b].copyFrom(xs[b]);
+                smp.xFloat[b].copyFrom(xFloats[b]);
+            }
             smp.receive.copyFrom(receive);
             busy.incrementAndGet();
             order[slot] = ++handedOver;
@@ -319,9 +393,18 @@ final class SimEvaluator {
             }
         }
 
+        /**
+         * Genie, ZF, τ and SCNR of one sample. Wideband (S &gt; 1): rates are band means; the
+         * genie is the update's solver on the S true channels when it solves wideband problems,
+         * or solved subband by subband when it is a digital narrowband solver (a narrowband
+         * hybrid solver has no one-F answer for the band: no genie); τ is the error of the
+         * band-averaged covariance (1/S)·Σ_s X_sX_sᴴ, computed as eq. (5) of seed 000 on the
+         * stacked [X_0 … X_{S−1}]/√S; SCNR uses subband 0.
+         */
         private void score(Sample smp) {
-            CMatrix h = smp.h;
-            genieProblem.channel.copyFrom(h);
+            for (int b = 0; b < subbands; b++) {
+                genieProblem.channel(b).copyFrom(smp.h[b]);
+            }
             Solver g = genieSolvers.get(smp.solver);
             if (g == null && !genieSolvers.containsKey(smp.solver)) {
                 g = SolverRegistry.exists(smp.solver) ? SolverRegistry.create(smp.solver) : null;
@@ -330,9 +413,8 @@ final class SimEvaluator {
             boolean ok = g != null;
             if (ok) {
                 try {
-                    g.solve(genieProblem, genieOut);
-                    genieOut.effective(xGenie);
-                    double rate = Metrics.sumRateBits(h, xGenie, noise, sinr);
+                    double rate = subbands == 1 || g.wideband() ? solvedRate(g, smp)
+                            : scenario.rfChains() == 0 ? perSubbandRate(g, smp) : Double.NaN;
                     if (Double.isFinite(rate)) {
                         genie += rate;
                         achievedAtGenie += smp.achieved;
@@ -345,8 +427,7 @@ final class SimEvaluator {
                 }
             }
             try {
-                zf.solve(genieProblem, zfOut);
-                double z = Metrics.sumRateBits(h, zfOut.baseband, noise, sinr);
+                double z = perSubbandRate(zf, smp);
                 if (Double.isFinite(z)) {
                     zfRate += z;
                     zfN++;
@@ -364,15 +445,59 @@ final class SimEvaluator {
                     // τ against the benchmark covariance Ψ of the scenario's targets (seed 000 eqs. (5), (6)), ULA only
                     CMatrix psi = psiCache.update(n, targetsRad, targetsRad.length, DesiredBeampattern.AUTHORS_HALF_WIDTH_DEG,
                             scenario.powerW());
-                    add(Extra.TAU, Metrics.beampatternError(smp.x, psi));
-                    add(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(smp.xFloat, psi));
+                    add(Extra.TAU, Metrics.beampatternError(bandStack(smp.x), psi));
+                    add(Extra.TAU_UNQUANTIZED, Metrics.beampatternError(bandStack(smp.xFloat), psi));
                 }
                 if (smp.receive.rows() == rxShape.size() && smp.receive.cols() == targetsRad.length) {
                     // seed 002 eq. (5) with the update's receive filters on the true targets
-                    scnr.scnr(txShape, rxShape, radarTargets, noClutter, smp.x, smp.receive, radarNoiseW, scnrOut);
+                    scnr.scnr(txShape, rxShape, radarTargets, noClutter, smp.x[0], smp.receive, radarNoiseW, scnrOut);
                     add(Extra.MIN_SCNR_DB, 10 * Math.log10(Metrics.min(scnrOut, scnrOut.length)));
                 }
             }
+        }
+
+        /** One solve of {@link #genieProblem} (all subbands), band-mean sum rate on the sample's channels. */
+        private double solvedRate(Solver g, Sample smp) {
+            g.solve(genieProblem, genieOut);
+            if (genieOut.subbands() != subbands) {
+                return Double.NaN;
+            }
+            double sum = 0;
+            for (int b = 0; b < subbands; b++) {
+                genieOut.effective(b, xGenie);
+                sum += Metrics.sumRateBits(smp.h[b], xGenie, noise, sinr);
+            }
+            return sum / subbands;
+        }
+
+        /** A narrowband digital solver on each subband in turn, band-mean sum rate. */
+        private double perSubbandRate(Solver g, Sample smp) {
+            double sum = 0;
+            for (int b = 0; b < subbands; b++) {
+                narrow.channel.copyFrom(smp.h[b]);
+                g.solve(narrow, zfOut);
+                zfOut.effective(xGenie);
+                sum += Metrics.sumRateBits(smp.h[b], xGenie, noise, sinr);
+            }
+            return sum / subbands;
+        }
+
+        /** [X_0 … X_{S−1}]/√S (N × SK), whose Gram is the band-averaged covariance; X_0 itself when S = 1. */
+        private CMatrix bandStack(CMatrix[] x) {
+            if (subbands == 1) {
+                return x[0];
+            }
+            stacked.reshape(n, subbands * k);
+            double scale = 1 / Math.sqrt(subbands);
+            for (int b = 0; b < subbands; b++) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < k; j++) {
+                        stacked.re[i * subbands * k + b * k + j] = scale * x[b].re[i * k + j];
+                        stacked.im[i * subbands * k + b * k + j] = scale * x[b].im[i * k + j];
+                    }
+                }
+            }
+            return stacked;
         }
 
         /**
@@ -418,11 +543,23 @@ final class SimEvaluator {
         }
     }
 
-    /** What one score needs, copied off the event loop's buffers. */
+    /** What one score needs, copied off the event loop's buffers (per subband: H_s, X_s, float X_s). */
     private static final class Sample {
-        final CMatrix h = new CMatrix(), x = new CMatrix(), xFloat = new CMatrix(), receive = new CMatrix();
+        final CMatrix[] h, x, xFloat;
+        final CMatrix receive = new CMatrix();
         String solver;
         double achieved;
+
+        Sample(int subbands) {
+            h = new CMatrix[subbands];
+            x = new CMatrix[subbands];
+            xFloat = new CMatrix[subbands];
+            for (int b = 0; b < subbands; b++) {
+                h[b] = new CMatrix();
+                x[b] = new CMatrix();
+                xFloat[b] = new CMatrix();
+            }
+        }
     }
 
     /**
@@ -434,27 +571,39 @@ final class SimEvaluator {
         if (!u.hasReceive() || !readMatrix(u.getReceive(), receive)) {
             receive.reshape(0, 0);
         }
-        ComplexMatrix bb = u.getBaseband();
-        if (!readMatrix(bb, baseband) || baseband.cols() < k) {
+        if (u.getSubbandBasebandCount() != subbands - 1) {
             return false;
         }
-        if (u.hasAnalog() && u.getAnalog().getRows() * u.getAnalog().getCols() > 0) {
+        boolean hybrid = u.hasAnalog() && u.getAnalog().getRows() * u.getAnalog().getCols() > 0;
+        for (int b = 0; b < subbands; b++) {
+            ComplexMatrix bb = b == 0 ? u.getBaseband() : u.getSubbandBaseband(b - 1);
+            if (!readMatrix(bb, basebands[b]) || basebands[b].cols() < k
+                    || (b > 0 && (basebands[b].rows() != baseband.rows() || basebands[b].cols() != baseband.cols()))) {
+                return false;
+            }
+        }
+        if (hybrid) {
             ComplexMatrix an = u.getAnalog();
             if (!readMatrix(an, analog) || analog.rows() != n || analog.cols() != baseband.rows()) {
                 return false;
             }
-            Kernels.mul(analog, baseband, xFloat);
-        } else {
-            if (baseband.rows() != n) {
-                return false;
-            }
-            xFloat.copyFrom(baseband);
-        }
-        if (!xFloat.allFinite()) {
+        } else if (baseband.rows() != n) {
             return false;
         }
+        for (int b = 0; b < subbands; b++) {
+            if (hybrid) {
+                Kernels.mul(analog, basebands[b], xFloats[b]);
+            } else {
+                xFloats[b].copyFrom(basebands[b]);
+            }
+            if (!xFloats[b].allFinite()) {
+                return false;
+            }
+        }
         if (u.getFpgaFrame().isEmpty()) {
-            x.copyFrom(xFloat);
+            for (int b = 0; b < subbands; b++) {
+                xs[b].copyFrom(xFloats[b]);
+            }
             return true;
         }
         // what the array radiates: the decoded hardware frame, quantized
@@ -467,9 +616,14 @@ final class SimEvaluator {
             return false;
         }
         frame.toPrecoder(framePrecoder, null);
-        framePrecoder.effective(x);
-        if (x.rows() != n || x.cols() != xFloat.cols() || !x.allFinite()) {
+        if (framePrecoder.subbands() != subbands) {
             return false;
+        }
+        for (int b = 0; b < subbands; b++) {
+            framePrecoder.effective(b, xs[b]);
+            if (xs[b].rows() != n || xs[b].cols() != xFloat.cols() || !xs[b].allFinite()) {
+                return false;
+            }
         }
         appliedFrame = true;
         return true;

@@ -55,6 +55,8 @@ public final class SimReport {
     private final String termination;
     private final double[] extraSum;
     private final long[] extraCount;
+    /** Wideband: Σ over applied updates of each subband's sum rate; empty for narrowband (or mixed S when merged). */
+    private final double[] subbandRateSum;
 
     /**
      * Builds a report; {@code latencyNs} is copied. Rate arguments are sums (bit/s/Hz) over
@@ -65,7 +67,7 @@ public final class SimReport {
             long powerViolations, Histogram latencyNs, double achievedSumBits, double achievedAtGenieSumBits,
             double genieSumBits, double zfSumBits, long genieSamples, long zfSamples, long genieFailures,
             Set<String> solvers, long sendWindowNs, long elapsedNs, String termination, double[] extraSum,
-            long[] extraCount) {
+            long[] extraCount, double[] subbandRateSum) {
         this.scenarios = List.copyOf(scenarios);
         this.controller = controller == null ? "" : controller;
         this.reportsSent = reportsSent;
@@ -89,6 +91,7 @@ public final class SimReport {
         this.termination = termination == null ? "" : termination;
         this.extraSum = java.util.Arrays.copyOf(extraSum, Extra.values().length);
         this.extraCount = java.util.Arrays.copyOf(extraCount, Extra.values().length);
+        this.subbandRateSum = subbandRateSum.length > 1 ? subbandRateSum.clone() : new double[0];
     }
 
     /**
@@ -113,7 +116,14 @@ public final class SimReport {
         double ach = 0, achG = 0, gen = 0, zf = 0;
         double[] xs = new double[Extra.values().length];
         long[] xc = new long[Extra.values().length];
+        double[] bands = new double[reports.get(0).subbandRateSum.length];
         for (SimReport r : reports) {
+            if (r.subbandRateSum.length != bands.length) {
+                bands = new double[0]; // radios of different S: no per-subband means
+            }
+            for (int i = 0; i < bands.length; i++) {
+                bands[i] += r.subbandRateSum[i];
+            }
             for (int i = 0; i < xs.length; i++) {
                 xs[i] += r.extraSum[i];
                 xc[i] += r.extraCount[i];
@@ -146,7 +156,7 @@ public final class SimReport {
         }
         return new SimReport(scenarios, String.join(", ", controllers), sent, applied, dropped, misses, dup, unknown,
                 power, latency, ach, achG, gen, zf, gs, zs, gf, solvers, window, elapsed, String.join("; ", terminations),
-                xs, xc);
+                xs, xc, bands);
     }
 
     // ---- accessors ------------------------------------------------------------------------
@@ -249,6 +259,18 @@ public final class SimReport {
     /** Mean achieved sum rate over applied reports, bit/s/Hz (NaN when none). */
     public double achievedSumRateBits() {
         return reportsApplied == 0 ? Double.NaN : achievedSumBits / reportsApplied;
+    }
+
+    /**
+     * Wideband runs: the mean achieved sum rate of each subband over applied reports, bit/s/Hz
+     * (the band mean of these is {@link #achievedSumRateBits()}); empty for narrowband runs.
+     */
+    public double[] subbandSumRateBits() {
+        double[] m = new double[subbandRateSum.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = reportsApplied == 0 ? Double.NaN : subbandRateSum[i] / reportsApplied;
+        }
+        return m;
     }
 
     /** Mean achieved sum rate over the genie samples only, bit/s/Hz (NaN when none). */
@@ -358,6 +380,13 @@ public final class SimReport {
                 + ", \"genie_samples\": " + genieSamples
                 + ", \"zf_samples\": " + zfSamples
                 + ", \"genie_failures\": " + genieFailures + "}");
+        if (subbandRateSum.length > 1) {
+            StringBuilder b = new StringBuilder("[");
+            for (double v : subbandSumRateBits()) {
+                b.append(b.length() > 1 ? ", " : "").append(dbl(v));
+            }
+            field(sb, "subband_sum_rate_bits", b.append(']').toString());
+        }
         StringBuilder ex = new StringBuilder("{");
         for (Extra e : Extra.values()) {
             if (ex.length() > 1) {
@@ -475,6 +504,18 @@ public final class SimReport {
                 achievedSumRateBits(), reportsApplied, achievedAtGenieSumRateBits(), genieSumRateBits(), zfSumRateBits(),
                 genieSamples, count(Extra.SCORING_SKIPPED) == 0 ? "" : ", " + count(Extra.SCORING_SKIPPED) + " skipped while busy",
                 genieFailures == 0 ? "" : ", " + genieFailures + " failed"));
+        if (subbandRateSum.length > 1) {
+            double[] m = subbandSumRateBits();
+            StringBuilder list = new StringBuilder();
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (double v : m) {
+                list.append(list.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            sb.append(String.format(Locale.ROOT, "per subband (bit/s/Hz, %d subbands, lowest %.3f, highest %.3f): %s%n",
+                    m.length, lo, hi, list));
+        }
         if (count(Extra.FRAMES_APPLIED) > 0) {
             sb.append(String.format(Locale.ROOT,
                     "hardware frames: %d applied as quantized; sum rate %.3f bit/s/Hz quantized vs %.3f unquantized%n",

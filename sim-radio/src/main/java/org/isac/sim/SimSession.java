@@ -25,6 +25,7 @@ import org.isac.proto.v1.FrontEndMessage;
 import org.isac.proto.v1.Goodbye;
 import org.isac.proto.v1.HelloAck;
 import org.isac.proto.v1.Reject;
+import org.isac.proto.v1.Subband;
 import org.isac.proto.v1.Target;
 import org.isac.proto.v1.WeightApplied;
 import org.isac.proto.v1.WeightUpdate;
@@ -74,6 +75,10 @@ final class SimSession {
     // ---- event-loop state -----------------------------------------------------------------
     private final ChannelProcess process;
     private final CMatrix csi;
+    /** S > 1: one CSI estimate per subband ({@code csiS[0] == csi}) and the subbands' f_s − f_c. */
+    private final int subbands;
+    private final CMatrix[] csiS;
+    private final double[] offsetHz;
     private final Set<String> solversSeen = new HashSet<>();
     private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
     private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NS, 3);
@@ -122,10 +127,21 @@ final class SimSession {
         this.budgetNs = scenario.deadlineBudgetNs();
         this.process = ChannelProcess.of(scenario);
         this.csi = new CMatrix(n, k);
+        this.subbands = process.subbands();
+        this.csiS = new CMatrix[subbands];
+        this.offsetHz = new double[subbands];
+        csiS[0] = csi;
+        for (int b = 1; b < subbands; b++) {
+            csiS[b] = new CMatrix(n, k);
+        }
+        if (subbands > 1) {
+            for (int b = 0; b < subbands; b++) {
+                offsetHz[b] = process.widebandModel().subbandFrequency(b) - scenario.carrierHz();
+            }
+        }
         Scatterers radarTargets = evaluator.targets();
         CsiReport.Builder tb = CsiReport.newBuilder()
                 .setRadioId(scenario.radioId())
-                .addNoisePowerW(evaluator.noiseW())
                 .setPowerBudgetW(scenario.powerW())
                 .setSolver(scenario.solver())
                 .putAllParams(scenario.solverParams());
@@ -133,6 +149,11 @@ final class SimSession {
             tb.addTargets(Target.newBuilder().setAzimuthRad(radarTargets.azimuthRad[i])
                     .setElevationRad(radarTargets.elevationRad[i])
                     .setGainRe(radarTargets.gainRe[i]).setGainIm(radarTargets.gainIm[i]));
+        }
+        if (subbands == 1) {
+            tb.addNoisePowerW(evaluator.noiseW());
+        } else {
+            tb.setCarrierHz(scenario.carrierHz());
         }
         this.template = tb.build();
     }
@@ -318,29 +339,27 @@ final class SimSession {
             return;
         }
         process.advanceTo(now);
-        process.estimate(scenario.csiErrorMu(), csi);
         long seq = lastSequence + 1;
         ensureCapacity(seq);
-        ComplexMatrix.Builder m = ComplexMatrix.newBuilder().setRows(n).setCols(k);
-        int size = n * k;
         CMatrix copy = listener == null ? null : new CMatrix(n, k);
-        for (int i = 0; i < size; i++) {
-            float re = (float) csi.re[i];
-            float im = (float) csi.im[i];
-            m.addRe(re);
-            m.addIm(im);
-            if (copy != null) {
-                copy.re[i] = re;
-                copy.im[i] = im;
-            }
-        }
         long deadline = now + budgetNs;
-        CsiReport report = CsiReport.newBuilder(template)
+        CsiReport.Builder rb = CsiReport.newBuilder(template)
                 .setSequence(seq)
                 .setCaptureNs(now)
-                .setDeadlineNs(deadline)
-                .setChannel(m)
-                .build();
+                .setDeadlineNs(deadline);
+        if (subbands == 1) {
+            process.estimate(scenario.csiErrorMu(), csi);
+            rb.setChannel(toMatrix(csi, copy));
+        } else {
+            for (int b = 0; b < subbands; b++) {
+                process.estimate(b, scenario.csiErrorMu(), csiS[b]);
+                rb.addSubbands(Subband.newBuilder()
+                        .setChannel(toMatrix(csiS[b], b == 0 ? copy : null))
+                        .addNoisePowerW(evaluator.noiseW())
+                        .setFrequencyOffsetHz(offsetHz[b]));
+            }
+        }
+        CsiReport report = rb.build();
         lastSequence = seq;
         int idx = (int) seq;
         captureNs[idx] = now;
@@ -350,6 +369,22 @@ final class SimSession {
             reportedCsi.put(seq, copy);
         }
         ch.writeAndFlush(FrontEndMessage.newBuilder().setCsi(report).build(), ch.voidPromise());
+    }
+
+    /** The report's float form of {@code m}; also into {@code copy} (what the controller sees) when not null. */
+    private ComplexMatrix.Builder toMatrix(CMatrix m, CMatrix copy) {
+        ComplexMatrix.Builder b = ComplexMatrix.newBuilder().setRows(n).setCols(k);
+        for (int i = 0, size = n * k; i < size; i++) {
+            float re = (float) m.re[i];
+            float im = (float) m.im[i];
+            b.addRe(re);
+            b.addIm(im);
+            if (copy != null) {
+                copy.re[i] = re;
+                copy.im[i] = im;
+            }
+        }
+        return b;
     }
 
     private void stopSending() {
@@ -452,7 +487,7 @@ final class SimSession {
         applied++;
         process.advanceTo(now);
         CMatrix h = process.channel();
-        double achieved = evaluator.apply(h);
+        double achieved = subbands == 1 ? evaluator.apply(h) : evaluator.applyWideband(process);
         long lat = now - captureNs[idx];
         latency.recordValue(Math.max(0, Math.min(lat, MAX_TRACKED_LATENCY_NS)));
         if (now - deadlineNs[idx] > 0) {
@@ -462,7 +497,7 @@ final class SimSession {
         if (!solversSeen.contains(solverName)) {
             solversSeen.add(solverName);
         }
-        evaluator.sample(applied, solverName, h, achieved);
+        evaluator.sample(applied, solverName, process, achieved);
         // the ack names the frame applied by its CRC-32C trailer, which the parser checked before
         // the weights were applied (a frame failing it is never applied)
         int crc32c = 0;
@@ -558,6 +593,6 @@ final class SimSession {
         return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
                 duplicateAnswers, unknownAnswers, t.powerViolations(), latency, t.achievedSum(), t.achievedAtGenieSum(),
                 t.genieSum(), t.zfSum(), t.genieSamples(), t.zfSamples(), t.genieFailures(), solversSeen, window,
-                endNs - connectedNs, termination, t.extraSums(), t.extraCounts());
+                endNs - connectedNs, termination, t.extraSums(), t.extraCounts(), t.subbandRateSums());
     }
 }

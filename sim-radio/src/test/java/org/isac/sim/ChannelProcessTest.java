@@ -10,6 +10,7 @@ import java.util.Arrays;
 import org.isac.solver.channel.ChannelModel;
 import org.isac.solver.channel.RicianPathLoss;
 import org.isac.solver.channel.SalehValenzuela;
+import org.isac.solver.channel.WidebandSalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,42 @@ class ChannelProcessTest {
         assertEquals(1000, p.steps());
         assertArrayEquals(Arrays.copyOf(h0.re, 64), Arrays.copyOf(p.channel().re, 64), 0.0);
         assertArrayEquals(Arrays.copyOf(h0.im, 64), Arrays.copyOf(p.channel().im, 64), 0.0);
+    }
+
+    @Test
+    void widebandSubbandsEvolveWithOneJointDrawAndKeepTheirPower() {
+        // B = 0: every subband of every draw is the same channel, so one joint innovation per step keeps them equal
+        ChannelProcess same = new ChannelProcess(new WidebandSalehValenzuela(16, 4, 8, 1, 0, 28e9, 4, 50e-9, false), 0.9,
+                STEP_NS, 3);
+        same.start(0);
+        for (int t = 1; t <= 50; t++) {
+            same.advanceTo(t * STEP_NS);
+            for (int b = 1; b < 4; b++) {
+                assertArrayEquals(Arrays.copyOf(same.channel(0).re, 64), Arrays.copyOf(same.channel(b).re, 64), 0.0);
+                assertArrayEquals(Arrays.copyOf(same.channel(0).im, 64), Arrays.copyOf(same.channel(b).im, 64), 0.0);
+            }
+        }
+        // 400 MHz, 4 subbands, 50 ns delays: subbands differ, each keeps E||H_s||^2 = N·K under the Gauss-Markov steps
+        ChannelProcess p = new ChannelProcess(new WidebandSalehValenzuela(16, 4, 8, 1, 400e6, 28e9, 4, 50e-9, false), 0.5,
+                STEP_NS, 9);
+        assertEquals(4, p.subbands());
+        p.start(0);
+        assertNotEquals(p.channel(0).re[0], p.channel(3).re[0]);
+        double[] power = new double[4];
+        int steps = 4000;
+        for (int t = 1; t <= steps; t++) {
+            p.advanceTo(t * STEP_NS);
+            for (int b = 0; b < 4; b++) {
+                power[b] += p.channel(b).frobeniusNorm2() / steps;
+            }
+        }
+        for (int b = 0; b < 4; b++) {
+            assertEquals(64, power[b], 64 * 0.08, "subband " + b + " mean power " + Arrays.toString(power));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> p.channel(4));
+        CMatrix est = new CMatrix();
+        p.estimate(2, 0, est);
+        assertArrayEquals(Arrays.copyOf(p.channel(2).re, 64), Arrays.copyOf(est.re, 64), 0.0, "mu = 0: the estimate is the channel");
     }
 
     @Test

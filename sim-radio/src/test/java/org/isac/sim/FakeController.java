@@ -183,6 +183,9 @@ final class FakeController implements AutoCloseable {
             if (solver == null || !solver.name().equals(name)) {
                 solver = SolverRegistry.create(name);
             }
+            if (r.getSubbandsCount() > 0) {
+                return solveEachSubband(r);
+            }
             ComplexMatrix ch = r.getChannel();
             int n = ch.getRows(), k = ch.getCols();
             CMatrix h = problem.channel.reshape(n, k);
@@ -213,6 +216,35 @@ final class FakeController implements AutoCloseable {
             return WeightUpdate.newBuilder().setRadioId(r.getRadioId()).setSequence(r.getSequence())
                     .setSolver(solver.name()).setBaseband(m).setSolveNs(t1 - t0).setCaptureNs(r.getCaptureNs())
                     .build();
+        }
+
+        /** A wideband report: the (digital) solver on each subband, subband 0 in baseband, the rest in subband_baseband. */
+        private WeightUpdate solveEachSubband(CsiReport r) {
+            WeightUpdate.Builder u = WeightUpdate.newBuilder().setRadioId(r.getRadioId()).setSequence(r.getSequence())
+                    .setSolver(solver.name()).setCaptureNs(r.getCaptureNs());
+            problem.powerBudgetW = r.getPowerBudgetW();
+            for (int s = 0; s < r.getSubbandsCount(); s++) {
+                ComplexMatrix ch = r.getSubbands(s).getChannel();
+                int n = ch.getRows(), k = ch.getCols();
+                CMatrix h = problem.channel.reshape(n, k);
+                for (int i = 0; i < n * k; i++) {
+                    h.re[i] = ch.getRe(i);
+                    h.im[i] = ch.getIm(i);
+                }
+                problem.setNoise(k, r.getSubbands(s).getNoisePowerW(0));
+                solver.solve(problem, out);
+                ComplexMatrix.Builder m = ComplexMatrix.newBuilder().setRows(n).setCols(k);
+                for (int i = 0; i < n * k; i++) {
+                    m.addRe((float) out.baseband.re[i]);
+                    m.addIm((float) out.baseband.im[i]);
+                }
+                if (s == 0) {
+                    u.setBaseband(m);
+                } else {
+                    u.addSubbandBaseband(m);
+                }
+            }
+            return u.build();
         }
     }
 }

@@ -122,6 +122,7 @@ class ScenarioTest {
         assertError(Scenario.builder().deadlineBudgetUs(-5), "deadlineBudgetUs");
         assertError(Scenario.builder().speedMps(-1), "speedMps");
         assertError(Scenario.builder().carrierHz(0), "carrierHz");
+        assertError(Scenario.builder().channel("rician").subbands(4), "subbands");
         assertError(Scenario.builder().csiErrorMu(1.5), "csiErrorMu must lie in [0, 1]");
         assertError(Scenario.builder().solver("r zf"), "solver");
         assertError(Scenario.builder().param("reg", Double.POSITIVE_INFINITY), "solver parameter reg");
@@ -162,7 +163,8 @@ class ScenarioTest {
             Map.entry("minDistanceM", "50"), Map.entry("maxDistanceM", "250.5"), Map.entry("referenceDistanceM", "2"),
             Map.entry("maxUserAngleDeg", "60"), Map.entry("seed", "-9007199254740993"), Map.entry("reportPeriodUs", "250"),
             Map.entry("deadlineBudgetUs", "700"), Map.entry("channelStepUs", "50"), Map.entry("speedMps", "0.1"),
-            Map.entry("carrierHz", "3500000000"), Map.entry("csiErrorMu", "0.3"), Map.entry("solver", "rzf"),
+            Map.entry("carrierHz", "3500000000"), Map.entry("subbands", "16"), Map.entry("bandwidthHz", "100000000"),
+            Map.entry("delaySpreadNs", "12.5"), Map.entry("squint", "true"), Map.entry("csiErrorMu", "0.3"), Map.entry("solver", "rzf"),
             Map.entry("genieEvery", "7"), Map.entry("scoreShare", "1"), Map.entry("sharedClock", "false"),
             Map.entry("maxFrameBytes", "1024"), Map.entry("reportLimit", "12"), Map.entry("phaseBits", "0"),
             Map.entry("basebandBits", "16"), Map.entry("txArray", "8x4"), Map.entry("rxArray", "3x1"),
@@ -239,6 +241,10 @@ class ScenarioTest {
                 Map.entry("channelStepUs", new String[] {"1000001", "[1, 1000000] us"}),
                 Map.entry("speedMps", new String[] {"-3", ">= 0 m/s"}),
                 Map.entry("carrierHz", new String[] {"0", "> 0 Hz"}),
+                Map.entry("subbands", new String[] {"1025", "[1, 1024]"}),
+                Map.entry("bandwidthHz", new String[] {"60000000000", "[0, 2 x carrierHz)"}),
+                Map.entry("delaySpreadNs", new String[] {"-1", "[0, 1e6] ns"}),
+                Map.entry("squint", new String[] {"maybe", "not a boolean (true/false)"}),
                 Map.entry("csiErrorMu", new String[] {"1.01", "[0, 1]"}),
                 Map.entry("solver", new String[] {"r zf", "without spaces"}),
                 Map.entry("genieEvery", new String[] {"-1", ">= 0 (0 = never)"}),

@@ -24,7 +24,7 @@ class SimReportTest {
                 3, 0, h, 10.0 * applied, 10.0 * applied, 12.0 * applied, 11.0 * applied, applied, applied, 0,
                 Set.of("rzf"), 1_000_000_000L, 1_500_000_000L, "completed",
                 new double[] {10.5 * applied, 3.0 * applied, 0, 0, 0.25 * applied, 0},
-                new long[] {applied, applied, 0, applied, applied, 0});
+                new long[] {applied, applied, 0, applied, applied, 0}, new double[0]);
     }
 
     @Test

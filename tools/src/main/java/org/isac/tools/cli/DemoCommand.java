@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     /** The demo's solver until an option names another: the trained hybrid JCAS precoder. */
     static final String DEMO_SOLVER = "hybrid-upga";
+    /** The demo's solver for a wideband run ({@code --subbands} &gt; 1): one F for the band, a W_s per subband. */
+    static final String WIDEBAND_DEMO_SOLVER = "hybrid-upga-wb";
     /** RF chains of the demo's front end when the solver is hybrid and no option sets them. */
     static final int DEMO_RF_CHAINS = 4;
 
@@ -92,8 +94,11 @@ public final class DemoCommand implements Callable<Integer> {
         boolean hybrid = scenario.solver == null || scenario.solver.startsWith("hybrid");
         Scenario base = scenario.scenario(hybrid ? Map.of("rfChains", Integer.toString(DEMO_RF_CHAINS)) : Map.of());
         // the radio's solver is the policy too, unless --default-solver names another
-        if (!base.solver().isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--default-solver")) {
+        boolean policyNamed = spec.commandLine().getParseResult().hasMatchedOption("--default-solver");
+        if (!base.solver().isEmpty() && !policyNamed) {
             controller.defaultSolver = base.solver();
+        } else if (base.subbands() > 1 && !policyNamed) {
+            controller.defaultSolver = base.rfChains() > 0 ? WIDEBAND_DEMO_SOLVER : "rzf";
         }
         Path tlsDir = tls == null ? null : tls.isEmpty() ? throwawayLab(base, radios) : Path.of(tls);
         if (tls != null && tls.isEmpty()) {

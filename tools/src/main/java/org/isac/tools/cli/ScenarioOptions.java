@@ -54,6 +54,16 @@ public final class ScenarioOptions {
     @Option(names = "--solver", paramLabel = "NAME", description = "ask the controller for this solver (default: its policy)")
     String solver;
 
+    @Option(names = "--subbands", paramLabel = "S", description = {"wideband: S subbands per report (per-subband CSI and weights,",
+            "one analog F; a frequency-selective Saleh-Valenzuela channel); 1 = narrowband"})
+    Integer subbands;
+
+    @Option(names = "--bandwidth-mhz", paramLabel = "MHZ", description = "wideband: the band the subbands split, MHz (default 400)")
+    Double bandwidthMhz;
+
+    @Option(names = "--squint", description = "wideband: steering vectors follow each subband's frequency (beam squint)")
+    Boolean squint;
+
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "solver hyper-parameter (repeatable)")
     Map<String, String> params = new LinkedHashMap<>();
 
@@ -105,6 +115,15 @@ public final class ScenarioOptions {
         }
         if (solver != null) {
             b.set("solver", solver);
+        }
+        if (subbands != null) {
+            b.set("subbands", subbands.toString());
+        }
+        if (bandwidthMhz != null) {
+            b.set("bandwidthHz", Double.toString(bandwidthMhz * 1e6));
+        }
+        if (squint != null) {
+            b.set("squint", squint.toString());
         }
         params.forEach((k, v) -> b.set(Scenario.PARAM_PREFIX + k, v));
         return b.build();
