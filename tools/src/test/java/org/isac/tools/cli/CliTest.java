@@ -160,6 +160,16 @@ class CliTest {
     }
 
     @Test
+    void enumOptionsTakeAnyCase() {
+        picocli.CommandLine.ParseResult pr = Main.commandLine().parseArgs("serve", "--wait-mode", "blocking", "--transport", "nio");
+        ServeCommand serve = (ServeCommand) pr.subcommand().commandSpec().userObject();
+        assertEquals(org.isac.controller.pipeline.WaitMode.BLOCKING, serve.controller.waitMode);
+        pr = Main.commandLine().parseArgs("serve", "--wait-mode", "Busy_Spin");
+        serve = (ServeCommand) pr.subcommand().commandSpec().userObject();
+        assertEquals(org.isac.controller.pipeline.WaitMode.BUSY_SPIN, serve.controller.waitMode);
+    }
+
+    @Test
     void unknownSolverIsAClearError() {
         Run res = run("{}", "solve", "--solver", "nope");
         assertEquals(2, res.exit());
