@@ -44,6 +44,7 @@ public final class ChannelTrace {
     public static ChannelTrace load(Path dir, String radioId) throws IOException {
         Map<Long, String> radios = new HashMap<>();
         long[] chosen = {-1};
+        int[] wideband = {0};
         List<Long> times = new ArrayList<>();
         List<CMatrix> hs = new ArrayList<>();
         RecordingReader.Outcome o = RecordingReader.read(dir, e -> {
@@ -63,6 +64,9 @@ public final class ChannelTrace {
                 if (chosen[0] < 0 && (radioId.isEmpty() || radioId.equals(id))) {
                     chosen[0] = e.connection();
                 }
+                if (m.getCsi().getSubbandsCount() > 0 && chosen[0] == e.connection()) {
+                    wideband[0] = m.getCsi().getSubbandsCount();
+                }
                 ComplexMatrix c = m.getCsi().getChannel();
                 int n = c.getRows() * c.getCols();
                 if (chosen[0] == e.connection() && n > 0 && c.getReCount() == n && c.getImCount() == n
@@ -77,6 +81,10 @@ public final class ChannelTrace {
                 }
             }
         });
+        if (hs.isEmpty() && wideband[0] > 0) {
+            throw new IOException("the recording " + dir + " holds wideband reports (" + wideband[0] + " subbands);"
+                    + " channel=trace plays narrowband channels only");
+        }
         if (hs.isEmpty()) {
             throw new IOException("the recording " + dir + " holds no reported channels"
                     + (radioId.isEmpty() ? "" : " of radio '" + radioId + "'; its radios: " + new java.util.TreeSet<>(radios.values()))

@@ -36,7 +36,10 @@ import org.isac.proto.v1.WeightUpdate;
  * {@code apply_ns} are the front end's clock, as on the wire; an update's {@code solve_start_ns},
  * {@code solve_end_ns} and {@code encoded_ns} are the controller's stage times from the update. {@code sum_rate_bits} of an update
  * is computed here from its float weights on its report's channel and noise (the CSI the
- * controller solved on); {@code predicted} is what the solver itself predicted.
+ * controller solved on); {@code predicted} is what the solver itself predicted. Wideband rows:
+ * {@code subbands} is S (1 for narrowband), a report's {@code channel_*} and {@code noise_power_w}
+ * columns hold subband 0's, an update's {@code baseband_*} columns subband 0's W and its
+ * {@code sum_rate_bits} the mean over the S subbands.
  */
 public final class RecordingExport {
     private RecordingExport() {
@@ -47,13 +50,13 @@ public final class RecordingExport {
 
     static {
         TABLES.put("reports", columns("connection BIGINT", "radio_id VARCHAR", "sequence UBIGINT", "received_ns BIGINT",
-                "received_wall_ns BIGINT", "capture_ns BIGINT", "deadline_ns BIGINT", "solver VARCHAR", "antennas INTEGER",
-                "users INTEGER", "power_budget_w DOUBLE", "noise_power_w DOUBLE[]", "targets INTEGER",
+                "received_wall_ns BIGINT", "capture_ns BIGINT", "deadline_ns BIGINT", "solver VARCHAR", "subbands INTEGER",
+                "antennas INTEGER", "users INTEGER", "power_budget_w DOUBLE", "noise_power_w DOUBLE[]", "targets INTEGER",
                 "channel_re FLOAT[]", "channel_im FLOAT[]"));
         TABLES.put("updates", columns("connection BIGINT", "radio_id VARCHAR", "sequence UBIGINT", "sent_ns BIGINT",
                 "sent_wall_ns BIGINT", "latency_ns BIGINT", "solver VARCHAR", "solve_ns BIGINT", "solve_start_ns BIGINT",
                 "solve_end_ns BIGINT", "encoded_ns BIGINT", "early_stop BOOLEAN",
-                "iterations INTEGER", "layers_planned INTEGER", "sum_rate_bits DOUBLE", "predicted MAP(VARCHAR, DOUBLE)",
+                "iterations INTEGER", "layers_planned INTEGER", "subbands INTEGER", "sum_rate_bits DOUBLE", "predicted MAP(VARCHAR, DOUBLE)",
                 "analog_rows INTEGER", "analog_cols INTEGER", "analog_re FLOAT[]", "analog_im FLOAT[]",
                 "baseband_rows INTEGER", "baseband_cols INTEGER", "baseband_re FLOAT[]", "baseband_im FLOAT[]",
                 "frame_bytes INTEGER"));
@@ -207,16 +210,20 @@ public final class RecordingExport {
                     j.name("received_ns").value(e.timeNs()).name("received_wall_ns").value(e.wallNs());
                     j.name("capture_ns").value(r.getCaptureNs()).name("deadline_ns").value(r.getDeadlineNs());
                     j.name("solver").value(r.getSolver());
-                    j.name("antennas").value(r.getChannel().getRows()).name("users").value(r.getChannel().getCols());
+                    // a wideband report: S subbands; the channel and noise columns hold subband 0's
+                    boolean wide = r.getSubbandsCount() > 0;
+                    ComplexMatrix ch = wide ? r.getSubbands(0).getChannel() : r.getChannel();
+                    j.name("subbands").value(Math.max(1, r.getSubbandsCount()));
+                    j.name("antennas").value(ch.getRows()).name("users").value(ch.getCols());
                     j.name("power_budget_w");
                     number(j, r.getPowerBudgetW());
                     j.name("noise_power_w").beginArray();
-                    for (double v : r.getNoisePowerWList()) {
+                    for (double v : wide ? r.getSubbands(0).getNoisePowerWList() : r.getNoisePowerWList()) {
                         number(j, v);
                     }
                     j.endArray();
                     j.name("targets").value(r.getTargetsCount());
-                    matrixArrays(j, "channel", r.getChannel(), false);
+                    matrixArrays(j, "channel", ch, false);
                     end(j);
                 }
                 case APPLIED -> {
@@ -242,7 +249,7 @@ public final class RecordingExport {
                     j.name("solve_start_ns").value(u.getStages().getSolveStartNs()).name("solve_end_ns").value(u.getStages().getSolveEndNs())
                             .name("encoded_ns").value(u.getStages().getEncodedNs());
                     j.name("early_stop").value(u.getEarlyStop()).name("iterations").value(u.getIterations());
-                    j.name("layers_planned").value(u.getLayersPlanned());
+                    j.name("layers_planned").value(u.getLayersPlanned()).name("subbands").value(1 + u.getSubbandBasebandCount());
                     j.name("sum_rate_bits");
                     number(j, p == null ? Double.NaN : UpdateMath.sumRateBits(p.report(), u));
                     j.name("predicted").beginObject();
