@@ -42,6 +42,7 @@ public final class WidebandPga {
     private double omega;
     private double eta;
     private PgaSteps steps;
+    private boolean freezeAnalog;
     private FastKernels kernels = FastKernels.get();
 
     /**
@@ -112,6 +113,15 @@ public final class WidebandPga {
         this.eta = eta;
     }
 
+    /**
+     * With {@code true}, {@link #outerIteration} skips the F steps and the unit-modulus
+     * projection: only the W_s steps (24) and power projections (12) run, for a fixed F (the
+     * "F from one subband" baseline). Default false.
+     */
+    public void setFreezeAnalog(boolean freeze) {
+        this.freezeAnalog = freeze;
+    }
+
     /** The step sizes μ(i, j), λ(i) (referenced, not copied). */
     public void setSteps(PgaSteps steps) {
         this.steps = steps;
@@ -150,12 +160,14 @@ public final class WidebandPga {
      * (10), (24), (12) as listed above. Modifies {@link #analog()} and every {@link #baseband(int)}.
      */
     public void outerIteration(int i) {
-        int inner = steps.inner();
-        for (int j = 0; j < inner; j++) {
-            objective.ascentF(f, w, omega, gradF);
-            Kernels.addScaled(f, steps.mu(i, j), gradF);
+        if (!freezeAnalog) {
+            int inner = steps.inner();
+            for (int j = 0; j < inner; j++) {
+                objective.ascentF(f, w, omega, gradF);
+                Kernels.addScaled(f, steps.mu(i, j), gradF);
+            }
+            Kernels.projectUnitModulus(f);
         }
-        Kernels.projectUnitModulus(f);
         objective.ascentW(f, w, omega, eta, gradW);
         double lambda = steps.lambda(i) * subbands;
         for (int s = 0; s < subbands; s++) {
@@ -165,7 +177,7 @@ public final class WidebandPga {
     }
 
     /** W_s ← √P_t·W_s / ‖F W_s‖_F for every s (eq. (12)). */
-    private void normalizePower() {
+    public void normalizePower() {
         for (int s = 0; s < subbands; s++) {
             kernels.mul(f, w[s], x);
             w[s].scale(Math.sqrt(pt / x.frobeniusNorm2()));
