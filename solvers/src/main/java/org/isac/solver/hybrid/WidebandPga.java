@@ -135,7 +135,9 @@ public final class WidebandPga {
     /**
      * A start from one subband: the initial (F₀, W₀) of {@code kind} ({@link HybridInitializer},
      * e.g. eq. (26)) for the channel of subband {@code reference} (the carrier), and W_s = W₀
-     * for every s rescaled to ‖F₀W_s‖²_F = P_t (already true for W₀).
+     * for every s rescaled to ‖F₀W_s‖²_F = P_t (already true for W₀). (Fitting each W_s to its
+     * own channel by eq. (26)'s baseband rule, pinv(F₀)·H_s(H_sᴴH_s)⁻¹, was tried: at N = 64,
+     * S = 8, 800 MHz it ends 10 layers of the narrowband steps lower, 9.50 against 10.95.)
      */
     public void initialize(int kind, int reference, double[] targetsRad, int targetCount, long seed) {
         initializer.initialize(kind, h[reference], pt, m, targetsRad, targetCount, seed, f, w[0]);

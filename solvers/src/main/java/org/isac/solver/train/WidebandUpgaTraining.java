@@ -108,6 +108,12 @@ public final class WidebandUpgaTraining {
                     delaySpreadS, targetsDeg, halfWidthDeg, start);
         }
 
+        public Config withLearningRate(double lr) {
+            return new Config(name, antennas, users, rfChains, omega, eta, seed, epochs, batch, outer, inner, subbands,
+                    trainSamples, validationSamples, snrMinDb, snrMaxDb, lr, bandwidthHz, carrierHz, delaySpreadS, targetsDeg,
+                    halfWidthDeg, startModel);
+        }
+
         public Config withName(String modelName) {
             return new Config(modelName, antennas, users, rfChains, omega, eta, seed, epochs, batch, outer, inner, subbands,
                     trainSamples, validationSamples, snrMinDb, snrMaxDb, learningRate, bandwidthHz, carrierHz, delaySpreadS,
