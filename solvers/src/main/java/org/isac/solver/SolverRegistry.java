@@ -116,9 +116,10 @@ public final class SolverRegistry {
         register(new Entry(HybridUpgaCentreSolver.NAME,
                 "wideband baseline: F from hybrid-upga on the centre subband, then per-subband W by the trained W steps with F"
                         + " fixed; S = 1 is hybrid-upga",
-                "layers: L <= I; omega: selects the narrowband model; rf_chains: M",
-                List.of(ParamSpec.count("layers", 0, I), ParamSpec.real("omega", 0, BIG), ParamSpec.count("rf_chains", 1, 65_535),
-                        ParamSpec.flag("single_precision")),
+                "layers: L <= I of the narrowband solve; w_steps: W steps on the band (I); baseband_start: 0 W_c, 1 LS fit,"
+                        + " 2 effective ZF; omega: selects the narrowband model; rf_chains: M",
+                List.of(ParamSpec.count("layers", 0, I), ParamSpec.count("w_steps", 0, I), ParamSpec.count("baseband_start", 0, 2),
+                        ParamSpec.real("omega", 0, BIG), ParamSpec.count("rf_chains", 1, 65_535), ParamSpec.flag("single_precision")),
                 HybridUpgaCentreSolver::new));
     }
 

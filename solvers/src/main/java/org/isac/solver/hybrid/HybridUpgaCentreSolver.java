@@ -20,12 +20,17 @@ import org.isac.solver.linalg.CMatrix;
  * <p>Why this baseline: it uses the per-subband CSI, the same objective, the same trained
  * W steps and the same number of layers as {@code hybrid-upga-wb}; only F differs (designed
  * for one subband instead of for the band), so the gap between the two measures what a
- * band-aware shared F is worth. A zero-forcing W_s on the effective channel H_sᴴF_c would
- * ignore the sensing term and mix that difference with a different baseband rule.
+ * band-aware shared F is worth. Other baseband rules for the fixed F_c are offered by
+ * {@code baseband_start} and were weaker on the report's scenario (N = 64, K = M = 4, 12 dB,
+ * 800 MHz, 12 channels; mean R − ωτ at S = 4 / 16): W_c start + 10 W steps (the default, 0)
+ * −1.80 / −5.25; eq. (26)'s least-squares fit pinv(F_c)·H_s(H_sᴴH_s)⁻¹ per subband + 10 steps
+ * (1) −4.22 / −8.02; zero forcing on the effective channel (H_sᴴF_c)† per subband (2) + 10
+ * steps −4.98 / −5.44, without steps −7.92 / −7.53 (the highest rate, but blind to τ).
  *
  * <p>S = 1: exactly {@code hybrid-upga} (the centre subband is the problem). Parameters:
- * {@code omega}, {@code rf_chains}, {@code layers} (of the narrowband model, and the number
- * of W steps). Not anytime: the budget is ignored (a study baseline).
+ * {@code omega}, {@code rf_chains}, {@code layers} (of the narrowband solve), {@code w_steps}
+ * (W steps on the band, default I), {@code baseband_start} (0, 1, 2 as above). Not anytime:
+ * the budget is ignored (a study baseline).
  */
 public final class HybridUpgaCentreSolver implements Solver {
     public static final String NAME = "hybrid-upga-centre";
@@ -40,6 +45,7 @@ public final class HybridUpgaCentreSolver implements Solver {
     private double[][] unitNoise = new double[0][];
     private CMatrix[] starts = new CMatrix[0];
     private final CMatrix f0 = new CMatrix();
+    private final HybridInitializer initializer = new HybridInitializer();
     private final double[] modelTargetsRad = new double[16];
 
     @Override
@@ -69,7 +75,10 @@ public final class HybridUpgaCentreSolver implements Solver {
         narrowband.solve(centre, centreOut);
         HybridUpgaModel model = narrowband.model();
         Params p = problem.params;
-        int layers = HybridPgaSolver.intParam(NAME, p, "layers", model.outer(), 0);
+        int layers = HybridPgaSolver.intParam(NAME, p, "w_steps", model.outer(), 0);
+        if (layers > model.outer()) {
+            throw new IllegalArgumentException(NAME + ": w_steps must be <= " + model.outer() + ", got " + layers);
+        }
         int m = centreOut.analog.cols();
 
         if (channels.length != bands) {
@@ -111,9 +120,19 @@ public final class HybridUpgaCentreSolver implements Solver {
         CMatrix psi = psiCache.update(n, problem.tx.spacing(), targets, targetCount, model.halfWidthDeg(), power);
         // hybrid-upga returned W_c at the centre subband's scale; bring it to unit mean noise
         f0.copyFrom(centreOut.analog);
+        int rule = HybridPgaSolver.intParam(NAME, p, "baseband_start", 0, 0);
+        if (rule > 2) {
+            throw new IllegalArgumentException(NAME + ": baseband_start must be 0, 1 or 2, got " + rule);
+        }
         for (int s = 0; s < bands; s++) {
-            starts[s].copyFrom(centreOut.baseband);
-            starts[s].scale(1 / Math.sqrt(mean));
+            if (rule == 0 || (rule == 1 && s == c)) {
+                starts[s].copyFrom(centreOut.baseband);
+                starts[s].scale(1 / Math.sqrt(mean));
+            } else if (rule == 1) {
+                initializer.leastSquaresBaseband(channels[s], power, f0, starts[s]);
+            } else {
+                initializer.effectiveZfBaseband(channels[s], power, f0, starts[s]);
+            }
         }
         pga.prepare(channels, unitNoise, power, m, psi);
         pga.setWeights(model.omega(), model.eta());

@@ -18,7 +18,7 @@ import org.isac.solver.linalg.CMatrix;
  * band-averaged covariance (1/S)·Σ_s F W_s W_sᴴ Fᴴ against Ψ (eq. (6)), subject to
  * ‖F W_s‖²_F = P_t on every subband. The engine is {@link WidebandPga} (seed 000 Algorithm 1
  * with the band-averaged gradients, in double) with per-layer steps μ(i, j), λ(i) trained by
- * {@link org.isac.solver.train.WidebandUpgaTraining}.
+ * {@code WidebandUpgaTraining} (in the training package, {@code isac train hybrid-wb}).
  *
  * <p>Sensing term and squint: the band-averaged τ assumes the steering vector does not depend
  * on the subband frequency (no beam squint in the radar model): a radar integrating its echo

@@ -50,7 +50,8 @@ public final class WidebandStudy {
 
     /** One method at one scenario: means over the channels (and the standard error of J). */
     public record Point(String sweep, int subbands, double bandwidthHz, boolean squint, String method, int channels,
-            double objective, double objectiveSe, double rateBits, double tau, double latencyMedianUs, double latencyP90Us) {
+            double objective, double objectiveSe, double rateBits, double tau, double latencyMinUs, double latencyMedianUs,
+            double latencyP90Us) {
     }
 
     /** A beampattern a(θ, f_s)ᴴ X_s X_sᴴ a(θ, f_s) of one method on one subband (a(θ, f_s) unnormalised). */
@@ -90,6 +91,19 @@ public final class WidebandStudy {
                 scenarios.add(new Scenario(squint ? "bandwidth-squint" : "bandwidth", bandwidthSubbands, b, squint));
             }
         }
+        // JIT warm-up before anything is timed: the float kernels of hybrid-upga need thousands of
+        // solves before C2 has compiled them; the wideband engine a few hundred
+        Precoder warmOut = new Precoder();
+        Problem warm1 = problem(new Scenario("warm", 1, WidebandUpgaTraining.BANDWIDTH_HZ, false), seed - 1, pt);
+        Problem warm4 = problem(new Scenario("warm", 4, WidebandUpgaTraining.BANDWIDTH_HZ, false), seed - 1, pt);
+        for (int i = 0; i < 3000; i++) {
+            solvers[0].solve(warm1, warmOut);
+        }
+        for (int i = 0; i < 200; i++) {
+            for (int mi = 0; mi < METHODS.length; mi++) {
+                solve(solvers[mi], zf, warm4, warmOut);
+            }
+        }
         List<Point> points = new ArrayList<>();
         boolean identical = true;
         int checked = 0;
@@ -102,8 +116,8 @@ public final class WidebandStudy {
             }
             for (int mi = 0; mi < METHODS.length; mi++) {
                 double[] j = new double[channels], r = new double[channels], t = new double[channels], us = new double[channels];
-                for (int warm = 0; warm < Math.min(3, channels); warm++) {
-                    solve(solvers[mi], zf, problems[warm], out);
+                for (int warm = 0; warm < 8; warm++) { // JIT and Ψ before the timed solves
+                    solve(solvers[mi], zf, problems[warm % channels], out);
                 }
                 for (int i = 0; i < channels; i++) {
                     long a = System.nanoTime();
@@ -127,7 +141,7 @@ public final class WidebandStudy {
                 }
                 double se = channels > 1 ? Math.sqrt(var / (channels - 1) / channels) : 0;
                 Point p = new Point(sc.sweep(), sc.subbands(), sc.bandwidthHz(), sc.squint(), METHODS[mi], channels, mean, se,
-                        mean(r), mean(t), us[channels / 2], us[Math.min(channels - 1, (int) Math.ceil(0.9 * channels) - 1)]);
+                        mean(r), mean(t), us[0], us[channels / 2], us[Math.min(channels - 1, (int) Math.ceil(0.9 * channels) - 1)]);
                 points.add(p);
                 if (log != null) {
                     log.accept(String.format(java.util.Locale.ROOT, "%s S=%d B=%.0f MHz squint=%b %-20s J %.3f R %.3f tau %.3f %.0f us",
