@@ -87,6 +87,18 @@ public final class HybridUpgaWbSolver implements Solver {
         return true;
     }
 
+    /** S = 1: {@code hybrid-upga}'s count; wideband: not counted (NaN). */
+    @Override
+    public double flops(Problem problem) {
+        return problem.subbands() == 1 && fixed == null ? narrowband.flops(problem) : Double.NaN;
+    }
+
+    /** S = 1: {@code hybrid-upga}'s engine choice; wideband: double. */
+    @Override
+    public boolean singlePrecision(Problem problem) {
+        return problem.subbands() == 1 && fixed == null && narrowband.singlePrecision(problem);
+    }
+
     /** The model used by the last wideband solve (or the fixed one); null before it. */
     public HybridUpgaModel model() {
         return model;

@@ -187,6 +187,11 @@ public final class WidebandStudy {
         }
     }
 
+    /** The wideband problem of S subbands over B (with or without squint) from {@code seed}: σ² = 1, P_t, M = K. */
+    public static Problem problem(int subbands, double bandwidthHz, boolean squint, long seed, double pt) {
+        return problem(new Scenario("", subbands, bandwidthHz, squint), seed, pt);
+    }
+
     /** The wideband problem of {@code sc} from seed {@code seed}: σ² = 1, P_t, M = K, frequency ratios set. */
     static Problem problem(Scenario sc, long seed, double pt) {
         WidebandSalehValenzuela sv = new WidebandSalehValenzuela(N, K, WidebandUpgaTraining.CLUSTERS, WidebandUpgaTraining.RAYS,
