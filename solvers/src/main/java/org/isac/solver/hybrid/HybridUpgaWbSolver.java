@@ -227,9 +227,13 @@ public final class HybridUpgaWbSolver implements Solver {
         pga.setSpacing(spacing);
         pga.initialize(HybridInitializer.COHERENT, centre(problem), targets, targetCount, 0);
         run(layers);
-        if (!pga.analog().allFinite()) {
+        boolean finite = pga.analog().allFinite();
+        for (int s = 0; s < bands; s++) {
+            finite &= pga.baseband(s).allFinite();
+        }
+        if (!finite) {
             throw new IllegalStateException(NAME + ": the iterate of model '" + model.name() + "' overflowed after " + layersRun
-                    + " layers (P_t = " + problem.powerBudgetW + " W)");
+                    + " layers (non-finite F or W_s; P_t = " + problem.powerBudgetW + " W)");
         }
         out.analog.copyFrom(pga.analog());
         out.setSubbands(bands);
