@@ -11,7 +11,9 @@ import org.isac.solver.digital.MaxMinSolver;
 import org.isac.solver.digital.ScaCrlbSolver;
 import org.isac.solver.digital.WmmseSolver;
 import org.isac.solver.hybrid.HybridPgaSolver;
+import org.isac.solver.hybrid.HybridUpgaCentreSolver;
 import org.isac.solver.hybrid.HybridUpgaSolver;
+import org.isac.solver.hybrid.HybridUpgaWbSolver;
 import org.isac.solver.nn.DnnIsacSolver;
 
 /**
@@ -105,6 +107,20 @@ public final class SolverRegistry {
                 List.of(ParamSpec.count("layers", 0, I), ParamSpec.real("omega", 0, BIG), ParamSpec.count("rf_chains", 1, 65_535),
                         ParamSpec.flag("single_precision")),
                 HybridUpgaSolver::new));
+        register(new Entry(HybridUpgaWbSolver.NAME,
+                "wideband deep-unfolded PGA for hybrid JCAS: one shared F, one W per subband, max mean rate - omega*tau of the"
+                        + " band-averaged covariance (seed 000 Alg. 1 over the band, trained steps); S = 1 is hybrid-upga",
+                "layers: L <= I; omega: selects the model (0.3); rf_chains: M",
+                List.of(ParamSpec.count("layers", 0, I), ParamSpec.real("omega", 0, BIG), ParamSpec.count("rf_chains", 1, 65_535)),
+                HybridUpgaWbSolver::new));
+        register(new Entry(HybridUpgaCentreSolver.NAME,
+                "wideband baseline: F from hybrid-upga on the centre subband, then per-subband W by the trained W steps with F"
+                        + " fixed; S = 1 is hybrid-upga",
+                "layers: L <= I of the narrowband solve; w_steps: W steps on the band (I); baseband_start: 0 W_c, 1 LS fit,"
+                        + " 2 effective ZF; omega: selects the narrowband model; rf_chains: M",
+                List.of(ParamSpec.count("layers", 0, I), ParamSpec.count("w_steps", 0, I), ParamSpec.count("baseband_start", 0, 2),
+                        ParamSpec.real("omega", 0, BIG), ParamSpec.count("rf_chains", 1, 65_535), ParamSpec.flag("single_precision")),
+                HybridUpgaCentreSolver::new));
     }
 
     private SolverRegistry() {

@@ -92,6 +92,32 @@ public final class HybridInitializer {
         leastSquaresZf(h, pt, f, w);
     }
 
+    /**
+     * Eq. (26)'s baseband for a given analog F (|F_nm| = 1): W = pinv(F)·H(HᴴH)⁻¹ scaled to
+     * ‖FW‖²_F = P_t (the least-squares fit of F·W to the users' zero-forcing precoder). The
+     * centre-subband baseline uses it to fit each subband's W_s to the one F. Not allocating
+     * after the first call at a size.
+     */
+    public void leastSquaresBaseband(CMatrix h, double pt, CMatrix f, CMatrix w) {
+        leastSquaresZf(h, pt, f, w);
+    }
+
+    /**
+     * Zero forcing on the effective channel for a given F: W = (HᴴF)† = (HᴴF)ᴴ((HᴴF)(HᴴF)ᴴ)⁻¹
+     * scaled to ‖FW‖²_F = P_t (the random init's baseband rule).
+     */
+    public void effectiveZfBaseband(CMatrix h, double pt, CMatrix f, CMatrix w) {
+        Kernels.mulConjTransA(h, f, a);
+        Kernels.mulConjTransB(a, a, gram);
+        if (!Kernels.cholesky(gram)) {
+            throw new IllegalArgumentException("init: effective channel HᴴF is rank deficient");
+        }
+        identity(inv, h.cols());
+        Kernels.choleskySolve(gram, inv);
+        Kernels.mulConjTransA(a, inv, w);
+        normalise(pt, f, w);
+    }
+
     /** Random init of Fig. 5. Flops: 8·N·M·K + 8·M·K² + O(K³) + N·M sin/cos. */
     public void random(CMatrix h, double pt, int m, long seed, CMatrix f, CMatrix w) {
         int n = h.rows(), k = h.cols();

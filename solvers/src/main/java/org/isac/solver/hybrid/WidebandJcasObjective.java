@@ -53,6 +53,11 @@ import org.isac.solver.linalg.Kernels;
  *   C = X̃X̃ᴴ, so τ_avg is eq. (5) at (F, W̃), ∇_F τ_avg is eq. (17) at (F, W̃) and ∇_{W_s}
  *   τ_avg is (1/√S) times the s-th K-column block of eq. (18) at (F, W̃). C (N × N) is never
  *   formed.</li>
+ *   <li>τ_avg through M × M matrices (used when M &lt; S·K, where the stacked form's N²·S·K
+ *   product Ψ·X̃ would dominate): with Q = (1/S)Σ_s W_sW_sᴴ = W̃W̃ᴴ, P = FᴴF and Φ = FᴴΨF
+ *   (all M × M), C = F·Q·Fᴴ, so τ_avg = Re tr(QPQP) − 2·Re tr(QΦ) + ‖Ψ‖²_F,
+ *   ∇_F τ_avg = 2(C − Ψ)·F·Q = 2·(F·QPQ − (ΨF)·Q) and ∇_{W_s} τ_avg = (2/S)·(PQP − Φ)·W_s.
+ *   Its cost, 8·N²·M for ΨF plus O(N·M² + S·M²·K), does not grow with S·K.</li>
  *   <li>τ_ps: ∇_F τ_ps = (1/S)·Σ_s 2(X_sX_sᴴ − Ψ_s)X_sW_sᴴ (eq. (17) per subband) and
  *   ∇_{W_s} τ_ps = (1/S)·2Fᴴ(X_sX_sᴴ − Ψ_s)X_s (eq. (18)).</li>
  * </ul>
@@ -86,6 +91,16 @@ public final class WidebandJcasObjective {
     private final CMatrix tmp = new CMatrix();
     private double lastRate;
     private double lastTau;
+    // the M × M (Q-form) band-averaged path
+    private CMatrix psiRef;
+    private double psiNorm2;
+    private final CMatrix q = new CMatrix();
+    private final CMatrix p = new CMatrix();
+    private final CMatrix qp = new CMatrix();
+    private final CMatrix qpq = new CMatrix();
+    private final CMatrix psiF = new CMatrix();
+    private final CMatrix phi = new CMatrix();
+    private final CMatrix b = new CMatrix();
 
     /**
      * Binds S = channels.length subbands with a common Ψ (no beam squint): channel H_s
@@ -98,6 +113,8 @@ public final class WidebandJcasObjective {
             bands[s].bind(channels[s], noise[s], psi);
         }
         stacked.bind(channels[0], noise[0], psi);
+        psiRef = psi;
+        psiNorm2 = psi.frobeniusNorm2();
         perSubbandPsi = false;
     }
 
@@ -220,6 +237,61 @@ public final class WidebandJcasObjective {
         }
     }
 
+    /** True when the band-averaged term goes through M × M matrices (M &lt; S·K) rather than the stacked W̃. */
+    private boolean qForm(CMatrix f, CMatrix[] w) {
+        return f.cols() < subbands * w[0].cols();
+    }
+
+    /**
+     * Q = (1/S)Σ_s W_sW_sᴴ, P = FᴴF, ΨF, Φ = FᴴΨF, QP; returns τ_avg = Re tr(QPQP) −
+     * 2·Re tr(QΦ) + ‖Ψ‖²_F. Flops: 8·S·M²·K + 8·N·M² + 8·N²·M + 8·N·M² + 8·M³.
+     */
+    private double qCore(CMatrix f, CMatrix[] w) {
+        int m = f.cols();
+        for (int s = 0; s < subbands; s++) {
+            if (w[s].rows() != m || w[s].cols() != w[0].cols()) {
+                throw new IllegalArgumentException("W_" + s + " is " + w[s].rows() + "x" + w[s].cols() + ", W_0 is " + m + "x"
+                        + w[0].cols());
+            }
+            if (s == 0) {
+                kernels.mulConjTransB(w[0], w[0], q);
+            } else {
+                kernels.mulConjTransB(w[s], w[s], tmp);
+                Kernels.addScaled(q, 1, tmp);
+            }
+        }
+        q.scale(1.0 / subbands);
+        kernels.mulConjTransA(f, f, p);
+        kernels.mul(psiRef, f, psiF);
+        kernels.mulConjTransA(f, psiF, phi);
+        kernels.mul(q, p, qp);
+        double quartic = 0, cross = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                int ij = i * m + j, ji = j * m + i;
+                quartic += qp.re[ij] * qp.re[ji] - qp.im[ij] * qp.im[ji];
+                cross += q.re[ij] * phi.re[ji] - q.im[ij] * phi.im[ji];
+            }
+        }
+        lastTau = Math.max(quartic - 2 * cross + psiNorm2, 0);
+        return lastTau;
+    }
+
+    /** ∇_F τ_avg = 2·(F·QPQ − (ΨF)·Q) into {@code out} after {@link #qCore}. */
+    private void qGradF(CMatrix f, CMatrix out) {
+        kernels.mul(qp, q, qpq);
+        kernels.mul(f, qpq, out);
+        kernels.mul(psiF, q, tmp);
+        Kernels.addScaled(out, -1, tmp);
+        out.scale(2);
+    }
+
+    /** B = PQP − Φ after {@link #qCore}; then ∇_{W_s} τ_avg = (2/S)·B·W_s. */
+    private void qB() {
+        kernels.mul(p, qp, b);
+        Kernels.addScaled(b, -1, phi);
+    }
+
     /** Mean sum rate (1/S)·Σ_s R_s (eq. (4) per subband) in bits/s/Hz at (F, W_s). */
     public double sumRateBits(CMatrix f, CMatrix[] w) {
         checkArgs(w);
@@ -234,7 +306,9 @@ public final class WidebandJcasObjective {
     /** The sensing term τ_wb of the selected {@link Sensing} at (F, W_s). */
     public double tau(CMatrix f, CMatrix[] w) {
         checkArgs(w);
-        if (sensing == Sensing.BAND_AVERAGED) {
+        if (sensing == Sensing.BAND_AVERAGED && qForm(f, w)) {
+            qCore(f, w);
+        } else if (sensing == Sensing.BAND_AVERAGED) {
             stack(w);
             lastTau = stacked.tau(f, wStack);
         } else {
@@ -290,6 +364,11 @@ public final class WidebandJcasObjective {
      */
     public void gradTauF(CMatrix f, CMatrix[] w, CMatrix out) {
         checkArgs(w);
+        if (sensing == Sensing.BAND_AVERAGED && qForm(f, w)) {
+            qCore(f, w);
+            qGradF(f, out);
+            return;
+        }
         if (sensing == Sensing.BAND_AVERAGED) {
             stack(w);
             stacked.gradTauF(f, wStack, out);
@@ -314,6 +393,13 @@ public final class WidebandJcasObjective {
      */
     public void gradTauW(CMatrix f, CMatrix[] w, int s, CMatrix out) {
         checkArgs(w);
+        if (sensing == Sensing.BAND_AVERAGED && qForm(f, w)) {
+            qCore(f, w);
+            qB();
+            kernels.mul(b, w[s], out);
+            out.scale(2.0 / subbands);
+            return;
+        }
         if (sensing == Sensing.BAND_AVERAGED) {
             stack(w);
             stacked.gradTauW(f, wStack, gStack);
@@ -349,10 +435,16 @@ public final class WidebandJcasObjective {
         }
         gradRateF(f, w, out);
         double r = lastRate;
-        stack(w);
-        stacked.gradTauF(f, wStack, tmp);
-        lastTau = stacked.lastTau();
-        Kernels.addScaled(out, -omega, tmp);
+        if (qForm(f, w)) {
+            qCore(f, w);
+            qGradF(f, gStack);
+            Kernels.addScaled(out, -omega, gStack);
+        } else {
+            stack(w);
+            stacked.gradTauF(f, wStack, tmp);
+            lastTau = stacked.lastTau();
+            Kernels.addScaled(out, -omega, tmp);
+        }
         return r - omega * lastTau;
     }
 
@@ -380,17 +472,28 @@ public final class WidebandJcasObjective {
             lastTau = t * inv;
             return j * inv;
         }
-        stack(w);
-        stacked.gradTauW(f, wStack, gStack);
-        lastTau = stacked.lastTau();
+        boolean viaQ = qForm(f, w);
+        if (viaQ) {
+            qCore(f, w);
+            qB();
+        } else {
+            stack(w);
+            stacked.gradTauW(f, wStack, gStack);
+            lastTau = stacked.lastTau();
+        }
         double a = 1 / Math.sqrt(subbands);
         double r = 0;
         for (int s = 0; s < subbands; s++) {
             bands[s].gradRateW(f, w[s], out[s]);
             r += bands[s].lastSumRateBits();
             out[s].scale(inv);
-            unstack(s, w[s].cols(), a, tmp);
-            Kernels.addScaled(out[s], -omega * eta, tmp);
+            if (viaQ) {
+                kernels.mul(b, w[s], tmp);
+                Kernels.addScaled(out[s], -omega * eta * 2 * inv, tmp);
+            } else {
+                unstack(s, w[s].cols(), a, tmp);
+                Kernels.addScaled(out[s], -omega * eta, tmp);
+            }
         }
         lastRate = r * inv;
         return lastRate - omega * lastTau;

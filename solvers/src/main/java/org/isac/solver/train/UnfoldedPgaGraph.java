@@ -27,8 +27,23 @@ public final class UnfoldedPgaGraph {
     private UnfoldedPgaGraph() {
     }
 
+    /**
+     * A training sample whose loss (25) an unrolled graph builds from the per-layer steps:
+     * what {@link UnfoldedPgaTrainer} trains on (narrowband {@link Sample}s here, wideband
+     * ones in {@link UnfoldedWidebandPgaGraph}).
+     */
+    public interface Unrollable {
+        /** Builds the unrolled forward pass on {@code tape} and returns its loss node. */
+        Node buildLoss(Tape tape, Shape shape, Node[][] mu, Node[] lambda);
+    }
+
     /** One training sample: channel, per-user noise, power budget, Ψ (already scaled to P_t), init. */
-    public record Sample(CMatrix channel, double[] noise, double powerW, CMatrix psi, CMatrix f0, CMatrix w0) {
+    public record Sample(CMatrix channel, double[] noise, double powerW, CMatrix psi, CMatrix f0, CMatrix w0)
+            implements Unrollable {
+        @Override
+        public Node buildLoss(Tape tape, Shape shape, Node[][] mu, Node[] lambda) {
+            return build(tape, shape, this, mu, lambda).loss();
+        }
     }
 
     /** Shape of the unfolded model (fixed during training). */
@@ -92,7 +107,7 @@ public final class UnfoldedPgaGraph {
     }
 
     /** E = diag(a)·G − diag(b)·Ḡ (see class comment). */
-    private static Node e(Tape t, Node hAdj, Node f, Node w, double[] noise) {
+    static Node e(Tape t, Node hAdj, Node f, Node w, double[] noise) {
         Node g = t.mul(hAdj, t.mul(f, w));
         Node total = t.rowNorm2(g);
         Node interference = t.minus(total, t.diagonalNorm2(g));

@@ -8,7 +8,9 @@ import org.isac.solver.train.ad.Tape.Node;
 /**
  * Unsupervised training of the unfolded PGA step sizes {μ(i,j), λ(i)} (seed 000 Sec. III-C)
  * with Adam on the mean of loss (25) over mini-batches, gradients by reverse mode through
- * the unrolled layers ({@link UnfoldedPgaGraph}).
+ * the unrolled layers ({@link UnfoldedPgaGraph}, or {@link UnfoldedWidebandPgaGraph} for the
+ * wideband objective: the trainer only needs each sample's loss graph,
+ * {@link UnfoldedPgaGraph.Unrollable}).
  *
  * <p>The steps are trained in log space (μ = e^θ), which keeps them positive and makes
  * Adam's learning rate a relative change per step; the learned values, not their logs,
@@ -97,7 +99,7 @@ public final class UnfoldedPgaTrainer {
      * Loss (25) of one sample at the current steps; adds dℒ/dθ to {@code gradTheta}
      * (length {@link #parameterCount()}) when it is not null.
      */
-    public double lossAndGradient(UnfoldedPgaGraph.Sample s, double[] gradTheta) {
+    public double lossAndGradient(UnfoldedPgaGraph.Unrollable s, double[] gradTheta) {
         Tape t = new Tape();
         Node[] params = new Node[theta.length];
         for (int p = 0; p < theta.length; p++) {
@@ -111,14 +113,14 @@ public final class UnfoldedPgaTrainer {
             }
             lambda[i] = t.exp(params[lambdaIndex(i)]);
         }
-        UnfoldedPgaGraph.Result r = UnfoldedPgaGraph.build(t, shape, s, mu, lambda);
+        Node loss = s.buildLoss(t, shape, mu, lambda);
         if (gradTheta != null) {
-            t.backward(r.loss());
+            t.backward(loss);
             for (int p = 0; p < theta.length; p++) {
                 gradTheta[p] += params[p].grad().re[0];
             }
         }
-        return r.loss().scalar();
+        return loss.scalar();
     }
 
     public int parameterCount() {
@@ -126,9 +128,9 @@ public final class UnfoldedPgaTrainer {
     }
 
     /** Mean R − ωτ (= −loss) over {@code set} at the current steps. */
-    public double meanObjective(List<UnfoldedPgaGraph.Sample> set) {
+    public double meanObjective(List<? extends UnfoldedPgaGraph.Unrollable> set) {
         double s = 0;
-        for (UnfoldedPgaGraph.Sample x : set) {
+        for (UnfoldedPgaGraph.Unrollable x : set) {
             s -= lossAndGradient(x, null);
         }
         return s / set.size();
@@ -141,7 +143,8 @@ public final class UnfoldedPgaTrainer {
      *
      * @return the number of skipped batches
      */
-    public int train(List<UnfoldedPgaGraph.Sample> train, List<UnfoldedPgaGraph.Sample> validation, Options o,
+    public int train(List<? extends UnfoldedPgaGraph.Unrollable> train, List<? extends UnfoldedPgaGraph.Unrollable> validation,
+            Options o,
             Progress progress) {
         Adam adam = new Adam(theta.length, o.lr());
         SplittableRandom rng = new SplittableRandom(o.seed());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "isac", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ISAC testbed controller: serves beamforming weights to front ends that stream CSI.",
         subcommands = {ServeCommand.class, SimCommand.class, DemoCommand.class, SolveCommand.class, BenchCommand.class, QuantizationCommand.class, ReproduceCommand.class, TrainCommand.class,
-                SolversCommand.class, PrecisionCommand.class, AnytimeCommand.class, CapacityCommand.class, CertsCommand.class, RecordingCommand.class, ExportCommand.class, ReplayCommand.class},
+                SolversCommand.class, PrecisionCommand.class, WidebandCommand.class, AnytimeCommand.class, CapacityCommand.class, CertsCommand.class, RecordingCommand.class, ExportCommand.class, ReplayCommand.class},
         footer = {"", "Launcher commands (run by ./isac itself, not by this program):",
                 "  test          the whole test suite: mvn verify over the reactor (what CI runs)",
                 "  build         build without tests",
