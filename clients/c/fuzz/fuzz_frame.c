@@ -1,5 +1,5 @@
-/* libFuzzer harness: the weight-frame parser on arbitrary bytes. Anything it accepts must give
- * finite weights and re-verify (CRC of the body equals the trailer); nothing may read outside the input. */
+/* libFuzzer harness: the weight-frame parser on arbitrary bytes (versions 1 and 2). Anything it
+ * accepts must give finite weights in every subband and re-verify (CRC of the body equals the trailer); nothing may read outside the input. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t *buf = malloc(size ? size : 1);
     if (!buf) return 0;
     memcpy(buf, data, size);
-    static const struct isacfe_frame_limits small = {64, 16, 16, 1 << 16};
+    static const struct isacfe_frame_limits small = {64, 16, 16, 1 << 16, 8};
     struct isacfe_frame f;
     isacfe_frame_init(&f);
     if (isacfe_frame_parse(buf, size, &small, &f) == ISACFE_FRAME_OK) {
@@ -21,9 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t entries = (size_t)isacfe_frame_rows(&f) * f.k, shifters = (size_t)f.n * f.m;
         double *re = malloc((entries + shifters + 1) * sizeof *re), *im = malloc((entries + shifters + 1) * sizeof *im);
         if (re && im) {
-            isacfe_frame_baseband(&f, re, im);
-            for (size_t i = 0; i < entries; i++) {
-                if (!isfinite(re[i]) || !isfinite(im[i])) abort();
+            if (f.subbands < 1 || f.subbands > 8 || (f.subbands > 1) != (f.version == 2)) abort();
+            for (uint32_t b = 0; b < f.subbands; b++) { /* every baseband set of a version 2 frame */
+                if (isacfe_frame_subband_baseband(&f, b, re, im) != ISACFE_OK) abort();
+                for (size_t i = 0; i < entries; i++) {
+                    if (!isfinite(re[i]) || !isfinite(im[i])) abort();
+                }
             }
             if (f.hybrid) isacfe_frame_analog(&f, re, im);
         }

@@ -67,25 +67,32 @@ const char *isacfe_frame_status_name(int status);
 
 struct isacfe_frame_limits {
     uint32_t max_n, max_m, max_k, max_frame_bytes;
+    uint32_t max_subbands; /* S of a version 2 frame; 0 = ISACFE_FRAME_MAX_SUBBANDS */
 };
-/* N <= 1024, M <= 256, K <= 256, 4 MiB: the Java ParserLimits.DEFAULT. */
+/* Most baseband sets a version 2 (wideband) frame carries. */
+#define ISACFE_FRAME_MAX_SUBBANDS 1024u
+/* N <= 1024, M <= 256, K <= 256, 4 MiB, S <= 1024: the Java ParserLimits.DEFAULT. */
 extern const struct isacfe_frame_limits ISACFE_FRAME_LIMITS_DEFAULT;
 
-/* A parsed frame. Arrays grow only (isacfe_frame_free releases them); fields are valid until
- * the next parse into the same holder. */
+/* A parsed frame, version 1 or 2 (S baseband sets behind one F). Arrays grow only
+ * (isacfe_frame_free releases them); fields are valid until the next parse into the same holder.
+ * Subband b's words follow subband b-1's: exponents[b*K + k], iq[2*(b*rows*K + e)]. */
 struct isacfe_frame {
     int version, hybrid, codec, phase_bits, baseband_bits, gain_bits, gain_step_centi_db;
     uint32_t radio_id_hash;
     uint64_t sequence;
     uint32_t n, m, k;
     uint32_t payload_length, frame_length, crc32c;
-    uint32_t scale_bits;   /* float32 bits of the frame scale s */
+    uint32_t scale_bits;   /* float32 bits of subband 0's frame scale s */
     float scale;
     uint16_t *phase_codes; /* N*M (hybrid) */
     uint16_t *gain_codes;  /* N*M (hybrid, gain_bits > 0) */
-    int32_t *exponents;    /* K */
-    int32_t *iq;           /* 2 * rows * K: I, Q per entry e = r*K + k */
+    int32_t *exponents;    /* S*K */
+    int32_t *iq;           /* 2 * S * rows * K: I, Q per entry e = r*K + k, subband after subband */
     size_t cap_shifters, cap_entries, cap_cols;
+    uint32_t subbands;     /* S: 1 for version 1, >= 2 for version 2 */
+    uint32_t *scales_bits; /* S: each subband's frame scale (float32 bits) */
+    size_t cap_subbands;
 };
 
 void isacfe_frame_init(struct isacfe_frame *f);
@@ -97,8 +104,10 @@ int isacfe_frame_parse(const uint8_t *data, size_t len, const struct isacfe_fram
 /* Rows of W: M (hybrid) or N (digital). */
 uint32_t isacfe_frame_rows(const struct isacfe_frame *f);
 int isacfe_frame_is_for(const struct isacfe_frame *f, const char *radio_id);
-/* Quantized W (rows x K, row-major): s * 2^e[k] * (I + jQ), exact in double. */
+/* Quantized W (rows x K, row-major): s * 2^e[k] * (I + jQ), exact in double (subband 0's). */
 void isacfe_frame_baseband(const struct isacfe_frame *f, double *re, double *im);
+/* Subband b's quantized W_b (rows x K); returns ISACFE_EARG when b >= S. */
+int isacfe_frame_subband_baseband(const struct isacfe_frame *f, uint32_t b, double *re, double *im);
 /* Quantized F (N x M, row-major) as ideal hardware realizes it; returns ISACFE_EARG for digital. */
 int isacfe_frame_analog(const struct isacfe_frame *f, double *re, double *im);
 

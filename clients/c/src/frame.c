@@ -9,7 +9,7 @@
 #define HEADER_BYTES 36u
 #define TRAILER_BYTES 4u
 
-const struct isacfe_frame_limits ISACFE_FRAME_LIMITS_DEFAULT = {1024, 256, 256, 4u << 20};
+const struct isacfe_frame_limits ISACFE_FRAME_LIMITS_DEFAULT = {1024, 256, 256, 4u << 20, ISACFE_FRAME_MAX_SUBBANDS};
 
 static uint32_t crc_table[8][256];
 static int crc_ready;
@@ -78,7 +78,7 @@ static uint64_t u64(const uint8_t *p) { return (uint64_t)u32(p) | (uint64_t)u32(
 static uint64_t packed_bytes(uint64_t count, unsigned bits) { return (count * bits + 7) / 8; }
 
 static uint64_t payload_bytes(int hybrid, uint64_t n, uint64_t m, uint64_t k, unsigned pb, unsigned gb, int codec,
-                              unsigned bb) {
+                              unsigned bb, uint64_t subbands) {
     uint64_t rows = hybrid ? m : n, p = 0;
     if (hybrid) {
         p += packed_bytes(n * m, pb);
@@ -87,9 +87,9 @@ static uint64_t payload_bytes(int hybrid, uint64_t n, uint64_t m, uint64_t k, un
         }
     }
     if (codec == ISACFE_CODEC_FIXED) {
-        p += 4 + 4 * rows * k;
+        p += subbands * (4 + 4 * rows * k);
     } else {
-        p += 4 + k * (1 + packed_bytes(2 * rows, bb));
+        p += subbands * (4 + k * (1 + packed_bytes(2 * rows, bb)));
     }
     return p;
 }
@@ -133,10 +133,17 @@ void isacfe_frame_free(struct isacfe_frame *f) {
     free(f->gain_codes);
     free(f->exponents);
     free(f->iq);
+    free(f->scales_bits);
     memset(f, 0, sizeof *f);
 }
 
-static int ensure(struct isacfe_frame *f, size_t shifters, size_t entries, size_t cols) {
+static int ensure(struct isacfe_frame *f, size_t shifters, size_t entries, size_t cols, size_t subbands) {
+    if (f->cap_subbands < subbands) {
+        uint32_t *s = realloc(f->scales_bits, subbands * sizeof *s);
+        if (!s) return -1;
+        f->scales_bits = s;
+        f->cap_subbands = subbands;
+    }
     if (f->cap_shifters < shifters) {
         uint16_t *p = realloc(f->phase_codes, shifters * sizeof *p);
         if (!p) return -1;
@@ -167,7 +174,8 @@ int isacfe_frame_parse(const uint8_t *buf, size_t len, const struct isacfe_frame
     if (len < HEADER_BYTES + TRAILER_BYTES) return ISACFE_FRAME_TRUNCATED;
     if (u32(buf) != MAGIC) return ISACFE_FRAME_BAD_MAGIC;
     int version = buf[4];
-    if (version != 1) return ISACFE_FRAME_BAD_VERSION;
+    if (version != 1 && version != 2) return ISACFE_FRAME_BAD_VERSION;
+    int wide = version == 2;
     uint64_t payload = u32(buf + 32);
     uint64_t total = HEADER_BYTES + payload + TRAILER_BYTES;
     if (total > lim->max_frame_bytes) return ISACFE_FRAME_OVERSIZED;
@@ -187,14 +195,19 @@ int isacfe_frame_parse(const uint8_t *buf, size_t len, const struct isacfe_frame
     if (bb < bb_min || bb > 16) return ISACFE_FRAME_BAD_BITS;
     if (hybrid ? gb > 8 : gb != 0) return ISACFE_FRAME_BAD_BITS;
     if ((gb == 0) != (gstep == 0)) return ISACFE_FRAME_BAD_BITS;
-    if (u16(buf + 30) != 0) return ISACFE_FRAME_BAD_RESERVED;
+    uint32_t reserved = u16(buf + 30);
+    if (!wide && reserved != 0) return ISACFE_FRAME_BAD_RESERVED;
+    uint32_t subbands = wide ? reserved : 1;
     uint32_t n = u16(buf + 24), m = u16(buf + 26), k = u16(buf + 28);
     if (n < 1 || k < 1 || (hybrid ? m < 1 : m != 0)) return ISACFE_FRAME_BAD_DIMENSIONS;
+    if (wide && subbands < 2) return ISACFE_FRAME_BAD_DIMENSIONS;
     if (n > lim->max_n || m > lim->max_m || k > lim->max_k) return ISACFE_FRAME_OVERSIZED;
-    if (payload_bytes(hybrid, n, m, k, pb, gb, codec, bb) != payload) return ISACFE_FRAME_LENGTH_MISMATCH;
+    uint32_t max_subbands = lim->max_subbands ? lim->max_subbands : ISACFE_FRAME_MAX_SUBBANDS;
+    if (subbands > max_subbands) return ISACFE_FRAME_OVERSIZED;
+    if (payload_bytes(hybrid, n, m, k, pb, gb, codec, bb, subbands) != payload) return ISACFE_FRAME_LENGTH_MISMATCH;
 
     size_t rows = hybrid ? m : n, shifters = hybrid ? (size_t)n * m : 0, entries = rows * k;
-    if (ensure(out, shifters, entries, k) != 0) return ISACFE_FRAME_NO_MEMORY;
+    if (ensure(out, shifters, entries * subbands, (size_t)k * subbands, subbands) != 0) return ISACFE_FRAME_NO_MEMORY;
     size_t pos = HEADER_BYTES;
     if (hybrid) {
         pos = unpack(buf, pos, shifters, pb, 0, NULL, out->phase_codes, 1);
@@ -204,45 +217,52 @@ int isacfe_frame_parse(const uint8_t *buf, size_t len, const struct isacfe_frame
             if (pos == 0) return ISACFE_FRAME_BAD_PADDING;
         }
     }
-    uint32_t scale_bits = u32(buf + pos);
-    float scale;
-    memcpy(&scale, &scale_bits, sizeof scale);
-    if ((scale_bits & 0x80000000u) || !isfinite(scale)) return ISACFE_FRAME_BAD_VALUE;
-    pos += 4;
-    if (codec == ISACFE_CODEC_FIXED) {
-        int32_t qmax = (1 << (bb - 1)) - 1;
-        for (size_t i = 0; i < 2 * entries; i++) {
-            int32_t v = (int16_t)u16(buf + pos);
-            if (v > qmax || v < -qmax) return ISACFE_FRAME_BAD_VALUE;
-            out->iq[i] = v;
-            pos += 2;
-        }
-        for (size_t c = 0; c < k; c++) out->exponents[c] = 0;
-    } else {
-        for (size_t c = 0; c < k; c++) {
-            unsigned eb = buf[pos++];
-            if (eb & 0xF0) return ISACFE_FRAME_BAD_RESERVED;
-            out->exponents[c] = (int32_t)eb;
-            /* mantissas I_0, Q_0, I_1, ... of column c go to entries r*K + c */
-            uint64_t mask = (1ull << bb) - 1, acc = 0;
-            unsigned acc_bits = 0;
-            for (size_t r = 0; r < rows; r++) {
-                for (int part = 0; part < 2; part++) {
-                    while (acc_bits < bb) {
-                        acc |= (uint64_t)buf[pos++] << acc_bits;
-                        acc_bits += 8;
-                    }
-                    uint64_t v = acc & mask;
-                    int32_t x = (int32_t)v;
-                    if ((v >> (bb - 1)) & 1) x = (int32_t)v - (int32_t)(1u << bb);
-                    out->iq[2 * (r * k + c) + part] = x;
-                    acc >>= bb;
-                    acc_bits -= bb;
-                }
+    for (uint32_t b = 0; b < subbands; b++) {
+        uint32_t scale_bits = u32(buf + pos);
+        float scale;
+        memcpy(&scale, &scale_bits, sizeof scale);
+        if ((scale_bits & 0x80000000u) || !isfinite(scale)) return ISACFE_FRAME_BAD_VALUE;
+        out->scales_bits[b] = scale_bits;
+        pos += 4;
+        int32_t *iq = out->iq + 2 * (size_t)b * entries, *exps = out->exponents + (size_t)b * k;
+        if (codec == ISACFE_CODEC_FIXED) {
+            int32_t qmax = (1 << (bb - 1)) - 1;
+            for (size_t i = 0; i < 2 * entries; i++) {
+                int32_t v = (int16_t)u16(buf + pos);
+                if (v > qmax || v < -qmax) return ISACFE_FRAME_BAD_VALUE;
+                iq[i] = v;
+                pos += 2;
             }
-            if (acc != 0) return ISACFE_FRAME_BAD_PADDING;
+            for (size_t c = 0; c < k; c++) exps[c] = 0;
+        } else {
+            for (size_t c = 0; c < k; c++) {
+                unsigned eb = buf[pos++];
+                if (eb & 0xF0) return ISACFE_FRAME_BAD_RESERVED;
+                exps[c] = (int32_t)eb;
+                /* mantissas I_0, Q_0, I_1, ... of column c go to entries r*K + c */
+                uint64_t mask = (1ull << bb) - 1, acc = 0;
+                unsigned acc_bits = 0;
+                for (size_t r = 0; r < rows; r++) {
+                    for (int part = 0; part < 2; part++) {
+                        while (acc_bits < bb) {
+                            acc |= (uint64_t)buf[pos++] << acc_bits;
+                            acc_bits += 8;
+                        }
+                        uint64_t v = acc & mask;
+                        int32_t x = (int32_t)v;
+                        if ((v >> (bb - 1)) & 1) x = (int32_t)v - (int32_t)(1u << bb);
+                        iq[2 * (r * k + c) + part] = x;
+                        acc >>= bb;
+                        acc_bits -= bb;
+                    }
+                }
+                if (acc != 0) return ISACFE_FRAME_BAD_PADDING;
+            }
         }
     }
+    uint32_t scale_bits = out->scales_bits[0];
+    float scale;
+    memcpy(&scale, &scale_bits, sizeof scale);
     out->version = version;
     out->hybrid = hybrid;
     out->codec = codec;
@@ -260,6 +280,7 @@ int isacfe_frame_parse(const uint8_t *buf, size_t len, const struct isacfe_frame
     out->crc32c = stored;
     out->scale_bits = scale_bits;
     out->scale = scale;
+    out->subbands = subbands;
     return ISACFE_FRAME_OK;
 }
 
@@ -270,15 +291,24 @@ int isacfe_frame_is_for(const struct isacfe_frame *f, const char *radio_id) {
 }
 
 void isacfe_frame_baseband(const struct isacfe_frame *f, double *re, double *im) {
+    isacfe_frame_subband_baseband(f, 0, re, im);
+}
+
+int isacfe_frame_subband_baseband(const struct isacfe_frame *f, uint32_t b, double *re, double *im) {
+    if (b >= f->subbands) return ISACFE_EARG;
     size_t rows = isacfe_frame_rows(f), k = f->k;
+    const int32_t *iq = f->iq + 2 * (size_t)b * rows * k, *exps = f->exponents + (size_t)b * k;
+    float scale;
+    memcpy(&scale, &f->scales_bits[b], sizeof scale);
     for (size_t c = 0; c < k; c++) {
-        double s = ldexp((double)f->scale, f->exponents[c]);
+        double s = ldexp((double)scale, exps[c]);
         for (size_t r = 0; r < rows; r++) {
             size_t e = r * k + c;
-            re[e] = s * f->iq[2 * e];
-            im[e] = s * f->iq[2 * e + 1];
+            re[e] = s * iq[2 * e];
+            im[e] = s * iq[2 * e + 1];
         }
     }
+    return ISACFE_OK;
 }
 
 int isacfe_frame_analog(const struct isacfe_frame *f, double *re, double *im) {

@@ -160,7 +160,8 @@ int isacfe_regs_active_bank(const struct isacfe_regs *r) {
 int isacfe_regs_write(struct isacfe_regs *r, const struct isacfe_frame *f) {
     uint64_t phase_need = f->hybrid ? 4ull * f->n * f->m : 0;
     uint64_t rows = isacfe_frame_rows(f);
-    uint64_t bb_need = 4ull * (1 + f->k + rows * f->k);
+    uint64_t block = 4ull * (1 + f->k + rows * f->k); /* one subband's scale, exponents and words */
+    uint64_t bb_need = block * f->subbands;
     if (phase_need > r->map.phase_area_size || bb_need > r->map.baseband_area_size) return ISACFE_EARG;
     int bank = isacfe_regs_active_bank(r) ^ 1;
     if (f->hybrid) {
@@ -171,15 +172,18 @@ int isacfe_regs_write(struct isacfe_regs *r, const struct isacfe_frame *f) {
             put(r, base + 4 * (uint32_t)i, w);
         }
     }
-    uint32_t bb = r->map.baseband_offset[bank];
-    put(r, bb, f->scale_bits);
-    for (uint32_t c = 0; c < f->k; c++) put(r, bb + 4 + 4 * c, (uint32_t)f->exponents[c]);
-    uint32_t pos = bb + 4 + 4 * f->k;
     size_t entries = rows * f->k;
-    for (size_t e = 0; e < entries; e++) {
-        uint32_t i = (uint32_t)f->iq[2 * e] & 0xFFFFu, q = (uint32_t)f->iq[2 * e + 1] & 0xFFFFu;
-        put(r, pos, q << 16 | i);
-        pos += 4;
+    for (uint32_t b = 0; b < f->subbands; b++) { /* a version 2 frame: S blocks back to back */
+        uint32_t bb = r->map.baseband_offset[bank] + b * (uint32_t)block;
+        const int32_t *iq = f->iq + 2 * (size_t)b * entries, *exps = f->exponents + (size_t)b * f->k;
+        put(r, bb, f->scales_bits[b]);
+        for (uint32_t c = 0; c < f->k; c++) put(r, bb + 4 + 4 * c, (uint32_t)exps[c]);
+        uint32_t pos = bb + 4 + 4 * f->k;
+        for (size_t e = 0; e < entries; e++) {
+            uint32_t i = (uint32_t)iq[2 * e] & 0xFFFFu, q = (uint32_t)iq[2 * e + 1] & 0xFFFFu;
+            put(r, pos, q << 16 | i);
+            pos += 4;
+        }
     }
     __sync_synchronize(); /* the bank is complete before it is selected */
     put(r, r->map.bank_select_offset, (uint32_t)bank);

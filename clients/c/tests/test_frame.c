@@ -59,8 +59,10 @@ static void worked_examples(const char *md) {
     CHECK_EQ(reason(b, len), ISACFE_FRAME_OVERSIZED);
     memcpy(b, h, len); b[0] ^= 1;
     CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_MAGIC);
-    memcpy(b, h, len); b[4] = 2;
+    memcpy(b, h, len); b[4] = 3;
     CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_VERSION);
+    memcpy(b, h, len); b[4] = 2; resign(b, len); /* version 2 needs S >= 2 where version 1 has 0 */
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_DIMENSIONS);
     memcpy(b, h, len); b[40] ^= 0x10;
     CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_CRC);
     memcpy(b, h, len); b[5] = 2; resign(b, len);
@@ -102,6 +104,49 @@ static void worked_examples(const char *md) {
     memcpy(b, d, len); b[40] = 0x00; b[41] = 0x80; resign(b, len); /* -32768: outside +-32767 */
     CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_VALUE);
     free(d);
+
+    /* version 2: two baseband sets behind one F */
+    uint8_t *w = worked_example(md, "example-wideband", &len);
+    CHECK(w != NULL);
+    if (!w) {
+        isacfe_frame_free(&f);
+        return;
+    }
+    CHECK_EQ(isacfe_frame_parse(w, len, NULL, &f), ISACFE_FRAME_OK);
+    CHECK_EQ(f.version, 2);
+    CHECK_EQ(f.subbands, 2);
+    CHECK_EQ(f.payload_length, 18);
+    CHECK_EQ(f.phase_codes[1], 16);
+    CHECK_EQ(f.scales_bits[0], 0x37800101u);
+    CHECK_EQ(f.scales_bits[1], 0x37800101u);
+    CHECK_EQ(f.exponents[1], 8);
+    CHECK_EQ(f.iq[0], 128);
+    CHECK_EQ(f.iq[1], -64);
+    CHECK_EQ(f.iq[2], 64);
+    CHECK_EQ(f.iq[3], 128);
+    CHECK_EQ(f.crc32c, 0xa18cd120u);
+    CHECK_EQ(isacfe_frame_subband_baseband(&f, 1, &re, &im), ISACFE_OK);
+    CHECK(fabs(re - 0.2500077) < 1e-7 && fabs(im - 0.5000153) < 1e-7);
+    CHECK_EQ(isacfe_frame_subband_baseband(&f, 2, &re, &im), ISACFE_EARG);
+    memcpy(b, w, len); b[30] = 1; resign(b, len);
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_DIMENSIONS);
+    memcpy(b, w, len); b[30] = 0; resign(b, len);
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_DIMENSIONS);
+    memcpy(b, w, len); b[30] = 3; resign(b, len); /* claims a third section */
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_LENGTH_MISMATCH);
+    memcpy(b, w, len); b[30] = 0x01; b[31] = 0x04; resign(b, len); /* S = 1025 */
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_OVERSIZED);
+    struct isacfe_frame_limits one = ISACFE_FRAME_LIMITS_DEFAULT;
+    one.max_subbands = 1;
+    CHECK_EQ(isacfe_frame_parse(w, len, &one, &f), ISACFE_FRAME_OVERSIZED);
+    memcpy(b, w, len); b[4] = 1; resign(b, len); /* read as version 1: S in the reserved field */
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_RESERVED);
+    memcpy(b, w, len); b[49] |= 0x80; resign(b, len); /* subband 1's scale negative */
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_VALUE);
+    memcpy(b, w, len); b[50] |= 0x10; resign(b, len); /* subband 1's exponent byte */
+    CHECK_EQ(reason(b, len), ISACFE_FRAME_BAD_RESERVED);
+    CHECK_EQ(reason(w, len - 1), ISACFE_FRAME_TRUNCATED);
+    free(w);
     isacfe_frame_free(&f);
 }
 
@@ -126,7 +171,8 @@ static void vectors(const char *path) {
     isacfe_frame_init(&f);
     double *re = NULL, *im = NULL;
     size_t recap = 0;
-    int status = 0, accepted = 0, rejected = 0, mismatches = 0;
+    int status = 0, accepted = 0, rejected = 0, mismatches = 0, wideband = 0;
+    uint32_t want_subbands = 1;
     while (getline(&line, &cap, fp) > 0) {
         line[strcspn(line, "\n")] = 0;
         char *save, *tag = strtok_r(line, " ", &save);
@@ -141,6 +187,19 @@ static void vectors(const char *path) {
             }
             for (size_t i = 0; i < blen; i++) bytes[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
             status = isacfe_frame_parse(bytes, blen, NULL, &f);
+            want_subbands = 1;
+        } else if (!strcmp(tag, "subbands")) {
+            if (status != ISACFE_FRAME_OK) continue;
+            want_subbands = (uint32_t)strtoul(strtok_r(NULL, " ", &save), NULL, 10);
+            int bad = want_subbands != f.subbands;
+            uint32_t b = 1;
+            for (char *t; (t = strtok_r(NULL, " ", &save)); b++) bad |= b >= f.subbands || strtoul(t, NULL, 16) != f.scales_bits[b];
+            bad |= b != f.subbands;
+            if (bad) {
+                fprintf(stderr, "%s: subbands differ from the Java parser\n", id);
+                mismatches++;
+            }
+            wideband++;
         } else if (!strcmp(tag, "reject")) {
             const char *want = strtok_r(NULL, " ", &save);
             if (strcmp(want, isacfe_frame_status_name(status)) != 0) {
@@ -164,7 +223,7 @@ static void vectors(const char *path) {
                 fprintf(stderr, "%s: header fields differ\n", id);
                 mismatches++;
             }
-            size_t need = 2 * ((size_t)isacfe_frame_rows(&f) * f.k + (size_t)f.n * f.m);
+            size_t need = 2 * ((size_t)isacfe_frame_rows(&f) * f.k * f.subbands + (size_t)f.n * f.m);
             if (need > recap) {
                 recap = need;
                 re = realloc(re, recap * sizeof *re);
@@ -174,21 +233,26 @@ static void vectors(const char *path) {
         } else if (status == ISACFE_FRAME_OK && strcmp(tag, "end") != 0) {
             size_t count = 0;
             int bad = 0;
+            size_t sets = f.subbands; /* exp, iq and w list every subband's values */
+            if (!strcmp(tag, "exp") || !strcmp(tag, "iq") || !strcmp(tag, "w")) {
+                bad |= f.subbands != want_subbands; /* a version 2 frame the Java side did not list as one */
+            }
             if (!strcmp(tag, "phase") || !strcmp(tag, "gain")) {
                 const uint16_t *codes = tag[0] == 'p' ? f.phase_codes : f.gain_codes;
                 for (char *t; (t = strtok_r(NULL, " ", &save)); count++) bad |= strtol(t, NULL, 10) != codes[count];
                 bad |= count != (size_t)f.n * f.m;
             } else if (!strcmp(tag, "exp")) {
                 for (char *t; (t = strtok_r(NULL, " ", &save)); count++) bad |= strtol(t, NULL, 10) != f.exponents[count];
-                bad |= count != f.k;
+                bad |= count != f.k * sets;
             } else if (!strcmp(tag, "iq")) {
                 for (char *t; (t = strtok_r(NULL, " ", &save)); count++) bad |= strtol(t, NULL, 10) != f.iq[count];
-                bad |= count != 2 * (size_t)isacfe_frame_rows(&f) * f.k;
+                bad |= count != 2 * (size_t)isacfe_frame_rows(&f) * f.k * sets;
             } else if (!strcmp(tag, "w") || !strcmp(tag, "f")) {
                 size_t entries;
                 if (tag[0] == 'w') {
-                    isacfe_frame_baseband(&f, re, im);
-                    entries = (size_t)isacfe_frame_rows(&f) * f.k;
+                    size_t one = (size_t)isacfe_frame_rows(&f) * f.k;
+                    for (uint32_t b = 0; b < f.subbands; b++) isacfe_frame_subband_baseband(&f, b, re + b * one, im + b * one);
+                    entries = one * sets;
                 } else {
                     isacfe_frame_analog(&f, re, im);
                     entries = (size_t)f.n * f.m;
@@ -213,8 +277,9 @@ static void vectors(const char *path) {
     fclose(fp);
     CHECK_EQ(mismatches, 0);
     CHECK(accepted > 1000 && rejected > 1000);
-    printf("cross-language frames (C): %d accepted and %d rejected, %d differences from the Java parser\n", accepted,
-           rejected, mismatches);
+    CHECK(wideband > 100);
+    printf("cross-language frames (C): %d accepted (%d version 2) and %d rejected, %d differences from the Java parser\n",
+           accepted, wideband, rejected, mismatches);
 }
 
 int main(int argc, char **argv) {

@@ -81,7 +81,32 @@ int main(int argc, char **argv) {
             break;
         }
     }
+    /* version 2: one block per subband, back to back (12 bytes each here) */
+    size_t wl;
+    uint8_t *w = worked_example(argv[1], "example-wideband", &wl);
+    struct isacfe_frame wf;
+    isacfe_frame_init(&wf);
+    CHECK(w != NULL);
+    if (w) {
+        CHECK_EQ(isacfe_frame_parse(w, wl, NULL, &wf), 0);
+        CHECK_EQ(isacfe_regs_write(&r, &wf), 1);
+        CHECK_EQ(word(dev, base + 0x400), 0x37800101u);
+        CHECK_EQ(word(dev, base + 0x408), ((uint32_t)(-64 & 0xFFFF) << 16) | 128);
+        CHECK_EQ(word(dev, base + 0x40c), 0x37800101u);
+        CHECK_EQ(word(dev, base + 0x410), 8);
+        CHECK_EQ(word(dev, base + 0x414), (128u << 16) | 64);
+        CHECK_EQ(isacfe_regs_write(&r, &df), 0); /* bank 0 active again for the checks below */
+    }
     isacfe_regs_close(&r);
+    if (w) { /* room for one block, not two: refused before writing */
+        struct isacfe_regmap small = map;
+        small.baseband_area_size = 0x14;
+        CHECK_EQ(isacfe_regs_open(&r, &small, dev), 0);
+        CHECK_EQ(isacfe_regs_write(&r, &wf), ISACFE_EARG);
+        isacfe_regs_close(&r);
+    }
+    isacfe_frame_free(&wf);
+    free(w);
 
     /* a frame that does not fit is refused before anything is written */
     map.baseband_area_size = 8;

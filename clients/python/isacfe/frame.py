@@ -1,4 +1,7 @@
-"""Weight frame, version 1 (fpga-bridge/FRAME.md), parsed to the bit.
+"""Weight frame, versions 1 and 2 (fpga-bridge/FRAME.md), parsed to the bit.
+
+Version 2 (wideband) carries S >= 2 baseband sets behind the one F; ``Frame.subbands`` is S
+(1 for version 1), ``Frame.baseband(s)`` gives subband s's W.
 
 The parser checks the frame in the order FRAME.md's "Parser" table gives and raises
 :class:`FrameRejected` with the first failing reason; its reason names are the Java
@@ -16,6 +19,8 @@ import numpy as np
 
 MAGIC = 0x46575349  # "ISWF"
 VERSION = 1
+VERSION_WIDEBAND = 2
+MAX_SUBBANDS = 1024
 HEADER_BYTES = 36
 TRAILER_BYTES = 4
 MODE_DIGITAL, MODE_HYBRID = 0, 1
@@ -72,8 +77,9 @@ def packed_bytes(count: int, bits: int) -> int:
     return (count * bits + 7) // 8
 
 
-def payload_bytes(hybrid: bool, n: int, m: int, k: int, phase_bits: int, gain_bits: int, codec: int, bb_bits: int) -> int:
-    """P implied by the header fields (FRAME.md, payload sections)."""
+def payload_bytes(hybrid: bool, n: int, m: int, k: int, phase_bits: int, gain_bits: int, codec: int, bb_bits: int,
+                  subbands: int = 1) -> int:
+    """P implied by the header fields (FRAME.md, payload sections), with S baseband sections."""
     rows = m if hybrid else n
     p = 0
     if hybrid:
@@ -81,9 +87,9 @@ def payload_bytes(hybrid: bool, n: int, m: int, k: int, phase_bits: int, gain_bi
         if gain_bits > 0:
             p += packed_bytes(n * m, gain_bits)
     if codec == CODEC_FIXED:
-        p += 4 + 4 * rows * k
+        p += subbands * (4 + 4 * rows * k)
     else:
-        p += 4 + k * (1 + packed_bytes(2 * rows, bb_bits))
+        p += subbands * (4 + k * (1 + packed_bytes(2 * rows, bb_bits)))
     return p
 
 
@@ -123,12 +129,15 @@ class Frame:
     payload_length: int
     frame_length: int
     crc32c: int
-    scale: float
+    scale: float              # subband 0's frame scale
     scale_bits: int
     phase_codes: np.ndarray   # int32, N*M (hybrid) else empty
     gain_codes: np.ndarray    # int32, N*M (hybrid with attenuators) else empty
-    exponents: np.ndarray     # int32, K
-    iq: np.ndarray            # int32, rows*K x 2: (I, Q) per entry
+    exponents: np.ndarray     # int32, S*K: subband s's at [s*K, (s+1)*K)
+    iq: np.ndarray            # int32, S*rows*K x 2: (I, Q) per entry, subband s's rows*K entries after s-1's
+    subbands: int = 1         # S: 1 for version 1, >= 2 for version 2
+    scales: tuple = ()        # every subband's frame scale (S floats)
+    scales_bits: tuple = ()   # their float32 bits
 
     @property
     def baseband_rows(self) -> int:
@@ -137,12 +146,16 @@ class Frame:
     def is_for(self, radio_id: str) -> bool:
         return fnv1a32(radio_id) == self.radio_id_hash
 
-    def baseband(self) -> np.ndarray:
-        """Quantized W, complex128 of shape (rows, K): s * 2^e[k] * (I + jQ), exact in double."""
+    def baseband(self, s: int = 0) -> np.ndarray:
+        """Subband s's quantized W, complex128 of shape (rows, K): s * 2^e[k] * (I + jQ), exact in double."""
+        if not 0 <= s < self.subbands:
+            raise IndexError(f"subband {s} of {self.subbands}")
         rows, k = self.baseband_rows, self.k
-        f = np.ldexp(np.float64(self.scale), self.exponents.astype(np.int64))  # per column
-        re = self.iq[:, 0].reshape(rows, k) * f[None, :]
-        im = self.iq[:, 1].reshape(rows, k) * f[None, :]
+        e = rows * k
+        f = np.ldexp(np.float64(self.scales[s]), self.exponents[s * k:(s + 1) * k].astype(np.int64))  # per column
+        iq = self.iq[s * e:(s + 1) * e]
+        re = iq[:, 0].reshape(rows, k) * f[None, :]
+        im = iq[:, 1].reshape(rows, k) * f[None, :]
         return re + 1j * im
 
     def analog(self) -> Optional[np.ndarray]:
@@ -161,14 +174,14 @@ class Frame:
             out[i] = complex(a * cos_t[c & (levels - 1)], a * sin_t[c & (levels - 1)])
         return out.reshape(self.n, self.m)
 
-    def effective(self) -> np.ndarray:
-        """X = F W (hybrid) or W (digital): what the array radiates."""
-        w = self.baseband()
+    def effective(self, s: int = 0) -> np.ndarray:
+        """X_s = F W_s (hybrid) or W_s (digital): what the array radiates on subband s."""
+        w = self.baseband(s)
         return self.analog() @ w if self.hybrid else w
 
 
 def parse_frame(data, max_n: int = MAX_N, max_m: int = MAX_M, max_k: int = MAX_K,
-                max_frame_bytes: int = MAX_FRAME_BYTES) -> Frame:
+                max_frame_bytes: int = MAX_FRAME_BYTES, max_subbands: int = MAX_SUBBANDS) -> Frame:
     """Parses exactly the bytes given; raises :class:`FrameRejected` with the first failing check."""
     buf = bytes(data)
     ln = len(buf)
@@ -178,8 +191,8 @@ def parse_frame(data, max_n: int = MAX_N, max_m: int = MAX_M, max_k: int = MAX_K
         struct.unpack_from("<IBBBBBBHIQHHHHI", buf, 0)
     if magic != MAGIC:
         raise FrameRejected("BAD_MAGIC", f"magic 0x{magic:x}")
-    if version != VERSION:
-        raise FrameRejected("BAD_VERSION", f"version {version}, expected {VERSION}")
+    if version not in (VERSION, VERSION_WIDEBAND):
+        raise FrameRejected("BAD_VERSION", f"version {version}, expected {VERSION} or {VERSION_WIDEBAND}")
     total = HEADER_BYTES + payload + TRAILER_BYTES
     if total > max_frame_bytes:
         raise FrameRejected("OVERSIZED", f"payload length {payload} gives a {total}-byte frame, limit {max_frame_bytes}")
@@ -206,13 +219,19 @@ def parse_frame(data, max_n: int = MAX_N, max_m: int = MAX_M, max_k: int = MAX_K
         raise FrameRejected("BAD_BITS", f"gain bits {gb}")
     if (gb == 0) != (gstep == 0):
         raise FrameRejected("BAD_BITS", f"gain step {gstep} centi-dB inconsistent with {gb} gain bits")
-    if reserved != 0:
+    wide = version == VERSION_WIDEBAND
+    if not wide and reserved != 0:
         raise FrameRejected("BAD_RESERVED", f"reserved header field 0x{reserved:x}")
+    subbands = reserved if wide else 1
     if n < 1 or k < 1 or (m < 1 if hybrid else m != 0):
         raise FrameRejected("BAD_DIMENSIONS", f"N={n} M={m} K={k}")
+    if wide and subbands < 2:
+        raise FrameRejected("BAD_DIMENSIONS", f"version 2 frame with S={subbands} baseband sets (needs S >= 2)")
     if n > max_n or m > max_m or k > max_k:
         raise FrameRejected("OVERSIZED", f"N={n} M={m} K={k} exceed limits {max_n}/{max_m}/{max_k}")
-    expected = payload_bytes(hybrid, n, m, k, pb, gb, codec, bb)
+    if subbands > max_subbands:
+        raise FrameRejected("OVERSIZED", f"S={subbands} baseband sets exceed the limit {max_subbands}")
+    expected = payload_bytes(hybrid, n, m, k, pb, gb, codec, bb, subbands)
     if expected != payload:
         raise FrameRejected("LENGTH_MISMATCH", f"payload length {payload} but header fields imply {expected}")
 
@@ -228,37 +247,43 @@ def parse_frame(data, max_n: int = MAX_N, max_m: int = MAX_M, max_k: int = MAX_K
             gain, pos = _unpack(buf, pos, shifters, gb, False)
             if gain is None:
                 raise FrameRejected("BAD_PADDING", "gain-code section has non-zero padding bits")
-    scale_bits = struct.unpack_from("<I", buf, pos)[0]
-    scale = struct.unpack_from("<f", buf, pos)[0]
-    if scale_bits & 0x80000000 or not math.isfinite(scale):
-        raise FrameRejected("BAD_VALUE", f"baseband scale must be finite and non-negative, was {scale}")
-    pos += 4
     entries = rows * k
-    iq = np.zeros((entries, 2), dtype=np.int32)
-    exps = np.zeros(k, dtype=np.int32)
-    if codec == CODEC_FIXED:
-        words = np.frombuffer(buf, dtype="<i2", count=2 * entries, offset=pos).astype(np.int32)
-        qmax = (1 << (bb - 1)) - 1
-        bad = np.nonzero((words > qmax) | (words < -qmax))[0]
-        if bad.size:
-            i = int(bad[0])
-            raise FrameRejected("BAD_VALUE", f"fixed-point word {int(words[i])} at entry {i >> 1} outside +-{qmax}")
-        iq[:, :] = words.reshape(entries, 2)
-    else:
-        for col in range(k):
-            eb = buf[pos]
-            pos += 1
-            if eb & 0xF0:
-                raise FrameRejected("BAD_RESERVED", f"BFP exponent byte of vector {col} has reserved high nibble set: 0x{eb:x}")
-            exps[col] = eb
-            vals, pos = _unpack(buf, pos, 2 * rows, bb, True)
-            if vals is None:
-                raise FrameRejected("BAD_PADDING", f"BFP vector {col} has non-zero padding bits")
-            for r in range(rows):
-                iq[r * k + col, 0] = vals[2 * r]
-                iq[r * k + col, 1] = vals[2 * r + 1]
+    iq = np.zeros((subbands * entries, 2), dtype=np.int32)
+    exps = np.zeros(subbands * k, dtype=np.int32)
+    scales, scales_bits = [], []
+    for s in range(subbands):
+        scale_bits = struct.unpack_from("<I", buf, pos)[0]
+        scale = struct.unpack_from("<f", buf, pos)[0]
+        if scale_bits & 0x80000000 or not math.isfinite(scale):
+            raise FrameRejected("BAD_VALUE", f"baseband scale must be finite and non-negative, was {scale}")
+        scales.append(scale)
+        scales_bits.append(scale_bits)
+        pos += 4
+        base = s * entries
+        if codec == CODEC_FIXED:
+            words = np.frombuffer(buf, dtype="<i2", count=2 * entries, offset=pos).astype(np.int32)
+            qmax = (1 << (bb - 1)) - 1
+            bad = np.nonzero((words > qmax) | (words < -qmax))[0]
+            if bad.size:
+                i = int(bad[0])
+                raise FrameRejected("BAD_VALUE", f"fixed-point word {int(words[i])} at entry {i >> 1} outside +-{qmax}")
+            iq[base:base + entries, :] = words.reshape(entries, 2)
+            pos += 4 * entries
+        else:
+            for col in range(k):
+                eb = buf[pos]
+                pos += 1
+                if eb & 0xF0:
+                    raise FrameRejected("BAD_RESERVED", f"BFP exponent byte of vector {col} has reserved high nibble set: 0x{eb:x}")
+                exps[s * k + col] = eb
+                vals, pos = _unpack(buf, pos, 2 * rows, bb, True)
+                if vals is None:
+                    raise FrameRejected("BAD_PADDING", f"BFP vector {col} has non-zero padding bits")
+                for r in range(rows):
+                    iq[base + r * k + col, 0] = vals[2 * r]
+                    iq[base + r * k + col, 1] = vals[2 * r + 1]
     return Frame(version=version, hybrid=hybrid, codec=codec, phase_bits=pb, baseband_bits=bb, gain_bits=gb,
                  gain_step_centi_db=gstep, radio_id_hash=rhash, sequence=seq, n=n, m=m, k=k,
-                 payload_length=payload, frame_length=total, crc32c=stored, scale=scale, scale_bits=scale_bits,
+                 payload_length=payload, frame_length=total, crc32c=stored, scale=scales[0], scale_bits=scales_bits[0],
                  phase_codes=np.asarray(phase, dtype=np.int32), gain_codes=np.asarray(gain, dtype=np.int32),
-                 exponents=exps, iq=iq)
+                 exponents=exps, iq=iq, subbands=subbands, scales=tuple(scales), scales_bits=tuple(scales_bits))

@@ -4,8 +4,9 @@ such as /dev/uio0 on the board, or a plain file in tests), the layout of the Jav
 
 All registers are 32-bit little-endian words. Phase area word i: bits 0..7 phase code, bits 8..15
 gain code. Baseband area: word 0 frame scale (float32 bits), words 1..K column exponents, then one
-word per entry e: (Q & 0xFFFF) << 16 | (I & 0xFFFF). The writer fills the inactive bank, then
-writes bank-select, then the load strobe.
+word per entry e: (Q & 0xFFFF) << 16 | (I & 0xFFFF); a version 2 frame fills S such blocks back to
+back, subband s's 4 * (1 + K + rows*K) * s bytes into the area. The writer fills the inactive bank,
+then writes bank-select, then the load strobe.
 """
 
 import mmap
@@ -103,7 +104,8 @@ class RegisterWriter:
     def write(self, f: Frame) -> int:
         """Loads ``f`` into the inactive bank, selects it and strobes load; returns the bank now active."""
         phase_need = 4 * f.n * f.m if f.hybrid else 0
-        bb_need = 4 * (1 + f.k + f.baseband_rows * f.k)
+        block = 4 * (1 + f.k + f.baseband_rows * f.k)
+        bb_need = f.subbands * block
         if phase_need > self.map.phase_area_size or bb_need > self.map.baseband_area_size:
             raise ValueError(f"frame needs {phase_need} phase and {bb_need} baseband bytes; areas hold "
                              f"{self.map.phase_area_size} and {self.map.baseband_area_size}")
@@ -114,14 +116,16 @@ class RegisterWriter:
             for i in range(f.n * f.m):
                 word = int(f.phase_codes[i]) | ((int(f.gain_codes[i]) << 8) if gain else 0)
                 self._put(base + 4 * i, word)
-        bb = self.map.baseband_offset[bank]
-        self._put(bb, f.scale_bits)
-        for c in range(f.k):
-            self._put(bb + 4 + 4 * c, int(f.exponents[c]))
-        pos = bb + 4 + 4 * f.k
-        for i, q in f.iq.tolist():
-            self._put(pos, ((q & 0xFFFF) << 16) | (i & 0xFFFF))
-            pos += 4
+        entries = f.baseband_rows * f.k
+        for s in range(f.subbands):
+            bb = self.map.baseband_offset[bank] + s * block
+            self._put(bb, f.scales_bits[s])
+            for c in range(f.k):
+                self._put(bb + 4 + 4 * c, int(f.exponents[s * f.k + c]))
+            pos = bb + 4 + 4 * f.k
+            for i, q in f.iq[s * entries:(s + 1) * entries].tolist():
+                self._put(pos, ((q & 0xFFFF) << 16) | (i & 0xFFFF))
+                pos += 4
         # Python gives no fence primitive; each store above is one aligned 32-bit write to a
         # MAP_SHARED mapping and the device (O_SYNC UIO) sees them in program order.
         self._put(self.map.bank_select_offset, bank)

@@ -67,6 +67,58 @@ class WorkedExamplesTest(unittest.TestCase):
         self.assertAlmostEqual(0.5, f.baseband()[0, 0].real, places=4)
 
 
+class WidebandTest(unittest.TestCase):
+    """Version 2: FRAME.md's wideband example and the checks that are v2's own."""
+
+    def setUp(self):
+        self.wide = bytearray(worked_example("example-wideband"))
+
+    def test_example(self):
+        f = parse_frame(self.wide)
+        self.assertEqual((2, 2), (f.version, f.subbands))
+        self.assertEqual((2, 1, 1), (f.n, f.m, f.k))
+        self.assertEqual(18, f.payload_length)
+        self.assertEqual([0, 16], f.phase_codes.tolist())
+        self.assertEqual((0x37800101, 0x37800101), f.scales_bits)
+        self.assertEqual([8, 8], f.exponents.tolist())
+        self.assertEqual([[128, -64], [64, 128]], f.iq.tolist())
+        self.assertEqual(0xA18CD120, f.crc32c)
+        self.assertAlmostEqual(0.2500077, f.baseband(1)[0, 0].real, places=7)
+        self.assertAlmostEqual(0.5000153, f.baseband(1)[0, 0].imag, places=7)
+        # subband 0 is the narrowband hybrid example's W
+        self.assertEqual(parse_frame(worked_example("example-hybrid")).baseband()[0, 0], f.baseband(0)[0, 0])
+        np.testing.assert_allclose(f.effective(1), f.analog() @ f.baseband(1))
+        with self.assertRaises(IndexError):
+            f.baseband(2)
+
+    def reason(self, b):
+        with self.assertRaises(FrameRejected) as c:
+            parse_frame(bytes(b))
+        return c.exception.reason
+
+    def test_checks(self):
+        b = bytearray(self.wide); b[30] = 1  # v2 with one set
+        self.assertEqual("BAD_DIMENSIONS", self.reason(resign(b)))
+        b = bytearray(self.wide); b[30] = 0
+        self.assertEqual("BAD_DIMENSIONS", self.reason(resign(b)))
+        b = bytearray(self.wide); b[30] = 3  # claims a third section it does not have
+        self.assertEqual("LENGTH_MISMATCH", self.reason(resign(b)))
+        b = bytearray(self.wide); b[30:32] = struct.pack("<H", 1025)
+        self.assertEqual("OVERSIZED", self.reason(resign(b)))
+        with self.assertRaises(FrameRejected) as c:
+            parse_frame(bytes(self.wide), max_subbands=1)
+        self.assertEqual("OVERSIZED", c.exception.reason)
+        b = bytearray(self.wide); b[4] = 1  # read as version 1: S sits in the reserved field
+        self.assertEqual("BAD_RESERVED", self.reason(resign(b)))
+        b = bytearray(self.wide); b[4] = 3
+        self.assertEqual("BAD_VERSION", self.reason(resign(b)))
+        b = bytearray(self.wide); b[49] |= 0x80  # subband 1's scale negative
+        self.assertEqual("BAD_VALUE", self.reason(resign(b)))
+        b = bytearray(self.wide); b[50] |= 0x10  # subband 1's exponent byte
+        self.assertEqual("BAD_RESERVED", self.reason(resign(b)))
+        self.assertEqual("TRUNCATED", self.reason(self.wide[:-1]))
+
+
 class RejectTest(unittest.TestCase):
     """Each check of FRAME.md's parser table, in its order."""
 
@@ -90,8 +142,10 @@ class RejectTest(unittest.TestCase):
     def test_header_checks(self):
         b = bytearray(self.hybrid); b[0] ^= 1
         self.assertEqual("BAD_MAGIC", self.reason(b))
-        b = bytearray(self.hybrid); b[4] = 2
+        b = bytearray(self.hybrid); b[4] = 3
         self.assertEqual("BAD_VERSION", self.reason(b))
+        b = bytearray(self.hybrid); b[4] = 2  # version 2 needs S >= 2 where version 1 has its reserved 0
+        self.assertEqual("BAD_DIMENSIONS", self.reason(resign(b)))
         b = bytearray(self.hybrid); b[40] ^= 0x10
         self.assertEqual("BAD_CRC", self.reason(b))
         b = bytearray(self.hybrid); b[5] = 2
@@ -148,7 +202,7 @@ class CrossLanguageTest(unittest.TestCase):
     bit for bit, and the reject reason of every corrupted frame."""
 
     def test_vectors(self):
-        n_ok = n_rej = 0
+        n_ok = n_rej = n_wide = 0
         for v in read_vectors(os.environ["ISACFE_FRAME_VECTORS"]):
             with self.subTest(v["id"]):
                 if "reject" in v:
@@ -158,6 +212,12 @@ class CrossLanguageTest(unittest.TestCase):
                     n_rej += 1
                     continue
                 f = parse_frame(v["bytes"])
+                if "subbands" in v:
+                    sb = v["subbands"]
+                    self.assertEqual(int(sb[0]), f.subbands, v["id"])
+                    self.assertEqual([int(x, 16) for x in sb[1:]], list(f.scales_bits[1:]), v["id"])
+                else:
+                    self.assertEqual(1, f.subbands, v["id"])
                 a = [int(x) if i != 12 else int(x, 16) for i, x in enumerate(v["accept"])]
                 self.assertEqual(a, [int(f.hybrid), f.codec, f.phase_bits, f.baseband_bits, f.gain_bits,
                                      f.gain_step_centi_db, f.radio_id_hash, f.sequence, f.n, f.m, f.k, f.crc32c,
@@ -168,7 +228,7 @@ class CrossLanguageTest(unittest.TestCase):
                         self.assertEqual([int(x) for x in v["gain"]], f.gain_codes.tolist())
                 self.assertEqual([int(x) for x in v["exp"]], f.exponents.tolist())
                 self.assertEqual([int(x) for x in v["iq"]], f.iq.reshape(-1).tolist())
-                w = f.baseband().reshape(-1)
+                w = np.concatenate([f.baseband(s).reshape(-1) for s in range(f.subbands)])
                 want = [_dbl(x) for x in v["w"]]
                 self.assertEqual(want[0::2], w.real.tolist(), v["id"])
                 self.assertEqual(want[1::2], w.imag.tolist(), v["id"])
@@ -178,9 +238,12 @@ class CrossLanguageTest(unittest.TestCase):
                     self.assertEqual(want[0::2], fa.real.tolist(), v["id"])
                     self.assertEqual(want[1::2], fa.imag.tolist(), v["id"])
                 n_ok += 1
+                n_wide += f.subbands > 1
         self.assertGreater(n_ok, 1000)
         self.assertGreater(n_rej, 1000)
-        print(f"\ncross-language frames (Python): {n_ok} accepted and {n_rej} rejected exactly as the Java parser")
+        self.assertGreater(n_wide, 100)
+        print(f"\ncross-language frames (Python): {n_ok} accepted ({n_wide} version 2) and {n_rej} rejected exactly as "
+              "the Java parser")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,21 @@ class RegisterWriterTest(unittest.TestCase):
         with open(self.dev, "rb") as f:
             self.assertEqual(b"\0" * 4096, f.read(4096))  # nothing before the window
 
+    def test_wideband_frame_fills_one_block_per_subband(self):
+        wide = parse_frame(worked_example("example-wideband"))
+        base = 4096
+        with RegisterWriter(self.map, self.dev) as w:
+            self.assertEqual(1, w.write(wide))
+            w.flush()
+        neg64 = (-64) & 0xFFFF
+        # block = 4 * (1 + K + rows*K) = 12 bytes: subband 0 at 0x400, subband 1 at 0x40c
+        self.assertEqual([0x37800101, 8, (neg64 << 16) | 128, 0x37800101, 8, (128 << 16) | 64, 0],
+                         read_words(self.dev, base + 0x400, 7))
+        small = RegisterMap.parse(MAP.replace("baseband.area.size    = 0x200", "baseband.area.size    = 0x14"))
+        with RegisterWriter(small, self.dev) as w:  # room for one block, not two
+            with self.assertRaises(ValueError):
+                w.write(wide)
+
     def test_frame_too_big_is_refused_before_writing(self):
         small = RegisterMap.parse(MAP.replace("baseband.area.size    = 0x200", "baseband.area.size    = 0x8"))
         with RegisterWriter(small, self.dev) as w:

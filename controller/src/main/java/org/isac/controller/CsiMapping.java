@@ -6,6 +6,7 @@ import org.isac.proto.v1.ArrayGeometry;
 import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndHello;
+import org.isac.proto.v1.Subband;
 import org.isac.proto.v1.Target;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Params;
@@ -29,8 +30,12 @@ public final class CsiMapping {
      * Copies a report into {@code out}, reusing its buffers (grow-only).
      *
      * <ul>
-     *   <li>channel: N × K from the row-major float matrix (column k = h_k);</li>
-     *   <li>noise: K entries (one reported value is repeated for every user);</li>
+     *   <li>channel: N × K from the row-major float matrix (column k = h_k); a wideband report
+     *       ({@code subbands} non-empty) gives S = its subband count, subband s's channel
+     *       into {@link Problem#channel(int)} (subband 0 into {@code channel}); a narrowband
+     *       report gives S = 1;</li>
+     *   <li>noise: K entries per subband (one reported value is repeated for every user);</li>
+     *   <li>frequency ratio f_s / f_c = 1 + offset / carrier_hz per subband (1 without a carrier);</li>
      *   <li>budget: {@link #budgetW(CsiReport, FrontEndHello)} (0 means the hello's max_power_w);</li>
      *   <li>perAntennaPower, rfChains, phaseBits, tx/rx array shapes from the hello (without
      *       a hello: digital, continuous phases, tx = rx = ULA(N));</li>
@@ -42,25 +47,22 @@ public final class CsiMapping {
      * @param out         modified and returned
      */
     public static Problem toProblem(CsiReport report, FrontEndHello helloOrNull, Problem out) {
-        ComplexMatrix ch = report.getChannel();
-        int rows = ch.getRows();
-        int cols = ch.getCols();
-        CMatrix h = out.channel;
-        h.reshape(rows, cols);
-        int n = rows * cols;
-        double[] re = h.re;
-        double[] im = h.im;
-        for (int i = 0; i < n; i++) {
-            re[i] = ch.getRe(i);
-            im[i] = ch.getIm(i);
-        }
-        if (report.getNoisePowerWCount() == 1) {
-            out.setNoise(cols, report.getNoisePowerW(0));
+        int subbands = report.getSubbandsCount();
+        int rows;
+        if (subbands == 0) {
+            out.setSubbands(1);
+            rows = copyChannel(report.getChannel(), out.channel);
+            copyNoise(report, null, out.channel.cols(), out, 0);
+            out.setFrequencyRatio(0, 1.0);
         } else {
-            out.setNoise(cols, 0.0);
-            int m = Math.min(cols, report.getNoisePowerWCount());
-            for (int k = 0; k < m; k++) {
-                out.noise[k] = report.getNoisePowerW(k);
+            out.setSubbands(subbands);
+            double carrier = report.getCarrierHz();
+            rows = 0;
+            for (int s = 0; s < subbands; s++) {
+                Subband b = report.getSubbands(s);
+                rows = copyChannel(b.getChannel(), out.channel(s));
+                copyNoise(report, b, out.channel(s).cols(), out, s);
+                out.setFrequencyRatio(s, frequencyRatio(b.getFrequencyOffsetHz(), carrier));
             }
         }
         out.powerBudgetW = budgetW(report, helloOrNull);
@@ -102,6 +104,57 @@ public final class CsiMapping {
         return out;
     }
 
+    /** Copies a wire matrix into {@code h} (reshaped) and returns its row count. */
+    private static int copyChannel(ComplexMatrix ch, CMatrix h) {
+        int rows = ch.getRows();
+        int cols = ch.getCols();
+        h.reshape(rows, cols);
+        int n = rows * cols;
+        double[] re = h.re;
+        double[] im = h.im;
+        for (int i = 0; i < n; i++) {
+            re[i] = ch.getRe(i);
+            im[i] = ch.getIm(i);
+        }
+        return rows;
+    }
+
+    /**
+     * Subband s's noise for K users: one reported value repeated, else the K values; from the
+     * subband {@code b}, or from the report's own {@code noise_power_w} when {@code b} is null.
+     * (Indexed reads: the boxed list views would allocate.)
+     */
+    private static void copyNoise(CsiReport r, Subband b, int users, Problem out, int s) {
+        int count = b == null ? r.getNoisePowerWCount() : b.getNoisePowerWCount();
+        if (s == 0 && count == 1) {
+            out.setNoise(users, b == null ? r.getNoisePowerW(0) : b.getNoisePowerW(0)); // as it always was
+            return;
+        }
+        double[] noise = out.noiseFor(s, users);
+        if (count == 1) {
+            java.util.Arrays.fill(noise, 0, users, b == null ? r.getNoisePowerW(0) : b.getNoisePowerW(0));
+            return;
+        }
+        java.util.Arrays.fill(noise, 0, users, 0.0);
+        int m = Math.min(users, count);
+        for (int k = 0; k < m; k++) {
+            noise[k] = b == null ? r.getNoisePowerW(k) : b.getNoisePowerW(k);
+        }
+    }
+
+    /**
+     * f_s / f_c of a subband: {@code 1 + offset / carrier} when the carrier is known
+     * ({@code carrier_hz > 0}), else 1.
+     */
+    public static double frequencyRatio(double offsetHz, double carrierHz) {
+        return carrierHz > 0 ? 1 + offsetHz / carrierHz : 1.0;
+    }
+
+    /** The report's channels: its subbands' when wideband, else its one {@code channel}. */
+    public static ComplexMatrix firstChannel(CsiReport report) {
+        return report.getSubbandsCount() > 0 ? report.getSubbands(0).getChannel() : report.getChannel();
+    }
+
     /** Convenience: a new {@link Problem} for {@code report}. */
     public static Problem toProblem(CsiReport report, FrontEndHello helloOrNull) {
         return toProblem(report, helloOrNull, new Problem());
@@ -122,7 +175,7 @@ public final class CsiMapping {
         if (report.hasTxArray() && report.getTxArray().getHorizontal() > 0) {
             h.setTxArray(report.getTxArray());
         } else {
-            h.setTxArray(ArrayGeometry.newBuilder().setHorizontal(Math.max(1, report.getChannel().getRows())).setVertical(1));
+            h.setTxArray(ArrayGeometry.newBuilder().setHorizontal(Math.max(1, firstChannel(report).getRows())).setVertical(1));
         }
         if (report.hasRxArray() && report.getRxArray().getHorizontal() > 0) {
             h.setRxArray(report.getRxArray());
@@ -177,7 +230,8 @@ public final class CsiMapping {
 
     /**
      * Fills the solution part of an update: solver name, analog F (hybrid only),
-     * baseband W (N × (K + N_s) for digital ISAC solvers with sensing streams, users first) and
+     * baseband W (N × (K + N_s) for digital ISAC solvers with sensing streams, users first), the
+     * baseband sets of subbands 1…S−1 ({@code subband_baseband}, wideband solutions only) and
      * radar receive filters (N_r × M, when the solver designs them) as float row-major matrices, predicted metrics, iterations, early stop.
      * Stage timings, capture time and the hardware frame are left to the caller.
      *
@@ -193,6 +247,10 @@ public final class CsiMapping {
             out.clearAnalog();
         }
         out.setBaseband(toComplexMatrix(precoder.baseband, ComplexMatrix.newBuilder()));
+        out.clearSubbandBaseband();
+        for (int s = 1; s < precoder.subbands(); s++) {
+            out.addSubbandBaseband(toComplexMatrix(precoder.baseband(s), ComplexMatrix.newBuilder()));
+        }
         if (!precoder.receive.isEmpty()) {
             out.setReceive(toComplexMatrix(precoder.receive, ComplexMatrix.newBuilder()));
         } else {

@@ -18,39 +18,50 @@ package org.isac.controller;
  *                           connection is closed (a peer that stalls inside a frame holds its buffer)
  * @param frameBufferBytes   bytes all connections together may hold for frames not yet complete;
  *                           a frame that would pass it closes its connection
+ * @param maxSubbands        subbands S of one wideband report (its S·N·K channel entries are
+ *                           held to {@code maxChannelEntries} as well)
  */
 public record Limits(int maxAntennas, int maxUsers, long maxChannelEntries, double maxPowerW, long maxSolveMillis,
                      int maxConnections, long helloTimeoutMillis, long idleTimeoutMillis, long frameTimeoutMillis,
-                     long frameBufferBytes) {
+                     long frameBufferBytes, int maxSubbands) {
+    /** Default {@link #maxSubbands}. */
+    public static final int DEFAULT_MAX_SUBBANDS = 64;
     /** The defaults. */
-    public static final Limits DEFAULT = new Limits(4096, 256, 4096L * 64, 1e6, 1000, 256, 10_000, 120_000, 5_000, 256L << 20);
+    public static final Limits DEFAULT = new Limits(4096, 256, 4096L * 64, 1e6, 1000, 256, 10_000, 120_000, 5_000, 256L << 20,
+            DEFAULT_MAX_SUBBANDS);
 
     public Limits {
         if (maxAntennas < 1 || maxUsers < 1 || maxChannelEntries < 1 || !(maxPowerW > 0) || !(maxPowerW <= 1e30)
                 || maxSolveMillis < 1 || maxConnections < 1 || helloTimeoutMillis < 1 || idleTimeoutMillis < 1
-                || frameTimeoutMillis < 1 || frameBufferBytes < 1) {
+                || frameTimeoutMillis < 1 || frameBufferBytes < 1 || maxSubbands < 1) {
             throw new IllegalArgumentException("limits must be >= 1 (power in (0, 1e30] W): " + this);
         }
     }
 
     public Limits withMaxSolveMillis(long v) {
         return new Limits(maxAntennas, maxUsers, maxChannelEntries, maxPowerW, v, maxConnections, helloTimeoutMillis,
-                idleTimeoutMillis, frameTimeoutMillis, frameBufferBytes);
+                idleTimeoutMillis, frameTimeoutMillis, frameBufferBytes, maxSubbands);
     }
 
     public Limits withMaxConnections(int v) {
         return new Limits(maxAntennas, maxUsers, maxChannelEntries, maxPowerW, maxSolveMillis, v, helloTimeoutMillis,
-                idleTimeoutMillis, frameTimeoutMillis, frameBufferBytes);
+                idleTimeoutMillis, frameTimeoutMillis, frameBufferBytes, maxSubbands);
     }
 
     /** Hello, idle and frame timeouts (ms). */
     public Limits withTimeouts(long helloMillis, long idleMillis, long frameMillis) {
         return new Limits(maxAntennas, maxUsers, maxChannelEntries, maxPowerW, maxSolveMillis, maxConnections, helloMillis,
-                idleMillis, frameMillis, frameBufferBytes);
+                idleMillis, frameMillis, frameBufferBytes, maxSubbands);
     }
 
     public Limits withFrameBufferBytes(long v) {
         return new Limits(maxAntennas, maxUsers, maxChannelEntries, maxPowerW, maxSolveMillis, maxConnections,
-                helloTimeoutMillis, idleTimeoutMillis, frameTimeoutMillis, v);
+                helloTimeoutMillis, idleTimeoutMillis, frameTimeoutMillis, v, maxSubbands);
+    }
+
+    /** Subbands S a wideband report may carry. */
+    public Limits withMaxSubbands(int v) {
+        return new Limits(maxAntennas, maxUsers, maxChannelEntries, maxPowerW, maxSolveMillis, maxConnections,
+                helloTimeoutMillis, idleTimeoutMillis, frameTimeoutMillis, frameBufferBytes, v);
     }
 }

@@ -135,7 +135,20 @@ public final class ReportValidator {
             return bad(Reason.UNKNOWN_RADIO, "report names radio '" + r.getRadioId() + "' but this session is '"
                     + helloOrNull.getRadioId() + "'");
         }
-        ComplexMatrix ch = r.getChannel();
+        int subbands = r.getSubbandsCount();
+        boolean wide = subbands > 0;
+        if (wide) {
+            if (r.hasChannel() || r.getNoisePowerWCount() > 0) {
+                return bad(Reason.BAD_DIMENSIONS, "a wideband report (" + subbands + " subbands) must leave channel and "
+                        + "noise_power_w empty: each subband carries its own");
+            }
+            if (subbands > limits.maxSubbands()) {
+                return bad(Reason.TOO_LARGE, "report has " + subbands + " subbands; the controller's limit is "
+                        + limits.maxSubbands());
+            }
+        }
+        int s = Math.max(1, subbands);
+        ComplexMatrix ch = wide ? r.getSubbands(0).getChannel() : r.getChannel();
         int rows = ch.getRows();
         int cols = ch.getCols();
         if (r.hasTxArray()) {
@@ -175,14 +188,23 @@ public final class ReportValidator {
             return bad(Reason.TOO_LARGE, "report rx_array has " + (long) r.getRxArray().getHorizontal() * r.getRxArray().getVertical()
                     + " elements; the controller's limit is " + limits.maxAntennas());
         }
-        if (cols > limits.maxUsers() || (long) rows * cols > limits.maxChannelEntries()) {
-            return bad(Reason.TOO_LARGE, "channel " + rows + "x" + cols + " exceeds the controller's limits (K <= "
-                    + limits.maxUsers() + ", N·K <= " + limits.maxChannelEntries() + ")");
+        if (cols > limits.maxUsers() || (long) s * rows * cols > limits.maxChannelEntries()) {
+            return bad(Reason.TOO_LARGE, (wide ? s + " subbands of " : "channel ") + rows + "x" + cols
+                    + " exceed the controller's limits (K <= " + limits.maxUsers() + ", "
+                    + (wide ? "S·N·K" : "N·K") + " <= " + limits.maxChannelEntries() + ")");
         }
         long count = (long) rows * cols;
-        if (ch.getReCount() != count || ch.getImCount() != count) {
-            return bad(Reason.BAD_DIMENSIONS, "channel " + rows + "x" + cols + " needs " + count
-                    + " re and im values, got " + ch.getReCount() + " re and " + ch.getImCount() + " im");
+        for (int b = 0; b < s; b++) {
+            ComplexMatrix c = wide ? r.getSubbands(b).getChannel() : ch;
+            String name = wide ? "subband " + b + " channel " : "channel ";
+            if (c.getRows() != rows || c.getCols() != cols) {
+                return bad(Reason.BAD_DIMENSIONS, name + c.getRows() + "x" + c.getCols() + " differs from subband 0's "
+                        + rows + "x" + cols + " (every subband has the same N x K)");
+            }
+            if (c.getReCount() != count || c.getImCount() != count) {
+                return bad(Reason.BAD_DIMENSIONS, name + rows + "x" + cols + " needs " + count
+                        + " re and im values, got " + c.getReCount() + " re and " + c.getImCount() + " im");
+            }
         }
         if (cols > rows) {
             return bad(Reason.TOO_MANY_USERS, "K = " + cols + " users exceeds N = " + rows + " antennas");
@@ -192,34 +214,64 @@ public final class ReportValidator {
                     + helloOrNull.getMaxUsers());
         }
         int n = (int) count;
-        boolean nonZero = false;
-        for (int i = 0; i < n; i++) {
-            float re = ch.getRe(i);
-            float im = ch.getIm(i);
-            if (!Float.isFinite(re) || !Float.isFinite(im)) {
-                return bad(Reason.NON_FINITE, "channel element (" + (i / cols) + ", " + (i % cols) + ") is "
-                        + re + " + j" + im);
+        int zeroSubband = -1;
+        for (int b = 0; b < s; b++) {
+            ComplexMatrix c = wide ? r.getSubbands(b).getChannel() : ch;
+            boolean nonZero = false;
+            for (int i = 0; i < n; i++) {
+                float re = c.getRe(i);
+                float im = c.getIm(i);
+                if (!Float.isFinite(re) || !Float.isFinite(im)) {
+                    return bad(Reason.NON_FINITE, (wide ? "subband " + b + " channel" : "channel") + " element ("
+                            + (i / cols) + ", " + (i % cols) + ") is " + re + " + j" + im);
+                }
+                nonZero |= re != 0 || im != 0;
             }
-            nonZero |= re != 0 || im != 0;
-        }
-        int noiseCount = r.getNoisePowerWCount();
-        for (int k = 0; k < noiseCount; k++) {
-            if (!Double.isFinite(r.getNoisePowerW(k))) {
-                return bad(Reason.NON_FINITE, "noise_power_w[" + k + "] is " + r.getNoisePowerW(k));
+            if (!nonZero && zeroSubband < 0) {
+                zeroSubband = b;
+            }
+            int noiseCount = wide ? r.getSubbands(b).getNoisePowerWCount() : r.getNoisePowerWCount();
+            for (int k = 0; k < noiseCount; k++) {
+                double v = wide ? r.getSubbands(b).getNoisePowerW(k) : r.getNoisePowerW(k);
+                if (!Double.isFinite(v)) {
+                    return bad(Reason.NON_FINITE, noiseName(wide, b) + "[" + k + "] is " + v);
+                }
+            }
+            if (wide && !Double.isFinite(r.getSubbands(b).getFrequencyOffsetHz())) {
+                return bad(Reason.NON_FINITE, "subband " + b + " frequency_offset_hz is " + r.getSubbands(b).getFrequencyOffsetHz());
             }
         }
         if (!Double.isFinite(r.getPowerBudgetW())) {
             return bad(Reason.NON_FINITE, "power_budget_w is " + r.getPowerBudgetW());
         }
-        if (!nonZero) {
-            return bad(Reason.ZERO_CHANNEL, "every channel element is zero");
+        if (!Double.isFinite(r.getCarrierHz())) {
+            return bad(Reason.NON_FINITE, "carrier_hz is " + r.getCarrierHz());
         }
-        if (noiseCount != 1 && noiseCount != cols) {
-            return bad(Reason.BAD_PARAMETER, "noise_power_w has " + noiseCount + " values; need 1 or K = " + cols);
+        if (zeroSubband >= 0) {
+            return bad(Reason.ZERO_CHANNEL, wide ? "every channel element of subband " + zeroSubband + " is zero"
+                    : "every channel element is zero");
         }
-        for (int k = 0; k < noiseCount; k++) {
-            if (!(r.getNoisePowerW(k) > 0)) {
-                return bad(Reason.BAD_PARAMETER, "noise_power_w[" + k + "] must be > 0, got " + r.getNoisePowerW(k));
+        for (int b = 0; b < s; b++) {
+            int noiseCount = wide ? r.getSubbands(b).getNoisePowerWCount() : r.getNoisePowerWCount();
+            if (noiseCount != 1 && noiseCount != cols) {
+                return bad(Reason.BAD_PARAMETER, noiseName(wide, b) + " has " + noiseCount + " values; need 1 or K = " + cols);
+            }
+            for (int k = 0; k < noiseCount; k++) {
+                double v = wide ? r.getSubbands(b).getNoisePowerW(k) : r.getNoisePowerW(k);
+                if (!(v > 0)) {
+                    return bad(Reason.BAD_PARAMETER, noiseName(wide, b) + "[" + k + "] must be > 0, got " + v);
+                }
+            }
+        }
+        double carrier = r.getCarrierHz();
+        if (carrier < 0) {
+            return bad(Reason.BAD_PARAMETER, "carrier_hz must be >= 0 (0 = unknown), got " + carrier);
+        }
+        for (int b = 0; wide && carrier > 0 && b < s; b++) {
+            double ratio = CsiMapping.frequencyRatio(r.getSubbands(b).getFrequencyOffsetHz(), carrier);
+            if (!(ratio > 0) || !Double.isFinite(ratio)) {
+                return bad(Reason.BAD_PARAMETER, "subband " + b + " frequency_offset_hz " + r.getSubbands(b).getFrequencyOffsetHz()
+                        + " puts it at or below 0 Hz (carrier_hz " + carrier + ")");
             }
         }
         double budget = CsiMapping.budgetW(r, helloOrNull);
@@ -263,6 +315,10 @@ public final class ReportValidator {
                     + " is not above the last accepted " + Long.toUnsignedString(lastSequence));
         }
         return null;
+    }
+
+    private static String noiseName(boolean wide, int subband) {
+        return wide ? "subband " + subband + " noise_power_w" : "noise_power_w";
     }
 
     private static Rejection checkScatterers(CsiReport r, boolean targets) {

@@ -37,12 +37,14 @@ class AllocationEndToEndTest {
      */
     static final long EVENT_LOOP_BOUND_BYTES = 8_192;
 
-    @ParameterizedTest(name = "{0} N={1} K={2} M={3} {4}")
+    @ParameterizedTest(name = "{0} N={1} K={2} M={3} {4} S={5}")
     @CsvSource({
-            "rzf, 16, 4, 0, PHASED",
-            "rzf, 16, 4, 0, YIELDING",
-            "hybrid-upga, 64, 4, 4, PHASED"})
-    void aReportAllocatesNothingOnTheSolveThread(String solver, int n, int k, int m, WaitMode waitMode) throws Exception {
+            "rzf, 16, 4, 0, PHASED, 0",
+            "rzf, 16, 4, 0, YIELDING, 0",
+            "hybrid-upga, 64, 4, 4, PHASED, 0",
+            "rzf, 16, 4, 0, PHASED, 4"}) // wideband: subband by subband, subband_baseband, a version 2 frame
+    void aReportAllocatesNothingOnTheSolveThread(String solver, int n, int k, int m, WaitMode waitMode, int subbands)
+            throws Exception {
         ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(solver).ioThreads(1).solveShards(1)
                 .waitMode(waitMode).build();
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -52,7 +54,8 @@ class AllocationEndToEndTest {
                     .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1)).build();
             client.send(TestData.wrap(hello));
             assertTrue(helloAnswer(client).hasHelloAck());
-            CsiReport.Builder report = TestData.report("alloc", 0, n, k).setPowerBudgetW(1);
+            CsiReport.Builder report = subbands == 0 ? TestData.report("alloc", 0, n, k).setPowerBudgetW(1)
+                    : TestData.widebandReport("alloc", 0, subbands, n, k).setPowerBudgetW(1);
             long seq = 0;
             for (int i = 0; i < WARM_REPORTS; i++) {
                 roundTrip(client, report, ++seq);
@@ -91,7 +94,8 @@ class AllocationEndToEndTest {
                     + allocating + " of " + MEASURED_REPORTS + seen);
             assertTrue(solveTotal <= MAX_SPORADIC_BYTES, "bytes the solve thread allocated over " + MEASURED_REPORTS
                     + " reports: " + solveTotal + seen);
-            assertTrue(eventLoop <= EVENT_LOOP_BOUND_BYTES, "event loop bytes per report: " + eventLoop);
+            // a wideband report carries S channels for the event loop to parse
+            assertTrue(eventLoop <= EVENT_LOOP_BOUND_BYTES * Math.max(1, subbands), "event loop bytes per report: " + eventLoop);
             assertTrue(eventLoop > 0, "parsing the report allocates on the event loop: the measurement sees it");
         }
     }
@@ -101,6 +105,12 @@ class AllocationEndToEndTest {
         ControllerMessage m = client.read();
         if (!m.hasUpdate() || m.getUpdate().getSequence() != seq) {
             throw new AssertionError("expected the update of report " + seq + ", got " + m);
+        }
+        int subbands = Math.max(1, report.getSubbandsCount());
+        if (m.getUpdate().getSubbandBasebandCount() != subbands - 1
+                || m.getUpdate().getFpgaFrame().byteAt(4) != (subbands == 1 ? 1 : 2)) {
+            throw new AssertionError("expected " + subbands + " baseband sets and a version " + (subbands == 1 ? 1 : 2)
+                    + " frame, got " + m.getUpdate().getSubbandBasebandCount() + " more sets");
         }
     }
 

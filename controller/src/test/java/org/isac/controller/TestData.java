@@ -70,6 +70,29 @@ public final class TestData {
                 .setPowerBudgetW(2.0);
     }
 
+    /**
+     * A valid wideband report: S subbands of N × K channels (subband s seeded from the sequence
+     * and s), per-user noise 0.1·(1 + s/10) W in subband s, 100 kHz apart around a 3.5 GHz
+     * carrier, budget 2 W.
+     */
+    public static CsiReport.Builder widebandReport(String radioId, long sequence, int subbands, int n, int k) {
+        CsiReport.Builder b = CsiReport.newBuilder()
+                .setRadioId(radioId)
+                .setSequence(sequence)
+                .setPowerBudgetW(2.0)
+                .setCarrierHz(3.5e9);
+        for (int s = 0; s < subbands; s++) {
+            org.isac.proto.v1.Subband.Builder sb = org.isac.proto.v1.Subband.newBuilder()
+                    .setChannel(channel(n, k, 1000 + 7919L * s + sequence))
+                    .setFrequencyOffsetHz(100e3 * (s - (subbands - 1) / 2.0));
+            for (int u = 0; u < k; u++) {
+                sb.addNoisePowerW(0.1 * (1 + s / 10.0) * (1 + 0.01 * u));
+            }
+            b.addSubbands(sb);
+        }
+        return b;
+    }
+
     /** Bytes of {@code m} with its varint length prefix. */
     public static byte[] delimited(FrontEndMessage m) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

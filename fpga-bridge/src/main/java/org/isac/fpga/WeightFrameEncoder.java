@@ -47,6 +47,12 @@ import static org.isac.fpga.frame.FrameFormat.*;
  * sizes, all-zero payload: phase codes 0, baseband scale 0, i.e. transmit nothing). Every call is
  * counted in {@link #counters()}. Thus no frame leaves with non-finite weights or over the limits.
  *
+ * <p>Wideband ({@link Precoder#subbands()} = S &gt; 1): one F and S baseband sets W_s, written
+ * as a version 2 frame (S in the header, S baseband sections). Every step runs per subband
+ * (each set has its own frame scale, lowered on its own) and the budget and per-antenna limit
+ * apply to each X_s = F W_s; any subband failing replaces the whole frame. A last good frame
+ * replaces a request only when it has the same S. S = 1 is a version 1 frame, as always.
+ *
  * <p>Argument errors (null W, array too short, sizes outside 1..65535, calibration of the wrong
  * size) throw {@link IllegalArgumentException} and write nothing.
  *
@@ -79,6 +85,18 @@ public final class WeightFrameEncoder {
         double power;
         double maxRow;
         int n;
+        int subbands = 1;
+    }
+
+    /** The baseband sets of the encode in progress (references only; cleared after). */
+    private double[][] setRe = new double[1][];
+    private double[][] setIm = new double[1][];
+
+    private void ensureSets(int subbands) {
+        if (setRe.length < subbands) {
+            setRe = new double[subbands][];
+            setIm = new double[subbands][];
+        }
     }
 
     public WeightFrameEncoder(EncoderConfig config, GuardCounters counters) {
@@ -136,7 +154,37 @@ public final class WeightFrameEncoder {
      * @throws IllegalArgumentException when the shapes do not chain (W rows != F columns) or are empty
      */
     public int encode(String radioId, long sequence, Precoder precoder, double budgetW, FrameBuffer out) {
-        return encode(radioId, sequence, precoder.isHybrid() ? precoder.analog : null, precoder.baseband, budgetW, out);
+        int subbands = precoder.subbands();
+        if (subbands == 1) {
+            return encode(radioId, sequence, precoder.isHybrid() ? precoder.analog : null, precoder.baseband, budgetW, out);
+        }
+        if (subbands > MAX_SUBBANDS) {
+            throw new IllegalArgumentException(subbands + " baseband sets; a frame carries at most " + MAX_SUBBANDS);
+        }
+        CMatrix w0 = precoder.baseband;
+        CMatrix f = precoder.isHybrid() ? precoder.analog : null;
+        if (f != null && w0.rows() != f.cols()) {
+            throw new IllegalArgumentException("F is " + f.rows() + "x" + f.cols() + " but W has "
+                    + w0.rows() + " rows (must be M = " + f.cols() + ")");
+        }
+        ensureSets(subbands);
+        for (int b = 0; b < subbands; b++) {
+            CMatrix w = precoder.baseband(b);
+            if (w.rows() != w0.rows() || w.cols() != w0.cols()) {
+                throw new IllegalArgumentException("subband " + b + " W is " + w.rows() + "x" + w.cols()
+                        + " but subband 0's is " + w0.rows() + "x" + w0.cols() + " (every set has one shape)");
+            }
+            setRe[b] = w.re;
+            setIm[b] = w.im;
+        }
+        try {
+            return f == null
+                    ? encodeSets(radioId, sequence, null, null, w0.rows(), 0, subbands, w0.cols(), budgetW, out)
+                    : encodeSets(radioId, sequence, f.re, f.im, f.rows(), f.cols(), subbands, w0.cols(), budgetW, out);
+        } finally {
+            java.util.Arrays.fill(setRe, 0, subbands, null);
+            java.util.Arrays.fill(setIm, 0, subbands, null);
+        }
     }
 
     /**
@@ -191,8 +239,29 @@ public final class WeightFrameEncoder {
      */
     public int encode(String radioId, long sequence, double[] fRe, double[] fIm, int n, int m,
                       double[] wRe, double[] wIm, int k, double budgetW, FrameBuffer out) {
+        ensureSets(1);
+        setRe[0] = wRe;
+        setIm[0] = wIm;
+        try {
+            return encodeSets(radioId, sequence, fRe, fIm, n, m, 1, k, budgetW, out);
+        } finally {
+            setRe[0] = null;
+            setIm[0] = null;
+        }
+    }
+
+    /**
+     * The steps of the class comment for S baseband sets {@code setRe[b], setIm[b]} behind one F:
+     * every check and the quantization fit run per subband (each set has its own frame scale),
+     * the budget applies to each subband's X_b; one set is a version 1 frame, more a version 2.
+     * The result's powers are the largest over subbands, its scale factor the smallest.
+     */
+    private int encodeSets(String radioId, long sequence, double[] fRe, double[] fIm, int n, int m, int subbands,
+                           int k, double budgetW, FrameBuffer out) {
         boolean hybrid = fRe != null;
-        checkArgs(radioId, hybrid, fRe, fIm, n, m, wRe, wIm, k);
+        for (int b = 0; b < subbands; b++) {
+            checkArgs(radioId, hybrid, fRe, fIm, n, m, setRe[b], setIm[b], k);
+        }
         if (!hybrid) {
             m = 0;
         }
@@ -204,29 +273,41 @@ public final class WeightFrameEncoder {
 
         result.requestedPowerW = Double.NaN;
         result.scaleFactor = 1;
-        GuardOutcome outcome;
+        GuardOutcome outcome = null;
         if (!(budgetW >= 0) || budgetW == Double.POSITIVE_INFINITY) {
             outcome = GuardOutcome.INVALID_BUDGET;
-        } else if ((hybrid && !(PowerGuard.allFinite(fRe, n * m) && PowerGuard.allFinite(fIm, n * m)))
-                || !PowerGuard.allFinite(wRe, rows * k) || !PowerGuard.allFinite(wIm, rows * k)) {
+        } else if (hybrid && !(PowerGuard.allFinite(fRe, n * m) && PowerGuard.allFinite(fIm, n * m))) {
             outcome = GuardOutcome.NON_FINITE;
         } else {
-            double p = PowerGuard.measure(fRe, fIm, n, m, wRe, wIm, k, rowPower);
-            double maxRow = PowerGuard.max(rowPower, n);
-            result.requestedPowerW = p;
-            if (!(p <= budgetW * (1 + tol))) {
-                outcome = GuardOutcome.OVER_BUDGET;
-            } else if (perAntenna && !(maxRow <= budgetW / n * (1 + tol))) {
-                outcome = GuardOutcome.OVER_PER_ANTENNA;
-            } else {
-                outcome = encodeChecked(hash, sequence, hybrid, fRe, fIm, n, m, wRe, wIm, k, budgetW, out);
+            for (int b = 0; b < subbands && outcome == null; b++) {
+                if (!PowerGuard.allFinite(setRe[b], rows * k) || !PowerGuard.allFinite(setIm[b], rows * k)) {
+                    outcome = GuardOutcome.NON_FINITE;
+                }
+            }
+        }
+        if (outcome == null) {
+            double worst = 0;
+            for (int b = 0; b < subbands && outcome == null; b++) {
+                double p = PowerGuard.measure(fRe, fIm, n, m, setRe[b], setIm[b], k, rowPower);
+                double maxRow = PowerGuard.max(rowPower, n);
+                worst = Math.max(worst, p);
+                result.requestedPowerW = worst;
+                if (!(p <= budgetW * (1 + tol))) {
+                    outcome = GuardOutcome.OVER_BUDGET;
+                    result.requestedPowerW = p;
+                } else if (perAntenna && !(maxRow <= budgetW / n * (1 + tol))) {
+                    outcome = GuardOutcome.OVER_PER_ANTENNA;
+                }
+            }
+            if (outcome == null) {
+                outcome = encodeChecked(hash, sequence, hybrid, fRe, fIm, n, m, subbands, k, budgetW, out);
             }
         }
 
         Replacement replacement = Replacement.NONE;
         if (outcome.replaced()) {
             LastGood lg = outcome == GuardOutcome.INVALID_BUDGET ? null : lastGood.get(radioId);
-            if (lg != null && PowerGuard.within(lg.power, lg.maxRow, lg.n, budgetW, tol, perAntenna)) {
+            if (lg != null && lg.subbands == subbands && PowerGuard.within(lg.power, lg.maxRow, lg.n, budgetW, tol, perAntenna)) {
                 replacement = Replacement.LAST_GOOD;
                 int len = lg.frame.length();
                 byte[] b = out.ensureCapacity(len);
@@ -238,7 +319,7 @@ public final class WeightFrameEncoder {
                 result.sentMaxRowPowerW = lg.maxRow;
             } else {
                 replacement = Replacement.SAFE_DEFAULT;
-                writeSafeDefault(hash, sequence, hybrid, n, m, k, out);
+                writeSafeDefault(hash, sequence, hybrid, n, m, k, subbands, out);
                 result.sentPowerW = 0;
                 result.sentMaxRowPowerW = 0;
             }
@@ -255,6 +336,7 @@ public final class WeightFrameEncoder {
             lg.power = result.sentPowerW;
             lg.maxRow = result.sentMaxRowPowerW;
             lg.n = n;
+            lg.subbands = subbands;
         }
         result.outcome = outcome;
         result.replacement = replacement;
@@ -264,14 +346,14 @@ public final class WeightFrameEncoder {
     }
 
     private GuardOutcome encodeChecked(int hash, long sequence, boolean hybrid, double[] fRe, double[] fIm, int n, int m,
-                                       double[] wRe, double[] wIm, int k, double budgetW, FrameBuffer out) {
+                                       int subbands, int k, double budgetW, FrameBuffer out) {
         int rows = hybrid ? m : n;
         int shifters = hybrid ? n * m : 0;
         long payload = FrameFormat.payloadBytes(hybrid, n, m, k, config.phaseBits(), hybrid ? config.gainBits() : 0,
-                config.codec(), config.basebandBits());
+                config.codec(), config.basebandBits(), subbands);
         int total = checkedTotal(payload);
         byte[] b = out.ensureCapacity(total);
-        writeHeader(b, hash, sequence, hybrid, n, m, k, (int) payload);
+        writeHeader(b, hash, sequence, hybrid, n, m, k, subbands, (int) payload);
         int pos = HEADER_BYTES;
         if (hybrid) {
             analog.quantize(fRe, fIm, n, m, phaseCodes, gainCodes);
@@ -281,65 +363,75 @@ public final class WeightFrameEncoder {
             }
             analog.realize(phaseCodes, gainCodes, n, m, fqRe, fqIm);
         }
-        int bbOff = pos;
-        baseband.encode(wRe, wIm, rows, k, b, bbOff);
-        float scale;
-        try {
-            scale = baseband.decodeRaw(b, bbOff, rows, k, iq, exps);
-        } catch (FrameRejectedException e) { // scale overflowed float (huge weights with a huge budget)
-            return GuardOutcome.QUANTIZED_OUT_OF_BOUNDS;
-        }
-        double[] qRe = hybrid ? fqRe : null;
-        double[] qIm = hybrid ? fqIm : null;
-        BasebandCodec.toComplex(scale, iq, exps, rows, k, wqRe, wqIm);
-        double p = PowerGuard.measure(qRe, qIm, n, m, wqRe, wqIm, k, rowPower);
-        double maxRow = PowerGuard.max(rowPower, n);
+        int section = (int) FrameFormat.basebandBytes(config.codec(), config.basebandBits(), rows, k);
+        double sentPower = 0;
+        double sentMaxRow = 0;
+        double factor = 1;
+        boolean scaled = false; // some subband's scale was lowered by the quantization fit
         boolean perAntenna = config.perAntenna();
-        GuardOutcome outcome = GuardOutcome.ACCEPTED;
-        float s = scale;
-        for (int round = 0; round < 3 && Double.isFinite(p) && !PowerGuard.within(p, maxRow, n, budgetW, 0, perAntenna); round++) {
-            double r = Math.max(p / budgetW, perAntenna ? maxRow * n / budgetW : 0);
-            float s2 = (float) (s / Math.sqrt(r));
-            while (s2 > 0 && (double) s2 * s2 * r > (double) s * s) {
-                s2 = Math.nextDown(s2);
+        for (int sb = 0; sb < subbands; sb++) {
+            int bbOff = pos + sb * section;
+            baseband.encode(setRe[sb], setIm[sb], rows, k, b, bbOff);
+            float scale;
+            try {
+                scale = baseband.decodeRaw(b, bbOff, rows, k, iq, exps);
+            } catch (FrameRejectedException e) { // scale overflowed float (huge weights with a huge budget)
+                return GuardOutcome.QUANTIZED_OUT_OF_BOUNDS;
             }
-            if (round > 0 && s2 >= s) {
-                s2 = Math.nextDown(s);
+            double[] qRe = hybrid ? fqRe : null;
+            double[] qIm = hybrid ? fqIm : null;
+            BasebandCodec.toComplex(scale, iq, exps, rows, k, wqRe, wqIm);
+            double p = PowerGuard.measure(qRe, qIm, n, m, wqRe, wqIm, k, rowPower);
+            double maxRow = PowerGuard.max(rowPower, n);
+            float s = scale;
+            for (int round = 0; round < 3 && Double.isFinite(p) && !PowerGuard.within(p, maxRow, n, budgetW, 0, perAntenna); round++) {
+                double r = Math.max(p / budgetW, perAntenna ? maxRow * n / budgetW : 0);
+                float s2 = (float) (s / Math.sqrt(r));
+                while (s2 > 0 && (double) s2 * s2 * r > (double) s * s) {
+                    s2 = Math.nextDown(s2);
+                }
+                if (round > 0 && s2 >= s) {
+                    s2 = Math.nextDown(s);
+                }
+                s = s2 > 0 ? s2 : 0f; // also maps NaN to 0
+                BasebandCodec.rewriteScale(b, bbOff, s);
+                BasebandCodec.toComplex(s, iq, exps, rows, k, wqRe, wqIm);
+                p = PowerGuard.measure(qRe, qIm, n, m, wqRe, wqIm, k, rowPower);
+                maxRow = PowerGuard.max(rowPower, n);
+                scaled = true;
             }
-            s = s2 > 0 ? s2 : 0f; // also maps NaN to 0
-            BasebandCodec.rewriteScale(b, bbOff, s);
-            BasebandCodec.toComplex(s, iq, exps, rows, k, wqRe, wqIm);
-            p = PowerGuard.measure(qRe, qIm, n, m, wqRe, wqIm, k, rowPower);
-            maxRow = PowerGuard.max(rowPower, n);
-            outcome = GuardOutcome.ACCEPTED_SCALED;
+            boolean finite = PowerGuard.allFinite(wqRe, rows * k) && PowerGuard.allFinite(wqIm, rows * k)
+                    && (!hybrid || PowerGuard.allFinite(fqRe, shifters) && PowerGuard.allFinite(fqIm, shifters));
+            if (!finite || !PowerGuard.within(p, maxRow, n, budgetW, config.tolerance(), perAntenna)) {
+                return GuardOutcome.QUANTIZED_OUT_OF_BOUNDS;
+            }
+            factor = Math.min(factor, scale == 0 ? 1 : (double) s / scale);
+            sentPower = Math.max(sentPower, p);
+            sentMaxRow = Math.max(sentMaxRow, maxRow);
         }
-        boolean finite = PowerGuard.allFinite(wqRe, rows * k) && PowerGuard.allFinite(wqIm, rows * k)
-                && (!hybrid || PowerGuard.allFinite(fqRe, shifters) && PowerGuard.allFinite(fqIm, shifters));
-        if (!finite || !PowerGuard.within(p, maxRow, n, budgetW, config.tolerance(), perAntenna)) {
-            return GuardOutcome.QUANTIZED_OUT_OF_BOUNDS;
-        }
-        result.scaleFactor = scale == 0 ? 1 : (double) s / scale;
-        result.sentPowerW = p;
-        result.sentMaxRowPowerW = maxRow;
+        GuardOutcome outcome = scaled ? GuardOutcome.ACCEPTED_SCALED : GuardOutcome.ACCEPTED;
+        result.scaleFactor = factor;
+        result.sentPowerW = sentPower;
+        result.sentMaxRowPowerW = sentMaxRow;
         result.crc32c = writeCrc(b, total - TRAILER_BYTES);
         out.setLength(total);
         return outcome;
     }
 
-    private void writeSafeDefault(int hash, long sequence, boolean hybrid, int n, int m, int k, FrameBuffer out) {
+    private void writeSafeDefault(int hash, long sequence, boolean hybrid, int n, int m, int k, int subbands, FrameBuffer out) {
         long payload = FrameFormat.payloadBytes(hybrid, n, m, k, config.phaseBits(), hybrid ? config.gainBits() : 0,
-                config.codec(), config.basebandBits());
+                config.codec(), config.basebandBits(), subbands);
         int total = checkedTotal(payload);
         byte[] b = out.ensureCapacity(total);
-        writeHeader(b, hash, sequence, hybrid, n, m, k, (int) payload);
+        writeHeader(b, hash, sequence, hybrid, n, m, k, subbands, (int) payload);
         java.util.Arrays.fill(b, HEADER_BYTES, HEADER_BYTES + (int) payload, (byte) 0);
         result.crc32c = writeCrc(b, total - TRAILER_BYTES);
         out.setLength(total);
     }
 
-    private void writeHeader(byte[] b, int hash, long sequence, boolean hybrid, int n, int m, int k, int payload) {
+    private void writeHeader(byte[] b, int hash, long sequence, boolean hybrid, int n, int m, int k, int subbands, int payload) {
         Bits.putI32(b, OFF_MAGIC, MAGIC);
-        b[OFF_VERSION] = (byte) VERSION;
+        b[OFF_VERSION] = (byte) FrameFormat.versionFor(subbands);
         b[OFF_MODE] = (byte) (hybrid ? MODE_HYBRID : MODE_DIGITAL);
         b[OFF_CODEC] = (byte) config.codec().wire();
         b[OFF_PHASE_BITS] = (byte) (hybrid ? config.phaseBits() : 0);
@@ -351,7 +443,7 @@ public final class WeightFrameEncoder {
         Bits.putU16(b, OFF_N, n);
         Bits.putU16(b, OFF_M, m);
         Bits.putU16(b, OFF_K, k);
-        Bits.putU16(b, OFF_RESERVED, 0);
+        Bits.putU16(b, OFF_SUBBANDS, subbands == 1 ? 0 : subbands); // v1: reserved 0
         Bits.putI32(b, OFF_PAYLOAD_LENGTH, payload);
     }
 

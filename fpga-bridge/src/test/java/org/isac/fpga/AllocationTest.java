@@ -117,12 +117,24 @@ class AllocationTest {
         long seq;
 
         Pipeline(CodecId codec, SplittableRandom rnd) {
+            this(codec, rnd, 1);
+        }
+
+        /** With S baseband sets (a version 2 frame when S > 1): subband b's set is subband 0's times 1 − 0.05·b. */
+        Pipeline(CodecId codec, SplittableRandom rnd, int subbands) {
             this.codec = codec;
-            hello = FrontEndHello.newBuilder().setRadioId("alloc-" + codec).setPhaseBits(6)
+            hello = FrontEndHello.newBuilder().setRadioId("alloc-" + codec + "-" + subbands).setPhaseBits(6)
                     .setBasebandBits(codec == CodecId.BFP ? 9 : 16).build();
             encoders = new RadioEncoders(h -> EncoderConfig.forHello(h, codec), new GuardCounters());
             inputs = new Precoder[] {hybrid(rnd, 0.8), hybrid(rnd, 1.0), hybrid(rnd, 3.0), hybrid(rnd, 0.5)};
-            inputs[3].baseband.re[5] = Double.NaN;
+            for (Precoder in : inputs) {
+                in.setSubbands(subbands);
+                for (int b = 1; b < subbands; b++) {
+                    in.baseband(b).copyFrom(in.baseband);
+                    in.baseband(b).scale(1 - 0.05 * b);
+                }
+            }
+            inputs[3].baseband(subbands - 1).re[5] = Double.NaN;
             RegisterMap map = RegisterMap.parse(String.join("\n", "window.size=0x1000",
                     "bank0.phase.offset=0", "bank1.phase.offset=0x400", "phase.area.size=0x400",
                     "bank0.baseband.offset=0x800", "bank1.baseband.offset=0xA00", "baseband.area.size=0x200",
@@ -163,11 +175,16 @@ class AllocationTest {
         long[] seq = {0};
         Runnable digitalBody = () -> digital.encode("d", seq[0]++, null, w, 4.0, out);
 
-        long[] bytes = allocatedBytes(bfp, fixed, digitalBody);
+        Pipeline wide = new Pipeline(CodecId.BFP, rnd, 4); // version 2 frames, 4 sets
+
+        long[] bytes = allocatedBytes(bfp, fixed, digitalBody, wide);
+        assertEquals(0, bytes[3], "wideband hybrid BFP (S = 4): " + bytes[3] + " bytes over " + MEASURED + " frames");
+        assertEquals(4, wide.decoded.subbands());
+        assertEquals(4, wide.applied.subbands());
         assertEquals(0, bytes[0], "hybrid BFP: " + bytes[0] + " bytes over " + MEASURED + " frames");
         assertEquals(0, bytes[1], "hybrid fixed: " + bytes[1] + " bytes over " + MEASURED + " frames");
         assertEquals(0, bytes[2], "digital: " + bytes[2] + " bytes over " + MEASURED + " frames");
-        for (Pipeline p : new Pipeline[] {bfp, fixed}) {
+        for (Pipeline p : new Pipeline[] {bfp, fixed, wide}) {
             assertTrue(p.outcomes[GuardOutcome.ACCEPTED.ordinal()] + p.outcomes[GuardOutcome.ACCEPTED_SCALED.ordinal()] > 0);
             assertTrue(p.outcomes[GuardOutcome.OVER_BUDGET.ordinal()] > 0);
             assertTrue(p.outcomes[GuardOutcome.NON_FINITE.ordinal()] > 0);

@@ -89,7 +89,83 @@ class ExampleFilesTest {
         CsiReport d = report(digital, ChannelProcess.of(digital), 1, T0_NS).toBuilder()
                 .setTxArray(geometry(digital.txShape())).build();
         out.add(new String[] {"report-digital.json", pretty.print(d) + "\n"});
+        out.add(new String[] {"report-wideband.json", pretty.print(widebandReport()) + "\n"});
         return out;
+    }
+
+    /** Subbands, antennas, users, paths per user of the wideband example. */
+    static final int WB_S = 4;
+    static final int WB_N = 16;
+    static final int WB_K = 4;
+    static final int WB_PATHS = 3;
+    static final double WB_CARRIER_HZ = 28e9;
+    /** Subband centres f_s − f_c: 4 subbands of 100 MHz across 400 MHz. */
+    static final double WB_SPACING_HZ = 100e6;
+
+    /**
+     * A wideband report of a fully digital 16-element ULA (half a wavelength at f_c = 28 GHz),
+     * K = 4 users, S = 4 subbands 100 MHz apart: each user's channel is 3 paths with complex
+     * gain α_l (CN(0, 1/3)), delay τ_l (0..50 ns) and angle θ_l (within ±10° of the user's
+     * direction), h_{n,k}(f_s) = Σ_l α_l e^{−j2π(f_s − f_c)τ_l} e^{jπ n (f_s/f_c) sin θ_l}: the
+     * delays make the subbands differ, the factor f_s/f_c is the beam squint. Seeded, computed
+     * with {@link StrictMath}, so every machine writes the same values.
+     */
+    static CsiReport widebandReport() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2026);
+        double[][] alphaRe = new double[WB_K][WB_PATHS];
+        double[][] alphaIm = new double[WB_K][WB_PATHS];
+        double[][] delay = new double[WB_K][WB_PATHS];
+        double[][] angle = new double[WB_K][WB_PATHS];
+        for (int k = 0; k < WB_K; k++) {
+            double direction = StrictMath.toRadians(-60 + 40 * k + 10 * rnd.nextDouble());
+            for (int l = 0; l < WB_PATHS; l++) {
+                double g = StrictMath.sqrt(-StrictMath.log(1 - rnd.nextDouble()) / WB_PATHS); // |α|² ~ Exp(1/L)
+                double ph = 2 * StrictMath.PI * rnd.nextDouble();
+                alphaRe[k][l] = g * StrictMath.cos(ph);
+                alphaIm[k][l] = g * StrictMath.sin(ph);
+                delay[k][l] = 50e-9 * rnd.nextDouble();
+                angle[k][l] = direction + StrictMath.toRadians(20 * rnd.nextDouble() - 10);
+            }
+        }
+        CsiReport.Builder r = CsiReport.newBuilder()
+                .setRadioId("usrp-wideband-1")
+                .setSequence(1)
+                .setCaptureNs(T0_NS)
+                .setDeadlineNs(T0_NS + 2_000_000)
+                .setPowerBudgetW(1.0)
+                .setCarrierHz(WB_CARRIER_HZ)
+                .setSolver("rzf")
+                .setTxArray(ArrayGeometry.newBuilder().setHorizontal(WB_N).setVertical(1).setSpacingWavelengths(0.5));
+        for (int s = 0; s < WB_S; s++) {
+            double offset = (s - (WB_S - 1) / 2.0) * WB_SPACING_HZ;
+            double ratio = 1 + offset / WB_CARRIER_HZ;
+            float[] re = new float[WB_N * WB_K];
+            float[] im = new float[WB_N * WB_K];
+            for (int k = 0; k < WB_K; k++) {
+                for (int l = 0; l < WB_PATHS; l++) {
+                    double delayPhase = -2 * StrictMath.PI * offset * delay[k][l];
+                    for (int n = 0; n < WB_N; n++) {
+                        double ph = delayPhase + StrictMath.PI * n * ratio * StrictMath.sin(angle[k][l]);
+                        double c = StrictMath.cos(ph);
+                        double sn = StrictMath.sin(ph);
+                        re[n * WB_K + k] += (float) (alphaRe[k][l] * c - alphaIm[k][l] * sn);
+                        im[n * WB_K + k] += (float) (alphaRe[k][l] * sn + alphaIm[k][l] * c);
+                    }
+                }
+            }
+            ComplexMatrix.Builder m = ComplexMatrix.newBuilder().setRows(WB_N).setCols(WB_K);
+            for (float v : re) {
+                m.addRe(v);
+            }
+            for (float v : im) {
+                m.addIm(v);
+            }
+            r.addSubbands(org.isac.proto.v1.Subband.newBuilder().setChannel(m).addNoisePowerW(0.0631)
+                    .setFrequencyOffsetHz(offset));
+        }
+        r.addTargets(Target.newBuilder().setAzimuthRad(StrictMath.toRadians(-30)).setGainRe(1.0));
+        r.addTargets(Target.newBuilder().setAzimuthRad(StrictMath.toRadians(20)).setGainRe(1.0));
+        return r.build();
     }
 
     /** The hello the simulated radio sends for {@code s} (with its own clock). */
@@ -178,6 +254,11 @@ class ExampleFilesTest {
         CsiReport digital = parse(Files.readString(DIR.resolve("report-digital.json")));
         assertNull(ReportValidator.validate(digital, null), "solvable without a hello");
         assertEquals(16, digital.getChannel().getRows());
+        CsiReport wide = parse(Files.readString(DIR.resolve("report-wideband.json")));
+        assertNull(ReportValidator.validate(wide, null), "solvable without a hello");
+        assertEquals(4, wide.getSubbandsCount());
+        assertEquals(16, wide.getSubbands(0).getChannel().getRows());
+        assertEquals(4, wide.getSubbands(0).getChannel().getCols());
     }
 
     private static CsiReport parse(String json) throws Exception {
@@ -196,10 +277,23 @@ class ExampleFilesTest {
             close(a.getRe(i), b.getRe(i), what + " re[" + i + "]");
             close(a.getIm(i), b.getIm(i), what + " im[" + i + "]");
         }
+        for (int s = 0; s < want.getSubbandsCount(); s++) {
+            ComplexMatrix x = want.getSubbands(s).getChannel();
+            ComplexMatrix y = got.getSubbands(s).getChannel();
+            assertEquals(x.getReCount(), y.getReCount(), what);
+            for (int i = 0; i < x.getReCount(); i++) {
+                close(x.getRe(i), y.getRe(i), what + " subband " + s + " re[" + i + "]");
+                close(x.getIm(i), y.getIm(i), what + " subband " + s + " im[" + i + "]");
+            }
+        }
     }
 
     private static Message strip(CsiReport r) {
-        return r.toBuilder().setChannel(r.getChannel().toBuilder().clearRe().clearIm()).build();
+        CsiReport.Builder b = r.toBuilder().setChannel(r.getChannel().toBuilder().clearRe().clearIm());
+        for (int s = 0; s < b.getSubbandsCount(); s++) {
+            b.setSubbands(s, b.getSubbands(s).toBuilder().setChannel(b.getSubbands(s).getChannel().toBuilder().clearRe().clearIm()));
+        }
+        return b.build();
     }
 
     private static void close(float want, float got, String what) {

@@ -22,7 +22,8 @@ import org.isac.solver.Problem;
  * cannot certify them it sends the radio's last good frame or the safe default (all zero)
  * instead; both are counted in {@link #counters()} and the update's {@code predicted} map
  * carries {@code frame_power_w} and, when the guard acted, {@code frame_guard} (the
- * {@code GuardOutcome} ordinal).
+ * {@code GuardOutcome} ordinal). A wideband solution (S baseband sets) becomes a version 2
+ * frame, guarded subband by subband; {@code frame_power_w} is then the largest subband's power.
  *
  * <p>One instance per encoding thread ({@link #newInstance()}); the guard counters are shared.
  */

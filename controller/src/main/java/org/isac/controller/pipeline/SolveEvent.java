@@ -70,7 +70,8 @@ public final class SolveEvent {
     /**
      * Entries a ring slot's matrices keep between events (N·K = 2048, e.g. N = 256, K = 8):
      * buffers an outsized report grew are given back when its event is done, so a burst of
-     * large reports does not pin ring size × their size.
+     * large reports does not pin ring size × their size. A wideband slot keeps
+     * {@code SLOT_KEEP_ENTRIES / S} per subband (its subbands are trimmed before S is reset).
      */
     static final int SLOT_KEEP_ENTRIES = 2048;
 
@@ -80,15 +81,32 @@ public final class SolveEvent {
         solver = null;
         outcome = null;
         detail = null;
-        problem.channel.trim(SLOT_KEEP_ENTRIES);
+        // a wideband report's subbands share the slot's allowance
+        int s = problem.subbands();
+        int keep = SLOT_KEEP_ENTRIES / s;
+        for (int b = 0; b < s; b++) {
+            problem.channel(b).trim(keep);
+        }
+        int sp = precoder.subbands();
+        int keepOut = SLOT_KEEP_ENTRIES / sp;
+        for (int b = 1; b < sp; b++) {
+            precoder.baseband(b).trim(keepOut);
+        }
         precoder.analog.trim(SLOT_KEEP_ENTRIES);
-        precoder.baseband.trim(SLOT_KEEP_ENTRIES);
+        precoder.baseband.trim(keepOut);
         precoder.receive.trim(SLOT_KEEP_ENTRIES);
     }
 
     /** Entries held by this slot's matrices (tests). */
     long heldEntries() {
-        return (long) problem.channel.capacity() + precoder.analog.capacity() + precoder.baseband.capacity()
+        long held = (long) problem.channel.capacity() + precoder.analog.capacity() + precoder.baseband.capacity()
                 + precoder.receive.capacity();
+        for (int b = 1; b < problem.subbands(); b++) {
+            held += problem.channel(b).capacity();
+        }
+        for (int b = 1; b < precoder.subbands(); b++) {
+            held += precoder.baseband(b).capacity();
+        }
+        return held;
     }
 }

@@ -9,6 +9,7 @@ import org.isac.proto.v1.Reject;
 import org.isac.solver.Precoder;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.SubbandLoop;
 import org.isac.solver.TimeBudget;
 
 /**
@@ -16,7 +17,11 @@ import org.isac.solver.TimeBudget;
  * stale reports, runs the named solver under the report's deadline less the encode margin, or
  * the controller's solve ceiling when the report has none (anytime solvers stop between
  * layers; one that cannot fit a single layer makes the report {@code STALE}); whatever the
- * solver throws, {@code Error}s included, the report is answered ({@code SOLVER_FAILED}); then hands the event to its own {@link EncodeStage}
+ * solver throws, {@code Error}s included, the report is answered ({@code SOLVER_FAILED}). A
+ * wideband report (S &gt; 1) goes to a {@link Solver#wideband()} solver once; a narrowband
+ * solver gets it through a {@link SubbandLoop} (digital: each subband solved alone, the time
+ * shared out; hybrid: refused with {@code BAD_PARAMETER} naming the wideband hybrid solver).
+ * Then hands the event to its own {@link EncodeStage}
  * on the same thread. Owns its solver instances (one per name, made
  * on first use), so no workspace is shared between threads. Allocation-free after warm-up.
  */
@@ -28,6 +33,8 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** Fixed encode margin in ns, or {@link ControllerConfig#AUTO_ENCODE_MARGIN}. */
     private final long encodeMarginNs;
     private final Budget budget = new Budget();
+    /** Wideband reports for narrowband solvers. */
+    private final SubbandLoop subbands = new SubbandLoop();
     /** Solve time of a report without a deadline ({@link org.isac.controller.Limits#maxSolveMillis}). */
     private final long maxSolveNs;
 
@@ -90,7 +97,8 @@ final class SolveStage implements EventHandler<SolveEvent> {
         }
         e.problem.budget = budget;
         try {
-            solver.solve(e.problem, e.precoder);
+            // S > 1 with a narrowband solver: subband by subband (digital) or refused (hybrid)
+            subbands.solve(solver, e.problem, e.precoder);
             Precoder out = e.precoder;
             if (out.layersPlanned > 0 && !out.outOfTime) {
                 metrics.recordLayers(e.solver, out.iterations, out.deadlineStop);
@@ -100,6 +108,9 @@ final class SolveStage implements EventHandler<SolveEvent> {
                 e.detail = e.solver + (e.hasDeadline ? ": not even one layer fits before the deadline"
                         : ": not even one layer fits in the controller's solve ceiling of " + maxSolveNs / 1_000_000 + " ms");
             }
+        } catch (SubbandLoop.HybridNotWideband ex) {
+            e.outcome = Reject.Reason.BAD_PARAMETER;
+            e.detail = ex.getMessage();
         } catch (Throwable ex) { // Errors too: the report is answered and the shard keeps serving
             e.outcome = Reject.Reason.SOLVER_FAILED;
             e.detail = e.solver + ": " + ex;

@@ -38,6 +38,7 @@ public final class UpdateWriter {
     private static final int ITERATIONS = 12;
     private static final int RECEIVE = 13;
     private static final int LAYERS_PLANNED = 14;
+    private static final int SUBBAND_BASEBAND = 15;
     private static final int MATRIX_ROWS = 1;
     private static final int MATRIX_COLS = 2;
     private static final int MATRIX_RE = 3;
@@ -66,7 +67,8 @@ public final class UpdateWriter {
     /**
      * Writes the frame of one update; {@link #array()} {@code [0, result)} holds it.
      *
-     * @param sent     the float weights to send, as {@link WeightGuard#sent()} holds them (analog empty for digital)
+     * @param sent     the float weights to send, as {@link WeightGuard#sent()} holds them (analog empty for
+     *                 digital; subbands 1…S−1 of a wideband solution go to {@code subband_baseband})
      * @param solution the solution: receive filters, predicted metrics, iterations, early stop, layers planned
      * @param hardware the encoder's frame and predicted entries
      * @param stages   the stage times; null leaves {@code stages} out
@@ -111,6 +113,9 @@ public final class UpdateWriter {
             update += delimitedSize(RECEIVE, receiveSize);
         }
         update += uint32Size(LAYERS_PLANNED, solution.layersPlanned);
+        for (int b = 1; b < sent.subbands(); b++) {
+            update += delimitedSize(SUBBAND_BASEBAND, matrixSize(sent.baseband(b)));
+        }
         int message = delimitedSize(CONTROLLER_UPDATE, update);
         int total = CodedOutputStream.computeUInt32SizeNoTag(message) + message;
 
@@ -172,6 +177,10 @@ public final class UpdateWriter {
             }
             if (solution.layersPlanned != 0) {
                 out.writeUInt32(LAYERS_PLANNED, solution.layersPlanned);
+            }
+            for (int b = 1; b < sent.subbands(); b++) {
+                CMatrix w = sent.baseband(b);
+                writeMatrix(SUBBAND_BASEBAND, w, matrixSize(w));
             }
             out.flush();
         } catch (IOException e) {

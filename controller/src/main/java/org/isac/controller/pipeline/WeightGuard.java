@@ -6,12 +6,15 @@ import org.isac.proto.v1.Reject;
 import org.isac.proto.v1.WeightUpdate;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
+import org.isac.solver.linalg.CMatrix;
 
 /**
  * The last check before weights leave the controller: right shape, every entry finite,
  * ‖X‖²_F ≤ P_t·(1 + {@value #POWER_TOLERANCE}) for the effective precoder X (F·W when
  * hybrid), and, when the problem asks for per-antenna power, every row of X within
- * P_t/N·(1 + tolerance). Digital solvers may add sensing streams (X is N × (K + N_s)).
+ * P_t/N·(1 + tolerance). A wideband solution (S subbands, one baseband set W_s each behind
+ * the one F) must have one set per subband, each of the same shape, and passes only when
+ * every subband's X_s passes each of these checks: the budget P_t applies to each subband. Digital solvers may add sensing streams (X is N × (K + N_s)).
  * {@link #checkSent} repeats the finiteness and power checks on the float values that leave
  * (the double weights can be finite and in budget while their float form overflows): the live
  * path rounds the solution to float into {@link #sent()}, checks that, and the
@@ -37,25 +40,38 @@ public final class WeightGuard {
         detail = null;
         int n = p.antennas();
         int k = p.users();
+        int subbands = p.subbands();
         boolean hybrid = x.isHybrid();
-        boolean shapeOk = hybrid
-                ? x.analog.rows() == n && x.baseband.rows() == x.analog.cols() && x.baseband.cols() == k
-                : x.baseband.rows() == n && x.baseband.cols() >= k;
-        if (!shapeOk) {
-            return fail(Reject.Reason.SOLVER_FAILED, solver + " returned analog " + x.analog.rows() + "x"
-                    + x.analog.cols() + ", baseband " + x.baseband.rows() + "x" + x.baseband.cols() + " for N=" + n
-                    + ", K=" + k);
+        if (x.subbands() != subbands) {
+            return fail(Reject.Reason.SOLVER_FAILED, solver + " returned " + x.subbands() + " baseband sets for "
+                    + subbands + " subbands");
         }
-        if (!x.baseband.allFinite() || (hybrid && !x.analog.allFinite())) {
+        for (int s = 0; s < subbands; s++) {
+            CMatrix w = x.baseband(s);
+            boolean shapeOk = hybrid
+                    ? x.analog.rows() == n && w.rows() == x.analog.cols() && w.cols() == k
+                    : w.rows() == n && w.cols() >= k && w.cols() == x.baseband.cols();
+            if (!shapeOk) {
+                return fail(Reject.Reason.SOLVER_FAILED, solver + " returned analog " + x.analog.rows() + "x"
+                        + x.analog.cols() + ", baseband " + w.rows() + "x" + w.cols() + subbandNote(subbands, s)
+                        + " for N=" + n + ", K=" + k);
+            }
+        }
+        if (hybrid && !x.analog.allFinite()) {
             return fail(Reject.Reason.POWER_GUARD, solver + " returned non-finite weights");
+        }
+        for (int s = 0; s < subbands; s++) {
+            if (!x.baseband(s).allFinite()) {
+                return fail(Reject.Reason.POWER_GUARD, solver + " returned non-finite weights" + subbandNote(subbands, s));
+            }
         }
         return power(solver, p, x, "weights");
     }
 
     /**
      * The finiteness and power checks of {@link #check} on the float form of {@code x}'s weights
-     * (analog F when hybrid, baseband W), which it leaves in {@link #sent()} for the writer to
-     * send; the shapes were checked on the solution.
+     * (analog F when hybrid, baseband W of every subband), which it leaves in {@link #sent()}
+     * for the writer to send; the shapes were checked on the solution.
      */
     public boolean checkSent(String solver, Problem p, Precoder x) {
         reason = null;
@@ -65,11 +81,29 @@ public final class WeightGuard {
         } else {
             sent.analog.reshape(0, 0);
         }
-        toFloat(x.baseband, sent.baseband);
-        if (!sent.baseband.allFinite() || !sent.analog.allFinite()) {
+        int subbands = x.subbands();
+        sent.setSubbands(subbands);
+        for (int s = 0; s < subbands; s++) {
+            toFloat(x.baseband(s), sent.baseband(s));
+        }
+        return sentFinite(solver) && power(solver, p, sent, "float weights to be sent");
+    }
+
+    private boolean sentFinite(String solver) {
+        if (!sent.analog.allFinite()) {
             return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite");
         }
-        return power(solver, p, sent, "float weights to be sent");
+        for (int s = 0; s < sent.subbands(); s++) {
+            if (!sent.baseband(s).allFinite()) {
+                return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite"
+                        + subbandNote(sent.subbands(), s));
+            }
+        }
+        return true;
+    }
+
+    private static String subbandNote(int subbands, int s) {
+        return subbands == 1 ? "" : " (subband " + s + " of " + subbands + ")";
     }
 
     /**
@@ -81,7 +115,7 @@ public final class WeightGuard {
     }
 
     /** {@code out} = {@code m} rounded entry by entry to float, as the wire matrix holds it. */
-    private static void toFloat(org.isac.solver.linalg.CMatrix m, org.isac.solver.linalg.CMatrix out) {
+    private static void toFloat(CMatrix m, CMatrix out) {
         int n = m.size();
         out.reshape(m.rows(), m.cols());
         for (int i = 0; i < n; i++) {
@@ -103,17 +137,23 @@ public final class WeightGuard {
         } else {
             sent.analog.reshape(0, 0);
         }
-        CsiMapping.fromComplexMatrix(u.getBasebandOrBuilder(), sent.baseband);
-        if (!sent.baseband.allFinite() || !sent.analog.allFinite()) {
-            return fail(Reject.Reason.POWER_GUARD, solver + ": the float weights to be sent are not finite");
+        int subbands = 1 + u.getSubbandBasebandCount();
+        if (subbands != p.subbands()) {
+            return fail(Reject.Reason.SOLVER_FAILED, solver + ": the update carries " + subbands + " baseband sets for "
+                    + p.subbands() + " subbands");
         }
-        return power(solver, p, sent, "float weights to be sent");
+        sent.setSubbands(subbands);
+        CsiMapping.fromComplexMatrix(u.getBasebandOrBuilder(), sent.baseband);
+        for (int s = 1; s < subbands; s++) {
+            CsiMapping.fromComplexMatrix(u.getSubbandBasebandOrBuilder(s - 1), sent.baseband(s));
+        }
+        return sentFinite(solver) && power(solver, p, sent, "float weights to be sent");
     }
 
     /**
-     * ‖X‖²_F and, when asked, each antenna's row of X = F·W (or W) against the budget, with the
-     * weight frames' own row measure ({@link PowerGuard#measure}), so both guards add power the
-     * same way.
+     * For every subband s, ‖X_s‖²_F and, when asked, each antenna's row of X_s = F·W_s (or W_s)
+     * against the budget (P_t applies to each subband), with the weight frames' own row measure
+     * ({@link PowerGuard#measure}), so both guards add power the same way.
      */
     private boolean power(String solver, Problem p, Precoder x, String what) {
         int n = p.antennas();
@@ -121,19 +161,24 @@ public final class WeightGuard {
         if (rows.length < n) {
             rows = new double[n];
         }
-        double power = x.isHybrid()
-                ? PowerGuard.measure(x.analog.re, x.analog.im, n, x.analog.cols(), x.baseband.re, x.baseband.im, x.baseband.cols(), rows)
-                : PowerGuard.measure(null, null, n, 0, x.baseband.re, x.baseband.im, x.baseband.cols(), rows);
-        if (!(power <= budget * (1 + POWER_TOLERANCE))) {
-            return fail(Reject.Reason.POWER_GUARD, solver + " " + what + " radiate " + power + " W, budget " + budget + " W");
-        }
-        if (p.perAntennaPower) {
-            double perAntenna = budget / n * (1 + POWER_TOLERANCE);
-            for (int i = 0; i < n; i++) {
-                double row = rows[i];
-                if (!(row <= perAntenna)) {
-                    return fail(Reject.Reason.POWER_GUARD, solver + " antenna " + i + " radiates " + row
-                            + " W, per-antenna budget " + budget / n + " W");
+        int subbands = x.subbands();
+        for (int s = 0; s < subbands; s++) {
+            CMatrix w = x.baseband(s);
+            double power = x.isHybrid()
+                    ? PowerGuard.measure(x.analog.re, x.analog.im, n, x.analog.cols(), w.re, w.im, w.cols(), rows)
+                    : PowerGuard.measure(null, null, n, 0, w.re, w.im, w.cols(), rows);
+            if (!(power <= budget * (1 + POWER_TOLERANCE))) {
+                return fail(Reject.Reason.POWER_GUARD, solver + " " + what + " radiate " + power + " W"
+                        + subbandNote(subbands, s) + ", budget " + budget + " W");
+            }
+            if (p.perAntennaPower) {
+                double perAntenna = budget / n * (1 + POWER_TOLERANCE);
+                for (int i = 0; i < n; i++) {
+                    double row = rows[i];
+                    if (!(row <= perAntenna)) {
+                        return fail(Reject.Reason.POWER_GUARD, solver + " antenna " + i + " radiates " + row
+                                + " W" + subbandNote(subbands, s) + ", per-antenna budget " + budget / n + " W");
+                    }
                 }
             }
         }

@@ -203,6 +203,130 @@ class UpdateWriterTest {
         }
     }
 
+    /**
+     * Wideband updates (S = 1 as a one-subband report, 4, 16): {@code subband_baseband} written
+     * by hand is the builder's, byte for byte, with every encoder (the frames are version 2 for
+     * S > 1), and the parser reads every subband back.
+     */
+    @Test
+    void widebandUpdatesAreTheBuiltMessagesBytes() throws Exception {
+        int cases = 0;
+        for (int subbands : new int[] {1, 4, 16}) {
+            for (String solver : new String[] {"rzf", "mrt"}) {
+                FrontEndHello hello = hello(new Shape(solver, 8, 2, 0, 0, 12));
+                for (String encoderName : encoderNames()) {
+                    WeightEncoder[] enc = encoders(encoderName);
+                    WeightEncoder oracleEncoder = enc[0].newInstance();
+                    WeightEncoder liveEncoder = enc[1].newInstance();
+                    WeightGuard guard = new WeightGuard();
+                    UpdateWriter writer = new UpdateWriter();
+                    HardwareForm form = new HardwareForm();
+                    org.isac.solver.SubbandLoop loop = new org.isac.solver.SubbandLoop();
+                    for (int variant = 0; variant < 3; variant++) {
+                        long sequence = 20 + variant;
+                        CsiReport r = TestData.widebandReport(hello.getRadioId(), sequence, subbands, 8, 2)
+                                .setPowerBudgetW(1.0).setSolver(solver).build();
+                        Problem p = CsiMapping.toProblem(r, hello);
+                        Precoder x = new Precoder();
+                        loop.solve(SolverRegistry.create(solver), p, x);
+                        vary(x, variant, new Shape(solver, 8, 2, 0, 0, 12));
+                        assertEquals(subbands, x.subbands());
+                        assertTrue(guard.check(solver, p, x), guard.detail());
+                        WeightUpdate.Builder b = WeightUpdates.fill(oracleEncoder, hello, p, x, hello.getRadioId(), sequence,
+                                solver, 99, 1234, WeightUpdate.newBuilder());
+                        assertTrue(new WeightGuard().checkSent(solver, p, b));
+                        UpdateWriter.Stages st = new UpdateWriter.Stages();
+                        st.receivedNs = 1;
+                        st.solveStartNs = 2;
+                        st.solveEndNs = 3;
+                        st.encodedNs = 4;
+                        b.setStages(StageTimes.newBuilder().setReceivedNs(1).setSolveStartNs(2).setSolveEndNs(3).setEncodedNs(4));
+                        ByteArrayOutputStream delimited = new ByteArrayOutputStream();
+                        ControllerMessage expected = ControllerMessage.newBuilder().setUpdate(b).build();
+                        expected.writeDelimitedTo(delimited);
+
+                        form.clear();
+                        liveEncoder.encode(hello, p, x, sequence, form);
+                        assertTrue(guard.checkSent(solver, p, x), guard.detail());
+                        int length = writer.write(hello.getRadioId(), sequence, solver, guard.sent(), x, form, 99, 1234, st);
+                        String what = "S=" + subbands + " " + solver + " " + encoderName + " variant " + variant;
+                        assertArrayEquals(delimited.toByteArray(), Arrays.copyOf(writer.array(), length), what);
+                        WeightUpdate parsed = ControllerMessage.parseDelimitedFrom(
+                                new ByteArrayInputStream(writer.array(), 0, length)).getUpdate();
+                        assertEquals(subbands - 1, parsed.getSubbandBasebandCount(), what);
+                        for (int s = 1; s < subbands; s++) {
+                            assertEquals((float) x.baseband(s).re[3], parsed.getSubbandBaseband(s - 1).getRe(3), what);
+                        }
+                        if (!parsed.getFpgaFrame().isEmpty() && !encoderName.equals("BUILDER_ONLY")) {
+                            assertEquals(subbands == 1 ? 1 : 2, parsed.getFpgaFrame().byteAt(4), what);
+                        }
+                        cases++;
+                    }
+                }
+            }
+        }
+        assertEquals(3 * 2 * encoderNames().size() * 3, cases);
+    }
+
+    /** The guard judges every subband: a NaN or an over-budget set in subband 7 of 8 is refused; so is a missing set. */
+    @Test
+    void theGuardChecksEverySubband() {
+        Problem p = new Problem();
+        p.channel.reshape(4, 2);
+        p.powerBudgetW = 1;
+        p.setSubbands(8);
+        for (int s = 1; s < 8; s++) {
+            p.channel(s).reshape(4, 2);
+        }
+        WeightGuard g = new WeightGuard();
+        Precoder x = new Precoder();
+        x.setSubbands(8);
+        for (int s = 0; s < 8; s++) {
+            x.baseband(s).reshape(4, 2);
+            Arrays.fill(x.baseband(s).re, 0, 8, Math.sqrt(1.0 / 8)); // exactly 1 W in every subband
+        }
+        assertTrue(g.check("t", p, x), g.detail());
+        assertTrue(g.checkSent("t", p, x), g.detail());
+        assertEquals(8, g.sent().subbands());
+
+        x.baseband(7).im[5] = Double.NaN;
+        assertFalse(g.check("t", p, x));
+        assertEquals(Reject.Reason.POWER_GUARD, g.reason());
+        assertTrue(g.detail().contains("subband 7 of 8"), g.detail());
+        x.baseband(7).im[5] = 0;
+
+        x.baseband(7).re[0] = 0.6; // 1.23 W in subband 7; the other seven stay at 1 W
+        assertFalse(g.check("t", p, x));
+        assertEquals(Reject.Reason.POWER_GUARD, g.reason());
+        assertTrue(g.detail().contains("subband 7 of 8"), g.detail());
+        assertFalse(g.checkSent("t", p, x), "the float form is judged the same way");
+        x.baseband(7).re[0] = Math.sqrt(1.0 / 8);
+
+        x.baseband(6).re[2] = 1e39; // finite as a double, infinite as a float
+        assertFalse(g.checkSent("t", p, x));
+        assertTrue(g.detail().contains("not finite (subband 6 of 8)"), g.detail());
+        x.baseband(6).re[2] = Math.sqrt(1.0 / 8);
+
+        p.perAntennaPower = true; // P_t / N = 0.25 W per antenna and subband
+        assertTrue(g.check("t", p, x), g.detail()); // 0.25 W per antenna in every subband: at the limit
+        Arrays.fill(x.baseband(3).re, 0, 8, 0.3);
+        x.baseband(3).re[0] = 0.6;
+        x.baseband(3).re[1] = 0.0; // antenna 0: 0.36 W; the subband's total 0.9 W is within the budget
+        assertFalse(g.check("t", p, x));
+        assertTrue(g.detail().contains("antenna 0") && g.detail().contains("subband 3 of 8"), g.detail());
+        p.perAntennaPower = false;
+        assertTrue(g.check("t", p, x), g.detail());
+        Arrays.fill(x.baseband(3).re, 0, 8, Math.sqrt(1.0 / 8));
+
+        x.baseband(5).reshape(4, 1);
+        assertFalse(g.check("t", p, x));
+        assertEquals(Reject.Reason.SOLVER_FAILED, g.reason());
+        x.setSubbands(7);
+        assertFalse(g.check("t", p, x));
+        assertEquals(Reject.Reason.SOLVER_FAILED, g.reason());
+        assertTrue(g.detail().contains("7 baseband sets for 8 subbands"), g.detail());
+    }
+
     /** The float weights written are the guarded ones: what overflows float, or rounds over the budget, is refused. */
     @Test
     void theGuardChecksTheFloatFormOfTheSolution() {

@@ -31,25 +31,42 @@ public final class DecodedFrame {
     int frameLength;
     int crc32c;
     float scale;
+    /** Baseband sets S (1 for a version 1 frame). */
+    int subbands = 1;
+    float[] scales = new float[1];
     int[] phaseCodes = new int[0];
     int[] gainCodes = new int[0];
     int[] iq = new int[0];
     int[] exponents = new int[0];
     double[] wRe = new double[0];
     double[] wIm = new double[0];
+    /** One subband's words and exponents as the codec decodes them. */
+    int[] iqScratch = new int[0];
+    int[] expScratch = new int[0];
 
-    void ensure(int shifters, int entries, int cols) {
+    /** Grows the arrays for S sets of {@code entries} baseband entries (subband b's at offset b·entries). */
+    void ensure(int shifters, int entries, int cols, int subbandCount) {
         if (phaseCodes.length < shifters) {
             phaseCodes = new int[shifters];
             gainCodes = new int[shifters];
         }
-        if (iq.length < 2 * entries) {
-            iq = new int[2 * entries];
-            wRe = new double[entries];
-            wIm = new double[entries];
+        long all = (long) entries * subbandCount;
+        if (iq.length < 2 * all) {
+            iq = new int[(int) (2 * all)];
+            wRe = new double[(int) all];
+            wIm = new double[(int) all];
         }
-        if (exponents.length < cols) {
-            exponents = new int[cols];
+        if (iqScratch.length < 2 * entries) {
+            iqScratch = new int[2 * entries];
+        }
+        if (exponents.length < cols * subbandCount) {
+            exponents = new int[cols * subbandCount];
+        }
+        if (expScratch.length < cols) {
+            expScratch = new int[cols];
+        }
+        if (scales.length < subbandCount) {
+            scales = new float[subbandCount];
         }
     }
 
@@ -77,8 +94,29 @@ public final class DecodedFrame {
     public int frameLength() { return frameLength; }
     /** The frame's CRC32C trailer (what {@code WeightApplied.frame_crc32c} echoes). */
     public int crc32c() { return crc32c; }
-    /** Baseband frame scale {@code s}. */
+    /** Baseband frame scale {@code s} (subband 0's). */
     public float scale() { return scale; }
+    /** Baseband sets S: 1 for a version 1 frame, 2.. for version 2 (one per subband, behind the one F). */
+    public int subbands() { return subbands; }
+    /** Frame scale of subband {@code b}'s baseband section. */
+    public float scale(int b) { return scales[checkSubband(b)]; }
+    /** Raw I word of subband {@code b}'s W entry {@code e}. */
+    public int iWord(int b, int e) { return iq[2 * (checkSubband(b) * basebandRows() * k + e)]; }
+    /** Raw Q word of subband {@code b}'s W entry {@code e}. */
+    public int qWord(int b, int e) { return iq[2 * (checkSubband(b) * basebandRows() * k + e) + 1]; }
+    /** Exponent of subband {@code b}'s column {@code col}. */
+    public int exponent(int b, int col) { return exponents[checkSubband(b) * k + col]; }
+    /** Real part of subband {@code b}'s quantized W entry {@code e}. */
+    public double basebandRe(int b, int e) { return wRe[checkSubband(b) * basebandRows() * k + e]; }
+    /** Imaginary part of subband {@code b}'s quantized W entry {@code e}. */
+    public double basebandIm(int b, int e) { return wIm[checkSubband(b) * basebandRows() * k + e]; }
+
+    private int checkSubband(int b) {
+        if (b < 0 || b >= subbands) {
+            throw new IndexOutOfBoundsException("subband " + b + " of " + subbands);
+        }
+        return b;
+    }
 
     /** Phase code of shifter {@code i = n*M + m} (hybrid only). */
     public int phaseCode(int i) { return phaseCodes[i]; }
@@ -103,11 +141,23 @@ public final class DecodedFrame {
         AnalogCodec.realize(phaseBits, phaseCodes, gainStepCentiDb, gainBits > 0 ? gainCodes : null, calibration, n, m, re, im);
     }
 
-    /** Quantized W ({@code basebandRows() x K}, row-major) copied into the arrays. */
+    /** Quantized W ({@code basebandRows() x K}, row-major) copied into the arrays (subband 0's). */
     public void baseband(double[] re, double[] im) {
+        baseband(0, re, im);
+    }
+
+    /** Subband {@code b}'s quantized W_b ({@code basebandRows() x K}, row-major) copied into the arrays. */
+    public void baseband(int b, double[] re, double[] im) {
         int e = basebandRows() * k;
-        System.arraycopy(wRe, 0, re, 0, e);
-        System.arraycopy(wIm, 0, im, 0, e);
+        System.arraycopy(wRe, checkSubband(b) * e, re, 0, e);
+        System.arraycopy(wIm, b * e, im, 0, e);
+    }
+
+    /** Subband {@code b}'s quantized W_b into {@code out} (reshaped to {@code basebandRows() x K}). */
+    public CMatrix baseband(int b, CMatrix out) {
+        out.reshape(basebandRows(), k);
+        baseband(b, out.re, out.im);
+        return out;
     }
 
     /** Quantized F as realized by the hardware into {@code out} (reshaped to N x M); hybrid only. */
@@ -129,7 +179,8 @@ public final class DecodedFrame {
 
     /**
      * The weights this frame makes the front end apply, as a solver-shaped precoder: analog F
-     * (N x M, empty for digital) and baseband W; {@code out.effective(x)} then gives X = F W.
+     * (N x M, empty for digital) and baseband W, one set per subband ({@code out.subbands()} = S);
+     * {@code out.effective(s, x)} then gives X_s = F W_s.
      * Sets nothing else ({@code predicted} cleared). Allocation-free once {@code out} has grown.
      *
      * @param calibration the front end's calibration (null for ideal elements)
@@ -139,12 +190,27 @@ public final class DecodedFrame {
         if (hybrid) {
             analog(out.analog, calibration);
         }
-        baseband(out.baseband);
+        out.setSubbands(subbands);
+        for (int b = 0; b < subbands; b++) {
+            baseband(b, out.baseband(b));
+        }
         return out;
     }
 
     void expandBaseband() {
-        BasebandCodec.toComplex(scale, iq, exponents, basebandRows(), k, wRe, wIm);
+        int rows = basebandRows();
+        int e = rows * k;
+        // toComplex indexes from 0: expand each subband at the front and move it into place, the
+        // last subband first, so subband 0 ends where it belongs
+        for (int b = subbands - 1; b >= 0; b--) {
+            System.arraycopy(iq, 2 * b * e, iqScratch, 0, 2 * e);
+            System.arraycopy(exponents, b * k, expScratch, 0, k);
+            BasebandCodec.toComplex(scales[b], iqScratch, expScratch, rows, k, wRe, wIm);
+            if (b > 0) {
+                System.arraycopy(wRe, 0, wRe, b * e, e);
+                System.arraycopy(wIm, 0, wIm, b * e, e);
+            }
+        }
     }
 
     /** Real part of quantized W entry {@code r*K + k} without copying. */

@@ -9,9 +9,10 @@ import org.isac.fpga.baseband.CodecId;
 import static org.isac.fpga.frame.FrameFormat.*;
 
 /**
- * Strict weight-frame parser (layout in {@link FrameFormat}). Checks, in order: minimum length,
- * magic, version, payload length against limits and the bytes given (truncated / trailing),
- * CRC32C, then header fields (mode, codec, bit widths, reserved, dimensions and limits), payload
+ * Strict weight-frame parser (layout in {@link FrameFormat}), versions 1 and 2 (S baseband
+ * sets). Checks, in order: minimum length, magic, version, payload length against limits and the bytes given (truncated / trailing),
+ * CRC32C, then header fields (mode, codec, bit widths, reserved (v1), dimensions, S &gt;= 2 (v2) and
+ * limits), payload
  * length against the length the header implies, and finally every payload field (padding bits
  * zero, reserved nibbles zero, scale finite and non-negative, words in range). The first failure
  * throws {@link FrameRejectedException} with its {@link RejectReason}; nothing else is thrown
@@ -72,8 +73,9 @@ public final class WeightFrameParser {
             throw new FrameRejectedException(RejectReason.BAD_MAGIC, "magic 0x" + Integer.toHexString(magic));
         }
         int version = Bits.u8(buf, off + OFF_VERSION);
-        if (version != VERSION) {
-            throw new FrameRejectedException(RejectReason.BAD_VERSION, "version " + version + ", expected " + VERSION);
+        if (version != VERSION && version != VERSION_WIDEBAND) {
+            throw new FrameRejectedException(RejectReason.BAD_VERSION, "version " + version + ", expected " + VERSION
+                    + " or " + VERSION_WIDEBAND);
         }
         long payload = Bits.u32(buf, off + OFF_PAYLOAD_LENGTH);
         long total = HEADER_BYTES + payload + TRAILER_BYTES;
@@ -127,10 +129,12 @@ public final class WeightFrameParser {
             throw new FrameRejectedException(RejectReason.BAD_BITS,
                     "gain step " + gainStep + " centi-dB inconsistent with " + gainBits + " gain bits");
         }
+        boolean wide = version == VERSION_WIDEBAND;
         int reserved = Bits.u16(buf, off + OFF_RESERVED);
-        if (reserved != 0) {
+        if (!wide && reserved != 0) {
             throw new FrameRejectedException(RejectReason.BAD_RESERVED, "reserved header field 0x" + Integer.toHexString(reserved));
         }
+        int subbands = wide ? reserved : 1;
         int n = Bits.u16(buf, off + OFF_N);
         int m = Bits.u16(buf, off + OFF_M);
         int k = Bits.u16(buf, off + OFF_K);
@@ -138,19 +142,29 @@ public final class WeightFrameParser {
             throw new FrameRejectedException(RejectReason.BAD_DIMENSIONS, "N=" + n + " M=" + m + " K=" + k
                     + (hybrid ? " (hybrid needs all >= 1)" : " (digital needs N, K >= 1 and M = 0)"));
         }
+        if (wide && subbands < 2) {
+            throw new FrameRejectedException(RejectReason.BAD_DIMENSIONS, "version 2 frame with S=" + subbands
+                    + " baseband sets (needs S >= 2; one set is a version 1 frame)");
+        }
         if (n > limits.maxN() || m > limits.maxM() || k > limits.maxK()) {
             throw new FrameRejectedException(RejectReason.OVERSIZED, "N=" + n + " M=" + m + " K=" + k + " exceed limits "
                     + limits.maxN() + "/" + limits.maxM() + "/" + limits.maxK());
         }
-        long expected = payloadBytes(hybrid, n, m, k, phaseBits, gainBits, codec, bbBits);
+        if (subbands > limits.maxSubbands()) {
+            throw new FrameRejectedException(RejectReason.OVERSIZED, "S=" + subbands + " baseband sets exceed the limit "
+                    + limits.maxSubbands());
+        }
+        long expected = payloadBytes(hybrid, n, m, k, phaseBits, gainBits, codec, bbBits, subbands);
         if (expected != payload) {
             throw new FrameRejectedException(RejectReason.LENGTH_MISMATCH,
-                    "payload length " + payload + " but header fields imply " + expected);
+                    "payload length " + payload + " but header fields imply " + expected
+                            + (wide ? " (S=" + subbands + " baseband sets)" : ""));
         }
 
         int rows = hybrid ? m : n;
         int shifters = hybrid ? n * m : 0;
-        out.ensure(shifters, rows * k, k);
+        int entries = rows * k;
+        out.ensure(shifters, entries, k, subbands);
         int pos = off + HEADER_BYTES;
         if (hybrid) {
             pos = Bits.unpack(buf, pos, shifters, phaseBits, false, out.phaseCodes, 0, 1);
@@ -165,7 +179,14 @@ public final class WeightFrameParser {
             }
         }
         BasebandCodec bb = codec == CodecId.FIXED ? fixed(bbBits) : bfp(bbBits);
-        float scale = bb.decodeRaw(buf, pos, rows, k, out.iq, out.exponents);
+        int section = (int) basebandBytes(codec, bbBits, rows, k);
+        for (int b = 0; b < subbands; b++) {
+            out.scales[b] = bb.decodeRaw(buf, pos, rows, k, out.iqScratch, out.expScratch);
+            System.arraycopy(out.iqScratch, 0, out.iq, 2 * b * entries, 2 * entries);
+            System.arraycopy(out.expScratch, 0, out.exponents, b * k, k);
+            pos += section;
+        }
+        float scale = out.scales[0];
 
         out.version = version;
         out.hybrid = hybrid;
@@ -183,6 +204,7 @@ public final class WeightFrameParser {
         out.frameLength = (int) total;
         out.crc32c = stored;
         out.scale = scale;
+        out.subbands = subbands;
         out.expandBaseband();
         return out;
     }

@@ -26,7 +26,9 @@ import org.isac.fpga.frame.DecodedFrame;
  * <li>baseband area: word 0 = frame scale (float32 bits); words {@code 1..K} = exponent of
  * column k (0 for fixed-point); then for each entry {@code e = r*K + k} in row-major order one
  * word {@code (Q & 0xFFFF) << 16 | (I & 0xFFFF)} with I, Q the signed mantissas / words.
- * Entry value = {@code scale * 2^exp[k] * (I + jQ)}.</li>
+ * Entry value = {@code scale * 2^exp[k] * (I + jQ)}. A version 2 frame's S subbands fill S
+ * such blocks back to back, subband b's at {@code b * 4 * (1 + K + rows*K)} bytes into the
+ * area.</li>
  * </ul>
  * A frame that does not fit its areas is refused with {@link IllegalArgumentException} before
  * anything is written. Not thread-safe; allocation-free per write.
@@ -73,8 +75,13 @@ public final class RegisterFileWriter implements AutoCloseable {
         return f.hybrid() ? 4L * f.n() * f.m() : 0;
     }
 
-    /** Bytes the baseband area needs for a frame. */
+    /** Bytes the baseband area needs for a frame: one block per subband (S blocks for a version 2 frame). */
     public static long basebandBytesNeeded(DecodedFrame f) {
+        return f.subbands() * basebandBlockBytes(f);
+    }
+
+    /** Bytes of one subband's baseband block: scale, K exponents, one word per entry. */
+    public static long basebandBlockBytes(DecodedFrame f) {
         return 4L * (1 + f.k() + (long) f.basebandRows() * f.k());
     }
 
@@ -98,17 +105,20 @@ public final class RegisterFileWriter implements AutoCloseable {
                 window.putInt(base + 4 * i, word);
             }
         }
-        int bb = map.basebandOffset(bank);
-        window.putInt(bb, Float.floatToRawIntBits(f.scale()));
         int k = f.k();
-        for (int c = 0; c < k; c++) {
-            window.putInt(bb + 4 + 4 * c, f.exponent(c));
-        }
         int entries = f.basebandRows() * k;
-        int pos = bb + 4 + 4 * k;
-        for (int e = 0; e < entries; e++) {
-            window.putInt(pos, (f.qWord(e) & 0xFFFF) << 16 | (f.iWord(e) & 0xFFFF));
-            pos += 4;
+        int block = (int) basebandBlockBytes(f);
+        for (int b = 0; b < f.subbands(); b++) {
+            int bb = map.basebandOffset(bank) + b * block;
+            window.putInt(bb, Float.floatToRawIntBits(f.scale(b)));
+            for (int c = 0; c < k; c++) {
+                window.putInt(bb + 4 + 4 * c, f.exponent(b, c));
+            }
+            int pos = bb + 4 + 4 * k;
+            for (int e = 0; e < entries; e++) {
+                window.putInt(pos, (f.qWord(b, e) & 0xFFFF) << 16 | (f.iWord(b, e) & 0xFFFF));
+                pos += 4;
+            }
         }
         VarHandle.fullFence();
         window.putInt(map.bankSelectOffset(), bank);

@@ -20,7 +20,8 @@ import org.isac.fpga.frame.WeightFrameParser;
 /**
  * Cross-language test vectors for the weight frame ({@code fpga-bridge/FRAME.md}): the Java
  * encoder writes frames for a grid of shapes, phase bits 1..8, baseband bits 4..16, both codecs
- * and with and without attenuators, and the Java parser's reading of each (every raw code and
+ * and with and without attenuators, and a grid of wideband (version 2) frames with S = 2, 3, 5
+ * baseband sets; the Java parser's reading of each (every raw code and
  * word, and every quantized weight as IEEE-754 bits) goes beside it; corrupted copies carry the
  * parser's reject reason. The Python and C kits under {@code clients/} parse the same file and
  * must agree exactly.
@@ -33,8 +34,10 @@ import org.isac.fpga.frame.WeightFrameParser;
  *   or
  * accept &lt;hybrid 0/1&gt; &lt;codec&gt; &lt;phaseBits&gt; &lt;basebandBits&gt; &lt;gainBits&gt; &lt;gainStepCentiDb&gt;
  *        &lt;radioIdHash as unsigned&gt; &lt;sequence&gt; &lt;N&gt; &lt;M&gt; &lt;K&gt; &lt;crc32c as unsigned&gt; &lt;scale float bits hex&gt;
+ * subbands &lt;S&gt; &lt;scale float bits hex of subbands 1..S-1&gt;   (version 2 only; the accept line has subband 0's scale)
  * phase &lt;codes&gt;      (hybrid)     gain &lt;codes&gt;  (hybrid with attenuators)
  * exp &lt;K exponents&gt;   iq &lt;I Q per entry&gt;   w &lt;re im per entry&gt;   f &lt;re im per shifter&gt; (hybrid, ideal elements)
+ *   (exp, iq and w list every subband's values, subband 0's first)
  * end
  * </pre>
  * Deterministic: the same seed writes the same file.
@@ -106,8 +109,78 @@ public final class FrameVectors {
                 }
             }
         }
+        id = writeWideband(out, rnd, parser, f, buf, counts, id);
         out.flush();
         return counts;
+    }
+
+    /** Version 2 frames: S = 2, 3, 5 sets over the shapes, both codecs and modes; corrupted copies, also of S. */
+    private static int writeWideband(PrintWriter out, Random rnd, WeightFrameParser parser, DecodedFrame f, FrameBuffer buf,
+                                     int[] counts, int id) {
+        int[] subbandCounts = {2, 3, 5};
+        for (int[] s : SHAPES) {
+            for (CodecId codec : CodecId.values()) {
+                for (int bb : new int[] {4, 9, 12, 16}) {
+                    for (int pb : new int[] {0, 6}) { // 0: digital
+                        for (int subbands : subbandCounts) {
+                            int gainBits = pb > 0 && bb % 2 == 0 ? 2 : 0;
+                            int step = gainBits > 0 ? 100 : 0;
+                            EncoderConfig cfg = new EncoderConfig(pb == 0 ? 6 : pb, gainBits, step, codec, bb, false, 1e-6, null);
+                            WeightFrameEncoder enc = new WeightFrameEncoder(cfg);
+                            int n = s[0], m = s[1], k = s[2];
+                            int rows = pb == 0 ? n : m;
+                            org.isac.solver.Precoder p = new org.isac.solver.Precoder();
+                            if (pb > 0) {
+                                p.analog.reshape(n, m);
+                                for (int i = 0; i < n * m; i++) {
+                                    double a = gainBits > 0 ? 0.3 + 0.7 * rnd.nextDouble() : 1;
+                                    double th = rnd.nextDouble() * 2 * Math.PI;
+                                    p.analog.re[i] = a * Math.cos(th);
+                                    p.analog.im[i] = a * Math.sin(th);
+                                }
+                            }
+                            p.setSubbands(subbands);
+                            for (int b = 0; b < subbands; b++) {
+                                org.isac.solver.linalg.CMatrix w = p.baseband(b);
+                                w.reshape(rows, k);
+                                for (int i = 0; i < rows * k; i++) {
+                                    double col = Math.pow(2, -((i + b) % k));
+                                    w.re[i] = rnd.nextGaussian() * 0.1 * col;
+                                    w.im[i] = rnd.nextGaussian() * 0.1 * col;
+                                }
+                            }
+                            int len = enc.encode("fe-" + (id % 7), 1 + (id * 7919L) % 100000, p, 1e6, buf);
+                            byte[] frame = java.util.Arrays.copyOf(buf.array(), len);
+                            counts[record(out, parser, f, "v" + id, frame)]++;
+                            for (int c = 0; c < 4; c++) {
+                                byte[] bad = c < 3 ? corrupt(frame, rnd, c) : corruptSubbands(frame, rnd);
+                                counts[record(out, parser, f, "v" + id + "c" + c, bad)]++;
+                            }
+                            id++;
+                        }
+                    }
+                }
+            }
+        }
+        return id;
+    }
+
+    /** A version 2 frame with another S (0, 1, one more or less, or above the limit), re-signed. */
+    static byte[] corruptSubbands(byte[] frame, Random rnd) {
+        byte[] bad = frame.clone();
+        int s = (bad[30] & 0xFF) | (bad[31] & 0xFF) << 8;
+        int[] choices = {0, 1, s - 1, s + 1, 1025, 65535};
+        int v = choices[rnd.nextInt(choices.length)];
+        bad[30] = (byte) v;
+        bad[31] = (byte) (v >>> 8);
+        int body = bad.length - 4;
+        CRC32C crc = new CRC32C();
+        crc.update(bad, 0, body);
+        int c = (int) crc.getValue();
+        for (int i = 0; i < 4; i++) {
+            bad[body + i] = (byte) (c >>> (8 * i));
+        }
+        return bad;
     }
 
     /** One corruption: 0 flips a random byte (CRC left stale), 1 flips a random byte and re-signs, 2 truncates or extends. */
@@ -147,6 +220,13 @@ public final class FrameVectors {
                 + " " + f.gainBits() + " " + f.gainStepCentiDb() + " " + Integer.toUnsignedString(f.radioIdHash()) + " "
                 + Long.toUnsignedString(f.sequence()) + " " + f.n() + " " + f.m() + " " + f.k() + " "
                 + Integer.toUnsignedString(f.crc32c()) + " " + String.format("%08x", Float.floatToRawIntBits(f.scale())));
+        if (f.subbands() > 1) {
+            StringBuilder sb = new StringBuilder("subbands ").append(f.subbands());
+            for (int b = 1; b < f.subbands(); b++) {
+                sb.append(' ').append(String.format("%08x", Float.floatToRawIntBits(f.scale(b))));
+            }
+            out.println(sb);
+        }
         if (f.hybrid()) {
             StringBuilder p = new StringBuilder("phase");
             for (int i = 0; i < shifters; i++) {
@@ -162,16 +242,18 @@ public final class FrameVectors {
             }
         }
         StringBuilder e = new StringBuilder("exp");
-        for (int c = 0; c < f.k(); c++) {
-            e.append(' ').append(f.exponent(c));
-        }
-        out.println(e);
         StringBuilder iq = new StringBuilder("iq");
         StringBuilder w = new StringBuilder("w");
-        for (int i = 0; i < entries; i++) {
-            iq.append(' ').append(f.iWord(i)).append(' ').append(f.qWord(i));
-            w.append(' ').append(hex(f.basebandRe(i))).append(' ').append(hex(f.basebandIm(i)));
+        for (int b = 0; b < f.subbands(); b++) {
+            for (int c = 0; c < f.k(); c++) {
+                e.append(' ').append(f.exponent(b, c));
+            }
+            for (int i = 0; i < entries; i++) {
+                iq.append(' ').append(f.iWord(b, i)).append(' ').append(f.qWord(b, i));
+                w.append(' ').append(hex(f.basebandRe(b, i))).append(' ').append(hex(f.basebandIm(b, i)));
+            }
         }
+        out.println(e);
         out.println(iq);
         out.println(w);
         if (f.hybrid()) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import org.isac.fpga.WeightFrameEncoder;
 import org.isac.fpga.baseband.BlockFloatCodec;
 import org.isac.fpga.baseband.CodecId;
 import org.isac.fpga.baseband.FixedIqCodec;
+import org.isac.solver.Precoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +60,7 @@ class FrameDocTest {
                 Map.entry("N", new int[] {FrameFormat.OFF_N, 2}),
                 Map.entry("M", new int[] {FrameFormat.OFF_M, 2}),
                 Map.entry("K", new int[] {FrameFormat.OFF_K, 2}),
-                Map.entry("reserved", new int[] {FrameFormat.OFF_RESERVED, 2}),
+                Map.entry("subbands", new int[] {FrameFormat.OFF_SUBBANDS, 2}),
                 Map.entry("payloadLength", new int[] {FrameFormat.OFF_PAYLOAD_LENGTH, 4}));
         Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| (\\d+) \\| (\\w+) \\|").matcher(section("Layout"));
         int next = 0;
@@ -147,6 +149,44 @@ class FrameDocTest {
         }
         assertEquals(List.of(32767, 0, 16383, -32767), words);
         assertEquals(0x4ee10189, d.crc32c());
+    }
+
+    @Test
+    void widebandExampleIsWhatTheEncoderWrites() throws Exception {
+        WeightFrameEncoder enc = new WeightFrameEncoder(EncoderConfig.defaults()); // 6-bit phases, 9-bit BFP
+        Precoder p = new Precoder();
+        p.analog.reshape(2, 1);
+        p.analog.re[0] = 1;
+        p.analog.im[1] = 1;
+        p.setSubbands(2);
+        p.baseband(0).reshape(1, 1);
+        p.baseband(0).re[0] = 0.5;
+        p.baseband(0).im[0] = -0.25;
+        p.baseband(1).reshape(1, 1);
+        p.baseband(1).re[0] = 0.25;
+        p.baseband(1).im[0] = 0.5;
+        FrameBuffer buf = new FrameBuffer();
+        enc.encode("fe-0", 9, p, 10.0, buf);
+        byte[] documented = example("example-wideband");
+        assertArrayEquals(documented, buf.toByteArray());
+        DecodedFrame d = new WeightFrameParser().parse(documented, 0, documented.length, new DecodedFrame());
+        assertEquals(2, d.version());
+        assertEquals(2, d.subbands());
+        assertEquals(18, d.payloadLength());
+        assertEquals(16, d.phaseCode(1));
+        assertEquals(128, d.iWord(0, 0));
+        assertEquals(-64, d.qWord(0, 0));
+        assertEquals(64, d.iWord(1, 0));
+        assertEquals(128, d.qWord(1, 0));
+        assertEquals(8, d.exponent(1, 0));
+        assertEquals(0x37800101, Float.floatToRawIntBits(d.scale(1)));
+        assertEquals(0xa18cd120, d.crc32c());
+        String text = section("Worked examples");
+        assertTrue(text.contains(String.format(Locale.ROOT, "%.7f + %.7fj", d.basebandRe(1, 0), d.basebandIm(1, 0))),
+                "subband 1's decoded value quoted");
+        // subband 0's section is the narrowband hybrid example's, byte for byte
+        byte[] hybrid = example("example-hybrid");
+        assertArrayEquals(Arrays.copyOfRange(hybrid, 36, 46), Arrays.copyOfRange(documented, 36, 46));
     }
 
     @Test

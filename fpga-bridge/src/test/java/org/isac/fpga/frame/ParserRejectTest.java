@@ -84,7 +84,9 @@ class ParserRejectTest {
     void headerChecks() {
         byte[] v = validHybrid(EncoderConfig.defaults().withGain(3, 100), 8, 2, 2);
         assertEquals(RejectReason.BAD_MAGIC, rejectFixed(v, b -> b[0] = 'X'));
-        assertEquals(RejectReason.BAD_VERSION, rejectFixed(v, b -> b[4] = 2));
+        assertEquals(RejectReason.BAD_VERSION, rejectFixed(v, b -> b[4] = 3));
+        assertEquals(RejectReason.BAD_VERSION, rejectFixed(v, b -> b[4] = 0));
+        assertEquals(RejectReason.BAD_DIMENSIONS, rejectFixed(v, b -> b[4] = 2)); // version 2 with S = 0 in the old reserved field
         assertEquals(RejectReason.BAD_CRC, rejectAfter(v, b -> b[40] ^= 1, false));
         assertEquals(RejectReason.BAD_CRC, rejectAfter(v, b -> b[b.length - 1] ^= (byte) 0x80, false));
         assertEquals(RejectReason.BAD_MODE, rejectFixed(v, b -> b[5] = 2));

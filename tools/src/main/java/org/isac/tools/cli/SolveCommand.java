@@ -29,6 +29,7 @@ import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
+import org.isac.solver.SubbandLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
 /**
  * Offline solve: a {@code CsiReport} in protobuf's JSON mapping in, the {@code WeightUpdate}
  * out, through the same validation, mapping, power guard and update assembly
- * ({@link WeightUpdates}, {@code fpga_frame} included) as the live controller. Without
+ * ({@link WeightUpdates}, {@code fpga_frame} included) as the live controller; a wideband report
+ * (subbands) goes to a narrowband solver through the controller's {@link SubbandLoop}. Without
  * {@code --hello} the report stands alone ({@link CsiMapping#impliedHello}).
  */
 @Command(name = "solve", mixinStandardHelpOptions = true,
@@ -75,6 +77,7 @@ public final class SolveCommand implements Callable<Integer> {
 
     private final Map<String, Solver> solvers = new HashMap<>();
     private final WeightGuard guard = new WeightGuard();
+    private final SubbandLoop subbands = new SubbandLoop();
     private WeightEncoder encoder;
     private FrontEndHello hello;
 
@@ -216,7 +219,9 @@ public final class SolveCommand implements Callable<Integer> {
         Precoder x = new Precoder();
         long t0 = System.nanoTime();
         try {
-            s.solve(p, x);
+            subbands.solve(s, p, x); // a wideband report with a narrowband solver: as the controller does
+        } catch (SubbandLoop.HybridNotWideband e) {
+            return Rejection.message(Reject.Reason.BAD_PARAMETER, e.getMessage(), r.getRadioId(), r.getSequence());
         } catch (RuntimeException e) {
             return Rejection.message(Reject.Reason.SOLVER_FAILED, name + ": " + e, r.getRadioId(), r.getSequence());
         }

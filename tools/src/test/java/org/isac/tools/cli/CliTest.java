@@ -95,6 +95,36 @@ class CliTest {
         assertEquals(2.0, got.frobeniusNorm2(), 1e-5, "budget from the report");
     }
 
+    /** The wideband example: one baseband set per subband, each the narrowband answer of its subband; a v2 frame. */
+    @Test
+    void solvePrintsEverySubbandOfAWidebandReport() throws Exception {
+        Path f = Path.of("..", "docs", "examples", "report-wideband.json");
+        Run res = run("", "solve", f.toString());
+        assertEquals(0, res.exit(), res.err());
+        assertTrue(res.out().contains("\"subbandBaseband\""), res.out());
+        WeightUpdate.Builder u = WeightUpdate.newBuilder();
+        JsonFormat.parser().merge(res.out(), u);
+        assertEquals(3, u.getSubbandBasebandCount());
+        assertEquals(2, u.getFpgaFrame().byteAt(4), "a version 2 weight frame");
+        assertEquals(4, u.getFpgaFrame().byteAt(30), "of 4 baseband sets");
+        CsiReport.Builder rb = CsiReport.newBuilder();
+        JsonFormat.parser().merge(Files.readString(f), rb);
+        Problem p = CsiMapping.toProblem(rb.build(), null);
+        for (int s = 0; s < 4; s++) {
+            Precoder x = new Precoder();
+            SolverRegistry.create("rzf").solve(org.isac.solver.SubbandLoop.narrowband(p, s, new Problem()), x);
+            CMatrix got = CsiMapping.fromComplexMatrix(s == 0 ? u.getBaseband() : u.getSubbandBaseband(s - 1), new CMatrix());
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals((float) x.baseband.re[i], got.re[i], "subband " + s);
+            }
+            assertEquals(1.0, got.frobeniusNorm2(), 1e-5, "the budget holds in subband " + s);
+        }
+        // a narrowband hybrid solver is refused, naming the wideband one
+        Run hybrid = run("", "solve", "--solver", "hybrid-pga", "--param", "rf_chains=4", f.toString());
+        assertEquals(1, hybrid.exit());
+        assertTrue(hybrid.err().contains("BAD_PARAMETER") && hybrid.err().contains("hybrid-upga-wb"), hybrid.err());
+    }
+
     @Test
     void paramOverrideReachesTheSolver() throws Exception {
         String in = json(report(1, 8, 4, 2));
