@@ -5,6 +5,7 @@ import org.isac.solver.Problem;
 import org.isac.solver.Solver;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.FastKernels;
+import org.isac.solver.linalg.Kernels;
 
 /**
  * Closed-form digital baselines for y = Hᴴx + n (H is N × K, column k = h_k), each scaled
@@ -19,6 +20,27 @@ import org.isac.solver.linalg.FastKernels;
  * for L⁻¹, 8K³ for (HᴴH + αI)⁻¹ = L⁻ᴴL⁻¹, 8·N·K² for the product, all in
  * {@link FastKernels} (the Vector API when the JVM has it). Allocation-free after the first
  * solve at a size.
+ *
+ * <h2>Wideband</h2>
+ * With S &gt; 1 subbands ({@link Problem#subbands()}) each subband is solved under its own
+ * budget, ‖X_s‖²_F = P_t, and X_s is bit for bit the narrowband answer for H_s and σ²_s (the
+ * same operations in the same order). The closed forms have nothing to share across subbands
+ * (H_s, and so HₛᴴHₛ and α_s, differ per subband), so the batching is in how the work is laid
+ * out, not in what is computed:
+ * <ul>
+ *   <li>the S Gram matrices HₛᴴHₛ + α_sI (one kernel call each) are copied into one
+ *       structure-of-arrays block, entry-major and subband-minor ({@code [(i·K + j)·S + s]}),
+ *       where the S Cholesky factorisations and triangular inversions run together with the
+ *       subband as the innermost loop: the same scalar formulas as {@link Kernels#cholesky} and
+ *       {@link Kernels#invertLower} per subband, but S independent dependency chains per step
+ *       instead of one (the K × K work is latency-bound at K = 4);</li>
+ *   <li>the S power sums ‖X_s‖²_F, each a serial sum in element order as in
+ *       {@link CMatrix#frobeniusNorm2()}, run four subbands at a time, so four chains of
+ *       dependent additions overlap;</li>
+ *   <li>validation, parameters and the output reset happen once per solve, not once per
+ *       subband.</li>
+ * </ul>
+ * S = 1 takes the narrowband path unchanged.
  */
 public final class LinearPrecoder implements Solver {
     /** Which closed form. */
@@ -28,6 +50,11 @@ public final class LinearPrecoder implements Solver {
     private final FastKernels kernels;
     private final CMatrix gram = new CMatrix();
     private final CMatrix inverse = new CMatrix();
+    /** Wideband workspace (grow-only): per-subband Gram / factor and inverse, the batched K × K block. */
+    private CMatrix[] grams = new CMatrix[0];
+    private CMatrix[] inverses = new CMatrix[0];
+    private double[] batchRe = new double[0], batchIm = new double[0];
+    private double[] lane = new double[0];
 
     public LinearPrecoder(Kind kind) {
         this(kind, FastKernels.get());
@@ -62,8 +89,18 @@ public final class LinearPrecoder implements Solver {
         return 16 * n * k * k + 8.0 / 3 * k * k * k + 8 * k * k * k + 6 * n * k;
     }
 
+    /** Solves every subband of a wideband problem (see the class comment). */
+    @Override
+    public boolean wideband() {
+        return true;
+    }
+
     @Override
     public void solve(Problem p, Precoder out) {
+        if (p.subbands() > 1) {
+            solveWideband(p, out);
+            return;
+        }
         out.reset();
         CMatrix h = p.channel;
         int n = h.rows(), k = h.cols();
@@ -103,5 +140,278 @@ public final class LinearPrecoder implements Solver {
         }
         x.scale(Math.sqrt(p.powerBudgetW / norm2));
         out.iterations = 1;
+    }
+
+    /** S &gt; 1: every subband at once (class comment). */
+    private void solveWideband(Problem p, Precoder out) {
+        int subbands = p.subbands();
+        CMatrix h0 = p.channel;
+        int n = h0.rows(), k = h0.cols();
+        if (k < 1 || n < 1) {
+            throw new IllegalArgumentException("empty channel " + n + "x" + k);
+        }
+        if (!(p.powerBudgetW > 0)) {
+            throw new IllegalArgumentException("power budget must be > 0 W, got " + p.powerBudgetW);
+        }
+        if (kind != Kind.MRT && k > n) {
+            throw new IllegalArgumentException(name() + " needs K <= N, got K=" + k + " N=" + n);
+        }
+        for (int s = 1; s < subbands; s++) {
+            CMatrix hs = p.channel(s);
+            if (hs.rows() != n || hs.cols() != k) {
+                throw new IllegalArgumentException(name() + ": subband " + s + " channel is " + hs.rows() + "x" + hs.cols()
+                        + ", subband 0's is " + n + "x" + k + " (every subband needs the same N x K)");
+            }
+        }
+        boolean haveReg = p.params.has("reg");
+        double reg = haveReg ? p.params.get("reg", 0) : 0;
+        if (kind == Kind.RZF) {
+            for (int s = 0; s < subbands; s++) {
+                if (p.noise(s).length < k) {
+                    throw new IllegalArgumentException(name() + ": subband " + s + " has " + p.noise(s).length
+                            + " noise powers for " + k + " users");
+                }
+            }
+        }
+        out.reset();
+        out.setSubbands(subbands);
+        grow(subbands, k);
+        if (kind == Kind.MRT) {
+            for (int s = 0; s < subbands; s++) {
+                out.baseband(s).copyFrom(p.channel(s));
+            }
+        } else {
+            int kk = k * k;
+            double[] br = batchRe, bi = batchIm;
+            for (int s = 0; s < subbands; s++) {
+                double alpha = 0;
+                if (kind == Kind.RZF) {
+                    double[] noise = p.noise(s);
+                    double meanNoise = 0;
+                    for (int i = 0; i < k; i++) {
+                        meanNoise += noise[i];
+                    }
+                    meanNoise /= k;
+                    alpha = haveReg ? reg : k * meanNoise / p.powerBudgetW;
+                    if (!(alpha >= 0) || !Double.isFinite(alpha)) {
+                        throw new IllegalArgumentException("rzf reg must be finite and >= 0, got " + alpha
+                                + (haveReg ? "" : " (subband " + s + ")"));
+                    }
+                }
+                CMatrix hs = p.channel(s);
+                CMatrix g = grams[s];
+                kernels.mulConjTransA(hs, hs, g); // as FastKernels.gramCholesky
+                for (int e = 0; e < kk; e++) {
+                    br[e * subbands + s] = g.re[e];
+                    bi[e * subbands + s] = g.im[e];
+                }
+                for (int i = 0; i < k; i++) {
+                    br[(i * k + i) * subbands + s] += alpha;
+                    bi[(i * k + i) * subbands + s] = 0;
+                }
+            }
+            int failed = batchCholesky(br, bi, k, subbands, lane);
+            if (failed >= 0) {
+                throw new IllegalArgumentException(name() + ": channel Gram matrix is singular (users not separable)"
+                        + " in subband " + failed);
+            }
+            batchInvertLower(br, bi, k, subbands, lane);
+            for (int s = 0; s < subbands; s++) {
+                CMatrix f = grams[s];
+                for (int e = 0; e < kk; e++) {
+                    f.re[e] = br[e * subbands + s];
+                    f.im[e] = bi[e * subbands + s];
+                }
+                kernels.mulConjTransA(f, f, inverses[s]); // as FastKernels.choleskyInverse
+                kernels.mul(p.channel(s), inverses[s], out.baseband(s));
+            }
+        }
+        double[] norms = lane;
+        powers(out, subbands, n * k, norms);
+        for (int s = 0; s < subbands; s++) {
+            double norm2 = norms[s];
+            if (!(norm2 > 0) || !Double.isFinite(norm2)) {
+                throw new IllegalArgumentException(name() + ": precoder has no finite power (zero channel?) in subband " + s);
+            }
+        }
+        for (int s = 0; s < subbands; s++) {
+            out.baseband(s).scale(Math.sqrt(p.powerBudgetW / norms[s]));
+        }
+        out.iterations = 1;
+    }
+
+    private void grow(int subbands, int k) {
+        if (grams.length < subbands) {
+            CMatrix[] g = java.util.Arrays.copyOf(grams, subbands);
+            CMatrix[] v = java.util.Arrays.copyOf(inverses, subbands);
+            for (int s = grams.length; s < subbands; s++) {
+                g[s] = new CMatrix();
+                v[s] = new CMatrix();
+            }
+            grams = g;
+            inverses = v;
+        }
+        int size = k * k * subbands;
+        if (batchRe.length < size) {
+            batchRe = new double[size];
+            batchIm = new double[size];
+        }
+        if (lane.length < 4 * subbands) {
+            lane = new double[4 * subbands];
+        }
+    }
+
+    /**
+     * ‖X_s‖²_F of every subband into {@code norms[s]}: per subband the serial sum of
+     * {@link CMatrix#frobeniusNorm2()} in the same element order (so the same bits), four
+     * subbands per pass so that four dependency chains overlap.
+     */
+    static void powers(Precoder out, int subbands, int size, double[] norms) {
+        int s = 0;
+        for (; s + 4 <= subbands; s += 4) {
+            double[] r0 = out.baseband(s).re, i0 = out.baseband(s).im;
+            double[] r1 = out.baseband(s + 1).re, i1 = out.baseband(s + 1).im;
+            double[] r2 = out.baseband(s + 2).re, i2 = out.baseband(s + 2).im;
+            double[] r3 = out.baseband(s + 3).re, i3 = out.baseband(s + 3).im;
+            double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            for (int e = 0; e < size; e++) {
+                a0 += r0[e] * r0[e] + i0[e] * i0[e];
+                a1 += r1[e] * r1[e] + i1[e] * i1[e];
+                a2 += r2[e] * r2[e] + i2[e] * i2[e];
+                a3 += r3[e] * r3[e] + i3[e] * i3[e];
+            }
+            norms[s] = a0;
+            norms[s + 1] = a1;
+            norms[s + 2] = a2;
+            norms[s + 3] = a3;
+        }
+        for (; s < subbands; s++) {
+            norms[s] = out.baseband(s).frobeniusNorm2();
+        }
+    }
+
+    /**
+     * {@link Kernels#cholesky} of S Hermitian K × K matrices at once, stored entry-major and
+     * subband-minor (entry (i, j) of matrix s at {@code [(i·K + j)·S + s]}): per matrix the same
+     * operations in the same order, so the same bits; the subband is the innermost loop.
+     * {@code work} holds ≥ 4·S doubles. Returns the first subband whose matrix is not
+     * numerically positive definite (same test as {@link Kernels#cholesky}), or −1.
+     */
+    static int batchCholesky(double[] r, double[] im, int k, int sb, double[] work) {
+        // work: [0, sb) min pivot, [sb, 2sb) d / l_jj, [2sb, 3sb) sr, [3sb, 4sb) si
+        int piv = 0, dd = sb, sro = 2 * sb, sio = 3 * sb;
+        for (int s = 0; s < sb; s++) {
+            work[piv + s] = 0;
+        }
+        for (int j = 0; j < k; j++) {
+            int o = (j * k + j) * sb;
+            for (int s = 0; s < sb; s++) {
+                work[piv + s] = Math.max(work[piv + s], r[o + s]);
+            }
+        }
+        for (int s = 0; s < sb; s++) {
+            work[piv + s] = Kernels.CHOLESKY_RELATIVE_PIVOT * work[piv + s];
+        }
+        int failed = -1;
+        for (int j = 0; j < k; j++) {
+            int jj = (j * k + j) * sb;
+            for (int s = 0; s < sb; s++) {
+                work[dd + s] = r[jj + s];
+            }
+            for (int q = 0; q < j; q++) {
+                int jq = (j * k + q) * sb;
+                for (int s = 0; s < sb; s++) {
+                    double lr = r[jq + s], li = im[jq + s];
+                    work[dd + s] -= lr * lr + li * li;
+                }
+            }
+            for (int s = 0; s < sb; s++) {
+                double d = work[dd + s];
+                if ((!(d > work[piv + s]) || !Double.isFinite(d)) && failed < 0) {
+                    failed = s;
+                }
+            }
+            if (failed >= 0) {
+                return failed;
+            }
+            for (int s = 0; s < sb; s++) {
+                double ljj = Math.sqrt(work[dd + s]);
+                work[dd + s] = ljj;
+                r[jj + s] = ljj;
+                im[jj + s] = 0;
+            }
+            for (int i = j + 1; i < k; i++) {
+                int ij = (i * k + j) * sb;
+                for (int s = 0; s < sb; s++) {
+                    work[sro + s] = r[ij + s];
+                    work[sio + s] = im[ij + s];
+                }
+                for (int q = 0; q < j; q++) {
+                    int iq = (i * k + q) * sb, jq = (j * k + q) * sb;
+                    for (int s = 0; s < sb; s++) {
+                        double xr = r[iq + s], xi = im[iq + s];
+                        double yr = r[jq + s], yi = -im[jq + s];
+                        work[sro + s] -= xr * yr - xi * yi;
+                        work[sio + s] -= xr * yi + xi * yr;
+                    }
+                }
+                for (int s = 0; s < sb; s++) {
+                    double ljj = work[dd + s];
+                    r[ij + s] = work[sro + s] / ljj;
+                    im[ij + s] = work[sio + s] / ljj;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@link Kernels#invertLower} of S factors at once in the layout of {@link #batchCholesky}
+     * (same operations per matrix, so the same bits). {@code work} holds ≥ 4·S doubles.
+     */
+    static void batchInvertLower(double[] r, double[] im, int k, int sb, double[] work) {
+        int ir = 0, ii = sb, sro = 2 * sb, sio = 3 * sb;
+        for (int i = 0; i < k; i++) {
+            int io = i * k;
+            int d = (io + i) * sb;
+            for (int s = 0; s < sb; s++) {
+                double dr = r[d + s], di = im[d + s];
+                double dd = dr * dr + di * di;
+                work[ir + s] = dr / dd;
+                work[ii + s] = -di / dd;
+            }
+            for (int j = 0; j < i; j++) {
+                for (int s = 0; s < sb; s++) {
+                    work[sro + s] = 0;
+                    work[sio + s] = 0;
+                }
+                for (int q = j; q < i; q++) {
+                    int x = (io + q) * sb, y = (q * k + j) * sb;
+                    for (int s = 0; s < sb; s++) {
+                        double xr = r[x + s], xi = im[x + s];
+                        double yr = r[y + s], yi = im[y + s];
+                        work[sro + s] += xr * yr - xi * yi;
+                        work[sio + s] += xr * yi + xi * yr;
+                    }
+                }
+                int o = (io + j) * sb;
+                for (int s = 0; s < sb; s++) {
+                    double sr = work[sro + s], si = work[sio + s], invR = work[ir + s], invI = work[ii + s];
+                    r[o + s] = -(sr * invR - si * invI);
+                    im[o + s] = -(sr * invI + si * invR);
+                }
+            }
+            for (int s = 0; s < sb; s++) {
+                r[d + s] = work[ir + s];
+                im[d + s] = work[ii + s];
+            }
+            for (int j = i + 1; j < k; j++) {
+                int o = (io + j) * sb;
+                for (int s = 0; s < sb; s++) {
+                    r[o + s] = 0;
+                    im[o + s] = 0;
+                }
+            }
+        }
     }
 }
