@@ -53,6 +53,8 @@ public final class LinearPrecoder implements Solver {
     /** Wideband workspace (grow-only): per-subband Gram / factor and inverse, the batched K × K block. */
     private CMatrix[] grams = new CMatrix[0];
     private CMatrix[] inverses = new CMatrix[0];
+    private CMatrix[] channels = new CMatrix[0];
+    private CMatrix[] outputs = new CMatrix[0];
     private double[] batchRe = new double[0], batchIm = new double[0];
     private double[] lane = new double[0];
 
@@ -223,8 +225,11 @@ public final class LinearPrecoder implements Solver {
                     f.im[e] = bi[e * subbands + s];
                 }
                 kernels.mulConjTransA(f, f, inverses[s]); // as FastKernels.choleskyInverse
-                kernels.mul(p.channel(s), inverses[s], out.baseband(s));
+                channels[s] = p.channel(s);
+                outputs[s] = out.baseband(s);
             }
+            kernels.mulEach(subbands, channels, inverses, outputs); // X_s = H_s·(H_sᴴH_s + α_sI)⁻¹
+            java.util.Arrays.fill(channels, 0, subbands, null); // hold no reference to the caller's problem
         }
         double[] norms = lane;
         powers(out, subbands, n * k, norms);
@@ -250,6 +255,8 @@ public final class LinearPrecoder implements Solver {
             }
             grams = g;
             inverses = v;
+            channels = new CMatrix[subbands];
+            outputs = new CMatrix[subbands];
         }
         int size = k * k * subbands;
         if (batchRe.length < size) {

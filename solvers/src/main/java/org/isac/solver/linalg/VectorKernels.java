@@ -60,6 +60,64 @@ final class VectorKernels implements FastKernels {
         panels(true, m, n, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
     }
 
+    /**
+     * With L = 4 lanes, a 4 × 4 B_s goes through {@link #rowsTimes4x4} (B_s in registers); any
+     * other shape through {@link #mul}. Same bits either way: per element, the accumulation
+     * order of {@link #block4N} and {@link #row1N} (l = 0 … 3, the real part of A's entry
+     * before the imaginary one, fused multiply-adds from zero), and α = 1.
+     */
+    @Override
+    public void mulEach(int count, CMatrix[] a, CMatrix[] b, CMatrix[] c) {
+        for (int s = 0; s < count; s++) {
+            CMatrix as = a[s], bs = b[s], cs = c[s];
+            if (L == 4 && as.cols() == 4 && bs.rows() == 4 && bs.cols() == 4 && cs != as && cs != bs) {
+                int m = as.rows();
+                cs.resize(m, 4);
+                rowsTimes4x4(m, as.re, as.im, bs.re, bs.im, cs.re, cs.im);
+            } else {
+                mul(as, bs, cs);
+            }
+        }
+    }
+
+    /** C (m × 4) = A (m × 4)·B (4 × 4), all row-major at offset 0; B stays in registers. */
+    private static void rowsTimes4x4(int m, double[] ar, double[] ai, double[] br, double[] bi, double[] cr, double[] ci) {
+        DoubleVector b0r = DoubleVector.fromArray(S, br, 0), b0i = DoubleVector.fromArray(S, bi, 0);
+        DoubleVector b1r = DoubleVector.fromArray(S, br, 4), b1i = DoubleVector.fromArray(S, bi, 4);
+        DoubleVector b2r = DoubleVector.fromArray(S, br, 8), b2i = DoubleVector.fromArray(S, bi, 8);
+        DoubleVector b3r = DoubleVector.fromArray(S, br, 12), b3i = DoubleVector.fromArray(S, bi, 12);
+        DoubleVector n0 = b0i.neg(), n1 = b1i.neg(), n2 = b2i.neg(), n3 = b3i.neg();
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0, a = 0; i < m; i++, a += 4) {
+            DoubleVector x = DoubleVector.broadcast(S, ar[a]);
+            DoubleVector r = x.fma(b0r, zero);
+            DoubleVector im = x.fma(b0i, zero);
+            x = DoubleVector.broadcast(S, ai[a]);
+            r = x.fma(n0, r);
+            im = x.fma(b0r, im);
+            x = DoubleVector.broadcast(S, ar[a + 1]);
+            r = x.fma(b1r, r);
+            im = x.fma(b1i, im);
+            x = DoubleVector.broadcast(S, ai[a + 1]);
+            r = x.fma(n1, r);
+            im = x.fma(b1r, im);
+            x = DoubleVector.broadcast(S, ar[a + 2]);
+            r = x.fma(b2r, r);
+            im = x.fma(b2i, im);
+            x = DoubleVector.broadcast(S, ai[a + 2]);
+            r = x.fma(n2, r);
+            im = x.fma(b2r, im);
+            x = DoubleVector.broadcast(S, ar[a + 3]);
+            r = x.fma(b3r, r);
+            im = x.fma(b3i, im);
+            x = DoubleVector.broadcast(S, ai[a + 3]);
+            r = x.fma(n3, r);
+            im = x.fma(b3r, im);
+            r.intoArray(cr, a);
+            im.intoArray(ci, a);
+        }
+    }
+
     /** Writes Bᴴ (k × n) into a per-thread scratch, then runs the A·B panels on it. */
     @Override
     public void gemmConjTransB(int m, int n, int k, double alpha,
