@@ -33,7 +33,11 @@ import org.isac.solver.linalg.Kernels;
  *       where the S Cholesky factorisations and triangular inversions run together with the
  *       subband as the innermost loop: the same scalar formulas as {@link Kernels#cholesky} and
  *       {@link Kernels#invertLower} per subband, but S independent dependency chains per step
- *       instead of one (the K × K work is latency-bound at K = 4);</li>
+ *       instead of one (the K × K work is latency-bound at K = 4; measured, it costs about what
+ *       the per-subband calls do, as C2 does not vectorise these loops);</li>
+ *   <li>the S products X_s = H_s·(HₛᴴHₛ + α_sI)⁻¹ go through {@link FastKernels#mulEach},
+ *       which keeps a 4 × 4 right factor in registers (the same bits as {@link FastKernels#mul});
+ *       at N = 64, K = 4 this is most of the saving;</li>
  *   <li>the S power sums ‖X_s‖²_F, each a serial sum in element order as in
  *       {@link CMatrix#frobeniusNorm2()}, run four subbands at a time, so four chains of
  *       dependent additions overlap;</li>
