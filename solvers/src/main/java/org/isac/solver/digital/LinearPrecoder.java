@@ -28,13 +28,12 @@ import org.isac.solver.linalg.Kernels;
  * (H_s, and so HₛᴴHₛ and α_s, differ per subband), so the batching is in how the work is laid
  * out, not in what is computed:
  * <ul>
- *   <li>the S Gram matrices HₛᴴHₛ + α_sI (one kernel call each) are copied into one
- *       structure-of-arrays block, entry-major and subband-minor ({@code [(i·K + j)·S + s]}),
- *       where the S Cholesky factorisations and triangular inversions run together with the
- *       subband as the innermost loop: the same scalar formulas as {@link Kernels#cholesky} and
- *       {@link Kernels#invertLower} per subband, but S independent dependency chains per step
- *       instead of one (the K × K work is latency-bound at K = 4; measured, it costs about what
- *       the per-subband calls do, as C2 does not vectorise these loops);</li>
+ *   <li>the S Gram matrices HₛᴴHₛ + α_sI (one kernel call each, already at the FMA peak) are
+ *       copied into one block, entry-major and subband-minor ({@code [(i·K + j)·S + s]}), where
+ *       {@link FastKernels#choleskyInvertEach} factors and inverts them together, one subband
+ *       per vector lane: the scalar operations of {@link Kernels#cholesky} and
+ *       {@link Kernels#invertLower} lane by lane, so the same bits, with L chains per step
+ *       instead of one (the K × K work is latency-bound at K = 4);</li>
  *   <li>the S products X_s = H_s·(HₛᴴHₛ + α_sI)⁻¹ go through {@link FastKernels#mulEach},
  *       which keeps a 4 × 4 right factor in registers (the same bits as {@link FastKernels#mul});
  *       at N = 64, K = 4 this is most of the saving;</li>
@@ -183,8 +182,11 @@ public final class LinearPrecoder implements Solver {
         out.setSubbands(subbands);
         grow(subbands, k);
         if (kind == Kind.MRT) {
-            for (int s = 0; s < subbands; s++) {
-                out.baseband(s).copyFrom(p.channel(s));
+            int size = n * k;
+            for (int s = 0; s < subbands; s++) { // copyFrom without its zeroing (every entry is overwritten)
+                CMatrix hs = p.channel(s), xs = out.baseband(s).resize(n, k);
+                System.arraycopy(hs.re, 0, xs.re, 0, size);
+                System.arraycopy(hs.im, 0, xs.im, 0, size);
             }
         } else {
             int kk = k * k;
@@ -216,12 +218,11 @@ public final class LinearPrecoder implements Solver {
                     bi[(i * k + i) * subbands + s] = 0;
                 }
             }
-            int failed = batchCholesky(br, bi, k, subbands, lane);
+            int failed = kernels.choleskyInvertEach(br, bi, k, subbands, lane);
             if (failed >= 0) {
                 throw new IllegalArgumentException(name() + ": channel Gram matrix is singular (users not separable)"
                         + " in subband " + failed);
             }
-            batchInvertLower(br, bi, k, subbands, lane);
             for (int s = 0; s < subbands; s++) {
                 CMatrix f = grams[s];
                 for (int e = 0; e < kk; e++) {
@@ -298,131 +299,6 @@ public final class LinearPrecoder implements Solver {
         }
         for (; s < subbands; s++) {
             norms[s] = out.baseband(s).frobeniusNorm2();
-        }
-    }
-
-    /**
-     * {@link Kernels#cholesky} of S Hermitian K × K matrices at once, stored entry-major and
-     * subband-minor (entry (i, j) of matrix s at {@code [(i·K + j)·S + s]}): per matrix the same
-     * operations in the same order, so the same bits; the subband is the innermost loop.
-     * {@code work} holds ≥ 4·S doubles. Returns the first subband whose matrix is not
-     * numerically positive definite (same test as {@link Kernels#cholesky}), or −1.
-     */
-    static int batchCholesky(double[] r, double[] im, int k, int sb, double[] work) {
-        // work: [0, sb) min pivot, [sb, 2sb) d / l_jj, [2sb, 3sb) sr, [3sb, 4sb) si
-        int piv = 0, dd = sb, sro = 2 * sb, sio = 3 * sb;
-        for (int s = 0; s < sb; s++) {
-            work[piv + s] = 0;
-        }
-        for (int j = 0; j < k; j++) {
-            int o = (j * k + j) * sb;
-            for (int s = 0; s < sb; s++) {
-                work[piv + s] = Math.max(work[piv + s], r[o + s]);
-            }
-        }
-        for (int s = 0; s < sb; s++) {
-            work[piv + s] = Kernels.CHOLESKY_RELATIVE_PIVOT * work[piv + s];
-        }
-        int failed = -1;
-        for (int j = 0; j < k; j++) {
-            int jj = (j * k + j) * sb;
-            for (int s = 0; s < sb; s++) {
-                work[dd + s] = r[jj + s];
-            }
-            for (int q = 0; q < j; q++) {
-                int jq = (j * k + q) * sb;
-                for (int s = 0; s < sb; s++) {
-                    double lr = r[jq + s], li = im[jq + s];
-                    work[dd + s] -= lr * lr + li * li;
-                }
-            }
-            for (int s = 0; s < sb; s++) {
-                double d = work[dd + s];
-                if ((!(d > work[piv + s]) || !Double.isFinite(d)) && failed < 0) {
-                    failed = s;
-                }
-            }
-            if (failed >= 0) {
-                return failed;
-            }
-            for (int s = 0; s < sb; s++) {
-                double ljj = Math.sqrt(work[dd + s]);
-                work[dd + s] = ljj;
-                r[jj + s] = ljj;
-                im[jj + s] = 0;
-            }
-            for (int i = j + 1; i < k; i++) {
-                int ij = (i * k + j) * sb;
-                for (int s = 0; s < sb; s++) {
-                    work[sro + s] = r[ij + s];
-                    work[sio + s] = im[ij + s];
-                }
-                for (int q = 0; q < j; q++) {
-                    int iq = (i * k + q) * sb, jq = (j * k + q) * sb;
-                    for (int s = 0; s < sb; s++) {
-                        double xr = r[iq + s], xi = im[iq + s];
-                        double yr = r[jq + s], yi = -im[jq + s];
-                        work[sro + s] -= xr * yr - xi * yi;
-                        work[sio + s] -= xr * yi + xi * yr;
-                    }
-                }
-                for (int s = 0; s < sb; s++) {
-                    double ljj = work[dd + s];
-                    r[ij + s] = work[sro + s] / ljj;
-                    im[ij + s] = work[sio + s] / ljj;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * {@link Kernels#invertLower} of S factors at once in the layout of {@link #batchCholesky}
-     * (same operations per matrix, so the same bits). {@code work} holds ≥ 4·S doubles.
-     */
-    static void batchInvertLower(double[] r, double[] im, int k, int sb, double[] work) {
-        int ir = 0, ii = sb, sro = 2 * sb, sio = 3 * sb;
-        for (int i = 0; i < k; i++) {
-            int io = i * k;
-            int d = (io + i) * sb;
-            for (int s = 0; s < sb; s++) {
-                double dr = r[d + s], di = im[d + s];
-                double dd = dr * dr + di * di;
-                work[ir + s] = dr / dd;
-                work[ii + s] = -di / dd;
-            }
-            for (int j = 0; j < i; j++) {
-                for (int s = 0; s < sb; s++) {
-                    work[sro + s] = 0;
-                    work[sio + s] = 0;
-                }
-                for (int q = j; q < i; q++) {
-                    int x = (io + q) * sb, y = (q * k + j) * sb;
-                    for (int s = 0; s < sb; s++) {
-                        double xr = r[x + s], xi = im[x + s];
-                        double yr = r[y + s], yi = im[y + s];
-                        work[sro + s] += xr * yr - xi * yi;
-                        work[sio + s] += xr * yi + xi * yr;
-                    }
-                }
-                int o = (io + j) * sb;
-                for (int s = 0; s < sb; s++) {
-                    double sr = work[sro + s], si = work[sio + s], invR = work[ir + s], invI = work[ii + s];
-                    r[o + s] = -(sr * invR - si * invI);
-                    im[o + s] = -(sr * invI + si * invR);
-                }
-            }
-            for (int s = 0; s < sb; s++) {
-                r[d + s] = work[ir + s];
-                im[d + s] = work[ii + s];
-            }
-            for (int j = i + 1; j < k; j++) {
-                int o = (io + j) * sb;
-                for (int s = 0; s < sb; s++) {
-                    r[o + s] = 0;
-                    im[o + s] = 0;
-                }
-            }
         }
     }
 }

@@ -137,6 +137,23 @@ public interface FastKernels {
         }
     }
 
+    /**
+     * Factors and inverts {@code count} Hermitian k × k matrices at once, in the layout of
+     * {@link BatchedCholesky} (entry-major, matrix-minor): on success each holds what
+     * {@link Kernels#cholesky} followed by {@link Kernels#invertLower} leave, bit for bit (L⁻¹ in
+     * the lower triangle, zeros above). {@code work} holds ≥ 4·count doubles. Returns −1, or the
+     * index of a matrix that is not numerically positive definite (the contents are then
+     * unspecified). The vector implementation runs L matrices per vector with the same scalar
+     * operations lane by lane.
+     */
+    default int choleskyInvertEach(double[] re, double[] im, int k, int count, double[] work) {
+        int failed = BatchedCholesky.cholesky(re, im, k, count, 0, count, work);
+        if (failed < 0) {
+            BatchedCholesky.invertLower(re, im, k, count, 0, count, work);
+        }
+        return failed;
+    }
+
     /** C = α·A·B + β·C; C must already be a.rows() × b.cols() and must not be A or B. */
     default void mulAdd(double alpha, CMatrix a, CMatrix b, double beta, CMatrix c) {
         distinct(a, b, c);
