@@ -16,12 +16,14 @@ import org.isac.solver.TestData;
 import org.isac.solver.channel.SalehValenzuela;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.FastKernels;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The wideband digital solvers against a per-subband oracle: subband s of a wideband solve must be
  * bit for bit the narrowband solve of a fresh problem holding only subband s.
  */
+@Tag("vector-width")
 class WidebandDigitalTest {
     /** The wideband solvers of the digital package. */
     static final String[] WIDEBAND = {"mrt", "zf", "rzf", "wmmse"};

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.isac.solver.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("vector-width")
 class BatchedCholeskyTest {
     private static FastKernels[] kernels() {
         return FastKernels.usingVectorApi()

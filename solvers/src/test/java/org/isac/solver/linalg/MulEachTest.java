@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.isac.solver.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("vector-width")
 class MulEachTest {
     /** mulEach gives mul's bits one product at a time, for the 4 × 4 fast case and any other shape. */
     @Test
