@@ -82,16 +82,18 @@ public final class LinearPrecoder implements Solver {
 
     /**
      * mrt: 6NK (copy, norm, scale). zf/rzf: 8NK² (Gram) + 4K³/3 (Cholesky) + 4K³/3 (L⁻¹)
-     * + 8K³ (L⁻ᴴL⁻¹ as a full product) + 8NK² (product) + 6NK (norm, scale).
+     * + 8K³ (L⁻ᴴL⁻¹ as a full product) + 8NK² (product) + 6NK (norm, scale). A wideband
+     * problem: S times that.
      */
     @Override
     public double flops(Problem p) {
         double n = p.channel.rows();
         double k = p.channel.cols();
+        double subbands = p.subbands();
         if (kind == Kind.MRT) {
-            return 6 * n * k;
+            return subbands * (6 * n * k);
         }
-        return 16 * n * k * k + 8.0 / 3 * k * k * k + 8 * k * k * k + 6 * n * k;
+        return subbands * (16 * n * k * k + 8.0 / 3 * k * k * k + 8 * k * k * k + 6 * n * k);
     }
 
     /** Solves every subband of a wideband problem (see the class comment). */
@@ -234,7 +236,8 @@ public final class LinearPrecoder implements Solver {
                 outputs[s] = out.baseband(s);
             }
             kernels.mulEach(subbands, channels, inverses, outputs); // X_s = H_s·(H_sᴴH_s + α_sI)⁻¹
-            java.util.Arrays.fill(channels, 0, subbands, null); // hold no reference to the caller's problem
+            java.util.Arrays.fill(channels, 0, subbands, null); // hold no reference to the caller's objects
+            java.util.Arrays.fill(outputs, 0, subbands, null);
         }
         double[] norms = lane;
         powers(out, subbands, n * k, norms);

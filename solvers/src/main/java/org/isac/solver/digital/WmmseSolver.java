@@ -146,6 +146,7 @@ public final class WmmseSolver implements Solver {
             deadline |= one.deadlineStop;
             late |= one.outOfTime;
         }
+        share.whole = TimeBudget.UNBOUNDED; // hold no reference to the caller's clock
         out.iterations = iterations;
         out.earlyStop = early;
         out.deadlineStop = deadline;
