@@ -23,12 +23,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * A wideband solve of S subbands ({@code batched}) against S narrowband solves of the same
  * subbands ({@code loop}, the subbands already split into narrowband problems), Saleh–Valenzuela
  * channels at 12 dB, P_t per subband. Divide by S for the time per subband. Run with
- * {@code ./isac jmh WidebandSolverBenchmark}.
+ * {@code ./isac jmh WidebandSolverBenchmark}. Six warm-up seconds: the batched path's own
+ * Vector API kernels run boxed, about a hundred times slower, until C2 compiles them, and on a
+ * busy machine three seconds were not always enough.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class WidebandSolverBenchmark {
