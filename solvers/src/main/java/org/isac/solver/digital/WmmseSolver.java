@@ -38,8 +38,8 @@ import org.isac.solver.metric.IsacRates;
  * the same bits. What is shared is the workspace (one set of K × K matrices, the RZF start,
  * the layer pacer's timings), not arithmetic: the iterations are data-dependent (bisection
  * steps, convergence) per subband, so there is no honest lock-step batch. A time budget is
- * split as the solve goes: subband s may use the time left divided by the S − s subbands still
- * to solve. {@code sum_rate_nats} is then the sum over subbands; {@code iterations} the most
+ * split as the solve goes: subband s may use the time left at its start divided by the S − s
+ * subbands still to solve (what it leaves unused goes to the later ones). {@code sum_rate_nats} is then the sum over subbands; {@code iterations} the most
  * any subband ran; {@link Precoder#earlyStop}, {@link Precoder#deadlineStop} and
  * {@link Precoder#outOfTime} are set when any subband's is. The sum-rate trace
  * ({@link #traceSumRate}) holds the last subband's.
@@ -133,7 +133,9 @@ public final class WmmseSolver implements Solver {
             view.channel.copyFrom(p.channel(s));
             double[] noise = p.noise(s);
             System.arraycopy(noise, 0, view.noiseFor(0, k), 0, k);
-            share.left = subbands - s;
+            if (view.budget == share) {
+                share.start(subbands - s);
+            }
             try {
                 solveNarrowband(view, one);
             } catch (IllegalArgumentException e) {
@@ -155,15 +157,26 @@ public final class WmmseSolver implements Solver {
         out.predicted.put("sum_rate_nats", sumRate);
     }
 
-    /** The caller's budget shared among the subbands still to solve. */
+    /**
+     * The caller's budget shared among the subbands still to solve: at the start of a subband,
+     * of the time then left it keeps back the part the later subbands get ((left − 1)/left of
+     * it), so this subband's deadline comes that much earlier. The clock itself is not scaled
+     * (the layer pacer times its layers by differences of these readings).
+     */
     private static final class ShareOfBudget implements TimeBudget {
         TimeBudget whole = TimeBudget.UNBOUNDED;
-        int left = 1;
+        long reserveNs;
+
+        /** Starts a subband with {@code left} subbands (this one included) still to solve. */
+        void start(int left) {
+            long r = whole.remainingNs();
+            reserveNs = r == Long.MAX_VALUE || r <= 0 ? 0 : r / left * (left - 1);
+        }
 
         @Override
         public long remainingNs() {
             long r = whole.remainingNs();
-            return r == Long.MAX_VALUE || r <= 0 ? r : r / left;
+            return r == Long.MAX_VALUE ? r : r - reserveNs;
         }
     }
 

@@ -189,6 +189,43 @@ class WidebandDigitalTest {
     }
 
     @Test
+    void wmmseSharesATimeBudgetAcrossTheSubbands() {
+        Solver wmmse = SolverRegistry.create("wmmse");
+        Problem p = wideband(new SplittableRandom(71), 16, 4, 4);
+        Precoder free = new Precoder(), out = new Precoder();
+        wmmse.solve(p, free);
+        // time enough for everything: the same bits as without a budget
+        p.budget = new org.isac.solver.TickBudget(1_000_000_000_000L, 1000);
+        wmmse.solve(p, out);
+        wmmse.solve(p, out);
+        assertArrayEquals(digest(free), digest(out), "a budget that is never short changes nothing");
+        assertTrue(!out.deadlineStop && !out.outOfTime);
+        // short of time: every subband still gets a feasible answer of its own
+        for (long ticks : new long[] {6, 12, 40}) {
+            p.budget = new org.isac.solver.TickBudget(ticks * 1000, 1000);
+            wmmse.solve(p, out);
+            assertEquals(4, out.subbands());
+            assertTrue(out.deadlineStop || out.outOfTime, ticks + " ticks");
+            if (ticks == 40) { // shared, the time reaches the last subband too (unshared, the first took it all)
+                assertTrue(!out.outOfTime, "40 ticks: a subband was left with no time");
+            }
+            for (int s = 0; s < 4; s++) {
+                assertTrue(out.baseband(s).allFinite(), ticks + " ticks, subband " + s);
+                assertTrue(out.baseband(s).frobeniusNorm2() <= p.powerBudgetW * (1 + 1e-9), ticks + " ticks, subband " + s);
+            }
+        }
+        // already late: out of time, each subband holds its start (the RZF answer), at full power
+        p.budget = new org.isac.solver.TickBudget(0, 1000);
+        wmmse.solve(p, out);
+        assertTrue(out.outOfTime);
+        for (int s = 0; s < 4; s++) {
+            Precoder rzf = new Precoder();
+            new LinearPrecoder(LinearPrecoder.Kind.RZF, FastKernels.scalar()).solve(narrowband(p, s), rzf);
+            assertArrayEquals(digest(rzf.baseband), digest(out.baseband(s)), "subband " + s);
+        }
+    }
+
+    @Test
     void badWidebandShapesAreRejected() {
         for (String name : WIDEBAND) {
             Solver solver = SolverRegistry.create(name);
