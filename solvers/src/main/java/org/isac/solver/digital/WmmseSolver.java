@@ -4,6 +4,7 @@ import org.isac.solver.IsacParams;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
 import org.isac.solver.Solver;
+import org.isac.solver.TimeBudget;
 import org.isac.solver.linalg.CMatrix;
 import org.isac.solver.linalg.FastKernels;
 import org.isac.solver.linalg.Kernels;
@@ -29,6 +30,19 @@ import org.isac.solver.metric.IsacRates;
  * changes by less than tol·rate), {@code init} (0 = RZF, 1 = MRT). Predicted
  * {@code sum_rate_nats}. Flops per iteration ≈ (60 bisection steps)·(4K³/3 + 16K³) + 8K³;
  * plus 8NK² once for HᴴH and 8NK² for the final V. Allocation-free after warm-up.
+ *
+ * <h2>Wideband</h2>
+ * With S &gt; 1 subbands and the budget applying to each subband (‖V_s‖²_F = P_t), the sum
+ * rate Σ_s Σ_k log(1 + SINR_{s,k}) separates into S independent problems, one per subband, so
+ * subband s is solved exactly as the narrowband problem (H_s, σ²_s): the same iterations, so
+ * the same bits. What is shared is the workspace (one set of K × K matrices, the RZF start,
+ * the layer pacer's timings), not arithmetic: the iterations are data-dependent (bisection
+ * steps, convergence) per subband, so there is no honest lock-step batch. A time budget is
+ * split as the solve goes: subband s may use the time left at its start divided by the S − s
+ * subbands still to solve (what it leaves unused goes to the later ones). {@code sum_rate_nats} is then the sum over subbands; {@code iterations} the most
+ * any subband ran; {@link Precoder#earlyStop}, {@link Precoder#deadlineStop} and
+ * {@link Precoder#outOfTime} are set when any subband's is. The sum-rate trace
+ * ({@link #traceSumRate}) holds the last subband's.
  */
 public final class WmmseSolver implements Solver {
     private final org.isac.solver.LayerPacer pacer = new org.isac.solver.LayerPacer();
@@ -67,8 +81,106 @@ public final class WmmseSolver implements Solver {
         return traceLength;
     }
 
+    /** Wideband workspace: subband s as a narrowband problem, its answer, its share of the time. */
+    private final Problem view = new Problem();
+    private final Precoder one = new Precoder();
+    private final ShareOfBudget share = new ShareOfBudget();
+
+    /** Solves every subband (see the class comment). */
+    @Override
+    public boolean wideband() {
+        return true;
+    }
+
     @Override
     public void solve(Problem p, Precoder out) {
+        if (p.subbands() > 1) {
+            solveWideband(p, out);
+        } else {
+            solveNarrowband(p, out);
+        }
+    }
+
+    private void solveWideband(Problem p, Precoder out) {
+        int subbands = p.subbands();
+        int n = p.antennas(), k = p.users();
+        for (int s = 1; s < subbands; s++) {
+            CMatrix hs = p.channel(s);
+            if (hs.rows() != n || hs.cols() != k) {
+                throw new IllegalArgumentException("wmmse: subband " + s + " channel is " + hs.rows() + "x" + hs.cols()
+                        + ", subband 0's is " + n + "x" + k + " (every subband needs the same N x K)");
+            }
+            if (p.noise(s).length < k) {
+                throw new IllegalArgumentException("wmmse: subband " + s + " has " + p.noise(s).length
+                        + " noise powers for " + k + " users");
+            }
+        }
+        view.powerBudgetW = p.powerBudgetW;
+        view.perAntennaPower = p.perAntennaPower;
+        view.rfChains = p.rfChains;
+        view.phaseBits = p.phaseBits;
+        view.tx = p.tx;
+        view.rx = p.rx;
+        view.params.copyFrom(p.params);
+        view.budget = p.budget == TimeBudget.UNBOUNDED ? TimeBudget.UNBOUNDED : share;
+        share.whole = p.budget;
+        out.reset();
+        out.setSubbands(subbands);
+        double sumRate = 0;
+        int iterations = 0;
+        boolean early = false, deadline = false, late = false;
+        for (int s = 0; s < subbands; s++) {
+            view.channel.copyFrom(p.channel(s));
+            double[] noise = p.noise(s);
+            System.arraycopy(noise, 0, view.noiseFor(0, k), 0, k);
+            if (view.budget == share) {
+                share.start(subbands - s);
+            }
+            try {
+                solveNarrowband(view, one);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (subband " + s + ")", e);
+            }
+            out.baseband(s).copyFrom(one.baseband);
+            sumRate += one.predicted.get("sum_rate_nats", Double.NaN);
+            iterations = Math.max(iterations, one.iterations);
+            early |= one.earlyStop;
+            deadline |= one.deadlineStop;
+            late |= one.outOfTime;
+        }
+        share.whole = TimeBudget.UNBOUNDED; // hold no reference to the caller's clock
+        out.iterations = iterations;
+        out.earlyStop = early;
+        out.deadlineStop = deadline;
+        out.outOfTime = late;
+        out.layersPlanned = one.layersPlanned;
+        out.predicted.put("sum_rate_nats", sumRate);
+    }
+
+    /**
+     * The caller's budget shared among the subbands still to solve: at the start of a subband,
+     * of the time then left it keeps back the part the later subbands get ((left − 1)/left of
+     * it), so this subband's deadline comes that much earlier. The clock itself is not scaled
+     * (the layer pacer times its layers by differences of these readings).
+     */
+    private static final class ShareOfBudget implements TimeBudget {
+        TimeBudget whole = TimeBudget.UNBOUNDED;
+        long reserveNs;
+
+        /** Starts a subband with {@code left} subbands (this one included) still to solve. */
+        void start(int left) {
+            long r = whole.remainingNs();
+            reserveNs = r == Long.MAX_VALUE || r <= 0 ? 0 : r / left * (left - 1);
+        }
+
+        @Override
+        public long remainingNs() {
+            long r = whole.remainingNs();
+            return r == Long.MAX_VALUE ? r : r - reserveNs;
+        }
+    }
+
+    private void solveNarrowband(Problem p, Precoder out) {
         if (IsacParams.perAntennaPower(p, false)) {
             throw new IllegalArgumentException("wmmse supports the total power constraint only (per_antenna_power must be 0)");
         }

@@ -124,6 +124,36 @@ public interface FastKernels {
         gemm(m, n, k, 1, a.re, a.im, 0, k, b.re, b.im, 0, n, 0, c.re, c.im, 0, n);
     }
 
+    /**
+     * C_s = A_s·B_s for s = 0 … count−1 (A_s m_s × k_s, B_s k_s × n_s; C_s is resized and must
+     * not be A_s or B_s): the same bits as {@link #mul}{@code (a[s], b[s], c[s])} one at a time.
+     * For batches of small products (one per subband of a wideband problem); the vector
+     * implementation keeps a 4 × 4 B_s in registers for all rows of A_s when its vector has four
+     * lanes, in the operation order of its general kernel.
+     */
+    default void mulEach(int count, CMatrix[] a, CMatrix[] b, CMatrix[] c) {
+        for (int s = 0; s < count; s++) {
+            mul(a[s], b[s], c[s]);
+        }
+    }
+
+    /**
+     * Factors and inverts {@code count} Hermitian k × k matrices at once, in the layout of
+     * {@link BatchedCholesky} (entry-major, matrix-minor): on success each holds what
+     * {@link Kernels#cholesky} followed by {@link Kernels#invertLower} leave, bit for bit (L⁻¹ in
+     * the lower triangle, zeros above). {@code work} holds ≥ 4·count doubles. Returns −1, or the
+     * index of a matrix that is not numerically positive definite (the contents are then
+     * unspecified). The vector implementation runs L matrices per vector with the same scalar
+     * operations lane by lane.
+     */
+    default int choleskyInvertEach(double[] re, double[] im, int k, int count, double[] work) {
+        int failed = BatchedCholesky.cholesky(re, im, k, count, 0, count, work);
+        if (failed < 0) {
+            BatchedCholesky.invertLower(re, im, k, count, 0, count, work);
+        }
+        return failed;
+    }
+
     /** C = α·A·B + β·C; C must already be a.rows() × b.cols() and must not be A or B. */
     default void mulAdd(double alpha, CMatrix a, CMatrix b, double beta, CMatrix c) {
         distinct(a, b, c);

@@ -1,6 +1,8 @@
 package org.isac.solver.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -58,6 +60,161 @@ final class VectorKernels implements FastKernels {
                                double beta, double[] cr, double[] ci, int cOff, int ldc) {
         GemmArgs.check("gemmConjTransA", m, n, k, ar, ai, aOff, lda, k, m, br, bi, bOff, ldb, k, n, cr, ci, cOff, ldc);
         panels(true, m, n, k, alpha, ar, ai, aOff, lda, br, bi, bOff, ldb, beta, cr, ci, cOff, ldc);
+    }
+
+    /**
+     * With L = 4 lanes, a 4 × 4 B_s goes through {@link #rowsTimes4x4} (B_s in registers); any
+     * other shape through {@link #mul}. Same bits either way: per element, the accumulation
+     * order of {@link #block4N} and {@link #row1N} (l = 0 … 3, the real part of A's entry
+     * before the imaginary one, fused multiply-adds from zero), and α = 1.
+     */
+    @Override
+    public void mulEach(int count, CMatrix[] a, CMatrix[] b, CMatrix[] c) {
+        for (int s = 0; s < count; s++) {
+            CMatrix as = a[s], bs = b[s], cs = c[s];
+            if (L == 4 && as.cols() == 4 && bs.rows() == 4 && bs.cols() == 4 && cs != as && cs != bs) {
+                int m = as.rows();
+                cs.resize(m, 4);
+                rowsTimes4x4(m, as.re, as.im, bs.re, bs.im, cs.re, cs.im);
+            } else {
+                mul(as, bs, cs);
+            }
+        }
+    }
+
+    /**
+     * L matrices per vector (lane = matrix), the scalar operations of {@link BatchedCholesky}
+     * lane by lane (mul, add, sub, div, sqrt and neg are exact per lane, and nothing is fused),
+     * so the same bits; the last count mod L matrices through {@link BatchedCholesky}.
+     */
+    @Override
+    public int choleskyInvertEach(double[] re, double[] im, int k, int count, double[] work) {
+        int full = count - count % L;
+        for (int s0 = 0; s0 < full; s0 += L) {
+            int lane = choleskyLanes(re, im, k, count, s0);
+            if (lane >= 0) {
+                return s0 + lane;
+            }
+            invertLowerLanes(re, im, k, count, s0);
+        }
+        if (full < count) {
+            int failed = BatchedCholesky.cholesky(re, im, k, count, full, count, work);
+            if (failed >= 0) {
+                return failed;
+            }
+            BatchedCholesky.invertLower(re, im, k, count, full, count, work);
+        }
+        return -1;
+    }
+
+    /** {@link BatchedCholesky#cholesky} on matrices s0 … s0 + L − 1; the failing lane or −1. */
+    private static int choleskyLanes(double[] r, double[] im, int k, int sb, int s0) {
+        DoubleVector maxDiag = DoubleVector.zero(S);
+        for (int j = 0; j < k; j++) {
+            maxDiag = maxDiag.lanewise(VectorOperators.MAX, DoubleVector.fromArray(S, r, (j * k + j) * sb + s0));
+        }
+        DoubleVector minPivot = DoubleVector.broadcast(S, Kernels.CHOLESKY_RELATIVE_PIVOT).mul(maxDiag);
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int j = 0; j < k; j++) {
+            int jj = (j * k + j) * sb + s0;
+            DoubleVector d = DoubleVector.fromArray(S, r, jj);
+            for (int q = 0; q < j; q++) {
+                int jq = (j * k + q) * sb + s0;
+                DoubleVector lr = DoubleVector.fromArray(S, r, jq), li = DoubleVector.fromArray(S, im, jq);
+                d = d.sub(lr.mul(lr).add(li.mul(li)));
+            }
+            VectorMask<Double> ok = d.compare(VectorOperators.GT, minPivot).and(d.test(VectorOperators.IS_FINITE));
+            if (!ok.allTrue()) {
+                return ok.not().firstTrue();
+            }
+            DoubleVector ljj = d.sqrt();
+            ljj.intoArray(r, jj);
+            zero.intoArray(im, jj);
+            for (int i = j + 1; i < k; i++) {
+                int ij = (i * k + j) * sb + s0;
+                DoubleVector sr = DoubleVector.fromArray(S, r, ij), si = DoubleVector.fromArray(S, im, ij);
+                for (int q = 0; q < j; q++) {
+                    int iq = (i * k + q) * sb + s0, jq = (j * k + q) * sb + s0;
+                    DoubleVector xr = DoubleVector.fromArray(S, r, iq), xi = DoubleVector.fromArray(S, im, iq);
+                    DoubleVector yr = DoubleVector.fromArray(S, r, jq), yi = DoubleVector.fromArray(S, im, jq).neg();
+                    sr = sr.sub(xr.mul(yr).sub(xi.mul(yi)));
+                    si = si.sub(xr.mul(yi).add(xi.mul(yr)));
+                }
+                sr.div(ljj).intoArray(r, ij);
+                si.div(ljj).intoArray(im, ij);
+            }
+        }
+        return -1;
+    }
+
+    /** {@link BatchedCholesky#invertLower} on matrices s0 … s0 + L − 1. */
+    private static void invertLowerLanes(double[] r, double[] im, int k, int sb, int s0) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < k; i++) {
+            int io = i * k;
+            int d = (io + i) * sb + s0;
+            DoubleVector dr = DoubleVector.fromArray(S, r, d), di = DoubleVector.fromArray(S, im, d);
+            DoubleVector dd = dr.mul(dr).add(di.mul(di));
+            DoubleVector invR = dr.div(dd), invI = di.neg().div(dd);
+            for (int j = 0; j < i; j++) {
+                DoubleVector sr = zero, si = zero;
+                for (int q = j; q < i; q++) {
+                    int x = (io + q) * sb + s0, y = (q * k + j) * sb + s0;
+                    DoubleVector xr = DoubleVector.fromArray(S, r, x), xi = DoubleVector.fromArray(S, im, x);
+                    DoubleVector yr = DoubleVector.fromArray(S, r, y), yi = DoubleVector.fromArray(S, im, y);
+                    sr = sr.add(xr.mul(yr).sub(xi.mul(yi)));
+                    si = si.add(xr.mul(yi).add(xi.mul(yr)));
+                }
+                int o = (io + j) * sb + s0;
+                sr.mul(invR).sub(si.mul(invI)).neg().intoArray(r, o);
+                sr.mul(invI).add(si.mul(invR)).neg().intoArray(im, o);
+            }
+            invR.intoArray(r, d);
+            invI.intoArray(im, d);
+            for (int j = i + 1; j < k; j++) {
+                int o = (io + j) * sb + s0;
+                zero.intoArray(r, o);
+                zero.intoArray(im, o);
+            }
+        }
+    }
+
+    /** C (m × 4) = A (m × 4)·B (4 × 4), all row-major at offset 0; B stays in registers. */
+    private static void rowsTimes4x4(int m, double[] ar, double[] ai, double[] br, double[] bi, double[] cr, double[] ci) {
+        DoubleVector b0r = DoubleVector.fromArray(S, br, 0), b0i = DoubleVector.fromArray(S, bi, 0);
+        DoubleVector b1r = DoubleVector.fromArray(S, br, 4), b1i = DoubleVector.fromArray(S, bi, 4);
+        DoubleVector b2r = DoubleVector.fromArray(S, br, 8), b2i = DoubleVector.fromArray(S, bi, 8);
+        DoubleVector b3r = DoubleVector.fromArray(S, br, 12), b3i = DoubleVector.fromArray(S, bi, 12);
+        DoubleVector n0 = b0i.neg(), n1 = b1i.neg(), n2 = b2i.neg(), n3 = b3i.neg();
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0, a = 0; i < m; i++, a += 4) {
+            DoubleVector x = DoubleVector.broadcast(S, ar[a]);
+            DoubleVector r = x.fma(b0r, zero);
+            DoubleVector im = x.fma(b0i, zero);
+            x = DoubleVector.broadcast(S, ai[a]);
+            r = x.fma(n0, r);
+            im = x.fma(b0r, im);
+            x = DoubleVector.broadcast(S, ar[a + 1]);
+            r = x.fma(b1r, r);
+            im = x.fma(b1i, im);
+            x = DoubleVector.broadcast(S, ai[a + 1]);
+            r = x.fma(n1, r);
+            im = x.fma(b1r, im);
+            x = DoubleVector.broadcast(S, ar[a + 2]);
+            r = x.fma(b2r, r);
+            im = x.fma(b2i, im);
+            x = DoubleVector.broadcast(S, ai[a + 2]);
+            r = x.fma(n2, r);
+            im = x.fma(b2r, im);
+            x = DoubleVector.broadcast(S, ar[a + 3]);
+            r = x.fma(b3r, r);
+            im = x.fma(b3i, im);
+            x = DoubleVector.broadcast(S, ai[a + 3]);
+            r = x.fma(n3, r);
+            im = x.fma(b3r, im);
+            r.intoArray(cr, a);
+            im.intoArray(ci, a);
+        }
     }
 
     /** Writes Bᴴ (k × n) into a per-thread scratch, then runs the A·B panels on it. */

@@ -41,29 +41,36 @@ public final class BenchReport {
     /**
      * Writes everything into {@code dir}; returns the files written. {@code loopback},
      * {@code sideBySide} ({@link HybridSideBySide#markdown}) and {@code seed003}
-     * ({@link Seed003Bench}) may each be null for none.
+     * ({@link Seed003Bench}) and {@code wideband} ({@link WidebandBench}, written to
+     * {@code wideband.csv} as well) may each be null for none.
      */
     public static List<Path> write(Path dir, MachineInfo machine, String command, List<SolverSweep.Row> rows,
                                    List<String> notes, Loopback loopback, String sideBySide,
-                                   Seed003Bench.Result seed003) throws IOException {
+                                   Seed003Bench.Result seed003, List<WidebandBench.Row> wideband) throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         Path csv = dir.resolve("latency.csv");
         Files.writeString(csv, csv(rows), StandardCharsets.UTF_8);
         files.add(csv);
+        if (wideband != null) {
+            Path wcsv = dir.resolve("wideband.csv");
+            Files.writeString(wcsv, WidebandBench.csv(wideband), StandardCharsets.UTF_8);
+            files.add(wcsv);
+        }
         files.addAll(plots(dir, rows, loopback));
         if (seed003 != null) {
             files.addAll(Seed003Bench.plots(dir, seed003));
         }
         Path md = dir.resolve("summary.md");
-        Files.writeString(md, markdown(machine, command, rows, notes, loopback, sideBySide, seed003, files), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(machine, command, rows, notes, loopback, sideBySide, seed003, wideband, files),
+                StandardCharsets.UTF_8);
         files.add(md);
         return files;
     }
 
     static String markdown(MachineInfo machine, String command, List<SolverSweep.Row> rows, List<String> notes,
                            Loopback loopback, String sideBySide, Seed003Bench.Result seed003,
-                           List<Path> files) {
+                           List<WidebandBench.Row> wideband, List<Path> files) {
         StringBuilder sb = new StringBuilder("# Solver latency\n\n");
         sb.append("Machine: ").append(machine.describe()).append("\n\n");
         sb.append("Command: `").append(command).append("`\n\n");
@@ -82,6 +89,9 @@ public final class BenchReport {
         }
         if (seed003 != null) {
             sb.append("\n## dnn-isac at seed 003 sizes\n\n").append(Seed003Bench.markdown(seed003));
+        }
+        if (wideband != null && !wideband.isEmpty()) {
+            sb.append("\n## Wideband: batched subbands vs the per-subband loop\n\n").append(WidebandBench.markdown(wideband));
         }
         if (sideBySide != null) {
             sb.append("\n## Side by side: EJML vs fast kernels\n\n").append(sideBySide);

@@ -14,6 +14,7 @@ import org.isac.tools.bench.HybridSideBySide;
 import org.isac.tools.bench.MachineInfo;
 import org.isac.tools.bench.Seed003Bench;
 import org.isac.tools.bench.SolverSweep;
+import org.isac.tools.bench.WidebandBench;
 import org.isac.sim.Scenario;
 import org.isac.sim.SimReport;
 import org.isac.solver.SolverRegistry;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
 /** Latency profile of the solvers and of the loop. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Profile solver latency (p50/p99/p99.9, GFLOP/s, fraction of peak, bytes per solve) over sizes,",
-                "unfolded solvers over their layer counts, and a loopback run; writes latency.csv, summary.md and PNGs."})
+                "unfolded solvers over their layer counts, wideband digital solvers over subband counts, and a loopback run;",
+                "writes latency.csv, wideband.csv, summary.md and PNGs."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "reports/bench", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
@@ -48,6 +50,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", split = ",", paramLabel = "L", defaultValue = "1,2,3,5,8,10",
             description = "layer counts for unfolded solvers at N=64, K=M=4 (default: ${DEFAULT-VALUE})")
     List<Integer> layers;
+
+    @Option(names = "--subbands", split = ",", paramLabel = "S", defaultValue = "1,4,16,64",
+            description = "subband counts for the wideband rows (N = 64, K = 4, digital solvers that solve every subband "
+                    + "themselves, against the per-subband loop); 0 skips them (default: ${DEFAULT-VALUE})")
+    List<Integer> subbands;
 
     @Option(names = "--clock-ghz", paramLabel = "GHZ",
             description = "sustained core clock for the peak (default: /proc/cpuinfo's)")
@@ -171,13 +178,24 @@ public final class BenchCommand implements Callable<Integer> {
             seed003 = Seed003Bench.measure(sweep, Seed003Bench.variants(names), new int[] {10, 20},
                     quick ? 32 : 64, 2027, System.err::println);
         }
+        List<WidebandBench.Row> wideband = null;
+        List<Integer> sList = subbands.stream().filter(x -> x > 0).toList();
+        if (!sList.isEmpty()) {
+            List<String> wb = WidebandBench.widebandDigitalSolvers(names);
+            if (wb.isEmpty()) {
+                notes.add("wideband rows: none of the solvers asked for solves wideband problems itself");
+            } else {
+                wideband = new WidebandBench(quick ? WidebandBench.Settings.quick() : WidebandBench.Settings.full())
+                        .measure(wb, 64, 4, sList.stream().mapToInt(Integer::intValue).toArray(), System.err::println);
+            }
+        }
         BenchReport.Loopback loop = null;
         if (loopbackRadios > 0) {
             loop = loopback(quick);
         }
         String cmd = "isac bench" + (quick ? " --quick" : "") + (solvers == null ? "" : " --solvers " + String.join(",", solvers))
                 + " --out " + out;
-        for (Path f : BenchReport.write(out, machine, cmd, rows, notes, loop, sideBySide, seed003)) {
+        for (Path f : BenchReport.write(out, machine, cmd, rows, notes, loop, sideBySide, seed003, wideband)) {
             System.err.println("wrote " + f);
         }
         return loop == null || loop.unaccounted() == 0 ? 0 : 4;

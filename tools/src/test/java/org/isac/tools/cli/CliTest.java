@@ -258,8 +258,12 @@ class CliTest {
         Path out = dir.resolve("bench");
         Run res = run("", "bench", "--quick", "--solvers", "mrt,zf", "--n", "8,16", "--k", "2", "--m", "2",
                 "--loopback-radios", "2", "--loopback-rate-hz", "200", "--loopback-seconds", "0.3",
-                "--loopback-solver", "zf", "--out", out.toString());
+                "--loopback-solver", "zf", "--subbands", "1,4", "--out", out.toString());
         assertEquals(0, res.exit(), res.err());
+        List<String> wide = Files.readAllLines(out.resolve("wideband.csv"));
+        assertEquals(org.isac.tools.bench.WidebandBench.CSV_HEADER, wide.get(0));
+        assertEquals(List.of("mrt,64,4,1", "mrt,64,4,4", "zf,64,4,1", "zf,64,4,4"),
+                wide.subList(1, wide.size()).stream().map(l -> String.join(",", List.of(l.split(",")).subList(0, 4))).toList());
         List<String> csv = Files.readAllLines(out.resolve("latency.csv"));
         assertEquals("solver,n,k,m,layers,p50_ns,p99_ns,p999_ns,gflops,peak_fraction", csv.get(0));
         assertEquals(5, csv.size(), String.join("\n", csv));
@@ -274,7 +278,8 @@ class CliTest {
             assertTrue(Double.parseDouble(f[8]) > 0, "counted flops give GFLOP/s: " + line);
         }
         String md = Files.readString(out.resolve("summary.md"));
-        assertTrue(md.contains("Machine:") && md.contains("p99.9") && md.contains("## Loopback"), md);
+        assertTrue(md.contains("Machine:") && md.contains("p99.9") && md.contains("## Loopback")
+                && md.contains("## Wideband"), md);
         assertTrue(Files.size(out.resolve("latency-ccdf-n8-k2.png")) > 1000);
         assertTrue(Files.size(out.resolve("p99-vs-n.png")) > 1000);
         // on a loaded machine every loopback report may miss its 1 ms deadline; then there is nothing to plot
