@@ -86,6 +86,10 @@ public final class ReportValidator {
         if (m > n) {
             return bad(Reason.BAD_HELLO, "rf_chains " + m + " exceeds the " + n + " tx elements");
         }
+        long subbands = Integer.toUnsignedLong(h.getSubbands());
+        if (subbands > limits.maxSubbands()) {
+            return bad(Reason.TOO_LARGE, "subbands " + subbands + " exceeds the controller's limit of " + limits.maxSubbands());
+        }
         long maxUsers = Integer.toUnsignedLong(h.getMaxUsers());
         if (maxUsers > Math.min(n, limits.maxUsers())) {
             return bad(Reason.BAD_HELLO, "max_users " + maxUsers + " exceeds " + (maxUsers > n ? "the " + n + " tx elements"

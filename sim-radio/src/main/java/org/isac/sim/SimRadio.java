@@ -193,7 +193,8 @@ public final class SimRadio implements AutoCloseable {
                 .setMaxUsers(s.users())
                 .setProtocolVersion(1)
                 .setSoftware(SOFTWARE)
-                .setSharedClock(s.sharedClock());
+                .setSharedClock(s.sharedClock())
+                .setSubbands(s.subbands() > 1 ? s.subbands() : 0);
     }
 
     private static ArrayGeometry.Builder geometry(ArrayShape a) {

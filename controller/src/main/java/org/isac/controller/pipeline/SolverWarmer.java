@@ -14,6 +14,7 @@ import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndHello;
 import org.isac.solver.Precoder;
 import org.isac.solver.Problem;
+import org.isac.solver.SubbandLoop;
 import org.isac.solver.Solver;
 import org.isac.solver.SolverRegistry;
 
@@ -21,7 +22,8 @@ import org.isac.solver.SolverRegistry;
  * Warms the solver a radio will use as soon as it says hello, so that its first report is
  * answered like its hundredth: on one background thread (never an event loop or a solve
  * shard) it builds that solver and runs it on random channels of the hello's shape (N from the
- * transmit array, M = its RF chains, K = M, or 4 for a digital radio) for up to
+ * transmit array, M = its RF chains, K = M, or 4 for a digital radio; the hello's {@code subbands}
+ * S, wideband reports of S subbands through the solve stage's {@link SubbandLoop}) for up to
  * {@value #WARM_MILLIS} ms or {@value #WARM_SOLVES} solves. That loads models and classes and
  * lets the JIT compile the kernels; a shard's own instance then only sets up its workspace
  * and Ψ on the first report (≈ 8 ms instead of ≈ 3 s cold for {@code hybrid-upga} at N = 64).
@@ -31,7 +33,7 @@ import org.isac.solver.SolverRegistry;
  * until the JIT has compiled nothing for {@value #QUIET_MILLIS} ms: compiling is work on the
  * same cores as the first reports.
  * The session answers the hello when the warm-up is done.
- * Each (solver, N, K, M) is warmed once per controller; a shape the solver refuses (no
+ * Each (solver, N, K, M, S) is warmed once per controller; a shape the solver refuses (no
  * shipped model, say) just ends its warm-up.
  */
 final class SolverWarmer implements AutoCloseable {
@@ -64,13 +66,14 @@ final class SolverWarmer implements AutoCloseable {
         int n = Math.max(1, CsiMapping.txElements(hello));
         int m = hello.getRfChains();
         int k = m > 0 ? m : Math.min(4, n);
-        String key = solver + "/" + n + "/" + k + "/" + m;
+        int subbands = Math.max(1, hello.getSubbands());
+        String key = solver + "/" + n + "/" + k + "/" + m + "/" + subbands;
         return warmed.computeIfAbsent(key, x -> {
             CompletableFuture<Integer> done = new CompletableFuture<>();
             try {
                 exec.execute(() -> {
                     try {
-                        done.complete(run(hello, solver, n, k, encoder));
+                        done.complete(run(hello, solver, n, k, subbands, encoder));
                     } catch (Throwable t) { // whatever the solver or encoder throws, the hello is answered
                         done.complete(0);
                     }
@@ -83,7 +86,7 @@ final class SolverWarmer implements AutoCloseable {
     }
 
     /** Solves random channels until the time or count runs out; returns the solves done. */
-    private static int run(FrontEndHello hello, String solverName, int n, int k, WeightEncoder encoder) {
+    private static int run(FrontEndHello hello, String solverName, int n, int k, int subbands, WeightEncoder encoder) {
         Solver solver;
         try {
             solver = SolverRegistry.create(solverName);
@@ -99,16 +102,18 @@ final class SolverWarmer implements AutoCloseable {
         HardwareForm hardware = new HardwareForm();
         UpdateWriter writer = new UpdateWriter();
         UpdateWriter.Stages stages = new UpdateWriter.Stages();
+        SubbandLoop loop = new SubbandLoop();
         long[] deadline = new long[1];
         TimeBudget bounded = () -> deadline[0] - System.nanoTime();
         try {
             while (solves < WARM_SOLVES && System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
-                Problem p = CsiMapping.toProblem(report(n, k, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1, rnd), hello);
+                Problem p = CsiMapping.toProblem(report(n, k, subbands, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1, rnd),
+                        hello);
                 if ((solves & 1) == 1) {
                     deadline[0] = System.nanoTime() + WARM_BUDGET_NS;
                     p.budget = bounded;
                 }
-                solver.solve(p, out);
+                loop.solve(solver, p, out); // as the solve stage does: a narrowband digital solver subband by subband
                 solves++;
                 if (!out.outOfTime && guard.check(solverName, p, out)) {
                     // the live encode path: hardware form, guard on the float weights, wire form
@@ -149,7 +154,19 @@ final class SolverWarmer implements AutoCloseable {
         }
     }
 
-    private static CsiReport report(int n, int k, double powerW, SplittableRandom rnd) {
+    /** A random report of N × K (i.i.d. CN(0, 1)); S &gt; 1 subbands make it a wideband one. */
+    private static CsiReport report(int n, int k, int subbands, double powerW, SplittableRandom rnd) {
+        CsiReport.Builder r = CsiReport.newBuilder().setRadioId("warm-up").setSequence(1).setPowerBudgetW(powerW);
+        if (subbands == 1) {
+            return r.setChannel(channel(n, k, rnd)).addNoisePowerW(powerW / 10).build();
+        }
+        for (int s = 0; s < subbands; s++) {
+            r.addSubbands(org.isac.proto.v1.Subband.newBuilder().setChannel(channel(n, k, rnd)).addNoisePowerW(powerW / 10));
+        }
+        return r.build();
+    }
+
+    private static ComplexMatrix.Builder channel(int n, int k, SplittableRandom rnd) {
         ComplexMatrix.Builder h = ComplexMatrix.newBuilder().setRows(n).setCols(k);
         for (int i = 0; i < n * k; i++) {
             h.addRe((float) (rnd.nextGaussian() * Math.sqrt(0.5)));
@@ -157,8 +174,7 @@ final class SolverWarmer implements AutoCloseable {
         for (int i = 0; i < n * k; i++) {
             h.addIm((float) (rnd.nextGaussian() * Math.sqrt(0.5)));
         }
-        return CsiReport.newBuilder().setRadioId("warm-up").setSequence(1).setChannel(h).addNoisePowerW(powerW / 10)
-                .setPowerBudgetW(powerW).build();
+        return h;
     }
 
     @Override

@@ -280,7 +280,9 @@ class RadioSessionTest {
                 Arguments.of(Reason.TOO_LARGE, "65536-element tx array", ok.toBuilder().setTxArray(ArrayGeometry.newBuilder()
                         .setHorizontal(65_536).setVertical(1)).build()),
                 Arguments.of(Reason.TOO_LARGE, "4096 x 4096 rx array", ok.toBuilder().setRxArray(ArrayGeometry.newBuilder()
-                        .setHorizontal(4096).setVertical(4096)).build()));
+                        .setHorizontal(4096).setVertical(4096)).build()),
+                Arguments.of(Reason.TOO_LARGE, "2^32 - 1 subbands", ok.toBuilder().setSubbands(-1).build()),
+                Arguments.of(Reason.TOO_LARGE, "65 subbands (limit 64)", ok.toBuilder().setSubbands(65).build()));
     }
 
     /** The unknown-parameter reject lists what the solver takes. */

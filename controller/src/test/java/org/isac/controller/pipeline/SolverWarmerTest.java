@@ -1,0 +1,33 @@
+package org.isac.controller.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.isac.controller.ControllerConfig;
+import org.isac.controller.TestData;
+import org.isac.proto.v1.FrontEndHello;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SolverWarmerTest {
+
+    @Test
+    void aWidebandHelloWarmsTheWidebandPathOfItsSolver() throws Exception {
+        try (SolverWarmer w = new SolverWarmer(new FpgaWeightEncoder(ControllerConfig.DEFAULT_BASEBAND_CODEC))) {
+            FrontEndHello narrow = TestData.hello("r1", 16);
+            FrontEndHello wide = narrow.toBuilder().setSubbands(4).build();
+            // a digital narrowband solver goes through the solve stage's subband loop: it warms
+            assertTrue(w.warm(wide, "rzf").get() > 0, "rzf warmed on wideband reports");
+            // (solver, N, K, M, S) is the key: the narrowband shape is a warm-up of its own, a repeat is not
+            assertNotSame(w.warm(wide, "rzf"), w.warm(narrow, "rzf"));
+            assertSame(w.warm(wide, "rzf"), w.warm(wide, "rzf"));
+            // a narrowband hybrid solver cannot answer a wideband report: its warm-up ends at once
+            FrontEndHello hybrid = TestData.hello("r2", 16).toBuilder().setRfChains(4).setSubbands(4).build();
+            assertEquals(0, w.warm(hybrid, "hybrid-pga").get());
+        }
+    }
+}
