@@ -65,13 +65,15 @@ class Hello:
     max_users: int = 0           # 0 = N
     shared_clock: bool = False   # True only when the controller runs on this host
     software: str = SOFTWARE
+    subbands: int = 0            # S of the wideband reports this front end will send (0 = narrowband)
 
     def message(self):
         h = proto.FrontEndHello(radio_id=self.radio_id, tx_array=self.tx.message(), rf_chains=self.rf_chains,
                                 phase_bits=self.phase_bits, baseband_bits=self.baseband_bits,
                                 max_power_w=self.max_power_w, per_antenna_power=self.per_antenna_power,
                                 max_users=self.max_users, protocol_version=PROTOCOL_VERSION,
-                                software=self.software, shared_clock=self.shared_clock)
+                                software=self.software, shared_clock=self.shared_clock,
+                                subbands=self.subbands)
         if self.rx is not None:
             h.rx_array.CopyFrom(self.rx.message())
         h.modes.append(proto.Mode.MODE_HYBRID if self.rf_chains else proto.Mode.MODE_DIGITAL)
@@ -104,20 +106,40 @@ def matrix_from_proto(m) -> Optional[np.ndarray]:
 def build_report(radio_id: str, sequence: int, channel: np.ndarray, noise_power_w, power_budget_w: float,
                  deadline_budget_s: Optional[float] = None, capture_ns: Optional[int] = None,
                  targets: Sequence = (), clutter: Sequence = (), solver: str = "", params: Optional[Dict[str, float]] = None,
-                 subband: int = 0):
-    """A CsiReport from an N x K complex channel (column k = h_k).
+                 frequency_offsets_hz: Optional[Sequence[float]] = None, carrier_hz: float = 0.0):
+    """A CsiReport from an N x K complex channel (column k = h_k), or a wideband one from an
+    S x N x K array (S subbands, each its own channel).
 
-    ``noise_power_w``: one value or one per user (W). ``deadline_budget_s``: the weights must be
+    ``noise_power_w``: one value or one per user (W); wideband: the same for every subband, or an
+    S x K (or S x 1) array, one row per subband. ``deadline_budget_s``: the weights must be
     applied this long after capture (None: ``deadline_ns = 0``, no deadline). ``targets`` and
-    ``clutter``: (azimuth_rad, elevation_rad, complex gain) tuples.
+    ``clutter``: (azimuth_rad, elevation_rad, complex gain) tuples. Wideband only:
+    ``frequency_offsets_hz`` (f_s - f_c per subband) and ``carrier_hz`` (f_c).
     """
     capture = now_ns() if capture_ns is None else capture_ns
     r = proto.CsiReport(radio_id=radio_id, sequence=sequence, capture_ns=capture, power_budget_w=power_budget_w,
-                        solver=solver, subband=subband)
+                        solver=solver)
     if deadline_budget_s is not None:
         r.deadline_ns = capture + int(round(deadline_budget_s * 1e9))
-    matrix_to_proto(channel, r.channel)
-    r.noise_power_w.extend(np.atleast_1d(np.asarray(noise_power_w, dtype=np.float64)).tolist())
+    channel = np.asarray(channel)
+    if channel.ndim == 3:
+        s_count = channel.shape[0]
+        noise = np.asarray(noise_power_w, dtype=np.float64)
+        noise = np.broadcast_to(noise.reshape(1, -1) if noise.ndim <= 1 else noise, (s_count, noise.reshape(-1).size
+                                if noise.ndim <= 1 else noise.shape[1]))
+        offsets = [0.0] * s_count if frequency_offsets_hz is None else list(frequency_offsets_hz)
+        if len(offsets) != s_count:
+            raise ValueError(f"{len(offsets)} frequency offsets for {s_count} subbands")
+        for s in range(s_count):
+            sb = r.subbands.add(frequency_offset_hz=float(offsets[s]))
+            matrix_to_proto(channel[s], sb.channel)
+            sb.noise_power_w.extend(noise[s].tolist())
+        r.carrier_hz = carrier_hz
+    elif channel.ndim == 2:
+        matrix_to_proto(channel, r.channel)
+        r.noise_power_w.extend(np.atleast_1d(np.asarray(noise_power_w, dtype=np.float64)).tolist())
+    else:
+        raise ValueError(f"channel must be N x K or S x N x K, got shape {channel.shape}")
     for dst, src in ((r.targets, targets), (r.clutter, clutter)):
         for az, el, g in src:
             g = complex(g)
@@ -140,12 +162,20 @@ class Update:
     crc32c: int                      # what WeightApplied echoes: the frame's CRC-32C trailer (0 without a frame)
     message: object
     rtt_ns: int = 0                  # report sent -> answer read on this host
+    subband_baseband: tuple = ()     # wideband: W_1 ... W_{S-1} (W_0 is baseband)
 
-    def applied_weights(self):
-        """(F, W) the array applies: the frame's quantized weights when there is a frame, else the floats."""
+    @property
+    def subbands(self) -> int:
+        """S: 1 + the wideband sets (1 for a narrowband answer)."""
+        return 1 + len(self.subband_baseband)
+
+    def applied_weights(self, subband: int = 0):
+        """(F, W_s) the array applies on subband s: the frame's quantized weights when there is a frame, else the floats."""
+        if not 0 <= subband < self.subbands:
+            raise IndexError(f"subband {subband} of {self.subbands}")
         if self.frame is not None:
-            return self.frame.analog(), self.frame.baseband()
-        return self.analog, self.baseband
+            return self.frame.analog(), self.frame.baseband(subband)
+        return self.analog, self.baseband if subband == 0 else self.subband_baseband[subband - 1]
 
 
 @dataclass
@@ -290,8 +320,11 @@ class _Core:
                 err = str(e)
             if err is not None:
                 fr = None
+        if fr is not None and fr.subbands != 1 + len(u.subband_baseband):
+            err = f"frame has {fr.subbands} baseband sets, the update {1 + len(u.subband_baseband)}"
+            fr = None
         return Update(u.sequence, u.solver, matrix_from_proto(u.analog), matrix_from_proto(u.baseband), fr, err, crc,
-                      u, rtt_ns)
+                      u, rtt_ns, tuple(matrix_from_proto(m) for m in u.subband_baseband))
 
 
 class Session:

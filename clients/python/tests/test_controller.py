@@ -112,6 +112,33 @@ class ControllerTest(unittest.TestCase):
                     answered += 1
             self.assertGreater(answered, 0)
 
+    def test_wideband_session_gets_every_subband_in_the_frame(self):
+        subbands, n, k = 4, 8, 2
+        h = np.stack([channel(n, k, seed=10 + b) for b in range(subbands)])
+        offsets = [(b - 1.5) * 100e6 for b in range(subbands)]
+        with self.session("py-wide", n=n, subbands=subbands) as s:
+            u = s.request(h, 0.01, 1.0, solver="rzf", frequency_offsets_hz=offsets, carrier_hz=28e9)
+            self.assertIsInstance(u, Update, getattr(u, "detail", ""))
+            self.assertEqual(subbands, u.subbands)
+            self.assertIsNone(u.frame_error)
+            self.assertEqual(subbands, u.frame.subbands)
+            for b in range(subbands):
+                _, w = u.applied_weights(b)
+                w_float = u.baseband if b == 0 else u.subband_baseband[b - 1]
+                self.assertEqual((n, k), w.shape)
+                # each subband's float weights: rzf of its own channel, at the full budget
+                self.assertAlmostEqual(1.0, float(np.sum(np.abs(w_float) ** 2)), places=4)
+                a = max(np.abs(w_float.real).max(), np.abs(w_float.imag).max())
+                self.assertLessEqual(np.abs(w - w_float).max(), 2 * (a / (2 ** (u.frame.baseband_bits - 1) - 0.5)
+                                                                    + u.frame.scales[b]))
+            self.assertFalse(np.allclose(u.baseband, u.subband_baseband[0]), "subbands are solved apart")
+            with self.assertRaises(IndexError):
+                u.applied_weights(subbands)
+            s.applied(u)
+            # a narrowband hybrid solver cannot answer a wideband report
+            bad = s.request(h, 0.01, 1.0, solver="hybrid-pga")
+            self.assertIsInstance(bad, Rejected)
+
 
 if __name__ == "__main__":
     unittest.main()
