@@ -51,7 +51,8 @@ class AllocationEndToEndTest {
         try (Controller c = new Controller(cfg).start(); TestClient client = new TestClient(c.port())) {
             FrontEndHello hello = FrontEndHello.newBuilder().setRadioId("alloc").setRfChains(m)
                     .setPhaseBits(m > 0 ? 6 : 0).setBasebandBits(m > 0 ? 9 : 12).setMaxPowerW(1).setProtocolVersion(1)
-                    .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1)).build();
+                    .setTxArray(ArrayGeometry.newBuilder().setHorizontal(n).setVertical(1))
+                    .setSubbands(subbands).build(); // the controller warms the wideband path before its HelloAck
             client.send(TestData.wrap(hello));
             assertTrue(helloAnswer(client).hasHelloAck());
             CsiReport.Builder report = subbands == 0 ? TestData.report("alloc", 0, n, k).setPowerBudgetW(1)

@@ -43,6 +43,19 @@ final class SolverWarmer implements AutoCloseable {
     static final long QUIET_WAIT_MILLIS = 1500;
     /** A JIT that compiled nothing for this long is quiet. */
     static final long QUIET_MILLIS = 100;
+    /**
+     * Past {@value #WARM_MILLIS} ms or {@value #WARM_SOLVES} solves the warm-up goes on while the
+     * solves still allocate, until {@value #ALLOCATION_FREE_RUN} in a row allocated nothing, up to
+     * {@value #MAX_WARM_MILLIS} ms or {@value #MAX_WARM_SOLVES} solves: a kernel on the Vector API
+     * allocates its vectors until C2 compiles it, which for the batched wideband kernels (called
+     * once per solve) takes some 15 000 solves, rzf at S = 4, N = 16 then running 20× slower
+     * (30 µs against 1.7 µs) and allocating 24 KB per solve.
+     */
+    static final int ALLOCATION_FREE_RUN = 500;
+    /** Random channels the warm-up cycles through (made once: building reports is not what needs warming). */
+    static final int WARM_CHANNELS = 16;
+    static final long MAX_WARM_MILLIS = 4000;
+    static final int MAX_WARM_SOLVES = 60_000;
     /** Deadline of the bounded warm-up solves. */
     static final long WARM_BUDGET_NS = 400_000;
 
@@ -95,7 +108,9 @@ final class SolverWarmer implements AutoCloseable {
         }
         SplittableRandom rnd = new SplittableRandom(n * 31L + k);
         Precoder out = new Precoder();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_MILLIS);
+        long start = System.nanoTime();
+        com.sun.management.ThreadMXBean mx = allocationCounter();
+        int allocationFree = 0;
         int solves = 0;
         WeightGuard guard = new WeightGuard();
         WeightEncoder frames = encoder.uncounted();
@@ -105,14 +120,24 @@ final class SolverWarmer implements AutoCloseable {
         SubbandLoop loop = new SubbandLoop();
         long[] deadline = new long[1];
         TimeBudget bounded = () -> deadline[0] - System.nanoTime();
+        Problem[] problems = new Problem[WARM_CHANNELS];
         try {
-            while (solves < WARM_SOLVES && System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
-                Problem p = CsiMapping.toProblem(report(n, k, subbands, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1, rnd),
-                        hello);
+            for (int i = 0; i < problems.length; i++) {
+                problems[i] = CsiMapping.toProblem(report(n, k, subbands, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1,
+                        rnd), hello);
+            }
+            while (!Thread.currentThread().isInterrupted()) {
+                if (!keepWarming(solves, System.nanoTime() - start, mx == null ? -1 : allocationFree)) {
+                    break;
+                }
+                Problem p = problems[solves % problems.length];
                 if ((solves & 1) == 1) {
                     deadline[0] = System.nanoTime() + WARM_BUDGET_NS;
                     p.budget = bounded;
+                } else {
+                    p.budget = TimeBudget.UNBOUNDED;
                 }
+                long allocated = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes();
                 loop.solve(solver, p, out); // as the solve stage does: a narrowband digital solver subband by subband
                 solves++;
                 if (!out.outOfTime && guard.check(solverName, p, out)) {
@@ -123,12 +148,41 @@ final class SolverWarmer implements AutoCloseable {
                         writer.write("warm-up", solves, solverName, guard.sent(), out, hardware, 0, 0, stages);
                     }
                 }
+                // solve, guard and encode allocate nothing once compiled (the live path's promise)
+                allocationFree = mx != null && mx.getCurrentThreadAllocatedBytes() == allocated ? allocationFree + 1 : 0;
             }
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             // the solver does not serve this shape, or failed (its first report will say why)
         }
         awaitQuietJit();
         return solves;
+    }
+
+    /**
+     * Whether the warm-up goes on after {@code solves} solves and {@code elapsedNs}: until
+     * {@value #WARM_SOLVES} solves or {@value #WARM_MILLIS} ms, then while the last solves still
+     * allocated ({@code allocationFreeRun} in a row did not; -1 = not measurable, which ends it),
+     * up to {@value #MAX_WARM_SOLVES} solves or {@value #MAX_WARM_MILLIS} ms.
+     */
+    static boolean keepWarming(int solves, long elapsedNs, int allocationFreeRun) {
+        if (solves < WARM_SOLVES && elapsedNs < TimeUnit.MILLISECONDS.toNanos(WARM_MILLIS)) {
+            return true;
+        }
+        return allocationFreeRun >= 0 && allocationFreeRun < ALLOCATION_FREE_RUN && solves < MAX_WARM_SOLVES
+                && elapsedNs < TimeUnit.MILLISECONDS.toNanos(MAX_WARM_MILLIS);
+    }
+
+    /** The JVM's per-thread allocation counter, or null where it is not available. */
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        try {
+            if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+                return t;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no allocation counter: the fixed warm-up only
+        }
+        return null;
     }
 
     /** Waits until the JIT compiled nothing for {@value #QUIET_MILLIS} ms, at most {@value #QUIET_WAIT_MILLIS} ms. */

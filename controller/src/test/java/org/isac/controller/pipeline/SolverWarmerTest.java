@@ -1,6 +1,7 @@
 package org.isac.controller.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,27 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SolverWarmerTest {
+
+    /**
+     * A kernel on the Vector API allocates its vectors until C2 compiles it (rzf's batched
+     * wideband kernels: some 15 000 solves), so the warm-up goes on past its usual count while the
+     * solves still allocate, within its hard limits.
+     */
+    @Test
+    void theWarmUpGoesOnWhileSolvesStillAllocate() {
+        long ms = 1_000_000L;
+        assertTrue(SolverWarmer.keepWarming(0, 0, 0));
+        assertTrue(SolverWarmer.keepWarming(SolverWarmer.WARM_SOLVES - 1, 10 * ms, SolverWarmer.ALLOCATION_FREE_RUN));
+        // past the usual count: allocation-free ends it, allocating continues
+        assertFalse(SolverWarmer.keepWarming(SolverWarmer.WARM_SOLVES, 10 * ms, SolverWarmer.ALLOCATION_FREE_RUN));
+        assertTrue(SolverWarmer.keepWarming(SolverWarmer.WARM_SOLVES, 10 * ms, 0));
+        assertTrue(SolverWarmer.keepWarming(20_000, (SolverWarmer.WARM_MILLIS + 1) * ms, SolverWarmer.ALLOCATION_FREE_RUN - 1));
+        // not measurable: the usual warm-up only
+        assertFalse(SolverWarmer.keepWarming(SolverWarmer.WARM_SOLVES, 10 * ms, -1));
+        // hard limits
+        assertFalse(SolverWarmer.keepWarming(SolverWarmer.MAX_WARM_SOLVES, 10 * ms, 0));
+        assertFalse(SolverWarmer.keepWarming(5000, SolverWarmer.MAX_WARM_MILLIS * ms, 0));
+    }
 
     @Test
     void aWidebandHelloWarmsTheWidebandPathOfItsSolver() throws Exception {
