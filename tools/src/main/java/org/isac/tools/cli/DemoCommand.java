@@ -99,9 +99,10 @@ public final class DemoCommand implements Callable<Integer> {
             dflt.put("rfChains", Integer.toString(DEMO_RF_CHAINS));
         }
         Scenario base = scenario.scenario(dflt);
-        if (base.subbands() > 1 && scenario.rateHz == null && scenario.deadlineUs == null) {
+        if (base.subbands() > 1 && base.rfChains() > 0 && scenario.rateHz == null && scenario.deadlineUs == null) {
             // one shared F over S subbands takes milliseconds (hybrid-upga-wb at N = 64, S = 16: ≈ 4 ms for its
-            // ten layers on the 2-core Zen 3 of reports/wideband/): a wideband demo reports at 250 Hz with a 4 ms budget
+            // ten layers on the 2-core Zen 3 of reports/wideband/): a hybrid wideband demo reports at 250 Hz with a 4 ms
+            // budget (a digital one keeps 1 kHz: rzf solves 16 subbands in ≈ 14 µs)
             dflt.put("reportPeriodUs", Long.toString(WIDEBAND_PERIOD_US));
             dflt.put("deadlineBudgetUs", Long.toString(WIDEBAND_PERIOD_US));
             base = scenario.scenario(dflt);
