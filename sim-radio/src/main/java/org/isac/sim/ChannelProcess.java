@@ -67,24 +67,7 @@ public final class ChannelProcess {
      * @param seed seeds the channel and estimation streams
      */
     public ChannelProcess(ChannelModel model, double rho, long stepNs, long seed) {
-        if (!(rho >= -1 && rho <= 1)) {
-            throw new IllegalArgumentException("Gauss-Markov rho must lie in [-1, 1], got " + rho);
-        }
-        if (stepNs <= 0) {
-            throw new IllegalArgumentException("channel step must be > 0 ns, got " + stepNs);
-        }
-        this.model = model;
-        this.wideband = null;
-        this.trace = null;
-        this.rho = rho;
-        this.stepNs = stepNs;
-        SplittableRandom root = new SplittableRandom(seed);
-        this.channelRng = root.split();
-        this.estimateRng = root.split();
-        this.h = new CMatrix(model.antennas(), model.users());
-        this.scratch = new CMatrix(model.antennas(), model.users());
-        this.hs = new CMatrix[] {h};
-        this.fresh = null;
+        this(model, null, rho, stepNs, seed);
     }
 
     /**
@@ -92,29 +75,38 @@ public final class ChannelProcess {
      * comment); arguments otherwise as the narrowband constructor.
      */
     public ChannelProcess(WidebandSalehValenzuela model, double rho, long stepNs, long seed) {
+        this(null, model, rho, stepNs, seed);
+    }
+
+    /** Exactly one of {@code model} (narrowband) and {@code wideband} is not null. */
+    private ChannelProcess(ChannelModel model, WidebandSalehValenzuela wideband, double rho, long stepNs, long seed) {
         if (!(rho >= -1 && rho <= 1)) {
             throw new IllegalArgumentException("Gauss-Markov rho must lie in [-1, 1], got " + rho);
         }
         if (stepNs <= 0) {
             throw new IllegalArgumentException("channel step must be > 0 ns, got " + stepNs);
         }
-        this.model = null;
-        this.wideband = model;
+        this.model = model;
+        this.wideband = wideband;
         this.trace = null;
         this.rho = rho;
         this.stepNs = stepNs;
         SplittableRandom root = new SplittableRandom(seed);
         this.channelRng = root.split();
         this.estimateRng = root.split();
-        int s = model.subbands();
+        int s = wideband == null ? 1 : wideband.subbands();
+        int n = wideband == null ? model.antennas() : wideband.antennas();
+        int k = wideband == null ? model.users() : wideband.users();
         this.hs = new CMatrix[s];
-        this.fresh = new CMatrix[s];
         for (int b = 0; b < s; b++) {
-            hs[b] = new CMatrix(model.antennas(), model.users());
-            fresh[b] = new CMatrix(model.antennas(), model.users());
+            hs[b] = new CMatrix(n, k);
         }
         this.h = hs[0];
-        this.scratch = null;
+        this.scratch = wideband == null ? new CMatrix(n, k) : null;
+        this.fresh = wideband == null ? null : new CMatrix[s];
+        for (int b = 0; wideband != null && b < s; b++) {
+            fresh[b] = new CMatrix(n, k);
+        }
     }
 
     /**
