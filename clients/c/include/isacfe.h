@@ -221,9 +221,19 @@ struct isacfe_answer {
     char frame_error[128];                 /* why the frame cannot be applied ("" when it can) */
     const struct isacfe_frame *frame;      /* the parsed frame (valid until the next poll) */
     uint32_t crc32c;                       /* for WeightApplied: the frame's CRC-32C trailer (0 without) */
-    uint32_t baseband_rows, baseband_cols; /* the update's float W */
+    uint32_t baseband_rows, baseband_cols; /* the update's float W (subband 0's) */
+    uint32_t subbands;                     /* S of the update: 1 + its subband_baseband sets (1: narrowband);
+                                            * a frame of another S is not handed out (frame_error) */
     int64_t rtt_ns;                        /* report sent -> answer read */
+    const void *update;                    /* the WeightUpdate (private; valid until the next poll) */
 };
+
+/* Subband s's float W_s of an update (baseband_rows x baseband_cols, row-major, as the frame's
+ * W): *re and *im point into the session, valid until the next poll. The solver's unquantized
+ * output: apply the frame's isacfe_frame_subband_baseband when the update has a frame.
+ * ISACFE_EARG when a is not an update or s >= a->subbands, ISACFE_EPROTO when that matrix is
+ * missing or not shaped as subband 0's. */
+int isacfe_answer_baseband(const struct isacfe_answer *a, uint32_t s, const float **re, const float **im);
 
 struct isacfe_counters {
     uint64_t reports, updates, rejects, applied, unknown_answers, other_rejects;

@@ -266,6 +266,8 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
             out->sequence = u->sequence;
             out->rtt_ns = now - sent;
             copy_str(out->solver, sizeof out->solver, u->solver);
+            out->update = u;
+            out->subbands = 1 + (uint32_t)u->n_subband_baseband;
             if (u->baseband) {
                 out->baseband_rows = u->baseband->rows;
                 out->baseband_cols = u->baseband->cols;
@@ -282,6 +284,9 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
                     snprintf(out->frame_error, sizeof out->frame_error, "frame sequence differs from the update's");
                 } else if (s->frame.n != s->n) {
                     snprintf(out->frame_error, sizeof out->frame_error, "frame has N=%u, the array %u", s->frame.n, s->n);
+                } else if (s->frame.subbands != out->subbands) {
+                    snprintf(out->frame_error, sizeof out->frame_error, "frame has %u baseband sets, the update %u",
+                             s->frame.subbands, out->subbands);
                 } else {
                     out->frame = &s->frame;
                     /* the ack names the frame by its CRC-32C trailer, which the parser has just
@@ -297,6 +302,18 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
     }
     s->last = m;
     return rc;
+}
+
+int isacfe_answer_baseband(const struct isacfe_answer *a, uint32_t s, const float **re, const float **im) {
+    if (!a || a->kind != ISACFE_ANSWER_UPDATE || !a->update || s >= a->subbands || !re || !im) return ISACFE_EARG;
+    const Isac__Testbed__V1__WeightUpdate *u = a->update;
+    const Isac__Testbed__V1__ComplexMatrix *w = s == 0 ? u->baseband : u->subband_baseband[s - 1];
+    if (!w || w->rows != a->baseband_rows || w->cols != a->baseband_cols) return ISACFE_EPROTO;
+    size_t size = (size_t)w->rows * w->cols;
+    if (w->n_re != size || w->n_im != size) return ISACFE_EPROTO;
+    *re = w->re;
+    *im = w->im;
+    return ISACFE_OK;
 }
 
 /* Decodes buffered messages until one is an answer: 1, 0 none buffered, < 0 error. */
