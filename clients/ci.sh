@@ -63,7 +63,7 @@ cmake -S clients/c -B "$WORK/c" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$WORK/c" -j2 >/dev/null
 "$WORK/c/test_frame" fpga-bridge/FRAME.md "$ISACFE_FRAME_VECTORS"
 (cd "$WORK/c" && ctest --output-on-failure)
-for t in test_frame test_wire test_regfile test_session; do
+for t in test_frame test_wire test_regfile test_session test_report; do
   valgrind -q --error-exitcode=9 --leak-check=full "$WORK/c/$t" fpga-bridge/FRAME.md >/dev/null
 done
 echo "valgrind: clean"

@@ -32,6 +32,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (m->body_case == ISAC__TESTBED__V1__CONTROLLER_MESSAGE__BODY_UPDATE && m->update->fpga_frame.len) {
                     isacfe_frame_parse(m->update->fpga_frame.data, m->update->fpga_frame.len, NULL, &f);
                 }
+                if (m->body_case == ISAC__TESTBED__V1__CONTROLLER_MESSAGE__BODY_UPDATE) {
+                    /* every subband's float W as the session hands it out: each pointer it
+                     * gives holds rows x cols floats (ASan reads them all) */
+                    const Isac__Testbed__V1__WeightUpdate *u = m->update;
+                    struct isacfe_answer a;
+                    memset(&a, 0, sizeof a);
+                    a.kind = ISACFE_ANSWER_UPDATE;
+                    a.update = u;
+                    a.subbands = 1 + (uint32_t)u->n_subband_baseband;
+                    if (u->baseband) {
+                        a.baseband_rows = u->baseband->rows;
+                        a.baseband_cols = u->baseband->cols;
+                    }
+                    volatile float sink = 0;
+                    for (uint32_t b = 0; b <= a.subbands; b++) {
+                        const float *re, *im;
+                        if (isacfe_answer_baseband(&a, b, &re, &im) != ISACFE_OK) continue;
+                        if (b >= a.subbands) abort();
+                        size_t entries = (size_t)a.baseband_rows * a.baseband_cols;
+                        for (size_t e = 0; e < entries; e++) sink += re[e] + im[e];
+                    }
+                    (void)sink;
+                }
                 isac__testbed__v1__controller_message__free_unpacked(m, NULL);
             }
         }

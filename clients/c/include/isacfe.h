@@ -31,6 +31,7 @@ extern "C" {
 #define ISACFE_EREFUSED (-8)  /* the controller refused the hello (reason in the session) */
 #define ISACFE_ESTATE (-9)    /* call not allowed in the session's state */
 #define ISACFE_ETLS (-10)
+#define ISACFE_ETOOBIG (-11)  /* the message would exceed ISACFE_MAX_MESSAGE_BYTES (nothing sent) */
 
 const char *isacfe_strerror(int code);
 
@@ -170,6 +171,8 @@ struct isacfe_hello {
     uint32_t max_users;                    /* 0 = N */
     int shared_clock;                      /* 1 only when the controller runs on this host */
     const char *software;                  /* NULL = "libisacfe <version>" */
+    uint32_t subbands;                     /* S of the wideband reports it will send (0 or 1 = narrowband):
+                                            * the controller warms its solver for that S before the ack */
 };
 
 struct isacfe_tls {
@@ -189,7 +192,20 @@ struct isacfe_report {
     uint32_t target_count;
     const char *solver;                    /* NULL or "" = the controller's policy */
     uint64_t sequence;                     /* 0 = the session's next; else sent as given */
+    /* Wideband (docs/PROTOCOL.md, "Wideband"): S = subbands. 0 or 1: the narrowband report above
+     * (S = 1 is encoded byte for byte as S = 0: offsets and carrier are not sent, the controller
+     * answers one subband as narrowband anyway). S >= 2, at most ISACFE_MAX_SUBBANDS: h_re / h_im
+     * hold S channels of N x K, subband after subband (subband s at h_re + s*N*K); the noise is
+     * noise_count values (1 or K) for every subband, or, with noise_per_subband, noise_count
+     * values per subband (S * noise_count in all, subband s's at noise_power_w + s*noise_count). */
+    uint32_t subbands;
+    int noise_per_subband;
+    const double *frequency_offset_hz;     /* S values f_s - f_c (Hz); NULL = all at the carrier */
+    double carrier_hz;                     /* f_c (Hz); 0 = unknown */
 };
+/* Most subbands a report may carry (the weight frame's limit; the controller's own is lower,
+ * 64 by default, and it answers TOO_LARGE above it). */
+#define ISACFE_MAX_SUBBANDS ISACFE_FRAME_MAX_SUBBANDS
 
 enum isacfe_answer_kind { ISACFE_ANSWER_UPDATE = 1, ISACFE_ANSWER_REJECT = 2 };
 
@@ -205,9 +221,19 @@ struct isacfe_answer {
     char frame_error[128];                 /* why the frame cannot be applied ("" when it can) */
     const struct isacfe_frame *frame;      /* the parsed frame (valid until the next poll) */
     uint32_t crc32c;                       /* for WeightApplied: the frame's CRC-32C trailer (0 without) */
-    uint32_t baseband_rows, baseband_cols; /* the update's float W */
+    uint32_t baseband_rows, baseband_cols; /* the update's float W (subband 0's) */
+    uint32_t subbands;                     /* S of the update: 1 + its subband_baseband sets (1: narrowband);
+                                            * a frame of another S is not handed out (frame_error) */
     int64_t rtt_ns;                        /* report sent -> answer read */
+    const void *update;                    /* the WeightUpdate (private; valid until the next poll) */
 };
+
+/* Subband s's float W_s of an update (baseband_rows x baseband_cols, row-major, as the frame's
+ * W): *re and *im point into the session, valid until the next poll. The solver's unquantized
+ * output: apply the frame's isacfe_frame_subband_baseband when the update has a frame.
+ * ISACFE_EARG when a is not an update or s >= a->subbands, ISACFE_EPROTO when that matrix is
+ * missing or not shaped as subband 0's. */
+int isacfe_answer_baseband(const struct isacfe_answer *a, uint32_t s, const float **re, const float **im);
 
 struct isacfe_counters {
     uint64_t reports, updates, rejects, applied, unknown_answers, other_rejects;
@@ -247,7 +273,10 @@ void isacfe_session_close(isacfe_session *s, const char *reason);
 /* CLOCK_MONOTONIC in ns: the clock the controller's JVM reads on Linux. */
 int64_t isacfe_now_ns(void);
 
-/* Builds the bytes of one upstream message for a report (tests, fuzzing): *out is malloc'd. */
+/* Builds the bytes of one upstream message for a report (tests, fuzzing): *out is malloc'd.
+ * ISACFE_EARG: a NULL channel, or a NULL noise or target array its count needs, S above
+ * ISACFE_MAX_SUBBANDS; ISACFE_ETOOBIG: the message would exceed ISACFE_MAX_MESSAGE_BYTES.
+ * Values (NaN, shapes against the hello, noise counts) are the controller's to judge. */
 int isacfe_encode_report(const char *radio_id, const struct isacfe_report *r, uint64_t sequence, int64_t capture_ns,
                          uint8_t **out, size_t *len);
 

@@ -64,6 +64,7 @@ const char *isacfe_strerror(int code) {
         case ISACFE_EREFUSED: return "hello refused";
         case ISACFE_ESTATE: return "not allowed in this state";
         case ISACFE_ETLS: return "TLS error";
+        case ISACFE_ETOOBIG: return "message above the size limit";
         default: return "unknown error";
     }
 }
@@ -265,6 +266,8 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
             out->sequence = u->sequence;
             out->rtt_ns = now - sent;
             copy_str(out->solver, sizeof out->solver, u->solver);
+            out->update = u;
+            out->subbands = 1 + (uint32_t)u->n_subband_baseband;
             if (u->baseband) {
                 out->baseband_rows = u->baseband->rows;
                 out->baseband_cols = u->baseband->cols;
@@ -281,6 +284,9 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
                     snprintf(out->frame_error, sizeof out->frame_error, "frame sequence differs from the update's");
                 } else if (s->frame.n != s->n) {
                     snprintf(out->frame_error, sizeof out->frame_error, "frame has N=%u, the array %u", s->frame.n, s->n);
+                } else if (s->frame.subbands != out->subbands) {
+                    snprintf(out->frame_error, sizeof out->frame_error, "frame has %u baseband sets, the update %u",
+                             s->frame.subbands, out->subbands);
                 } else {
                     out->frame = &s->frame;
                     /* the ack names the frame by its CRC-32C trailer, which the parser has just
@@ -296,6 +302,18 @@ static int on_message(isacfe_session *s, const uint8_t *body, size_t len, struct
     }
     s->last = m;
     return rc;
+}
+
+int isacfe_answer_baseband(const struct isacfe_answer *a, uint32_t s, const float **re, const float **im) {
+    if (!a || a->kind != ISACFE_ANSWER_UPDATE || !a->update || s >= a->subbands || !re || !im) return ISACFE_EARG;
+    const Isac__Testbed__V1__WeightUpdate *u = a->update;
+    const Isac__Testbed__V1__ComplexMatrix *w = s == 0 ? u->baseband : u->subband_baseband[s - 1];
+    if (!w || w->rows != a->baseband_rows || w->cols != a->baseband_cols) return ISACFE_EPROTO;
+    size_t size = (size_t)w->rows * w->cols;
+    if (w->n_re != size || w->n_im != size) return ISACFE_EPROTO;
+    *re = w->re;
+    *im = w->im;
+    return ISACFE_OK;
 }
 
 /* Decodes buffered messages until one is an answer: 1, 0 none buffered, < 0 error. */
@@ -339,11 +357,19 @@ int isacfe_session_poll_ns(isacfe_session *s, int64_t timeout_ns, struct isacfe_
 int isacfe_encode_report(const char *radio_id, const struct isacfe_report *r, uint64_t sequence, int64_t capture_ns,
                          uint8_t **out, size_t *len) {
     if (!r || !r->h_re || !r->h_im || !out || !len) return ISACFE_EARG;
-    size_t size = (size_t)r->n * r->k;
+    if (r->noise_count > 0 && !r->noise_power_w) return ISACFE_EARG;
+    if (r->target_count > 0 && !r->target_az_rad) return ISACFE_EARG;
+    if (r->subbands > ISACFE_MAX_SUBBANDS) return ISACFE_EARG;
+    uint32_t sb_count = r->subbands >= 2 ? r->subbands : 0; /* S = 1 is sent as narrowband */
+    /* entries of one subband and of all: counted in 64 bits (size_t is 32 bits on some front ends) */
+    uint64_t size = (uint64_t)r->n * r->k; /* < 2^64; then each factor below the limit: no wrap */
+    if (size > ISACFE_MAX_MESSAGE_BYTES / 8 || size * (sb_count ? sb_count : 1) > ISACFE_MAX_MESSAGE_BYTES / 8) {
+        return ISACFE_ETOOBIG; /* re and im: 8 bytes an entry at least */
+    }
     Isac__Testbed__V1__ComplexMatrix ch = ISAC__TESTBED__V1__COMPLEX_MATRIX__INIT;
     ch.rows = r->n;
     ch.cols = r->k;
-    ch.n_re = ch.n_im = size;
+    ch.n_re = ch.n_im = (size_t)size;
     ch.re = (float *)r->h_re;
     ch.im = (float *)r->h_im;
     Isac__Testbed__V1__CsiReport rep = ISAC__TESTBED__V1__CSI_REPORT__INIT;
@@ -351,11 +377,39 @@ int isacfe_encode_report(const char *radio_id, const struct isacfe_report *r, ui
     rep.sequence = sequence;
     rep.capture_ns = capture_ns;
     rep.deadline_ns = r->deadline_budget_ns > 0 ? capture_ns + r->deadline_budget_ns : 0;
-    rep.channel = &ch;
-    rep.n_noise_power_w = r->noise_count;
-    rep.noise_power_w = (double *)r->noise_power_w;
     rep.power_budget_w = r->power_budget_w;
     rep.solver = (char *)(r->solver ? r->solver : "");
+    /* wideband: S Subband messages, each its channel (a slice of h_re / h_im) and noise; the
+     * top-level channel and noise stay empty */
+    void *block = NULL;
+    if (sb_count) {
+        block = malloc(sb_count * (sizeof(Isac__Testbed__V1__Subband) + sizeof(Isac__Testbed__V1__Subband *) +
+                                   sizeof(Isac__Testbed__V1__ComplexMatrix)));
+        if (!block) return ISACFE_ENOMEM;
+        Isac__Testbed__V1__Subband *sbs = block;
+        Isac__Testbed__V1__ComplexMatrix *chs = (Isac__Testbed__V1__ComplexMatrix *)(sbs + sb_count);
+        Isac__Testbed__V1__Subband **sbp = (Isac__Testbed__V1__Subband **)(chs + sb_count);
+        for (uint32_t b = 0; b < sb_count; b++) {
+            chs[b] = ch;
+            chs[b].re = (float *)r->h_re + (size_t)b * size;
+            chs[b].im = (float *)r->h_im + (size_t)b * size;
+            Isac__Testbed__V1__Subband sb = ISAC__TESTBED__V1__SUBBAND__INIT;
+            sb.channel = &chs[b];
+            sb.n_noise_power_w = r->noise_count;
+            sb.noise_power_w = (double *)r->noise_power_w;
+            if (sb.noise_power_w && r->noise_per_subband) sb.noise_power_w += (size_t)b * r->noise_count;
+            sb.frequency_offset_hz = r->frequency_offset_hz ? r->frequency_offset_hz[b] : 0;
+            sbs[b] = sb;
+            sbp[b] = &sbs[b];
+        }
+        rep.n_subbands = sb_count;
+        rep.subbands = sbp;
+        rep.carrier_hz = r->carrier_hz;
+    } else {
+        rep.channel = &ch;
+        rep.n_noise_power_w = r->noise_count;
+        rep.noise_power_w = (double *)r->noise_power_w;
+    }
     Isac__Testbed__V1__Target tg[16];
     Isac__Testbed__V1__Target *tp[16];
     uint32_t nt = r->target_count > 16 ? 16 : r->target_count;
@@ -371,14 +425,21 @@ int isacfe_encode_report(const char *radio_id, const struct isacfe_report *r, ui
     FrontEndMessage m = ISAC__TESTBED__V1__FRONT_END_MESSAGE__INIT;
     m.body_case = ISAC__TESTBED__V1__FRONT_END_MESSAGE__BODY_CSI;
     m.csi = &rep;
+    int rc = ISACFE_OK;
     size_t body = isac__testbed__v1__front_end_message__get_packed_size(&m);
-    uint8_t *buf = malloc(body + 5);
-    if (!buf) return ISACFE_ENOMEM;
-    size_t pre = isacfe_varint_put(buf, (uint32_t)body);
-    isac__testbed__v1__front_end_message__pack(&m, buf + pre);
-    *out = buf;
-    *len = pre + body;
-    return ISACFE_OK;
+    uint8_t *buf = NULL;
+    if (body > ISACFE_MAX_MESSAGE_BYTES) {
+        rc = ISACFE_ETOOBIG; /* the controller would close the session (FRAME_TOO_LONG) */
+    } else if (!(buf = malloc(body + 5))) {
+        rc = ISACFE_ENOMEM;
+    } else {
+        size_t pre = isacfe_varint_put(buf, (uint32_t)body);
+        isac__testbed__v1__front_end_message__pack(&m, buf + pre);
+        *out = buf;
+        *len = pre + body;
+    }
+    free(block);
+    return rc;
 }
 
 int isacfe_session_send_report(isacfe_session *s, const struct isacfe_report *r, uint64_t *sequence) {
@@ -537,6 +598,7 @@ int isacfe_session_connect(isacfe_session **out, const char *host, uint16_t port
     hello.protocol_version = 1;
     hello.software = (char *)(h->software ? h->software : SOFTWARE);
     hello.shared_clock = h->shared_clock != 0;
+    hello.subbands = h->subbands;
     FrontEndMessage m = ISAC__TESTBED__V1__FRONT_END_MESSAGE__INIT;
     m.body_case = ISAC__TESTBED__V1__FRONT_END_MESSAGE__BODY_HELLO;
     m.hello = &hello;

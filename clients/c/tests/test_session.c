@@ -15,10 +15,13 @@
 
 static uint8_t *frame7; /* FRAME.md's hybrid example: radio fe-0, sequence 7 */
 static size_t frame7_len;
+static uint8_t *frame9; /* FRAME.md's wideband example: radio fe-0, sequence 9, S = 2 */
+static size_t frame9_len;
 
 struct standin {
     int listen_fd, port;
-    const char *mode; /* "normal", "goodbye", "refuse" */
+    const char *mode; /* "normal", "goodbye", "refuse", "wide-mismatch" (S = 1 update, S = 2 frame) */
+    uint32_t hello_subbands, report_subbands;
     uint64_t applied_seq[16];
     uint32_t applied_crc[16];
     int applied;
@@ -49,11 +52,15 @@ static void answer(struct standin *st, int fd, const Isac__Testbed__V1__CsiRepor
     }
     Isac__Testbed__V1__WeightUpdate u = ISAC__TESTBED__V1__WEIGHT_UPDATE__INIT;
     Isac__Testbed__V1__ComplexMatrix w = ISAC__TESTBED__V1__COMPLEX_MATRIX__INIT;
-    float re = 0.5f, im = -0.25f;
+    Isac__Testbed__V1__ComplexMatrix w1 = ISAC__TESTBED__V1__COMPLEX_MATRIX__INIT, *w1p = &w1;
+    float re = 0.5f, im = -0.25f, re1 = 0.25f, im1 = 0.5f;
     w.rows = w.cols = 1;
     w.n_re = w.n_im = 1;
     w.re = &re;
     w.im = &im;
+    w1 = w;
+    w1.re = &re1;
+    w1.im = &im1;
     u.sequence = r->sequence;
     u.solver = "rzf";
     u.baseband = &w;
@@ -61,11 +68,16 @@ static void answer(struct standin *st, int fd, const Isac__Testbed__V1__CsiRepor
         u.fpga_frame.data = frame7;
         u.fpga_frame.len = frame7_len;
     }
+    if (r->sequence == 9) { /* a wideband answer: W_1 beside W_0, a version 2 frame */
+        u.fpga_frame.data = frame9;
+        u.fpga_frame.len = frame9_len;
+        u.n_subband_baseband = strcmp(st->mode, "wide-mismatch") ? 1 : 0;
+        u.subband_baseband = &w1p;
+    }
     m.body_case = ISAC__TESTBED__V1__CONTROLLER_MESSAGE__BODY_UPDATE;
     m.update = &u;
     send_msg(fd, &m);
     if (r->sequence == 2) send_msg(fd, &m); /* a duplicate answer */
-    (void)st;
 }
 
 static void *run(void *arg) {
@@ -85,6 +97,7 @@ static void *run(void *arg) {
             if (!m) continue;
             Isac__Testbed__V1__ControllerMessage out = ISAC__TESTBED__V1__CONTROLLER_MESSAGE__INIT;
             if (m->body_case == ISAC__TESTBED__V1__FRONT_END_MESSAGE__BODY_HELLO) {
+                st->hello_subbands = m->hello->subbands;
                 if (!strcmp(st->mode, "refuse")) {
                     Isac__Testbed__V1__Reject rj = ISAC__TESTBED__V1__REJECT__INIT;
                     rj.reason = ISAC__TESTBED__V1__REJECT__REASON__DUPLICATE_RADIO;
@@ -103,6 +116,7 @@ static void *run(void *arg) {
                 }
             } else if (m->body_case == ISAC__TESTBED__V1__FRONT_END_MESSAGE__BODY_CSI) {
                 st->reports++;
+                st->report_subbands = (uint32_t)m->csi->n_subbands;
                 if (!strcmp(st->mode, "goodbye")) {
                     if (st->reports == 2) {
                         Isac__Testbed__V1__Goodbye g = ISAC__TESTBED__V1__GOODBYE__INIT;
@@ -160,6 +174,8 @@ int main(int argc, char **argv) {
     if (argc < 2) return 2;
     frame7 = worked_example(argv[1], "example-hybrid", &frame7_len);
     CHECK(frame7 != NULL);
+    frame9 = worked_example(argv[1], "example-wideband", &frame9_len);
+    CHECK(frame9 != NULL);
     float hre[2] = {1, 0.5f}, him[2] = {1, -0.2f}, nan_re[2] = {NAN, 0};
     double noise = 1e-3;
     struct isacfe_report rep;
@@ -225,6 +241,59 @@ int main(int argc, char **argv) {
     CHECK(st.applied_seq[0] == 7 || st.applied_seq[1] == 7);
     for (int i = 0; i < st.applied; i++) CHECK_EQ(st.applied_crc[i], st.applied_seq[i] == 7 ? 0x76fa2bb6u : 0);
 
+    /* wideband: S in the hello, a report of S = 2, an update with W_0 and W_1 and a version 2 frame */
+    float wre[4] = {1, 0.5f, 0.25f, 1}, wim[4] = {1, -0.2f, 0.5f, 0};
+    struct isacfe_report wide = rep;
+    wide.h_re = wre;
+    wide.h_im = wim;
+    wide.subbands = 2;
+    wide.sequence = 9;
+    const char *modes[2] = {"normal", "wide-mismatch"};
+    for (int mi = 0; mi < 2; mi++) {
+        start(&st, modes[mi]);
+        h.subbands = 2;
+        CHECK_EQ(isacfe_session_connect(&s, "127.0.0.1", (uint16_t)st.port, &h, NULL, 5000), 0);
+        h.subbands = 0;
+        CHECK_EQ(isacfe_session_send_report(s, &wide, &seq), 0);
+        CHECK_EQ(seq, 9);
+        CHECK_EQ(isacfe_session_poll(s, 2000, &a), 1);
+        CHECK_EQ(a.kind, ISACFE_ANSWER_UPDATE);
+        const float *wr, *wi;
+        if (mi == 0) {
+            CHECK_EQ(a.subbands, 2);
+            CHECK(a.frame != NULL && a.frame_error[0] == 0);
+            CHECK_EQ(a.crc32c, 0xa18cd120u); /* FRAME.md's wideband example: its trailer */
+            if (a.frame) {
+                CHECK_EQ(a.frame->version, 2);
+                CHECK_EQ(a.frame->subbands, 2);
+            }
+            CHECK_EQ(isacfe_answer_baseband(&a, 0, &wr, &wi), 0);
+            CHECK(wr[0] == 0.5f && wi[0] == -0.25f);
+            CHECK_EQ(isacfe_answer_baseband(&a, 1, &wr, &wi), 0);
+            CHECK(wr[0] == 0.25f && wi[0] == 0.5f);
+            CHECK_EQ(isacfe_answer_baseband(&a, 2, &wr, &wi), ISACFE_EARG);
+            CHECK_EQ(isacfe_session_applied(s, &a, 0), 0);
+        } else {
+            /* the update says S = 1 and the frame S = 2: the frame is not handed out */
+            CHECK_EQ(a.subbands, 1);
+            CHECK(a.has_frame && a.frame == NULL && a.crc32c == 0);
+            CHECK(strstr(a.frame_error, "frame has 2 baseband sets, the update 1") != NULL);
+            CHECK_EQ(isacfe_answer_baseband(&a, 0, &wr, &wi), 0);
+            CHECK_EQ(isacfe_answer_baseband(&a, 1, &wr, &wi), ISACFE_EARG);
+        }
+        isacfe_session_close(s, "done");
+        pthread_join(st.thread, NULL);
+        CHECK_EQ(st.hello_subbands, 2);
+        CHECK_EQ(st.report_subbands, 2);
+        CHECK_EQ(st.applied, mi == 0 ? 1 : 0);
+        if (mi == 0) CHECK_EQ(st.applied_crc[0], 0xa18cd120u);
+    }
+    struct isacfe_answer rejected;
+    memset(&rejected, 0, sizeof rejected);
+    rejected.kind = ISACFE_ANSWER_REJECT;
+    const float *pr, *pi;
+    CHECK_EQ(isacfe_answer_baseband(&rejected, 0, &pr, &pi), ISACFE_EARG);
+
     /* a goodbye: the poll says closed and the unanswered reports are listed */
     start(&st, "goodbye");
     CHECK_EQ(isacfe_session_connect(&s, "127.0.0.1", (uint16_t)st.port, &h, NULL, 5000), 0);
@@ -247,5 +316,6 @@ int main(int argc, char **argv) {
     /* nothing listening: back-off gives up after its attempts */
     CHECK(isacfe_session_connect_backoff(&s, "127.0.0.1", 1, &h, NULL, 200, 10, 20, 3) == ISACFE_EIO);
     free(frame7);
+    free(frame9);
     return test_summary("session");
 }
