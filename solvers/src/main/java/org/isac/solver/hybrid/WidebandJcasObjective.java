@@ -302,24 +302,16 @@ public final class WidebandJcasObjective {
     }
 
     /**
-     * Q = (1/S)Σ_s W_sW_sᴴ, P = FᴴF, ΨF, Φ = FᴴΨF, QP; returns τ_avg = Re tr(QPQP) −
+     * Q = (1/S)Σ_s W_sW_sᴴ = W̃W̃ᴴ (one product on the stacked W̃), P = FᴴF, ΨF, Φ = FᴴΨF, QP; returns τ_avg = Re tr(QPQP) −
      * 2·Re tr(QΦ) + ‖Ψ‖²_F. Flops: 8·S·M²·K + 8·N·M² + 8·N²·M + 8·N·M² + 8·M³.
      */
     private double qCore(CMatrix f, CMatrix[] w) {
         int m = f.cols();
-        for (int s = 0; s < subbands; s++) {
-            if (w[s].rows() != m || w[s].cols() != w[0].cols()) {
-                throw new IllegalArgumentException("W_" + s + " is " + w[s].rows() + "x" + w[s].cols() + ", W_0 is " + m + "x"
-                        + w[0].cols());
-            }
-            if (s == 0) {
-                kernels.mulConjTransB(w[0], w[0], q);
-            } else {
-                kernels.mulConjTransB(w[s], w[s], tmp);
-                Kernels.addScaled(q, 1, tmp);
-            }
+        if (w[0].rows() != m) {
+            throw new IllegalArgumentException("W_0 is " + w[0].rows() + "x" + w[0].cols() + ", F has M=" + m);
         }
-        q.scale(1.0 / subbands);
+        stack(w);
+        kernels.mulConjTransB(wStack, wStack, q);
         kernels.mulConjTransA(f, f, p);
         kernels.mul(psiRef, f, psiF);
         kernels.mulConjTransA(f, psiF, phi);
