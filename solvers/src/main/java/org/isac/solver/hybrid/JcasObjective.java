@@ -108,22 +108,32 @@ public final class JcasObjective {
      * Σ_k ln(T_k/U_k) (R in nats). Shared by {@link FloatPga}. Flops: ≈ 10K² + K logs.
      */
     static double rateDirection(int k, double[] zr, double[] zi, double[] noise, double[] dr, double[] di) {
+        return rateDirection(k, zr, zi, 0, noise, dr, di);
+    }
+
+    /**
+     * {@link #rateDirection(int, double[], double[], double[], double[], double[])} for the
+     * K × K blocks Z and D stored at offset {@code off} of their arrays (the same operations,
+     * so the same bits): for the subband blocks of {@link WidebandJcasObjective}.
+     */
+    static double rateDirection(int k, double[] zr, double[] zi, int off, double[] noise, double[] dr, double[] di) {
         double r = 0;
         for (int a = 0; a < k; a++) {
             double tot = 0;
+            int row = off + a * k;
             for (int l = 0; l < k; l++) {
-                double xr = zr[a * k + l], xi = zi[a * k + l];
+                double xr = zr[row + l], xi = zi[row + l];
                 tot += xr * xr + xi * xi;
             }
-            double zar = zr[a * k + a], zai = zi[a * k + a];
+            double zar = zr[row + a], zai = zi[row + a];
             double ta = tot + noise[a];
             double ua = ta - (zar * zar + zai * zai);
             r += Math.log(ta / ua);
             double it = 1 / ta, iu = 1 / ua;
             for (int l = 0; l < k; l++) {
                 double sc = l == a ? it : it - iu;
-                dr[a * k + l] = sc * zr[a * k + l];
-                di[a * k + l] = sc * zi[a * k + l];
+                dr[row + l] = sc * zr[row + l];
+                di[row + l] = sc * zi[row + l];
             }
         }
         return r;

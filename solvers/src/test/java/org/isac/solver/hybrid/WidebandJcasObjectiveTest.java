@@ -390,4 +390,68 @@ class WidebandJcasObjectiveTest {
                 () -> o.bind(new CMatrix[] {in.h[0], new CMatrix(in.n, in.k + 1)}, new double[][] {in.noise[0], in.noise[1]},
                         in.psi));
     }
+
+    /**
+     * The batched rate path (one product G̃ = H̃ᴴF over the stacked channels, one H̃·Ṽ for the
+     * band sum) against the per-subband narrowband objectives it replaces: ∇_F (1/S)Σ_s R_s =
+     * (1/S)Σ_s eq. (13), and the F ascent direction and value, to 1e-12 of the gradient's norm,
+     * with K ≠ M (so a block offset that confused K and M fails) and S up to 17, for the vector
+     * and the scalar kernels.
+     */
+    @Test
+    void batchedRateGradientMatchesPerSubbandSum() {
+        int[][] shapes = {{16, 5, 3}, {16, 3, 4}, {12, 4, 4}};
+        for (org.isac.solver.linalg.FastKernels kern
+                : new org.isac.solver.linalg.FastKernels[] {org.isac.solver.linalg.FastKernels.get(),
+                        org.isac.solver.linalg.FastKernels.scalar()}) {
+            for (int[] shape : shapes) {
+                for (int subbands : new int[] {1, 2, 5, 17}) {
+                    Instance in = new Instance(900 + subbands * 31L + shape[1], subbands, shape[0], shape[1], shape[2]);
+                    String what = kern.name() + " N=" + in.n + " M=" + in.m + " K=" + in.k + " S=" + subbands;
+                    WidebandJcasObjective wb = in.objective(Sensing.BAND_AVERAGED, false);
+                    wb.useKernels(kern);
+                    CMatrix expected = new CMatrix(in.n, in.m), one = new CMatrix();
+                    double rate = 0;
+                    for (int b = 0; b < subbands; b++) {
+                        JcasObjective nb = new JcasObjective();
+                        nb.useKernels(kern);
+                        nb.bind(in.h[b], in.noise[b], in.psi);
+                        nb.gradRateF(in.f, in.w[b], one);
+                        Kernels.addScaled(expected, 1.0 / subbands, one);
+                        rate += nb.lastSumRateBits() / subbands;
+                    }
+                    CMatrix actual = new CMatrix();
+                    wb.gradRateF(in.f, in.w, actual);
+                    assertClose(what + " ∇_F R", expected, actual, EXACT_REL_TOL);
+                    assertEquals(rate, wb.lastSumRateBits(), EXACT_REL_TOL * rate, what + " R");
+                    double tau = wb.tau(in.f, in.w);
+                    CMatrix gradTau = new CMatrix();
+                    wb.gradTauF(in.f, in.w, gradTau);
+                    Kernels.addScaled(expected, -OMEGA, gradTau);
+                    double j = wb.ascentF(in.f, in.w, OMEGA, actual);
+                    assertClose(what + " ascentF", expected, actual, EXACT_REL_TOL);
+                    assertEquals(rate - OMEGA * tau, j, EXACT_REL_TOL * (rate + OMEGA * tau), what + " ascentF value");
+                }
+            }
+        }
+    }
+
+    /** The stacked channels are a copy taken at bind: binding again after a channel changed uses the new channel. */
+    @Test
+    void bindAgainSeesChangedChannels() {
+        Instance in = new Instance(77, 3, 12, 3, 2);
+        WidebandJcasObjective wb = in.objective(Sensing.BAND_AVERAGED, false);
+        CMatrix before = new CMatrix(), after = new CMatrix(), fresh = new CMatrix();
+        wb.gradRateF(in.f, in.w, before);
+        in.h[1].scale(2);
+        wb.bind(in.h, in.noise, in.psi);
+        wb.gradRateF(in.f, in.w, after);
+        in.objective(Sensing.BAND_AVERAGED, false).gradRateF(in.f, in.w, fresh);
+        assertClose("rebound", fresh, after, 0);
+        double diff = 0;
+        for (int i = 0; i < before.size(); i++) {
+            diff = Math.max(diff, Math.abs(before.re[i] - after.re[i]));
+        }
+        assertTrue(diff > 1e-6, "the changed channel changes the gradient");
+    }
 }
