@@ -100,7 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Scenario base = scenario.scenario(dflt);
         if (base.subbands() > 1 && base.rfChains() > 0 && scenario.rateHz == null && scenario.deadlineUs == null) {
-            // one shared F over S subbands takes milliseconds (hybrid-upga-wb at N = 64, S = 16: ≈ 4 ms for its
+            // one shared F over S subbands takes milliseconds (hybrid-upga-wb at N = 64, S = 16: ≈ 2.3 ms for its
             // ten layers on the 2-core Zen 3 of reports/wideband/): a hybrid wideband demo reports at 250 Hz with a 4 ms
             // budget (a digital one keeps 1 kHz: rzf solves 16 subbands in ≈ 14 µs)
             dflt.put("reportPeriodUs", Long.toString(WIDEBAND_PERIOD_US));
