@@ -138,12 +138,12 @@ public final class Problem {
         java.util.Arrays.fill(noise, 0, users, sigma2);
     }
 
-    public void copyFrom(Problem o) {
-        channel.copyFrom(o.channel);
-        if (noise.length < o.noise.length) {
-            noise = new double[o.noise.length];
-        }
-        System.arraycopy(o.noise, 0, noise, 0, o.noise.length);
+    /**
+     * Copies what is not per subband and not the budget: power budget and per-antenna rule, RF
+     * chains, phase bits, arrays, targets, clutter and parameters (grow-only, no allocation after
+     * warm-up). What a subband's narrowband problem shares with its wideband one.
+     */
+    public void copySettingsFrom(Problem o) {
         powerBudgetW = o.powerBudgetW;
         perAntennaPower = o.perAntennaPower;
         rfChains = o.rfChains;
@@ -153,6 +153,26 @@ public final class Problem {
         targets.copyFrom(o.targets);
         clutter.copyFrom(o.clutter);
         params.copyFrom(o.params);
+    }
+
+    /**
+     * Subband s of {@code from} into subband 0 of this problem: its channel, noise and frequency
+     * ratio (the other subbands and the settings are left as they are).
+     */
+    public void copySubbandFrom(Problem from, int s) {
+        channel.copyFrom(from.channel(s));
+        int k = from.channel(s).cols();
+        System.arraycopy(from.noise(s), 0, noiseFor(0, k), 0, k);
+        frequencyRatio[0] = from.frequencyRatio(s);
+    }
+
+    public void copyFrom(Problem o) {
+        channel.copyFrom(o.channel);
+        if (noise.length < o.noise.length) {
+            noise = new double[o.noise.length];
+        }
+        System.arraycopy(o.noise, 0, noise, 0, o.noise.length);
+        copySettingsFrom(o);
         budget = o.budget;
         setSubbands(o.subbands);
         frequencyRatio[0] = o.frequencyRatio[0];

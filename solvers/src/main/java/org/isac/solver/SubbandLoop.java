@@ -85,10 +85,7 @@ public final class SubbandLoop {
         boolean late = false;
         sums.clear();
         for (int s = 0; s < subbands; s++) {
-            one.channel.copyFrom(p.channel(s));
-            int k = p.channel(s).cols();
-            System.arraycopy(p.noise(s), 0, one.noiseFor(0, k), 0, k);
-            one.setFrequencyRatio(0, p.frequencyRatio(s));
+            one.copySubbandFrom(p, s);
             long rem = outer.remainingNs();
             slice.reserveNs = rem == Long.MAX_VALUE || rem <= 0 ? 0 : rem - rem / (subbands - s);
             solver.solve(one, part);
@@ -127,15 +124,7 @@ public final class SubbandLoop {
     /** Everything but the channel and noise, once per wideband solve. */
     private void copyShared(Problem p) {
         one.setSubbands(1);
-        one.powerBudgetW = p.powerBudgetW;
-        one.perAntennaPower = p.perAntennaPower;
-        one.rfChains = p.rfChains;
-        one.phaseBits = p.phaseBits;
-        one.tx = p.tx;
-        one.rx = p.rx;
-        one.targets.copyFrom(p.targets);
-        one.clutter.copyFrom(p.clutter);
-        one.params.copyFrom(p.params);
+        one.copySettingsFrom(p);
     }
 
     /**
@@ -144,20 +133,9 @@ public final class SubbandLoop {
      */
     public static Problem narrowband(Problem p, int s, Problem out) {
         out.setSubbands(1);
-        out.powerBudgetW = p.powerBudgetW;
-        out.perAntennaPower = p.perAntennaPower;
-        out.rfChains = p.rfChains;
-        out.phaseBits = p.phaseBits;
-        out.tx = p.tx;
-        out.rx = p.rx;
-        out.targets.copyFrom(p.targets);
-        out.clutter.copyFrom(p.clutter);
-        out.params.copyFrom(p.params);
+        out.copySettingsFrom(p);
         out.budget = p.budget;
-        out.channel.copyFrom(p.channel(s));
-        int k = p.channel(s).cols();
-        System.arraycopy(p.noise(s), 0, out.noiseFor(0, k), 0, k);
-        out.setFrequencyRatio(0, p.frequencyRatio(s));
+        out.copySubbandFrom(p, s);
         return out;
     }
 }

@@ -115,13 +115,7 @@ public final class WmmseSolver implements Solver {
                         + " noise powers for " + k + " users");
             }
         }
-        view.powerBudgetW = p.powerBudgetW;
-        view.perAntennaPower = p.perAntennaPower;
-        view.rfChains = p.rfChains;
-        view.phaseBits = p.phaseBits;
-        view.tx = p.tx;
-        view.rx = p.rx;
-        view.params.copyFrom(p.params);
+        view.copySettingsFrom(p);
         view.budget = p.budget == TimeBudget.UNBOUNDED ? TimeBudget.UNBOUNDED : share;
         share.whole = p.budget;
         out.reset();
@@ -130,9 +124,7 @@ public final class WmmseSolver implements Solver {
         int iterations = 0;
         boolean early = false, deadline = false, late = false;
         for (int s = 0; s < subbands; s++) {
-            view.channel.copyFrom(p.channel(s));
-            double[] noise = p.noise(s);
-            System.arraycopy(noise, 0, view.noiseFor(0, k), 0, k);
+            view.copySubbandFrom(p, s);
             if (view.budget == share) {
                 share.start(subbands - s);
             }

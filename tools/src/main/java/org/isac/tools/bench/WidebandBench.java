@@ -116,18 +116,9 @@ public final class WidebandBench {
         return pool;
     }
 
-    /** Subband s of {@code p} as a narrowband problem. */
+    /** Subband s of {@code p} as a narrowband problem (what the controller's subband loop solves). */
     static Problem narrowband(Problem p, int s) {
-        Problem q = new Problem();
-        q.channel.copyFrom(p.channel(s));
-        double[] noise = p.noise(s);
-        System.arraycopy(noise, 0, q.noiseFor(0, noise.length), 0, noise.length);
-        q.powerBudgetW = p.powerBudgetW;
-        q.rfChains = p.rfChains;
-        q.tx = p.tx;
-        q.rx = p.rx;
-        q.params.copyFrom(p.params);
-        return q;
+        return org.isac.solver.SubbandLoop.narrowband(p, s, new Problem());
     }
 
     /** Measures every solver at every S; {@code log} gets one line per row. */
