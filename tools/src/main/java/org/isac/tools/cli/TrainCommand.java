@@ -23,12 +23,8 @@ public final class TrainCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Seed 000: per-layer steps μ(i, j), λ(i) of the unfolded PGA (hybrid-upga). */
-    @Command(name = "hybrid", mixinStandardHelpOptions = true,
-            description = {"Learn the unfolded PGA steps of hybrid-upga (seed 000, loss eq. 25) with Adam on seeded",
-                    "Saleh-Valenzuela channels at a random SNR in 0-12 dB; targets at -60, 0, 60 degrees.",
-                    "The shipped models: --n 32|64 --k 4 --m 4 --omega 0.3, and --n 64 --omega 0."})
-    public static final class Hybrid implements Callable<Integer> {
+    /** N, K, M and ω of a hybrid model, the same options for {@code hybrid} and {@code hybrid-wb}. */
+    static final class HybridShape {
         @Option(names = "--n", defaultValue = "64", description = "antennas (default: ${DEFAULT-VALUE})")
         int n;
 
@@ -40,6 +36,16 @@ public final class TrainCommand implements Runnable {
 
         @Option(names = "--omega", defaultValue = "0.3", description = "weight of tau in R - omega*tau (default: ${DEFAULT-VALUE})")
         double omega;
+    }
+
+    /** Seed 000: per-layer steps μ(i, j), λ(i) of the unfolded PGA (hybrid-upga). */
+    @Command(name = "hybrid", mixinStandardHelpOptions = true,
+            description = {"Learn the unfolded PGA steps of hybrid-upga (seed 000, loss eq. 25) with Adam on seeded",
+                    "Saleh-Valenzuela channels at a random SNR in 0-12 dB; targets at -60, 0, 60 degrees.",
+                    "The shipped models: --n 32|64 --k 4 --m 4 --omega 0.3, and --n 64 --omega 0."})
+    public static final class Hybrid implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        HybridShape shape;
 
         @Option(names = "--seed", defaultValue = "1", description = "dataset and initialisation seed (default: ${DEFAULT-VALUE})")
         long seed;
@@ -61,6 +67,8 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            int n = shape.n, k = shape.k, m = shape.m;
+            double omega = shape.omega;
             String name = HybridUpgaTraining.defaultName(n, k, m, omega) + (inner == 10 && outer == 10 ? ""
                     : "-i" + outer + "-j" + inner);
             Path file = out != null ? out : Path.of(name + ".model");
@@ -84,17 +92,8 @@ public final class TrainCommand implements Runnable {
                     "wideband Saleh-Valenzuela channels (28 GHz, 800 MHz, tau_max 20 ns, no squint) at 0-12 dB; starts from",
                     "the shipped narrowband model's steps. The shipped model: the defaults (about 3 min on one core)."})
     public static final class HybridWb implements Callable<Integer> {
-        @Option(names = "--n", defaultValue = "64", description = "antennas (default: ${DEFAULT-VALUE})")
-        int n;
-
-        @Option(names = "--k", defaultValue = "4", description = "users (default: ${DEFAULT-VALUE})")
-        int k;
-
-        @Option(names = "--m", defaultValue = "4", description = "RF chains (default: ${DEFAULT-VALUE})")
-        int m;
-
-        @Option(names = "--omega", defaultValue = "0.3", description = "weight of tau (default: ${DEFAULT-VALUE})")
-        double omega;
+        @picocli.CommandLine.Mixin
+        HybridShape shape;
 
         @Option(names = "--subbands", defaultValue = "8", description = "S of the training channels (default: ${DEFAULT-VALUE})")
         int subbands;
@@ -122,6 +121,8 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            int n = shape.n, k = shape.k, m = shape.m;
+            double omega = shape.omega;
             String name = org.isac.solver.train.WidebandUpgaTraining.defaultName(n, k, m, omega);
             Path file = out != null ? out : Path.of(name + ".model");
             createParent(file);
