@@ -41,6 +41,9 @@ public final class Controller implements AutoCloseable {
     private SessionInitializer sessions;
     private final SessionRegistry registry = new SessionRegistry();
     private final SolvePipeline pipeline;
+    /** Which of the event loops and solve threads got the real-time class ({@link ControllerConfig#rtPriority()}). */
+    private final org.isac.proto.sched.SchedPolicy.Grants schedGrants = new org.isac.proto.sched.SchedPolicy.Grants();
+    private boolean vmThreadRealtime;
     private final ChannelGroup channels = new DefaultChannelGroup("isac-sessions", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -51,7 +54,7 @@ public final class Controller implements AutoCloseable {
 
     public Controller(ControllerConfig config) {
         this.config = config;
-        this.pipeline = new SolvePipeline(config, metrics);
+        this.pipeline = new SolvePipeline(config, metrics, schedGrants);
     }
 
     /**
@@ -97,13 +100,18 @@ public final class Controller implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException("controller already started or closed");
         }
+        if (config.rtPriority() > 0) {
+            // before any thread of ours runs real time: the safepoint thread must not wait behind them
+            vmThreadRealtime = org.isac.proto.sched.SchedPolicy.fifoForThreadsNamed("VM Thread", config.rtPriority() + 2) > 0;
+        }
         pipeline.start();
         org.isac.controller.live.LiveTaps taps = live;
         sessions = new SessionInitializer(config, metrics, registry, pipeline, channels, recorder,
                 taps == null ? null : taps::newHandler);
         Transport transport = config.transport().resolve();
         boss = transport.newGroup(1, "isac-accept", true, 0);
-        workers = transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs());
+        workers = config.rtPriority() == 0 ? transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs())
+                : transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs(), config.rtPriority() + 1, schedGrants);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -161,6 +169,11 @@ public final class Controller implements AutoCloseable {
     /** The compact text summary of {@link #metrics()}, plus the weight-frame guard's counts. */
     public String summary() {
         String s = metrics.summary();
+        if (config.rtPriority() > 0) {
+            s += "scheduling: " + schedGrants + " (solve threads at priority " + config.rtPriority() + ", event loops at "
+                    + (config.rtPriority() + 1) + "; the JVM's VM Thread " + (vmThreadRealtime ? "at " + (config.rtPriority() + 2)
+                    : "left in the fair class") + ")\n";
+        }
         org.isac.proto.record.Recorder r = recorder;
         if (r != null) {
             s += "recording: " + r.written() + " records written to " + r.dir() + ", " + r.dropped() + " dropped (writer behind)"

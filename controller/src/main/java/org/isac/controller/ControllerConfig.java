@@ -47,6 +47,14 @@ import org.isac.solver.SolverRegistry;
  * @param ioSliceNs              time slice the I/O threads ask the kernel for, so that their
  *                               wake-ups preempt busy threads ({@link ThreadSlice}); 0 leaves the
  *                               kernel's default
+ * @param rtPriority             0: every thread in the fair class. Above 0: the solve threads ask
+ *                               for {@code SCHED_FIFO} at this priority and the I/O event loops at
+ *                               one above it (a woken loop's work is short and preempts a solve),
+ *                               so that no fair-class thread (JIT compiler, GC, kernel workers)
+ *                               delays a report; the JVM's safepoint thread ({@code VM Thread})
+ *                               goes two above, or every GC pause would wait for it; needs root, {@code CAP_SYS_NICE} or an
+ *                               {@code rtprio} limit, else the threads stay in the fair class and
+ *                               {@link Controller#summary()} says so ({@link org.isac.proto.sched.SchedPolicy})
  */
 public record ControllerConfig(
         String bindHost,
@@ -68,7 +76,8 @@ public record ControllerConfig(
         io.netty.handler.ssl.SslContext tls,
         java.util.Set<String> allowedRadios,
         Transport transport,
-        long ioSliceNs) {
+        long ioSliceNs,
+        int rtPriority) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -93,9 +102,18 @@ public record ControllerConfig(
      * reports/capacity/PROFILE.md it cut the demo's deadline misses by about a third.
      */
     public static final long DEFAULT_IO_SLICE_NS = ThreadSlice.MIN_SLICE_NS;
+    /** {@code rtPriority}: off; the command line's {@code serve} leaves it off and {@code demo} asks for it. */
+    public static final int DEFAULT_RT_PRIORITY = 0;
+    /**
+     * Highest {@code rtPriority}: the event loops run one above it and the JVM's safepoint thread
+     * two above, within {@link org.isac.proto.sched.SchedPolicy#MAX_PRIORITY}.
+     */
+    public static final int MAX_RT_PRIORITY = org.isac.proto.sched.SchedPolicy.MAX_PRIORITY - 2;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
+        require(rtPriority >= 0 && rtPriority <= MAX_RT_PRIORITY,
+                "rtPriority must be 0 (off) or in 1.." + MAX_RT_PRIORITY + ", got " + rtPriority);
         require(ioSliceNs == 0 || (ioSliceNs >= ThreadSlice.MIN_SLICE_NS && ioSliceNs <= 100_000_000),
                 "ioSliceNs must be 0 (kernel default) or in [100 us, 100 ms], got " + ioSliceNs + " ns");
         require(transport != null, "transport must be one of " + java.util.Arrays.toString(Transport.values()));
@@ -160,6 +178,7 @@ public record ControllerConfig(
         b.allowedRadios = allowedRadios;
         b.transport = transport;
         b.ioSliceNs = ioSliceNs;
+        b.rtPriority = rtPriority;
         return b;
     }
 
@@ -185,6 +204,7 @@ public record ControllerConfig(
         private java.util.Set<String> allowedRadios = java.util.Set.of();
         private Transport transport = Transport.AUTO;
         private long ioSliceNs = DEFAULT_IO_SLICE_NS;
+        private int rtPriority = DEFAULT_RT_PRIORITY;
 
         private Builder() {
         }
@@ -215,6 +235,7 @@ public record ControllerConfig(
         public Builder allowedRadios(java.util.Set<String> v) { allowedRadios = v; return this; }
         public Builder transport(Transport v) { transport = v; return this; }
         public Builder ioSliceNs(long v) { ioSliceNs = v; return this; }
+        public Builder rtPriority(int v) { rtPriority = v; return this; }
 
         /**
          * Validates and builds.
@@ -225,7 +246,7 @@ public record ControllerConfig(
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
                     shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits, tls, allowedRadios,
-                    transport, ioSliceNs);
+                    transport, ioSliceNs, rtPriority);
         }
     }
 
@@ -235,6 +256,6 @@ public record ControllerConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
                 + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode
-                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + ", transport=" + transport + ", ioSlice=" + (ioSliceNs == 0 ? "default" : ioSliceNs / 1000 + " us") + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
+                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + ", transport=" + transport + ", ioSlice=" + (ioSliceNs == 0 ? "default" : ioSliceNs / 1000 + " us") + ", rtPriority=" + (rtPriority == 0 ? "off" : rtPriority) + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
     }
 }

@@ -80,6 +80,54 @@ class TransportTest {
         assertThrows(IllegalArgumentException.class, () -> ControllerConfig.builder().ioSliceNs(50_000).build());
     }
 
+    /** Policy and kernel prio of every thread whose Linux name starts with {@code prefix}, from /proc. */
+    private static java.util.List<String> schedOf(String prefix) throws java.io.IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                if (name.startsWith(prefix)) {
+                    java.util.List<String> lines = java.nio.file.Files.readAllLines(task.resolve("sched"));
+                    String policy = lines.stream().filter(l -> l.startsWith("policy")).findFirst().orElseThrow();
+                    String prio = lines.stream().filter(l -> l.startsWith("prio ")).findFirst().orElseThrow();
+                    out.add(policy.substring(policy.indexOf(':') + 1).trim() + "/" + prio.substring(prio.indexOf(':') + 1).trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theReportPathRunsRealTimeWhenAskedAndSaysSo() throws Exception {
+        assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/task")), "Linux with /proc");
+        java.util.concurrent.atomic.AtomicBoolean allowed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread probe = new Thread(() -> allowed.set(org.isac.proto.sched.SchedPolicy.fifo(1)));
+        probe.start();
+        probe.join();
+        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("mrt").ioThreads(1).rtPriority(3).build();
+        try (Controller c = new Controller(cfg).start(); TestClient radio = new TestClient(c.port())) {
+            radio.send(TestData.wrap(TestData.hello("r", 8)));
+            assertTrue(radio.read().hasHelloAck());
+            radio.send(TestData.wrap(TestData.report("r", 1, 8, 2).build()));
+            assertTrue(radio.read().hasUpdate(), "reports are answered as before");
+            if (allowed.get()) {
+                // the kernel shows real-time priority p as prio 99 - p: solve 3, event loop 4, safepoint thread 5
+                assertEquals(java.util.List.of("1/96"), schedOf("isac-pipeline-"));
+                assertEquals(java.util.List.of("1/95"), schedOf("isac-io-"));
+                assertEquals(java.util.List.of("1/94"), schedOf("VM Thread"));
+                assertTrue(c.summary().contains("scheduling: SCHED_FIFO for 2 thread(s) (solve threads at priority 3, event loops at 4;"
+                        + " the JVM's VM Thread at 5)"), c.summary());
+            } else {
+                assertEquals(java.util.List.of("0/120"), schedOf("isac-pipeline-"), "refused: the fair class");
+                assertTrue(c.summary().contains("SCHED_FIFO refused for 2 thread(s)"), c.summary());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> ControllerConfig.builder().rtPriority(-1).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ControllerConfig.builder().rtPriority(ControllerConfig.MAX_RT_PRIORITY + 1).build());
+        assertTrue(e.getMessage().contains("rtPriority"), e.getMessage());
+    }
+
     @Test
     void parsesAnyCaseAndNamesTheChoicesOnError() {
         assertEquals(Transport.EPOLL, Transport.parse(" Epoll "));

@@ -369,7 +369,7 @@ final class SimEvaluator {
 
         @Override
         public void run() {
-            IdlePriority.applyToCurrentThread();
+            org.isac.proto.sched.SchedPolicy.idle();
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     int slot = claim();

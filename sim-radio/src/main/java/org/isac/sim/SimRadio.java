@@ -162,6 +162,17 @@ public final class SimRadio implements AutoCloseable {
         return transport.newGroup(threads, "sim-io", false, IO_SLICE_NS);
     }
 
+    /**
+     * As above, each thread first asking for the real-time class at {@code rtPriority} when it
+     * is above 0 (a radio's own software would run its I/O so; {@code org.isac.proto.sched.SchedPolicy}),
+     * the outcome counted in {@code grants}.
+     */
+    public static EventLoopGroup newEventLoopGroup(int threads, Transport transport, int rtPriority,
+            org.isac.proto.sched.SchedPolicy.Grants grants) {
+        return rtPriority == 0 ? newEventLoopGroup(threads, transport)
+                : transport.newGroup(threads, "sim-io", false, IO_SLICE_NS, rtPriority, grants);
+    }
+
     /** Sets the diagnostic listener (before {@link #run}); null removes it. */
     public SimRadio listener(AppliedListener l) {
         if (started) {

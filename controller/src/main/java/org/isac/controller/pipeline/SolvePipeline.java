@@ -32,9 +32,18 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     private final EncodeStage[] encoders;
 
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
+        this(config, metrics, new org.isac.proto.sched.SchedPolicy.Grants());
+    }
+
+    /**
+     * @param grants counts which solve threads got the real-time class when
+     *               {@link ControllerConfig#rtPriority()} asks for it
+     */
+    public SolvePipeline(ControllerConfig config, ControllerMetrics metrics, org.isac.proto.sched.SchedPolicy.Grants grants) {
         this.config = config;
         this.warmer = new SolverWarmer(config.weightEncoder());
-        Threads threads = new Threads();
+        java.util.concurrent.ThreadFactory threads = org.isac.proto.sched.SchedPolicy.factory(new Threads(), config.rtPriority(), 0,
+                grants);
         int shards = config.solveShards();
         encoders = new EncodeStage[shards];
         for (int i = 0; i < shards; i++) {

@@ -71,6 +71,17 @@ public enum Transport {
         return newGroup(threads, ThreadSlice.factory(new DefaultThreadFactory(name, daemon), sliceNs));
     }
 
+    /**
+     * As {@link #newGroup(int, String, boolean, long)}, each thread first asking for the real-time
+     * class at {@code rtPriority} when it is above 0 ({@link org.isac.proto.sched.SchedPolicy#factory};
+     * refused or 0: the slice), the outcome counted in {@code grants}.
+     */
+    public EventLoopGroup newGroup(int threads, String name, boolean daemon, long sliceNs, int rtPriority,
+            org.isac.proto.sched.SchedPolicy.Grants grants) {
+        return newGroup(threads, org.isac.proto.sched.SchedPolicy.factory(new DefaultThreadFactory(name, daemon), rtPriority,
+                sliceNs, grants));
+    }
+
     /** An event loop group of {@code threads} threads from {@code threads}. */
     public EventLoopGroup newGroup(int threads, ThreadFactory factory) {
         return new MultiThreadIoEventLoopGroup(threads, factory, handlerFactory());

@@ -54,10 +54,17 @@ public final class ControllerOptions {
 
     @Option(names = "--encode-margin-us", paramLabel = "US",
             description = "time kept free before each deadline for encoding and sending; anytime solvers stop their layers"
-                    + " that much earlier (default: measured per radio, solve end to applied at p99 from its acks"
+                    + " that much earlier (default: measured per radio, solve end to applied at p99.9 from its acks"
                     + " when it shares the clock, else the encode time's p90; + "
                     + ControllerConfig.ENCODE_MARGIN_FLOOR_NS / 1000 + " us)")
     Long encodeMarginUs;
+
+    @Option(names = "--rt-priority", paramLabel = "P",
+            description = {"real-time scheduling (Linux SCHED_FIFO): the solve threads at priority P, the event loops at P + 1,",
+                    "so that no other thread (JIT compiler, GC, kernel workers) delays a report; needs root, CAP_SYS_NICE or",
+                    "an rtprio limit (ulimit -r), else the threads stay in the fair class and the summary says so;",
+                    "0 = off, max " + ControllerConfig.MAX_RT_PRIORITY + " (default: ${DEFAULT-VALUE})"})
+    int rtPriority;
 
     @Mixin
     WeightFrameOptions frames = new WeightFrameOptions();
@@ -67,13 +74,19 @@ public final class ControllerOptions {
      *                      value of {@code --default-solver}, so its help shows it
      */
     ControllerOptions(String defaultSolver) {
+        this(defaultSolver, ControllerConfig.DEFAULT_RT_PRIORITY);
+    }
+
+    /** As above, with the command's own {@code --rt-priority} default. */
+    ControllerOptions(String defaultSolver, int rtPriority) {
         this.defaultSolver = defaultSolver;
+        this.rtPriority = rtPriority;
     }
 
     ControllerConfig.Builder apply(ControllerConfig.Builder b) {
         b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
-        b.defaultSolver(defaultSolver).transport(transport.resolve()).ioSliceNs(ioSliceUs * 1000);
+        b.defaultSolver(defaultSolver).transport(transport.resolve()).ioSliceNs(ioSliceUs * 1000).rtPriority(rtPriority);
         b.encodeMarginNs(encodeMarginUs == null ? ControllerConfig.AUTO_ENCODE_MARGIN : encodeMarginUs * 1000);
         return b;
     }
