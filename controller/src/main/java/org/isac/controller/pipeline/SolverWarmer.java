@@ -33,8 +33,10 @@ import org.isac.solver.SolverRegistry;
  * until the JIT has compiled nothing for {@value #QUIET_MILLIS} ms: compiling is work on the
  * same cores as the first reports.
  * The session answers the hello when the warm-up is done.
- * Each (solver, N, K, M, S) is warmed once per controller; a shape the solver refuses (no
- * shipped model, say) just ends its warm-up.
+ * Each (solver, N, K, M, S) is warmed once per controller, and not again by a later controller
+ * in the same JVM once one has finished a whole warm-up of it (what it warms — compiled code,
+ * loaded models — belongs to the JVM; a demo's throwaway warm-up controllers would otherwise spend
+ * seconds each on it; the later one still waits for a quiet JIT); a shape the solver refuses (no shipped model, say) just ends its warm-up.
  */
 final class SolverWarmer implements AutoCloseable {
     static final long WARM_MILLIS = 1500;
@@ -68,6 +70,10 @@ final class SolverWarmer implements AutoCloseable {
         return t;
     });
     private final Map<String, CompletableFuture<Integer>> warmed = new ConcurrentHashMap<>();
+    /** Shapes some controller of this JVM warmed to the end, with their solves. */
+    private static final Map<String, Integer> WARM_IN_THIS_JVM = new ConcurrentHashMap<>();
+    /** Warm-ups that solved (for tests). */
+    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param encoder the live path's hardware encoder (a warm-up instance is made from it) */
     SolverWarmer(WeightEncoder encoder) {
@@ -82,11 +88,22 @@ final class SolverWarmer implements AutoCloseable {
         int subbands = Math.max(1, hello.getSubbands());
         String key = solver + "/" + n + "/" + k + "/" + m + "/" + subbands;
         return warmed.computeIfAbsent(key, x -> {
+            Integer before = WARM_IN_THIS_JVM.get(key);
             CompletableFuture<Integer> done = new CompletableFuture<>();
             try {
                 exec.execute(() -> {
                     try {
-                        done.complete(run(hello, solver, n, k, subbands, encoder));
+                        if (before != null) { // no solves, but what the last controller left compiling finishes first
+                            awaitQuietJit();
+                            done.complete(before);
+                            return;
+                        }
+                        RUNS.incrementAndGet();
+                        int solves = run(hello, solver, n, k, subbands, encoder);
+                        if (solves > 0 && !Thread.currentThread().isInterrupted()) {
+                            WARM_IN_THIS_JVM.put(key, solves);
+                        }
+                        done.complete(solves);
                     } catch (Throwable t) { // whatever the solver or encoder throws, the hello is answered
                         done.complete(0);
                     }

@@ -52,4 +52,22 @@ class SolverWarmerTest {
             assertEquals(0, w.warm(hybrid, "hybrid-pga").get());
         }
     }
+
+    @Test
+    void aLaterControllerInTheSameJvmDoesNotWarmAShapeAgain() throws Exception {
+        FrontEndHello hello = TestData.hello("r3", 12); // a shape no other test warms
+        int first;
+        try (SolverWarmer w = new SolverWarmer(new FpgaWeightEncoder(ControllerConfig.DEFAULT_BASEBAND_CODEC))) {
+            first = w.warm(hello, "zf").get();
+            assertTrue(first > 0, "the first controller warms");
+        }
+        try (SolverWarmer w = new SolverWarmer(new FpgaWeightEncoder(ControllerConfig.DEFAULT_BASEBAND_CODEC))) {
+            int runs = SolverWarmer.RUNS.get();
+            assertEquals(first, w.warm(hello, "zf").get(), "the JVM is warm for this shape: the first warm-up's count");
+            assertEquals(runs, SolverWarmer.RUNS.get(), "no solves");
+            // a shape the first did not warm is warmed as before
+            assertTrue(w.warm(hello.toBuilder().setSubbands(2).build(), "zf").get() > 0);
+            assertEquals(runs + 1, SolverWarmer.RUNS.get());
+        }
+    }
 }

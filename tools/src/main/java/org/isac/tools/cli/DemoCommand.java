@@ -35,6 +35,15 @@ public final class DemoCommand implements Callable<Integer> {
     static final String WIDEBAND_DEMO_SOLVER = "hybrid-upga-wb";
     /** Report period and deadline budget of a wideband demo unless options set them, µs. */
     static final long WIDEBAND_PERIOD_US = 4000;
+    /**
+     * {@code --rt-priority} of the demo: its controller's solve thread at 10, its event loops and the
+     * simulated radios' at 11, where the process may (reports/capacity/PROFILE.md: on the 2-core
+     * machine, the late updates that remain otherwise wait out JIT compilations and a kernel
+     * worker in the fair class).
+     */
+    static final int DEMO_RT_PRIORITY = 10;
+    /** The warm-up sends reports this many times faster than the scenario (more calls through the loop per second). */
+    static final int WARMUP_RATE_FACTOR = 2;
     /** RF chains of the demo's front end when the solver is hybrid and no option sets them. */
     static final int DEMO_RF_CHAINS = 4;
 
@@ -44,11 +53,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--radios", defaultValue = "1", description = "simulated radios, each its own seed and id (default: ${DEFAULT-VALUE})")
     int radios;
 
-    @Option(names = "--warmup-seconds", defaultValue = "2", paramLabel = "S",
-            description = {"before the measured run, a throwaway controller and radio run the same scenario for S s in",
-                    "this JVM, so that the JIT has compiled the whole loop (radio side included) and the run shows",
-                    "the steady state; 0 = start cold (default: ${DEFAULT-VALUE})"})
+    @Option(names = "--warmup-seconds", defaultValue = "6", paramLabel = "S",
+            description = {"before the measured run, throwaway controllers and radios run the same scenario for S s in all",
+                    "(--warmup-sessions of them, one after another, reports at twice the scenario's rate) in this JVM,",
+                    "so that the JIT has compiled the whole loop (radio side included) and the run shows the steady",
+                    "state; 0 = start cold (default: ${DEFAULT-VALUE})"})
     double warmupSeconds;
+
+    @Option(names = "--warmup-sessions", defaultValue = "3", paramLabel = "N",
+            description = {"sessions the warm-up is cut into: code that runs once per session (hello, a new controller,",
+                    "a closing one) otherwise first runs in the measured run and sends the JIT back to interpreted",
+                    "code there (default: ${DEFAULT-VALUE})"})
+    int warmupSessions;
 
     @Option(names = "--tls", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
             description = {"run the loop over mutual TLS: with DIR, its certificates (isac certs, with the demo's radio ids);",
@@ -77,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
     ScenarioOptions scenario;
 
     @Mixin
-    ControllerOptions controller = new ControllerOptions(DEMO_SOLVER);
+    ControllerOptions controller = new ControllerOptions(DEMO_SOLVER, DEMO_RT_PRIORITY);
 
     @Mixin
     RecordOptions record = new RecordOptions();
@@ -121,10 +137,11 @@ public final class DemoCommand implements Callable<Integer> {
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0))
                 .tls(tlsDir == null ? null : org.isac.controller.tls.TlsFiles.server(tlsDir)).build();
         if (warmupSeconds > 0) {
-            warmUp(cfg, base, Duration.ofNanos((long) (warmupSeconds * 1e9)), tlsDir);
+            warmUp(cfg, base, warmupSeconds, warmupSessions, tlsDir);
         }
         SimReport merged;
         Map<String, String> anytime;
+        org.isac.proto.sched.SchedPolicy.Grants radioSched = new org.isac.proto.sched.SchedPolicy.Grants();
         org.isac.controller.live.LiveTaps taps = httpPort == null ? null : new org.isac.controller.live.LiveTaps(cfg.clock());
         try (Controller c = new Controller(cfg).record(record.open(cfg.clock())).live(taps).start();
              org.isac.controller.live.LiveView view = taps == null ? null : org.isac.controller.live.LiveView.start(taps, c::metrics,
@@ -140,10 +157,13 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.printf("metrics on http://127.0.0.1:%d/metrics%n", endpoint.port());
                 }
                 merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir, false,
-                        null, controller.transport);
+                        null, controller.transport, radioRtPriority(cfg), radioSched);
             }
             System.out.print(merged.summary());
             System.out.print(c.summary());
+            if (cfg.rtPriority() > 0) {
+                System.out.println("radio scheduling: " + radioSched);
+            }
             anytime = anytimeFields(c.metrics());
         }
         Reports.writeJson(report, merged.toJson(anytime));
@@ -154,22 +174,41 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the scenario's first radio against a throwaway controller with the same
-     * configuration for {@code length}, and discards both: the JIT has then compiled the loop.
+     * Runs the scenario's first radio against a throwaway controller with the same configuration
+     * for {@code seconds} in all, cut into {@code sessions} sessions (a new controller and radio
+     * each), reports at {@link #WARMUP_RATE_FACTOR} times the scenario's rate, and discards them:
+     * the JIT has then compiled the loop. One session is not enough: a new controller, a hello, a
+     * first report and a closing controller take branches that the steady state never takes, and
+     * the compiled code that meets them for the first time is thrown away and runs interpreted
+     * again for seconds. With {@code -XX:+PrintCompilation}, the measured 10 s of a default demo
+     * after one 2 s session saw ≈ 300 C2 compilations (28 of them after such traps); after three
+     * sessions ≈ 45 (reports/capacity/PROFILE.md).
      */
-    static void warmUp(ControllerConfig cfg, Scenario base, Duration length, Path tlsDir) throws Exception {
+    static void warmUp(ControllerConfig cfg, Scenario base, double seconds, int sessions, Path tlsDir) throws Exception {
+        if (sessions < 1) {
+            throw new IllegalArgumentException("--warmup-sessions must be >= 1, got " + sessions);
+        }
         long t0 = System.nanoTime();
         ControllerConfig throwaway = cfg.toBuilder().weightEncoder(cfg.weightEncoder().uncounted()).build();
         String id = base.radioId() + "-warm-up";
-        try (Controller c = new Controller(throwaway).start();
-             SimRadio r = new SimRadio(base.toBuilder().set("radioId", id).build(), "127.0.0.1", c.port())) {
-            if (tlsDir != null) {
-                r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, id));
+        Scenario fast = base.toBuilder().set("radioId", id)
+                .reportPeriodUs(Math.max(1, base.reportPeriodUs() / WARMUP_RATE_FACTOR)).build();
+        Duration each = Duration.ofNanos((long) (seconds / sessions * 1e9));
+        long sent = 0;
+        for (int i = 0; i < sessions; i++) {
+            try (Controller c = new Controller(throwaway).start()) {
+                SimReport w = runRadios(fast, "127.0.0.1", c.port(), 1, each, tlsDir, false, null, cfg.transport(),
+                        radioRtPriority(cfg), null);
+                sent += w.reportsSent();
             }
-            SimReport w = r.run(length);
-            System.err.printf("warm-up: %d reports to a throwaway controller in %.1f s, not counted%n", w.reportsSent(),
-                    (System.nanoTime() - t0) / 1e9);
         }
+        System.err.printf("warm-up: %d reports to %d throwaway controller(s) in %.1f s, not counted%n", sent, sessions,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The simulated radios' event loops run at the controller's event-loop priority (0: fair class). */
+    static int radioRtPriority(ControllerConfig cfg) {
+        return cfg.rtPriority() == 0 ? 0 : cfg.rtPriority() + 1;
     }
 
     /**
@@ -240,15 +279,28 @@ public final class DemoCommand implements Callable<Integer> {
     /** As above, every radio recording its side of the wire into {@code recorder} when not null. */
     static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect,
             org.isac.proto.record.Recorder recorder, org.isac.proto.net.Transport transport) throws Exception {
+        return runRadios(base, host, port, count, sendFor, tlsDir, reconnect, recorder, transport, 0, null);
+    }
+
+    /**
+     * As above, the radios' event loops asking for the real-time class at {@code rtPriority}
+     * when it is above 0, counted in {@code grants}.
+     */
+    static SimReport runRadios(Scenario base, String host, int port, int count, Duration sendFor, Path tlsDir, boolean reconnect,
+            org.isac.proto.record.Recorder recorder, org.isac.proto.net.Transport transport, int rtPriority,
+            org.isac.proto.sched.SchedPolicy.Grants grants) throws Exception {
+        EventLoopGroup group = SimRadio.newEventLoopGroup(Math.min(count, 2), transport, rtPriority,
+                grants == null ? new org.isac.proto.sched.SchedPolicy.Grants() : grants);
         if (count == 1) {
-            try (SimRadio r = new SimRadio(base, host, port, transport).reconnect(reconnect).record(recorder)) {
+            try (SimRadio r = new SimRadio(base, host, port, group).reconnect(reconnect).record(recorder)) {
                 if (tlsDir != null) {
                     r.tls(org.isac.controller.tls.TlsFiles.radio(tlsDir, base.radioId()));
                 }
                 return r.run(sendFor);
+            } finally {
+                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(2000);
             }
         }
-        EventLoopGroup group = SimRadio.newEventLoopGroup(Math.min(count, 2), transport);
         ExecutorService pool = Executors.newFixedThreadPool(count, Thread.ofPlatform().daemon().factory());
         List<SimRadio> sims = new ArrayList<>();
         try {
