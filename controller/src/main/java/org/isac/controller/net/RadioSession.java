@@ -88,12 +88,15 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
     /**
      * Percentile of solve end → applied that the margin covers. p90 left the one update in ten
      * whose hand-offs were slower than that to miss when its solve used all of the time it had;
-     * with the event loops on epoll and short slices the p99 is ≈ 0.2–0.3 ms on the 2-core
-     * machine of reports/capacity/PROFILE.md, and the demo's misses halved (0.7–1.0 % against
-     * 0.7–2.0 %, five runs each) with layers run unchanged (p50 10 of 10).
+     * p99 (event loops on epoll, short slices) halved the demo's misses, and once the report's
+     * threads ran real time ({@link ControllerConfig#rtPriority()}) the tail of that time was
+     * short and steady enough for p99.9: on the 2-core machine of reports/capacity/PROFILE.md,
+     * three alternating runs each, 2–6 misses in 10 000 against 23–156 for p99, with layers run
+     * p50 7–8 of 10 instead of 10 and a higher achieved sum rate (23.0–23.2 against 22.3–22.6
+     * bit/s/Hz: the weights an earlier answer carries meet a fresher channel).
      */
-    static final double MARGIN_PERCENTILE = 99;
-    /** Acks per update of {@link #downlinkMarginNs} (enough for a p99 of five or more samples above it). */
+    static final double MARGIN_PERCENTILE = 99.9;
+    /** Acks per update of {@link #downlinkMarginNs} (its p99.9 is the window's largest value but one). */
     static final int DOWNLINK_WINDOW = 512;
 
     public RadioSession(ControllerConfig config, ControllerMetrics metrics, SessionRegistry registry, ReportSink sink) {

@@ -122,7 +122,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
 
     /**
      * Time kept free after the solve: the configured margin, or (automatic) what this radio's
-     * updates measured from solve end to applied at p99 when its acks tell (shared clock; half
+     * updates measured from solve end to applied at p99.9 when its acks tell (shared clock; half
      * the budget until the first window of acks is in), else the encode stage's p90; plus
      * {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}; at most half the report's budget.
      */

@@ -391,7 +391,7 @@ class RadioSessionTest {
             }
             if (shared) {
                 long p = 100_000 + (long) Math.ceil(RadioSession.MARGIN_PERCENTILE / 100 * RadioSession.DOWNLINK_WINDOW - 1) * 1000;
-                assertEquals(p, s.downlinkMarginNs(), 0.02 * p, "p99 of solve end → applied");
+                assertEquals(p, s.downlinkMarginNs(), 0.02 * p, "the margin percentile of solve end → applied");
                 assertTrue(s.downlinkMarginNs() > 100_000 + (RadioSession.DOWNLINK_WINDOW - 20) * 1000L, "near the top of the window");
             } else {
                 assertEquals(0, s.downlinkMarginNs(), "without a shared clock the front end's apply_ns is not comparable");
