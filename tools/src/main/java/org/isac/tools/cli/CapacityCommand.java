@@ -41,6 +41,11 @@ public final class CapacityCommand implements Callable<Integer> {
     @Option(names = "--budget-us", defaultValue = "1000", description = "capture -> applied budget (default: ${DEFAULT-VALUE})")
     long budgetUs;
 
+    @Option(names = "--rt-priority", defaultValue = "" + DemoCommand.DEMO_RT_PRIORITY, paramLabel = "P",
+            description = "the controller's --rt-priority (its event loops at P + 1) and the load process's radios' event"
+                    + " loops at P + 1, as in the demo; 0 = fair class (default: ${DEFAULT-VALUE})")
+    int rtPriority;
+
     @Option(names = "--out", defaultValue = "reports/capacity", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -64,8 +69,9 @@ public final class CapacityCommand implements Callable<Integer> {
         Path tmp = Files.createTempDirectory("isac-capacity");
         long budgetNs = budgetUs * 1000;
         List<Row> rows = new ArrayList<>();
+        String schedLine = "";
         for (String solver : solvers) {
-            ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(solver).build();
+            ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(solver).rtPriority(rtPriority).build();
             try (Controller c = new Controller(cfg).start()) {
                 // an uncounted first step at the ladder's first rung warms this JVM (the controller's JIT)
                 int[] first = ladder(solver)[0];
@@ -80,6 +86,8 @@ public final class CapacityCommand implements Callable<Integer> {
                         break; // the knee and one step past it
                     }
                 }
+                schedLine = c.summary().lines().filter(l -> l.startsWith("scheduling: ")).map(l -> l.substring(12)).findFirst()
+                        .orElse(schedLine);
             }
         }
         StringBuilder csv = new StringBuilder("solver,radios,rate_hz,sent,applied,deadline_misses,p50_ns,p99_ns\n");
@@ -92,6 +100,9 @@ public final class CapacityCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "Command: `isac capacity --solvers %s --seconds %s --budget-us %d`.  %n",
                 String.join(",", solvers), seconds, budgetUs));
         md.append("Machine: ").append(MachineInfo.detect().describe()).append("\n\n");
+        md.append(rtPriority == 0 ? "Scheduling: the fair class.\n\n" : String.format(Locale.ROOT,
+                "Scheduling: real time where permitted (controller solve thread at %d, event loops and the load's radio loops"
+                        + " at %d); the controller said: %s.%n%n", rtPriority, rtPriority + 1, schedLine));
         md.append("The controller (defaults: one solve shard, anytime solving) runs in this JVM; the reports come from `sim --load` "
                 + "in a separate JVM (no genie, ZF or τ scoring; each step's JVM first runs the same radios for "
                 + WARMUP_SECONDS + " s, not counted, so that it is compiled; and each solver's ladder starts with an"
@@ -147,7 +158,8 @@ public final class CapacityCommand implements Callable<Integer> {
                 "--port", Integer.toString(c.port()), "--radios", Integer.toString(radios), "--rate-hz", Integer.toString(rateHz),
                 "--deadline-us", Long.toString(budgetUs), "--seconds", Double.toString(seconds), "--solver", solver,
                 "--set", "radioId=load" + index, "--report", json.toString(), "--plots", plots.toString(),
-                "--warmup-seconds", Double.toString(WARMUP_SECONDS)));
+                "--warmup-seconds", Double.toString(WARMUP_SECONDS),
+                "--rt-priority", Integer.toString(rtPriority == 0 ? 0 : rtPriority + 1)));
         if (solver.startsWith("hybrid")) {
             cmd.addAll(List.of("--rf-chains", "4"));
         }

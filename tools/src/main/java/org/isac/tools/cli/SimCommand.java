@@ -52,6 +52,11 @@ public final class SimCommand implements Callable<Integer> {
                     + " compiled its loop (default: ${DEFAULT-VALUE})")
     double warmupSeconds;
 
+    @Option(names = "--rt-priority", defaultValue = "0", paramLabel = "P",
+            description = "run the radios' event loops in Linux's real-time class SCHED_FIFO at P (needs root, CAP_SYS_NICE"
+                    + " or an rtprio limit; refused: the fair class, and the summary says so); 0 = off (default: ${DEFAULT-VALUE})")
+    int rtPriority;
+
     @Mixin
     ScenarioOptions scenario;
 
@@ -70,10 +75,11 @@ public final class SimCommand implements Callable<Integer> {
             System.err.printf("warm-up: %d reports under %s…, not counted%n", wr.reportsSent(), w.radioId());
         }
         SimReport r;
+        org.isac.proto.sched.SchedPolicy.Grants sched = new org.isac.proto.sched.SchedPolicy.Grants();
         org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END);
         try {
             r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec,
-                    org.isac.proto.net.Transport.AUTO);
+                    org.isac.proto.net.Transport.AUTO, rtPriority, sched);
         } finally {
             if (rec != null) {
                 rec.close(); // after the radios closed: their CLOSE records are in
@@ -83,6 +89,9 @@ public final class SimCommand implements Callable<Integer> {
             System.err.printf("recording: %d records written to %s, %d dropped%n", rec.written(), rec.dir(), rec.dropped());
         }
         System.out.println(r.summary());
+        if (rtPriority > 0) {
+            System.out.println("radio scheduling: " + sched);
+        }
         Reports.writeJson(report, r.toJson());
         if (plots != null) {
             LatencyPlots.write(plots, "sim", r);
