@@ -53,7 +53,12 @@ public final class CapacityCommand implements Callable<Integer> {
     record Row(String solver, int radios, int rateHz, long sent, long applied, long misses, long p50Ns, long p99Ns,
                long earlyStops, Path plot) {
         boolean holds(long budgetNs) {
-            return sent > 0 && p99Ns <= budgetNs && misses == 0 && applied >= 0.95 * sent;
+            return within(budgetNs) && misses == 0;
+        }
+
+        /** p99 within the budget and ≥ 95 % applied: the ramp goes on past such a step even when some updates missed. */
+        boolean within(long budgetNs) {
+            return sent > 0 && p99Ns <= budgetNs && applied >= 0.95 * sent;
         }
     }
 
@@ -82,8 +87,8 @@ public final class CapacityCommand implements Callable<Integer> {
                     rows.add(r);
                     System.err.printf(Locale.ROOT, "%s: %d radios x %d Hz: sent %d applied %d misses %d p50 %.0f us p99 %.0f us%n",
                             solver, r.radios(), r.rateHz(), r.sent(), r.applied(), r.misses(), r.p50Ns() / 1e3, r.p99Ns() / 1e3);
-                    if (!r.holds(budgetNs) && ++failing >= 2) {
-                        break; // the knee and one step past it
+                    if (!r.within(budgetNs) && ++failing >= 2) {
+                        break; // the knee and one step past it (a step with a few misses but p99 in budget goes on)
                     }
                 }
                 schedLine = c.summary().lines().filter(l -> l.startsWith("scheduling: ")).map(l -> l.substring(12)).findFirst()
@@ -108,7 +113,8 @@ public final class CapacityCommand implements Callable<Integer> {
                 + WARMUP_SECONDS + " s, not counted, so that it is compiled; and each solver's ladder starts with an"
                 + " uncounted run of its first step, which warms this JVM), one radio per id, shared clock, budget ")
                 .append(budgetUs).append(" µs capture → applied. A step holds when p99 ≤ budget, no applied update missed its "
-                + "deadline and ≥ 95 % of reports were applied.\n\n");
+                + "deadline and ≥ 95 % of reports were applied; the ramp goes on until two steps have p99 over the budget or < 95 %"
+                + " applied.\n\n");
         md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops | holds |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
@@ -118,19 +124,28 @@ public final class CapacityCommand implements Callable<Integer> {
         }
         md.append("\n## Sustained\n\n");
         for (String solver : solvers) {
-            Row best = null, knee = null;
+            Row best = null, knee = null, inBudget = null;
             for (Row r : rows) {
                 if (!r.solver().equals(solver)) {
                     continue;
                 }
                 if (r.holds(budgetNs)) {
                     best = r;
+                }
+                if (r.within(budgetNs)) {
+                    inBudget = r;
+                    knee = null; // the knee is the first step past the last one within the budget
                 } else if (knee == null) {
                     knee = r;
                 }
             }
             md.append(String.format(Locale.ROOT, "- `%s`: %s", solver, best == null ? "no step held"
                     : best.radios() * best.rateHz() + " reports/s (" + best.radios() + " radios × " + best.rateHz() + " Hz)"));
+            if (inBudget != null && inBudget != best) {
+                md.append(String.format(Locale.ROOT, "; p99 within the budget and ≥ 95 %% applied up to %d reports/s (%d radios × %d Hz,"
+                        + " %d of %d applied updates late)", inBudget.radios() * inBudget.rateHz(), inBudget.radios(),
+                        inBudget.rateHz(), inBudget.misses(), inBudget.applied()));
+            }
             Row shown = knee != null ? knee : best;
             if (shown != null && shown.plot() != null && Files.exists(shown.plot())) {
                 Path dst = out.resolve("ccdf-" + solver + ".png");
