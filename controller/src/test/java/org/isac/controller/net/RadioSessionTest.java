@@ -367,6 +367,19 @@ class RadioSessionTest {
         assertTrue(TestData.outbound(ch).isEmpty());
     }
 
+    /** The margin takes a higher window at once and falls a quarter of the way towards a lower one per window. */
+    @Test
+    void theMarginRisesAtOnceAndFallsSlowly() {
+        assertEquals(300_000, RadioSession.nextMargin(0, 300_000), "the first measurement is taken as it is");
+        assertEquals(500_000, RadioSession.nextMargin(300_000, 500_000));
+        assertEquals(400_000, RadioSession.nextMargin(500_000, 100_000), "a quarter of the 400 µs gap");
+        long m = 500_000;
+        for (int i = 0; i < 40; i++) {
+            m = RadioSession.nextMargin(m, 100_000);
+        }
+        assertTrue(m >= 100_000 && m < 101_000, "it does reach a steady lower value: " + m);
+    }
+
     /** With a shared clock the session learns, from the radio's acks, how long its updates take from solve end to applied. */
     @Test
     void learnsTheDownlinkFromAppliedAcksOnASharedClock() {

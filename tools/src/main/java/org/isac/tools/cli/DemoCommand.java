@@ -176,7 +176,8 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * Runs the scenario's first radio against a throwaway controller with the same configuration
      * for {@code seconds} in all, cut into {@code sessions} sessions (a new controller and radio
-     * each), reports at {@link #WARMUP_RATE_FACTOR} times the scenario's rate, and discards them:
+     * each, in the fair class whatever {@code cfg} asks), reports at {@link #WARMUP_RATE_FACTOR} times
+     * the scenario's rate, and discards them:
      * the JIT has then compiled the loop. One session is not enough: a new controller, a hello, a
      * first report and a closing controller take branches that the steady state never takes, and
      * the compiled code that meets them for the first time is thrown away and runs interpreted
@@ -189,7 +190,10 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup-sessions must be >= 1, got " + sessions);
         }
         long t0 = System.nanoTime();
-        ControllerConfig throwaway = cfg.toBuilder().weightEncoder(cfg.weightEncoder().uncounted()).build();
+        // in the fair class: real-time threads at twice the rate leave the JIT's compiler threads so
+        // little CPU that their queue reached into the measured run (274–389 C2 compilations there
+        // against 63–74 with the warm-up in the fair class, two runs each; reports/capacity/PROFILE.md)
+        ControllerConfig throwaway = cfg.toBuilder().weightEncoder(cfg.weightEncoder().uncounted()).rtPriority(0).build();
         String id = base.radioId() + "-warm-up";
         Scenario fast = base.toBuilder().set("radioId", id)
                 .reportPeriodUs(Math.max(1, base.reportPeriodUs() / WARMUP_RATE_FACTOR)).build();
@@ -198,7 +202,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < sessions; i++) {
             try (Controller c = new Controller(throwaway).start()) {
                 SimReport w = runRadios(fast, "127.0.0.1", c.port(), 1, each, tlsDir, false, null, cfg.transport(),
-                        radioRtPriority(cfg), null);
+                        radioRtPriority(throwaway), null);
                 sent += w.reportsSent();
             }
         }
