@@ -317,7 +317,12 @@ public final class HybridUpgaModel {
 
     /** Names of the shipped models (from {@value #INDEX}; empty when there is none). */
     public static List<String> shippedNames() {
-        try (InputStream in = HybridUpgaModel.class.getResourceAsStream(INDEX)) {
+        return namesIn(INDEX);
+    }
+
+    /** The model names a classpath index lists (one per line, {@code #} comments; empty when there is no index). */
+    static List<String> namesIn(String index) {
+        try (InputStream in = HybridUpgaModel.class.getResourceAsStream(index)) {
             if (in == null) {
                 return List.of();
             }
@@ -330,7 +335,7 @@ public final class HybridUpgaModel {
             }
             return names;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + INDEX, e);
+            throw new IllegalStateException("cannot read " + index, e);
         }
     }
 
@@ -351,19 +356,27 @@ public final class HybridUpgaModel {
      * @throws IllegalArgumentException when none fits (the message lists what is shipped)
      */
     public static HybridUpgaModel shippedFor(int n, int k, int m, double omega) {
-        List<HybridUpgaModel> all = shipped();
-        for (HybridUpgaModel model : all) {
+        return fitting(shipped(), n, k, m, omega, "hybrid-upga", "train one, or pass a model file");
+    }
+
+    /**
+     * The first of {@code models} for N, K, M and ω (ω compared to 1e-12).
+     *
+     * @throws IllegalArgumentException naming {@code solver}, what is shipped and {@code hint}, when none fits
+     */
+    static HybridUpgaModel fitting(List<HybridUpgaModel> models, int n, int k, int m, double omega, String solver, String hint) {
+        for (HybridUpgaModel model : models) {
             if (model.fits(n, k, m) && Math.abs(model.omega() - omega) <= 1e-12) {
                 return model;
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (HybridUpgaModel model : all) {
+        for (HybridUpgaModel model : models) {
             sb.append(sb.length() == 0 ? "" : "; ").append(model.name()).append(" (").append(model.describeShape()).append(')');
         }
         throw new IllegalArgumentException(String.format(Locale.ROOT,
-                "no shipped hybrid-upga model for N=%d, K=%d, M=%d, ω=%s; shipped: %s (train one, or pass a model file)",
-                n, k, m, omega, sb.length() == 0 ? "none" : sb));
+                "no shipped %s model for N=%d, K=%d, M=%d, ω=%s; shipped: %s (%s)",
+                solver, n, k, m, omega, sb.length() == 0 ? "none" : sb, hint));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.isac.solver.hybrid;
 
 import java.util.List;
-import java.util.Locale;
 import org.isac.solver.LayerPacer;
 import org.isac.solver.Params;
 import org.isac.solver.Precoder;
@@ -106,43 +105,18 @@ public final class HybridUpgaWbSolver implements Solver {
 
     /** The shipped wideband model for N, K, M and ω (ω compared to 1e-12). */
     public static HybridUpgaModel shippedFor(int n, int k, int m, double omega) {
-        List<String> names = shippedNames();
-        StringBuilder seen = new StringBuilder();
-        for (String name : names) {
-            HybridUpgaModel mdl = shipped(name);
-            if (mdl.fits(n, k, m) && Math.abs(mdl.omega() - omega) <= 1e-12) {
-                return mdl;
-            }
-            seen.append(seen.length() == 0 ? "" : "; ").append(name).append(" (").append(mdl.describeShape()).append(')');
+        List<HybridUpgaModel> models = new java.util.ArrayList<>();
+        for (String name : shippedNames()) {
+            models.add(LOADED.computeIfAbsent(name, HybridUpgaModel::load));
         }
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-                "no shipped %s model for N=%d, K=%d, M=%d, ω=%s; shipped: %s (isac train hybrid-wb)", NAME, n, k, m, omega,
-                seen.length() == 0 ? "none" : seen));
+        return HybridUpgaModel.fitting(models, n, k, m, omega, NAME, "isac train hybrid-wb");
     }
 
     private static final java.util.Map<String, HybridUpgaModel> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static HybridUpgaModel shipped(String name) {
-        return LOADED.computeIfAbsent(name, HybridUpgaModel::load);
-    }
-
     /** Names in {@value #INDEX}. */
     public static List<String> shippedNames() {
-        try (java.io.InputStream in = HybridUpgaWbSolver.class.getResourceAsStream(INDEX)) {
-            if (in == null) {
-                return List.of();
-            }
-            List<String> names = new java.util.ArrayList<>();
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                String s = line.strip();
-                if (!s.isEmpty() && !s.startsWith("#")) {
-                    names.add(s);
-                }
-            }
-            return names;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read " + INDEX, e);
-        }
+        return HybridUpgaModel.namesIn(INDEX);
     }
 
     private void use(HybridUpgaModel m) {
