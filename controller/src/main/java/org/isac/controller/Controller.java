@@ -110,8 +110,8 @@ public final class Controller implements AutoCloseable {
                 taps == null ? null : taps::newHandler);
         Transport transport = config.transport().resolve();
         boss = transport.newGroup(1, "isac-accept", true, 0);
-        workers = config.rtPriority() == 0 ? transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs())
-                : transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs(), config.rtPriority() + 1, schedGrants);
+        workers = transport.newGroup(config.ioThreads(), "isac-io", true, config.ioSliceNs(),
+                config.rtPriority() == 0 ? 0 : config.rtPriority() + 1, schedGrants);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -166,13 +166,24 @@ public final class Controller implements AutoCloseable {
         return metrics.count(counter);
     }
 
+    /**
+     * Which threads got the real-time class {@link ControllerConfig#rtPriority()} asked for, e.g.
+     * "SCHED_FIFO for 2 thread(s) (solve threads at priority 10, event loops at 11; the JVM's VM Thread at 12)";
+     * "fair class" when it was not asked for.
+     */
+    public String scheduling() {
+        if (config.rtPriority() == 0) {
+            return "fair class";
+        }
+        return schedGrants + " (solve threads at priority " + config.rtPriority() + ", event loops at " + (config.rtPriority() + 1)
+                + "; the JVM's VM Thread " + (vmThreadRealtime ? "at " + (config.rtPriority() + 2) : "left in the fair class") + ")";
+    }
+
     /** The compact text summary of {@link #metrics()}, plus the weight-frame guard's counts. */
     public String summary() {
         String s = metrics.summary();
         if (config.rtPriority() > 0) {
-            s += "scheduling: " + schedGrants + " (solve threads at priority " + config.rtPriority() + ", event loops at "
-                    + (config.rtPriority() + 1) + "; the JVM's VM Thread " + (vmThreadRealtime ? "at " + (config.rtPriority() + 2)
-                    : "left in the fair class") + ")\n";
+            s += "scheduling: " + scheduling() + "\n";
         }
         org.isac.proto.record.Recorder r = recorder;
         if (r != null) {

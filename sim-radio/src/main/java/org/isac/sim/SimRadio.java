@@ -169,8 +169,7 @@ public final class SimRadio implements AutoCloseable {
      */
     public static EventLoopGroup newEventLoopGroup(int threads, Transport transport, int rtPriority,
             org.isac.proto.sched.SchedPolicy.Grants grants) {
-        return rtPriority == 0 ? newEventLoopGroup(threads, transport)
-                : transport.newGroup(threads, "sim-io", false, IO_SLICE_NS, rtPriority, grants);
+        return transport.newGroup(threads, "sim-io", false, IO_SLICE_NS, rtPriority, grants);
     }
 
     /** Sets the diagnostic listener (before {@link #run}); null removes it. */

@@ -91,8 +91,7 @@ public final class CapacityCommand implements Callable<Integer> {
                         break; // the knee and one step past it (a step with a few misses but p99 in budget goes on)
                     }
                 }
-                schedLine = c.summary().lines().filter(l -> l.startsWith("scheduling: ")).map(l -> l.substring(12)).findFirst()
-                        .orElse(schedLine);
+                schedLine = c.scheduling();
             }
         }
         StringBuilder csv = new StringBuilder("solver,radios,rate_hz,sent,applied,deadline_misses,p50_ns,p99_ns\n");
