@@ -198,4 +198,78 @@ class RecordingTest {
             }
         }
     }
+
+    @Test
+    void concurrentProducersLoseNothingUncountedAndKeepTheirOwnOrder() throws Exception {
+        Path dir = tmp.resolve("producers");
+        int producers = 4;
+        int each = 20_000;
+        long dropped;
+        // a queue small enough to overflow now and then, so that drops and kept records interleave
+        try (Recorder r = Recorder.open(dir, new Recorder.Options(1 << 20, 256, 1 << 20), System::nanoTime)) {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(producers);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < producers; t++) {
+                int conn = t + 1;
+                Thread th = new Thread(() -> {
+                    byte[] p = new byte[64];
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                    for (int i = 0; i < each; i++) {
+                        ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(i);
+                        r.record(RecordFormat.Kind.IN, conn, i, p, 0, p.length);
+                        if (i % 1000 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                });
+                th.start();
+                threads.add(th);
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            r.close();
+            assertEquals((long) producers * each, r.offered());
+            dropped = r.dropped();
+            assertTrue(r.errors() == 0);
+        }
+        List<RecordingReader.Entry> got = new ArrayList<>();
+        assertTrue(RecordingReader.read(dir, got::add).clean());
+        long kept = got.stream().filter(e -> e.kind() == RecordFormat.Kind.IN).count();
+        long marked = got.stream().filter(e -> e.kind() == RecordFormat.Kind.DROPPED)
+                .mapToLong(e -> ByteBuffer.wrap(e.payload()).order(ByteOrder.LITTLE_ENDIAN).getLong()).sum();
+        assertEquals((long) producers * each, kept + dropped, "every offer is either on disk or counted as dropped");
+        assertEquals(dropped, marked, "the recording marks every drop");
+        int[] last = new int[producers + 1];
+        java.util.Arrays.fill(last, -1);
+        for (RecordingReader.Entry e : got) {
+            if (e.kind() == RecordFormat.Kind.IN) {
+                int i = ByteBuffer.wrap(e.payload()).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                int c = (int) e.connection();
+                assertTrue(i > last[c], "connection " + c + ": record " + i + " after " + last[c]);
+                last[c] = i;
+            }
+        }
+    }
+
+    @Test
+    void closeWritesWhatWasQueuedWhileTheWriterPaused() throws Exception {
+        Path dir = tmp.resolve("close");
+        try (Recorder r = Recorder.open(dir, Recorder.Options.defaults(), System::nanoTime)) {
+            Thread.sleep(300); // the writer thread has backed off to its longest pause
+            byte[] p = {1, 2, 3};
+            for (int i = 0; i < 10; i++) {
+                assertTrue(r.record(RecordFormat.Kind.OUT, 1, i, p, 0, p.length));
+            }
+            r.close();
+            assertEquals(0, r.dropped());
+        }
+        List<RecordingReader.Entry> got = new ArrayList<>();
+        assertTrue(RecordingReader.read(dir, got::add).clean());
+        assertEquals(10, got.stream().filter(e -> e.kind() == RecordFormat.Kind.OUT).count());
+    }
 }
