@@ -29,6 +29,25 @@ public final class SolveEvent {
     long solveEndNs;
     Reject.Reason outcome;
     String detail;
+    /**
+     * Not null on a primer event, which carries no report: a solver instance of {@code solver},
+     * already sized on a warm thread, for the shard to adopt if it has none ({@link SolveStage}),
+     * and the future to complete when the shard has seen it.
+     */
+    java.util.concurrent.CompletableFuture<Object> primed;
+    org.isac.solver.Solver adopt;
+
+    /** Makes a claimed slot a primer: solver name, the warmed instance, the future to complete. */
+    static final com.lmax.disruptor.EventTranslatorThreeArg<SolveEvent, String, org.isac.solver.Solver,
+            java.util.concurrent.CompletableFuture<Object>> PRIMER = (e, seq, name, instance, done) -> {
+                e.session = null;
+                e.radioId = null;
+                e.solver = name;
+                e.adopt = instance;
+                e.primed = done;
+                e.outcome = null;
+                e.detail = null;
+            };
 
     /** Copies a report into a claimed slot; static, captures nothing. */
     static final EventTranslatorTwoArg<SolveEvent, PipelineSession, CsiReport> TRANSLATOR = SolveEvent::translate;

@@ -30,6 +30,11 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     private volatile boolean closed;
     private final SolverWarmer warmer;
     private final EncodeStage[] encoders;
+    private final SolveStage[] stages;
+    /** (shard, solver) pairs a primer was sent for: one per pair and pipeline. */
+    private final java.util.Set<String> primedShards = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Longest wait of a hello for its primer (a shard busy for longer answers the hello anyway). */
+    static final long PRIME_TIMEOUT_MILLIS = 2000;
 
     public SolvePipeline(ControllerConfig config, ControllerMetrics metrics) {
         this(config, metrics, new org.isac.proto.sched.SchedPolicy.Grants());
@@ -46,12 +51,14 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
                 grants);
         int shards = config.solveShards();
         encoders = new EncodeStage[shards];
+        stages = new SolveStage[shards];
         for (int i = 0; i < shards; i++) {
             encoders[i] = new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize());
             SolveStage stage = new SolveStage(config.clock(), metrics, encoders[i],
                     config.encodeMarginNs(), config.limits().maxSolveMillis() * 1_000_000L);
             Disruptor<SolveEvent> d = new Disruptor<>(SolveEvent::new, config.ringSize(), threads,
                     ProducerType.MULTI, config.waitMode().strategy());
+            stages[i] = stage;
             d.handleEventsWith(stage);
             d.setDefaultExceptionHandler(new Counting(metrics));
             disruptors.add(d);
@@ -83,13 +90,38 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         return r.get(session.shard()).tryPublishEvent(SolveEvent.TRANSLATOR, session, report);
     }
 
-    /** Warms the session's default solver for its hello's shape ({@link SolverWarmer}). */
+    /**
+     * Warms the session's default solver for its hello's shape ({@link SolverWarmer}), then, the
+     * first time a shard serves that solver, hands the shard an instance already sized for the
+     * shape (made and solved a few times on the warm thread, adopted through the ring by the
+     * shard's own thread); completes when the shard has it, or after
+     * {@value #PRIME_TIMEOUT_MILLIS} ms whatever happened.
+     */
     @Override
     public java.util.concurrent.CompletionStage<?> helloAccepted(PipelineSession session) {
         if (closed) {
             return java.util.concurrent.CompletableFuture.completedFuture(0);
         }
-        return warmer.warm(session.hello(), session.defaultSolver());
+        String solver = session.defaultSolver();
+        int shard = session.shard();
+        return warmer.warm(session.hello(), solver).thenCompose(solves -> {
+            List<RingBuffer<SolveEvent>> r = rings;
+            if (closed || r == null || !primedShards.add(shard + "/" + solver)) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            return warmer.sized(session.hello(), solver).thenCompose(instance -> {
+                java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
+                if (instance == null || closed || !r.get(shard).tryPublishEvent(SolveEvent.PRIMER, solver, instance, done)) {
+                    done.complete(null);
+                }
+                return done.completeOnTimeout(null, PRIME_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            });
+        });
+    }
+
+    /** Whether shard {@code shard} holds an instance of {@code solver} (tests: after a hello's future completed). */
+    boolean shardHolds(int shard, String solver) {
+        return stages[shard].holds(solver);
     }
 
     /** Tells the radio's shard to drop its per-radio encoder state ({@link EncodeStage#forget}). */

@@ -115,6 +115,48 @@ final class SolverWarmer implements AutoCloseable {
         });
     }
 
+    /** Solves a {@link #sized} instance runs on the warm thread before a shard adopts it. */
+    static final int SIZING_SOLVES = 8;
+
+    /**
+     * A new instance of {@code solver}, solved {@value #SIZING_SOLVES} times on the warm thread on
+     * random channels of {@code hello}'s shape (half of them under a deadline), so that its
+     * workspace is sized and its models bound; null when it cannot be made or fails. The
+     * instance is handed over untouched afterwards (the caller publishes it to one shard).
+     */
+    CompletableFuture<Solver> sized(FrontEndHello hello, String solver) {
+        CompletableFuture<Solver> done = new CompletableFuture<>();
+        try {
+            exec.execute(() -> {
+                try {
+                    int n = Math.max(1, CsiMapping.txElements(hello));
+                    int m = hello.getRfChains();
+                    int k = m > 0 ? m : Math.min(4, n);
+                    int subbands = Math.max(1, hello.getSubbands());
+                    Solver s = SolverRegistry.create(solver);
+                    SplittableRandom rnd = new SplittableRandom(n * 31L + k + 1);
+                    Problem p = CsiMapping.toProblem(report(n, k, subbands, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1,
+                            rnd), hello);
+                    Precoder out = new Precoder();
+                    SubbandLoop loop = new SubbandLoop();
+                    long[] deadline = new long[1];
+                    TimeBudget bounded = () -> deadline[0] - System.nanoTime();
+                    for (int i = 0; i < SIZING_SOLVES; i++) {
+                        deadline[0] = System.nanoTime() + WARM_BUDGET_NS;
+                        p.budget = (i & 1) == 1 ? bounded : TimeBudget.UNBOUNDED;
+                        loop.solve(s, p, out);
+                    }
+                    done.complete(s);
+                } catch (Throwable t) { // the shard makes its own on the first report, as before
+                    done.complete(null);
+                }
+            });
+        } catch (RuntimeException e) { // shut down
+            done.complete(null);
+        }
+        return done;
+    }
+
     /** Solves random channels until the time or count runs out; returns the solves done. */
     private static int run(FrontEndHello hello, String solverName, int n, int k, int subbands, WeightEncoder encoder) {
         Solver solver;
