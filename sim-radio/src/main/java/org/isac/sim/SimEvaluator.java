@@ -287,6 +287,18 @@ final class SimEvaluator {
         return t;
     }
 
+    /**
+     * Starts the scorer's thread before the first report (event loop, on the hello's answer) when
+     * updates are to be scored: started at the first sample instead, the thread start held up the
+     * event loop while the session's first answers arrived (a default demo's second update was
+     * read 1.2 ms late).
+     */
+    void startScorer() {
+        if (scenario.genieEvery() > 0) {
+            scorer.startThread();
+        }
+    }
+
     /** Stops the scorer's thread (if it was started). */
     void stop() {
         scorer.stop();
@@ -350,9 +362,16 @@ final class SimEvaluator {
             state.set(slot, READY);
             Thread t = thread;
             if (t == null) {
-                thread = Thread.ofPlatform().daemon().name("sim-score-" + scenario.radioId()).start(this);
+                startThread();
             } else {
                 java.util.concurrent.locks.LockSupport.unpark(t);
+            }
+        }
+
+        /** Starts the scoring thread unless it runs (event loop); it parks until a sample is ready. */
+        void startThread() {
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("sim-score-" + scenario.radioId()).start(this);
             }
         }
 

@@ -272,6 +272,7 @@ final class SimSession {
             sendStartNs = process.timeNs();
             sendEndNs = sendStartNs + sendForNs;
         }
+        evaluator.startScorer();
         reportTimer = ctx.executor().scheduleAtFixedRate(reportTask, 0, periodNs, TimeUnit.NANOSECONDS);
     }
 
