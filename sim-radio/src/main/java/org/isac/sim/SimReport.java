@@ -57,6 +57,15 @@ public final class SimReport {
     private final long[] extraCount;
     /** Wideband: Σ over applied updates of each subband's sum rate; empty for narrowband (or mixed S when merged). */
     private final double[] subbandRateSum;
+    /** The first {@value #FIRST_MISSES} applied updates past their deadline, in the order met (radio by radio when merged). */
+    private final List<Miss> firstMisses;
+
+    /** How many late updates a report names. */
+    public static final int FIRST_MISSES = 16;
+
+    /** An applied update past its deadline: its radio, its report's sequence, and by how much (ns). */
+    public record Miss(String radioId, long sequence, long lateNs) {
+    }
 
     /**
      * Builds a report; {@code latencyNs} is copied. Rate arguments are sums (bit/s/Hz) over
@@ -68,6 +77,20 @@ public final class SimReport {
             double genieSumBits, double zfSumBits, long genieSamples, long zfSamples, long genieFailures,
             Set<String> solvers, long sendWindowNs, long elapsedNs, String termination, double[] extraSum,
             long[] extraCount, double[] subbandRateSum) {
+        this(scenarios, controller, reportsSent, reportsApplied, reportsDropped, deadlineMisses, duplicateAnswers,
+                unknownAnswers, powerViolations, latencyNs, achievedSumBits, achievedAtGenieSumBits, genieSumBits, zfSumBits,
+                genieSamples, zfSamples, genieFailures, solvers, sendWindowNs, elapsedNs, termination, extraSum, extraCount,
+                subbandRateSum, List.of());
+    }
+
+    /** As above, naming the first late updates ({@code firstMisses}, at most {@value #FIRST_MISSES} kept). */
+    SimReport(List<Scenario> scenarios, String controller, long reportsSent, long reportsApplied,
+            Map<String, Long> reportsDropped, long deadlineMisses, long duplicateAnswers, long unknownAnswers,
+            long powerViolations, Histogram latencyNs, double achievedSumBits, double achievedAtGenieSumBits,
+            double genieSumBits, double zfSumBits, long genieSamples, long zfSamples, long genieFailures,
+            Set<String> solvers, long sendWindowNs, long elapsedNs, String termination, double[] extraSum,
+            long[] extraCount, double[] subbandRateSum, List<Miss> firstMisses) {
+        this.firstMisses = List.copyOf(firstMisses.subList(0, Math.min(FIRST_MISSES, firstMisses.size())));
         this.scenarios = List.copyOf(scenarios);
         this.controller = controller == null ? "" : controller;
         this.reportsSent = reportsSent;
@@ -117,7 +140,9 @@ public final class SimReport {
         double[] xs = new double[Extra.values().length];
         long[] xc = new long[Extra.values().length];
         double[] bands = new double[reports.get(0).subbandRateSum.length];
+        List<Miss> late = new ArrayList<>();
         for (SimReport r : reports) {
+            late.addAll(r.firstMisses);
             if (r.subbandRateSum.length != bands.length) {
                 bands = new double[0]; // radios of different S: no per-subband means
             }
@@ -156,7 +181,7 @@ public final class SimReport {
         }
         return new SimReport(scenarios, String.join(", ", controllers), sent, applied, dropped, misses, dup, unknown,
                 power, latency, ach, achG, gen, zf, gs, zs, gf, solvers, window, elapsed, String.join("; ", terminations),
-                xs, xc, bands);
+                xs, xc, bands, late);
     }
 
     // ---- accessors ------------------------------------------------------------------------
@@ -221,6 +246,11 @@ public final class SimReport {
     /** Applied updates whose apply time was after the report's deadline. */
     public long deadlineMisses() {
         return deadlineMisses;
+    }
+
+    /** The first late updates (at most {@value #FIRST_MISSES}; radio by radio when merged). */
+    public List<Miss> firstMisses() {
+        return firstMisses;
     }
 
     /** Updates or rejects for a report that had already been answered (ignored). */
@@ -362,6 +392,13 @@ public final class SimReport {
         field(sb, "reports_dropped", d.append('}').toString());
         field(sb, "unaccounted", Long.toString(unaccounted()));
         field(sb, "deadline_misses", Long.toString(deadlineMisses));
+        StringBuilder fm = new StringBuilder("[");
+        for (int i = 0; i < firstMisses.size(); i++) {
+            Miss m = firstMisses.get(i);
+            fm.append(i == 0 ? "" : ", ").append("{\"radio\": ").append(str(m.radioId())).append(", \"sequence\": ")
+                    .append(Long.toUnsignedString(m.sequence())).append(", \"late_ns\": ").append(m.lateNs()).append('}');
+        }
+        field(sb, "first_misses", fm.append(']').toString());
         field(sb, "duplicate_answers", Long.toString(duplicateAnswers));
         field(sb, "unknown_answers", Long.toString(unknownAnswers));
         field(sb, "power_violations", Long.toString(powerViolations));
@@ -495,6 +532,16 @@ public final class SimReport {
                 "deadline misses: %d of %d applied (%.2f %%); duplicate answers %d, unknown answers %d, power violations %d%n",
                 deadlineMisses, reportsApplied, reportsApplied == 0 ? 0.0 : 100.0 * deadlineMisses / reportsApplied,
                 duplicateAnswers, unknownAnswers, powerViolations));
+        if (!firstMisses.isEmpty()) {
+            StringBuilder l = new StringBuilder(deadlineMisses > firstMisses.size() ? "  the first " + firstMisses.size() + ":" : "  late:");
+            String radio = null;
+            for (Miss m : firstMisses) {
+                l.append(m.radioId().equals(radio) ? ", " : (radio == null ? " " : "; ") + m.radioId() + " ");
+                radio = m.radioId();
+                l.append(String.format(Locale.ROOT, "#%s +%.0f us", Long.toUnsignedString(m.sequence()), m.lateNs() / 1e3));
+            }
+            sb.append(l).append('\n');
+        }
         sb.append(String.format(Locale.ROOT,
                 "latency capture->applied: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us, mean %.1f us (n=%d)%n",
                 latencyPercentileNs(50) / 1e3, latencyPercentileNs(99) / 1e3, latencyPercentileNs(99.9) / 1e3,

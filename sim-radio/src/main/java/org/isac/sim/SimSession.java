@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,6 +92,8 @@ final class SimSession {
     private long dropped;
     private long invalidUpdates;
     private long deadlineMisses;
+    /** The first late updates (at most {@link SimReport#FIRST_MISSES}). */
+    private final List<SimReport.Miss> firstMisses = new ArrayList<>();
     private long duplicateAnswers;
     private long unknownAnswers;
     private String controllerName = "";
@@ -493,6 +496,9 @@ final class SimSession {
         latency.recordValue(Math.max(0, Math.min(lat, MAX_TRACKED_LATENCY_NS)));
         if (now - deadlineNs[idx] > 0) {
             deadlineMisses++;
+            if (firstMisses.size() < SimReport.FIRST_MISSES) {
+                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, now - deadlineNs[idx]));
+            }
         }
         String solverName = u.getSolver();
         if (!solversSeen.contains(solverName)) {
@@ -594,6 +600,6 @@ final class SimSession {
         return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
                 duplicateAnswers, unknownAnswers, t.powerViolations(), latency, t.achievedSum(), t.achievedAtGenieSum(),
                 t.genieSum(), t.zfSum(), t.genieSamples(), t.zfSamples(), t.genieFailures(), solversSeen, window,
-                endNs - connectedNs, termination, t.extraSums(), t.extraCounts(), t.subbandRateSums());
+                endNs - connectedNs, termination, t.extraSums(), t.extraCounts(), t.subbandRateSums(), firstMisses);
     }
 }

@@ -96,4 +96,40 @@ class SimReportTest {
         assertTrue(json.contains("\"achieved_unquantized\": 10.5"), json);
         assertTrue(json.contains("\"tau_unquantized\": {\"mean\": null, \"count\": 0}"), json);
     }
+
+    @Test
+    void theFirstLateUpdatesAreNamedInTheSummaryAndTheJsonAndSurviveAMerge() {
+        SimReport a = withMisses("a", 3, 1);
+        SimReport b = withMisses("b \"x\"", SimReport.FIRST_MISSES, 100);
+        assertEquals(3, a.firstMisses().size());
+        String s = a.summary();
+        assertTrue(s.contains("late: a #1 +1 us, #2 +2 us, #3 +3 us"), s);
+        SimReport m = SimReport.merge(List.of(a, b));
+        assertEquals(SimReport.FIRST_MISSES, m.firstMisses().size(), "at most the first 16, radio by radio");
+        assertEquals("a", m.firstMisses().get(0).radioId());
+        assertEquals("b \"x\"", m.firstMisses().get(3).radioId());
+        assertEquals(100, m.firstMisses().get(3).sequence());
+        assertTrue(m.summary().contains("the first 16: a #1 +1 us"), m.summary());
+        JsonObject j = JsonParser.parseString(m.toJson()).getAsJsonObject();
+        com.google.gson.JsonArray fm = j.getAsJsonArray("first_misses");
+        assertEquals(SimReport.FIRST_MISSES, fm.size());
+        assertEquals("b \"x\"", fm.get(3).getAsJsonObject().get("radio").getAsString());
+        assertEquals(100, fm.get(3).getAsJsonObject().get("sequence").getAsLong());
+        assertEquals(100_000, fm.get(3).getAsJsonObject().get("late_ns").getAsLong());
+        assertEquals(0, JsonParser.parseString(report("c", 1, 1, Map.of(), 1000).toJson()).getAsJsonObject()
+                .getAsJsonArray("first_misses").size());
+    }
+
+    /** A report of {@code n} late updates, sequences from {@code first}, late by their sequence in µs. */
+    private static SimReport withMisses(String id, int n, long first) {
+        List<SimReport.Miss> late = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            late.add(new SimReport.Miss(id, first + i, (first + i) * 1000));
+        }
+        Histogram h = new Histogram(SimRadio.MAX_TRACKED_LATENCY_NS, 3);
+        h.recordValue(1000);
+        return new SimReport(List.of(Scenario.builder().radioId("r").build()), "ctl", 100, 100, Map.of(), n, 0, 0, 0, h,
+                0, 0, 0, 0, 0, 0, 0, Set.of("rzf"), 1_000_000_000L, 1_000_000_000L, "completed",
+                new double[Extra.values().length], new long[Extra.values().length], new double[0], late);
+    }
 }
