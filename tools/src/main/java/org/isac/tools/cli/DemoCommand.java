@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0))
                 .tls(tlsDir == null ? null : org.isac.controller.tls.TlsFiles.server(tlsDir)).build();
         if (warmupSeconds > 0) {
-            warmUp(cfg, base, warmupSeconds, warmupSessions, tlsDir);
+            warmUp(cfg, base, warmupSeconds, warmupSessions, tlsDir, record.dir != null, httpPort != null);
         }
         SimReport merged;
         Map<String, String> anytime;
@@ -183,9 +183,14 @@ public final class DemoCommand implements Callable<Integer> {
      * the compiled code that meets them for the first time is thrown away and runs interpreted
      * again for seconds. With {@code -XX:+PrintCompilation}, the measured 10 s of a default demo
      * after one 2 s session saw ≈ 300 C2 compilations (28 of them after such traps); after three
-     * sessions ≈ 45 (reports/capacity/PROFILE.md).
+     * sessions ≈ 45 (reports/capacity/PROFILE.md). When the measured controller records
+     * ({@code recorded}) or feeds the live view ({@code live}), so do the throwaway ones (into a
+     * temporary directory, deleted after; taps nobody reads): their handlers are in every
+     * session's pipeline, and code compiled without them traps ({@code class_check}) on the
+     * measured session's first reports.
      */
-    static void warmUp(ControllerConfig cfg, Scenario base, double seconds, int sessions, Path tlsDir) throws Exception {
+    static void warmUp(ControllerConfig cfg, Scenario base, double seconds, int sessions, Path tlsDir, boolean recorded,
+            boolean live) throws Exception {
         if (sessions < 1) {
             throw new IllegalArgumentException("--warmup-sessions must be >= 1, got " + sessions);
         }
@@ -200,10 +205,18 @@ public final class DemoCommand implements Callable<Integer> {
         Duration each = Duration.ofNanos((long) (seconds / sessions * 1e9));
         long sent = 0;
         for (int i = 0; i < sessions; i++) {
-            try (Controller c = new Controller(throwaway).start()) {
+            Path recDir = recorded ? java.nio.file.Files.createTempDirectory("isac-warm-up-record") : null;
+            try (Controller c = new Controller(throwaway)
+                    .record(recDir == null ? null : org.isac.proto.record.Recorder.open(recDir.resolve("rec"),
+                            org.isac.proto.record.Recorder.Options.defaults(), throwaway.clock()))
+                    .live(live ? new org.isac.controller.live.LiveTaps(throwaway.clock()) : null).start()) {
                 SimReport w = runRadios(fast, "127.0.0.1", c.port(), 1, each, tlsDir, false, null, cfg.transport(),
                         radioRtPriority(throwaway), null);
                 sent += w.reportsSent();
+            } finally {
+                if (recDir != null) {
+                    deleteTree(recDir);
+                }
             }
         }
         System.err.printf("warm-up: %d reports to %d throwaway controller(s) in %.1f s, not counted%n", sent, sessions,
@@ -243,6 +256,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ids.add(base.radioId() + "-warm-up");
         return ids;
+    }
+
+    /** Removes {@code dir} and everything under it now (what cannot be removed is left in the temporary directory). */
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // left behind in the temporary directory
+        }
     }
 
     /** Removes {@code dir} and its files when this JVM exits. */
