@@ -33,8 +33,13 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private final ControllerMetrics metrics;
     private final WeightEncoder encoder;
     private final WeightGuard guard = new WeightGuard();
-    private final PipelineSession[] toFlush;
-    private int flushCount;
+    /**
+     * Sessions written to since the last flush (capacity: the ring, so adding never allocates).
+     * A list and not a {@code PipelineSession[]}: C2's store check on that array trapped
+     * ({@code array_check}) on the first updates of each new controller's session, ≈ 0.1 ms each.
+     */
+    private final java.util.ArrayList<PipelineSession> toFlush;
+    private final int flushCapacity;
     /** Radios whose sessions ended, for the encoder to forget on this stage's thread. */
     private final java.util.concurrent.ConcurrentLinkedQueue<String> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The current event's answer was handed to its channel. */
@@ -65,7 +70,8 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         this.clock = clock;
         this.metrics = metrics;
         this.encoder = encoder;
-        this.toFlush = new PipelineSession[ringSize];
+        this.toFlush = new java.util.ArrayList<>(ringSize);
+        this.flushCapacity = ringSize;
     }
 
     @Override
@@ -216,11 +222,11 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         Channel ch = s.channel();
         ch.write(m, ch.voidPromise());
         if (!s.flushPending()) {
-            if (flushCount == toFlush.length) {
+            if (toFlush.size() == flushCapacity) {
                 flush();
             }
             s.flushPending(true);
-            toFlush[flushCount++] = s;
+            toFlush.add(s);
         }
     }
 
@@ -234,12 +240,11 @@ final class EncodeStage implements EventHandler<SolveEvent> {
 
     /** Flushes every session written to since the last flush. */
     void flush() {
-        for (int i = 0; i < flushCount; i++) {
-            PipelineSession s = toFlush[i];
-            toFlush[i] = null;
+        for (int i = 0, n = toFlush.size(); i < n; i++) {
+            PipelineSession s = toFlush.get(i);
             s.flushPending(false);
             s.channel().flush();
         }
-        flushCount = 0;
+        toFlush.clear();
     }
 }
