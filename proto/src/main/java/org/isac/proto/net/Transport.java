@@ -37,6 +37,18 @@ public enum Transport {
     /** The JDK's selector (any platform). */
     NIO;
 
+    /**
+     * The buffer allocator of the controller's and the simulated radio's connections: Netty's
+     * pooled allocator (shared arenas of chunks, a cache per event-loop thread), not its default
+     * adaptive one. The adaptive allocator gives every new event-loop thread chunks of its own and
+     * zeroes them as it makes them, page by page on the thread that reads the first reports:
+     * {@code perf} put 1–2 ms of page clearing under the first reports of a demo's measured
+     * session (its controller and radio threads are new after the warm-up), and its 3rd–6th
+     * updates missed their deadlines in four runs of five; with the pooled allocator none did
+     * in four (reports/capacity/PROFILE.md).
+     */
+    public static final io.netty.buffer.ByteBufAllocator ALLOCATOR = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+
     /** This choice resolved: {@link #AUTO} becomes {@link #EPOLL} or {@link #NIO}. */
     public Transport resolve() {
         if (this == AUTO) {
