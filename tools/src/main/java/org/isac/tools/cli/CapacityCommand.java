@@ -114,7 +114,7 @@ public final class CapacityCommand implements Callable<Integer> {
                 .append(budgetUs).append(" µs capture → applied. A step holds when p99 ≤ budget, no applied update missed its "
                 + "deadline and ≥ 95 % of reports were applied; the ramp goes on until two steps have p99 over the budget or < 95 %"
                 + " applied.\n\n");
-        md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops | holds |\n");
+        md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops (with the load's warm-up) | holds |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %d | %s |%n", r.solver(), r.radios(),
