@@ -19,14 +19,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.isac.proto.v1.ComplexMatrix;
 import org.isac.proto.v1.ControllerMessage;
 import org.isac.proto.v1.CsiReport;
 import org.isac.proto.v1.FrontEndMessage;
 import org.isac.proto.v1.Goodbye;
 import org.isac.proto.v1.HelloAck;
 import org.isac.proto.v1.Reject;
-import org.isac.proto.v1.Subband;
 import org.isac.proto.v1.Target;
 import org.isac.proto.v1.WeightApplied;
 import org.isac.proto.v1.WeightUpdate;
@@ -72,6 +70,8 @@ final class SimSession {
     private final long periodNs;
     private final long budgetNs;
     private final CsiReport template;
+    /** Writes each report's envelope from the template and the estimated channel(s), building no message. */
+    private final ReportWriter reports;
 
     // ---- event-loop state -----------------------------------------------------------------
     private final ChannelProcess process;
@@ -159,6 +159,7 @@ final class SimSession {
             tb.setCarrierHz(scenario.carrierHz());
         }
         this.template = tb.build();
+        this.reports = new ReportWriter(template, n, k, evaluator.noiseW(), offsetHz);
     }
 
     void listener(AppliedListener l) {
@@ -347,23 +348,15 @@ final class SimSession {
         ensureCapacity(seq);
         CMatrix copy = listener == null ? null : new CMatrix(n, k);
         long deadline = now + budgetNs;
-        CsiReport.Builder rb = CsiReport.newBuilder(template)
-                .setSequence(seq)
-                .setCaptureNs(now)
-                .setDeadlineNs(deadline);
         if (subbands == 1) {
             process.estimate(scenario.csiErrorMu(), csi);
-            rb.setChannel(toMatrix(csi, copy));
         } else {
             for (int b = 0; b < subbands; b++) {
                 process.estimate(b, scenario.csiErrorMu(), csiS[b]);
-                rb.addSubbands(Subband.newBuilder()
-                        .setChannel(toMatrix(csiS[b], b == 0 ? copy : null))
-                        .addNoisePowerW(evaluator.noiseW())
-                        .setFrequencyOffsetHz(offsetHz[b]));
             }
         }
-        CsiReport report = rb.build();
+        int length = reports.write(seq, now, deadline, csiS, copy);
+        io.netty.buffer.ByteBuf envelope = ch.alloc().directBuffer(length, length).writeBytes(reports.array(), 0, length);
         lastSequence = seq;
         int idx = (int) seq;
         captureNs[idx] = now;
@@ -372,23 +365,7 @@ final class SimSession {
         if (copy != null) {
             reportedCsi.put(seq, copy);
         }
-        ch.writeAndFlush(FrontEndMessage.newBuilder().setCsi(report).build(), ch.voidPromise());
-    }
-
-    /** The report's float form of {@code m}; also into {@code copy} (what the controller sees) when not null. */
-    private ComplexMatrix.Builder toMatrix(CMatrix m, CMatrix copy) {
-        ComplexMatrix.Builder b = ComplexMatrix.newBuilder().setRows(n).setCols(k);
-        for (int i = 0, size = n * k; i < size; i++) {
-            float re = (float) m.re[i];
-            float im = (float) m.im[i];
-            b.addRe(re);
-            b.addIm(im);
-            if (copy != null) {
-                copy.re[i] = re;
-                copy.im[i] = im;
-            }
-        }
-        return b;
+        ch.writeAndFlush(envelope, ch.voidPromise()); // the length prefix is added on the way out
     }
 
     private void stopSending() {
