@@ -29,6 +29,9 @@ class AllocationEndToEndTest {
     /** Reports before measuring: the JIT compiles the path, pools and buffers reach their size. */
     private static final int WARM_REPORTS = 4_000;
     private static final int MEASURED_REPORTS = 2_000;
+    /** Reports per block of the warm-up's second part, and at most how many blocks. */
+    private static final int WARM_BLOCK = 500;
+    private static final int MAX_WARM_BLOCKS = 80;
     /** Bytes the solve thread may be charged over all measured reports (see the assertion). */
     private static final long MAX_SPORADIC_BYTES = 16_384;
     /**
@@ -64,6 +67,23 @@ class AllocationEndToEndTest {
             long[] pipeline = threads("isac-pipeline-");
             long[] io = threads("isac-io-");
             assertEquals(1, pipeline.length, "one solve shard");
+            // then on while the solve thread still allocates on most reports, up to MAX_WARM_BLOCKS
+            // blocks: a Vector API kernel allocates until C2 compiles it (the batched wideband
+            // kernels take some 15 000 solves), and on a busy machine the compile comes late (a CI
+            // run measured 5 KB on every report of the wideband case after the fixed warm-up)
+            for (int block = 0; block < MAX_WARM_BLOCKS; block++) {
+                int allocatingInBlock = 0;
+                long last = mx.getThreadAllocatedBytes(pipeline[0]);
+                for (int i = 0; i < WARM_BLOCK; i++) {
+                    roundTrip(client, report, ++seq);
+                    long now = mx.getThreadAllocatedBytes(pipeline[0]);
+                    allocatingInBlock += now != last ? 1 : 0;
+                    last = now;
+                }
+                if (allocatingInBlock <= WARM_BLOCK / 100) {
+                    break;
+                }
+            }
             assertTrue(io.length >= 1, "an event loop");
             long[] pipelineBefore = mx.getThreadAllocatedBytes(pipeline);
             long[] ioBefore = mx.getThreadAllocatedBytes(io);
