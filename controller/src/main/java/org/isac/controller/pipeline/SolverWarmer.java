@@ -81,11 +81,18 @@ final class SolverWarmer implements AutoCloseable {
     }
 
     /** Starts warming {@code solver} for {@code hello}'s shape unless it is warm or warming; returns its solves when done. */
+    /** The shape a hello announces: N from the transmit array, M its RF chains, K = M (or 4 for a digital radio), S subbands. */
+    private record Shape(int n, int k, int m, int subbands) {
+        static Shape of(FrontEndHello hello) {
+            int n = Math.max(1, CsiMapping.txElements(hello));
+            int m = hello.getRfChains();
+            return new Shape(n, m > 0 ? m : Math.min(4, n), m, Math.max(1, hello.getSubbands()));
+        }
+    }
+
     CompletableFuture<Integer> warm(FrontEndHello hello, String solver) {
-        int n = Math.max(1, CsiMapping.txElements(hello));
-        int m = hello.getRfChains();
-        int k = m > 0 ? m : Math.min(4, n);
-        int subbands = Math.max(1, hello.getSubbands());
+        Shape shape = Shape.of(hello);
+        int n = shape.n(), k = shape.k(), m = shape.m(), subbands = shape.subbands();
         String key = solver + "/" + n + "/" + k + "/" + m + "/" + subbands;
         return warmed.computeIfAbsent(key, x -> {
             Integer before = WARM_IN_THIS_JVM.get(key);
@@ -129,14 +136,11 @@ final class SolverWarmer implements AutoCloseable {
         try {
             exec.execute(() -> {
                 try {
-                    int n = Math.max(1, CsiMapping.txElements(hello));
-                    int m = hello.getRfChains();
-                    int k = m > 0 ? m : Math.min(4, n);
-                    int subbands = Math.max(1, hello.getSubbands());
+                    Shape shape = Shape.of(hello);
                     Solver s = SolverRegistry.create(solver);
-                    SplittableRandom rnd = new SplittableRandom(n * 31L + k + 1);
-                    Problem p = CsiMapping.toProblem(report(n, k, subbands, hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1,
-                            rnd), hello);
+                    SplittableRandom rnd = new SplittableRandom(shape.n() * 31L + shape.k() + 1);
+                    Problem p = CsiMapping.toProblem(report(shape.n(), shape.k(), shape.subbands(),
+                            hello.getMaxPowerW() > 0 ? hello.getMaxPowerW() : 1, rnd), hello);
                     Precoder out = new Precoder();
                     SubbandLoop loop = new SubbandLoop();
                     long[] deadline = new long[1];
