@@ -134,23 +134,19 @@ final class ReportWriter {
         if (packed == 0) {
             return;
         }
-        int entries = n * k;
-        o.writeTag(ComplexMatrix.RE_FIELD_NUMBER, 2);
+        floats(o, ComplexMatrix.RE_FIELD_NUMBER, m.re, packed, copy == null ? null : copy.re);
+        floats(o, ComplexMatrix.IM_FIELD_NUMBER, m.im, packed, copy == null ? null : copy.im);
+    }
+
+    /** One packed float field of {@code packed / 4} values; also into {@code copy} (the float values, as doubles) when not null. */
+    private static void floats(CodedOutputStream o, int field, double[] values, int packed, double[] copy) throws IOException {
+        o.writeTag(field, 2);
         o.writeUInt32NoTag(packed);
-        for (int i = 0; i < entries; i++) {
-            float re = (float) m.re[i];
-            o.writeFloatNoTag(re);
+        for (int i = 0, count = packed / 4; i < count; i++) {
+            float v = (float) values[i];
+            o.writeFloatNoTag(v);
             if (copy != null) {
-                copy.re[i] = re;
-            }
-        }
-        o.writeTag(ComplexMatrix.IM_FIELD_NUMBER, 2);
-        o.writeUInt32NoTag(packed);
-        for (int i = 0; i < entries; i++) {
-            float im = (float) m.im[i];
-            o.writeFloatNoTag(im);
-            if (copy != null) {
-                copy.im[i] = im;
+                copy[i] = v;
             }
         }
     }

@@ -69,8 +69,7 @@ final class SimSession {
     private final int k;
     private final long periodNs;
     private final long budgetNs;
-    private final CsiReport template;
-    /** Writes each report's envelope from the template and the estimated channel(s), building no message. */
+    /** Writes each report's envelope from its unchanging fields and the estimated channel(s), building no message. */
     private final ReportWriter reports;
 
     // ---- event-loop state -----------------------------------------------------------------
@@ -158,8 +157,7 @@ final class SimSession {
         } else {
             tb.setCarrierHz(scenario.carrierHz());
         }
-        this.template = tb.build();
-        this.reports = new ReportWriter(template, n, k, evaluator.noiseW(), offsetHz);
+        this.reports = new ReportWriter(tb.build(), n, k, evaluator.noiseW(), offsetHz);
     }
 
     void listener(AppliedListener l) {
