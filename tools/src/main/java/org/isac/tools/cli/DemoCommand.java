@@ -55,7 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-seconds", defaultValue = "6", paramLabel = "S",
             description = {"before the measured run, throwaway controllers and radios run the same scenario for S s in all",
-                    "(--warmup-sessions of them, one after another, reports at twice the scenario's rate) in this JVM,",
+                    "(--warmup-sessions of them, one after another, reports at twice the scenario's rate, the last at its rate",
+                    "with twice its deadline budget, so that solves both stop early and run all layers) in this JVM,",
                     "so that the JIT has compiled the whole loop (radio side included) and the run shows the steady",
                     "state; 0 = start cold (default: ${DEFAULT-VALUE})"})
     double warmupSeconds;
@@ -177,11 +178,17 @@ public final class DemoCommand implements Callable<Integer> {
      * Runs the scenario's first radio against a throwaway controller with the same configuration
      * for {@code seconds} in all, cut into {@code sessions} sessions (a new controller and radio
      * each, in the fair class whatever {@code cfg} asks), reports at {@link #WARMUP_RATE_FACTOR} times
-     * the scenario's rate, and discards them:
-     * the JIT has then compiled the loop. One session is not enough: a new controller, a hello, a
-     * first report and a closing controller take branches that the steady state never takes, and
-     * the compiled code that meets them for the first time is thrown away and runs interpreted
-     * again for seconds. With {@code -XX:+PrintCompilation}, the measured 10 s of a default demo
+     * the scenario's rate except in the last session, which runs at the scenario's rate with twice
+     * its deadline budget, and discards them: the JIT has then compiled the loop. The last session
+     * is there for the solves that run all their layers: in the fair class at twice the rate every
+     * warm-up solve stopped early (the margin stays at half the budget while the acks' hand-off
+     * tail is long), the measured run's solves mostly run all layers once their margin is
+     * measured, and code compiled having seen only early stops trapped on the first full one
+     * ({@code unstable_if} in {@code ControllerMetrics.recordLayers}, 1.0 s into every measured run,
+     * {@code -Xlog:deoptimization=debug}; reports/capacity/PROFILE.md). One session is not
+     * enough: a new controller, a hello, a first report and a closing controller take branches
+     * that the steady state never takes, and the compiled code that meets them for the first time
+     * is thrown away and runs interpreted again for seconds. With {@code -XX:+PrintCompilation}, the measured 10 s of a default demo
      * after one 2 s session saw ≈ 300 C2 compilations (28 of them after such traps); after three
      * sessions ≈ 45 (reports/capacity/PROFILE.md). When the measured controller records
      * ({@code recorded}) or feeds the live view ({@code live}), so do the throwaway ones (into a
@@ -202,15 +209,17 @@ public final class DemoCommand implements Callable<Integer> {
         String id = base.radioId() + "-warm-up";
         Scenario fast = base.toBuilder().set("radioId", id)
                 .reportPeriodUs(Math.max(1, base.reportPeriodUs() / WARMUP_RATE_FACTOR)).build();
+        Scenario roomy = base.toBuilder().set("radioId", id).deadlineBudgetUs(2 * base.deadlineBudgetUs()).build();
         Duration each = Duration.ofNanos((long) (seconds / sessions * 1e9));
         long sent = 0;
         for (int i = 0; i < sessions; i++) {
+            Scenario scenario = i == sessions - 1 ? roomy : fast;
             Path recDir = recorded ? java.nio.file.Files.createTempDirectory("isac-warm-up-record") : null;
             try (Controller c = new Controller(throwaway)
                     .record(recDir == null ? null : org.isac.proto.record.Recorder.open(recDir.resolve("rec"),
                             org.isac.proto.record.Recorder.Options.defaults(), throwaway.clock()))
                     .live(live ? new org.isac.controller.live.LiveTaps(throwaway.clock()) : null).start()) {
-                SimReport w = runRadios(fast, "127.0.0.1", c.port(), 1, each, tlsDir, false, null, cfg.transport(),
+                SimReport w = runRadios(scenario, "127.0.0.1", c.port(), 1, each, tlsDir, false, null, cfg.transport(),
                         radioRtPriority(throwaway), null);
                 sent += w.reportsSent();
             } finally {
