@@ -232,6 +232,13 @@ class CliTest {
             assertTrue(o.getAsJsonObject("sum_rate_bits").get(key).getAsDouble() > 0, key);
         }
         assertTrue(Files.size(plots.resolve("demo-latency-ccdf.png")) > 1000);
+        // the machine's steal during the run: a number of ms where Linux counts it, null elsewhere
+        if (org.isac.proto.sched.HostSteal.totalNs().isPresent()) {
+            assertTrue(o.get("host_steal_ms").getAsLong() >= 0, o.toString());
+            assertTrue(res.out().contains("host steal: "), res.out());
+        } else {
+            assertTrue(o.get("host_steal_ms").isJsonNull(), o.toString());
+        }
     }
 
     @Test
