@@ -13,6 +13,16 @@ package org.isac.solver;
  * cost); and every refusal shrinks the estimates by {@value #DECAY}, so a shape whose
  * estimates grew too large is tried again and re-measured.
  *
+ * <p>A slow machine slows what follows the solve as well. When this solve's layers have so far
+ * taken more than {@value #SAFETY}× the shape's average (at most {@value #OUTLIER}× counted),
+ * the check before another layer also keeps back (slowdown − 1) × the budget's
+ * {@link TimeBudget#downstreamNs()}: the controller's margin for encoding and sending was
+ * measured at normal speed. Scheduler traces on a 2-core virtual machine found late updates
+ * whose solve held its CPU throughout yet ran 4–10 layers 1.3–3.4× slower than usual, and whose
+ * encode, send and receive were 2–4× slower in the same millisecond; the solve had stopped in
+ * time for its own deadline, the work after it had not fit the margin
+ * (reports/capacity/PROFILE.md).
+ *
  * <p>Use per solve: {@link #begin} (false: not even the set-up, one layer and the finish fit
  * by what this shape has cost before — the report is stale), {@link #setUpDone} after the
  * work before the first layer, {@link #layerDone} after each layer, {@link #finished} at
@@ -43,6 +53,11 @@ public final class LayerPacer {
     private long mark;
     /** Time left at {@link #begin}, ns. */
     private long begun;
+    /** The shape's average layer time when this solve began (NaN: not known). */
+    private double layerAtBegin;
+    /** Layers timed in this solve, and their total time, ns. */
+    private int layersTimed;
+    private long layersNs;
 
     public LayerPacer() {
         java.util.Arrays.fill(keys, Long.MIN_VALUE);
@@ -61,6 +76,9 @@ public final class LayerPacer {
         begun = mark;
         bounded = mark != Long.MAX_VALUE;
         slot = slotFor(shapeKey);
+        layerAtBegin = layer[slot];
+        layersTimed = 0;
+        layersNs = 0;
         if (!bounded) {
             return true;
         }
@@ -145,8 +163,25 @@ public final class LayerPacer {
         }
         long t = lap();
         layer[slot] = average(layer[slot], t);
+        layersTimed++;
+        layersNs += t;
         double expected = Double.isNaN(layer[slot]) ? t : Math.max(layer[slot], Math.min(t, OUTLIER * layer[slot]));
-        return mark >= SAFETY * expected + (Double.isNaN(finish[slot]) ? 0 : finish[slot]);
+        return mark - slowDownstreamNs() >= SAFETY * expected + (Double.isNaN(finish[slot]) ? 0 : finish[slot]);
+    }
+
+    /**
+     * How much longer than the budget's margin the work after the solve may take, judging by how
+     * much slower than the shape's average this solve's layers ran: (slowdown − 1) × the
+     * budget's {@link TimeBudget#downstreamNs()} when the slowdown exceeds {@value #SAFETY}
+     * (counted up to {@value #OUTLIER}), else 0.
+     */
+    long slowDownstreamNs() {
+        long downstream = budget.downstreamNs();
+        if (downstream <= 0 || layersTimed == 0 || !(layerAtBegin > 0)) {
+            return 0;
+        }
+        double slowdown = Math.min(OUTLIER, layersNs / (layersTimed * layerAtBegin));
+        return slowdown > SAFETY ? (long) ((slowdown - 1) * downstream) : 0;
     }
 
     /** The last layer is done (timed, without a decision). */

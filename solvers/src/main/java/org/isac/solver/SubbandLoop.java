@@ -58,6 +58,11 @@ public final class SubbandLoop {
             long r = outer.remainingNs();
             return r == Long.MAX_VALUE ? r : r - reserveNs;
         }
+
+        @Override
+        public long downstreamNs() {
+            return outer.downstreamNs();
+        }
     }
 
     /**

@@ -16,4 +16,14 @@ public interface TimeBudget {
      * {@link Long#MAX_VALUE} when there is no deadline.
      */
     long remainingNs();
+
+    /**
+     * Time the caller keeps after {@link #remainingNs()} runs out for work that runs as fast as
+     * the machine does (the controller: encoding, sending, the radio receiving), ns; 0 when none
+     * or unknown. A solver whose layers run slower than they have before can expect that work to
+     * be slower too, and {@link LayerPacer} keeps back the difference.
+     */
+    default long downstreamNs() {
+        return 0;
+    }
 }

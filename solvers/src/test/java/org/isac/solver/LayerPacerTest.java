@@ -10,10 +10,16 @@ class LayerPacerTest {
     /** A budget whose clock the test moves. */
     static final class Manual implements TimeBudget {
         long remaining;
+        long downstream;
 
         @Override
         public long remainingNs() {
             return remaining;
+        }
+
+        @Override
+        public long downstreamNs() {
+            return downstream;
         }
     }
 
@@ -103,5 +109,64 @@ class LayerPacerTest {
 
     private static TimeBudget budget(long ns) {
         return () -> ns;
+    }
+
+    /** A pacer that has learned shape 1: set-up, layers and finish of 100 ns each. */
+    private static LayerPacer learned(Manual b) {
+        LayerPacer p = new LayerPacer();
+        for (int i = 0; i < 3; i++) {
+            solve(p, b, 1, 1_000_000_000, 100, 100, 100, 10);
+        }
+        assertEquals(100, p.layerNs(1), 1e-9);
+        return p;
+    }
+
+    @Test
+    void layersSlowerThanUsualKeepBackTheMarginsSlowdownToo() {
+        Manual b = new Manual();
+        b.downstream = 200;
+        for (long start = 1_000; start < 6_000; start += 53) {
+            // this solve's layers take 300 ns (3× the shape's 100): the work after the solve is
+            // expected 3× slower too, so (3 − 1) × 200 ns must still be left when it ends
+            LayerPacer p = learned(b);
+            int ran = solve(p, b, 1, start, 100, 300, 100, 50);
+            assertTrue(ran >= 1, "begin accepted " + start);
+            assertTrue(ran == 1 || b.remaining >= 2 * 200,
+                    start + " ns: " + b.remaining + " ns left after " + ran + " slow layers, want ≥ 400");
+        }
+        // without a downstream margin the same solves run closer to the deadline
+        b.downstream = 0;
+        LayerPacer p = learned(b);
+        int plain = solve(p, b, 1, 3_000, 100, 300, 100, 50);
+        b.downstream = 200;
+        LayerPacer q = learned(b);
+        int kept = solve(q, b, 1, 3_000, 100, 300, 100, 50);
+        assertTrue(kept < plain, "slow layers with a margin to stretch: " + kept + " layers, without: " + plain);
+    }
+
+    @Test
+    void layersAtUsualSpeedRunAsManyWhateverTheMargin() {
+        for (long start = 500; start < 3_000; start += 41) {
+            Manual b = new Manual();
+            b.downstream = 0;
+            int plain = solve(learned(b), b, 1, start, 100, 110, 100, 50);
+            b.downstream = 500;
+            int withMargin = solve(learned(b), b, 1, start, 100, 110, 100, 50);
+            assertEquals(plain, withMargin, start + " ns: a 10 % slower layer is noise, not a slow machine");
+        }
+    }
+
+    @Test
+    void theStretchIsCountedUpToFourTimesTheMargin() {
+        Manual b = new Manual();
+        b.downstream = 100;
+        LayerPacer p = learned(b);
+        b.remaining = 100_000;
+        assertTrue(p.begin(b, 1));
+        b.remaining -= 100;
+        p.setUpDone();
+        b.remaining -= 5_000; // one layer 50× its average (a host's pause): counted as 4×
+        p.anotherLayerFits();
+        assertEquals(300, p.slowDownstreamNs(), "(4 − 1) × 100 ns");
     }
 }

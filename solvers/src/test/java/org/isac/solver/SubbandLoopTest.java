@@ -135,6 +135,40 @@ class SubbandLoopTest {
     }
 
     @Test
+    void everySubbandSeesTheCallersDownstreamMargin() {
+        long[] seen = new long[3];
+        Solver probe = new Solver() {
+            int s;
+
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public void solve(Problem problem, Precoder out) {
+                out.reset();
+                out.baseband.reshape(problem.antennas(), problem.users());
+                seen[s++] = problem.budget.downstreamNs();
+            }
+        };
+        Problem p = wideband(1, 3, 4, 2);
+        p.budget = new TimeBudget() {
+            @Override
+            public long remainingNs() {
+                return 3_000;
+            }
+
+            @Override
+            public long downstreamNs() {
+                return 170;
+            }
+        };
+        new SubbandLoop().solve(probe, p, new Precoder());
+        assertArrayEquals(new long[] {170, 170, 170}, seen, "the slices keep the caller's margin for what follows the solve");
+    }
+
+    @Test
     void eachSubbandGetsAnEqualShareOfTheTimeLeft() {
         long[] seen = new long[4];
         Solver probe = new Solver() {

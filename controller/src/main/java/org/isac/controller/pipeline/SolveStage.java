@@ -49,10 +49,17 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** The report's deadline less the encode margin, on the controller clock; reused for every event. */
     private final class Budget implements TimeBudget {
         long deadlineNs;
+        /** The margin kept after {@link #deadlineNs} (encode, send, the radio's receive); 0 without a deadline. */
+        long marginNs;
 
         @Override
         public long remainingNs() {
             return deadlineNs - clock.getAsLong();
+        }
+
+        @Override
+        public long downstreamNs() {
+            return marginNs;
         }
     }
 
@@ -122,9 +129,11 @@ final class SolveStage implements EventHandler<SolveEvent> {
             }
         }
         if (e.hasDeadline) {
-            budget.deadlineNs = e.deadlineNs - margin(e);
+            budget.marginNs = margin(e);
+            budget.deadlineNs = e.deadlineNs - budget.marginNs;
         } else {
             // no deadline: the controller's ceiling, so that no report holds the shard for long
+            budget.marginNs = 0;
             budget.deadlineNs = nowNs + maxSolveNs;
         }
         e.problem.budget = budget;

@@ -170,6 +170,11 @@ public final class WmmseSolver implements Solver {
             long r = whole.remainingNs();
             return r == Long.MAX_VALUE ? r : r - reserveNs;
         }
+
+        @Override
+        public long downstreamNs() {
+            return whole.downstreamNs();
+        }
     }
 
     private void solveNarrowband(Problem p, Precoder out) {
