@@ -15,6 +15,13 @@ import java.util.zip.CRC32C;
  * {@link Recorder}'s writer thread owns it. Whole records are gathered in a buffer that goes to
  * the file when full and on {@link #flush}; a process killed between two writes leaves whole
  * records, one killed inside a write a torn tail that the reader detects.
+ *
+ * <p>Every {@value #SYNC_BYTES} bytes written the segment is forced to disk ({@code fdatasync},
+ * on the writer's thread). Left to itself, Linux writes dirty pages back once they are 30 s old
+ * ({@code vm.dirty_expire_centisecs}), all the recording's first half minute at once: in three
+ * recorded 60 s demos on the 2-core machine of reports/capacity/PROFILE.md a kernel worker then
+ * held a CPU for 0.4–0.8 ms at a time and the loop stalled for 16–21 ms at 33–34 s, in each run.
+ * A few MiB at a time is a short write each second at the demo's ≈ 5 MB/s.
  */
 public final class SegmentWriter implements AutoCloseable {
     private final Path dir;
@@ -30,6 +37,11 @@ public final class SegmentWriter implements AutoCloseable {
     private long segmentSize;
     private long records;
     private long bytes;
+    /** Bytes handed to the file since it was last forced to disk, and how often it was. */
+    private long unsynced;
+    private long syncs;
+    /** Force the segment to disk after this many bytes written. */
+    static final long SYNC_BYTES = 4L << 20;
 
     /**
      * @param dir          created when missing; must not already hold segments (a recording is never appended to)
@@ -127,6 +139,7 @@ public final class SegmentWriter implements AutoCloseable {
             file.close();
         }
         segment++;
+        unsynced = 0;
         file = FileChannel.open(dir.resolve(RecordFormat.segmentName(segment)),
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         long mono = clock.getAsLong();
@@ -144,7 +157,17 @@ public final class SegmentWriter implements AutoCloseable {
 
     private void writeFully(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
-            file.write(b);
+            unsynced += file.write(b);
         }
+        if (unsynced >= SYNC_BYTES) {
+            file.force(false);
+            unsynced = 0;
+            syncs++;
+        }
+    }
+
+    /** Times the segment files were forced to disk while recording (every {@value #SYNC_BYTES} bytes). */
+    long syncs() {
+        return syncs;
     }
 }

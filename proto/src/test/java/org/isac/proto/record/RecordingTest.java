@@ -64,6 +64,28 @@ class RecordingTest {
     }
 
     @Test
+    void aLongRecordingIsForcedToDiskAsItGoesNotLeftToTheKernelsThirtySecondWriteBack() throws IOException {
+        byte[] payload = new byte[60_000];
+        new java.util.Random(3).nextBytes(payload);
+        long total = 0;
+        Path dir = tmp.resolve("synced");
+        try (SegmentWriter w = new SegmentWriter(dir, 1L << 30, () -> 5_000L)) {
+            assertEquals(0, w.syncs());
+            int n = 0;
+            while (total < 2 * SegmentWriter.SYNC_BYTES + 100_000) {
+                w.append(RecordFormat.Kind.IN, 1, n++, payload, 0, payload.length);
+                total += RecordFormat.RECORD_OVERHEAD + payload.length;
+            }
+            assertEquals(2, w.syncs(), "one fdatasync per " + SegmentWriter.SYNC_BYTES + " B handed to the file");
+        }
+        RecordingReader.Outcome[] o = new RecordingReader.Outcome[1];
+        List<RecordingReader.Entry> got = readAll(dir, o);
+        assertTrue(o[0].clean(), o[0].toString());
+        assertEquals(total / (RecordFormat.RECORD_OVERHEAD + payload.length), got.size());
+        assertArrayEquals(payload, got.get(got.size() - 1).payload());
+    }
+
+    @Test
     void recordsComeBackInOrderAcrossRotatedSegments() throws IOException {
         List<Rec> recs = records(400, 1);
         Path dir = write(tmp.resolve("r"), recs, 4096);
