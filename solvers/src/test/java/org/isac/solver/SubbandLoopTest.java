@@ -134,24 +134,28 @@ class SubbandLoopTest {
         assertTrue(e.getMessage().contains("hybrid-pga"), e.getMessage());
     }
 
-    @Test
-    void everySubbandSeesTheCallersDownstreamMargin() {
-        long[] seen = new long[3];
-        Solver probe = new Solver() {
-            int s;
-
+    /** A solver that answers an all-zero baseband of the problem's size after showing the problem to {@code look}. */
+    private static Solver probe(String name, java.util.function.Consumer<Problem> look) {
+        return new Solver() {
             @Override
             public String name() {
-                return "probe";
+                return name;
             }
 
             @Override
             public void solve(Problem problem, Precoder out) {
                 out.reset();
                 out.baseband.reshape(problem.antennas(), problem.users());
-                seen[s++] = problem.budget.downstreamNs();
+                look.accept(problem);
             }
         };
+    }
+
+    @Test
+    void everySubbandSeesTheCallersDownstreamMargin() {
+        long[] seen = new long[3];
+        int[] s = {0};
+        Solver probe = probe("probe", problem -> seen[s[0]++] = problem.budget.downstreamNs());
         Problem p = wideband(1, 3, 4, 2);
         p.budget = new TimeBudget() {
             @Override
@@ -171,21 +175,8 @@ class SubbandLoopTest {
     @Test
     void eachSubbandGetsAnEqualShareOfTheTimeLeft() {
         long[] seen = new long[4];
-        Solver probe = new Solver() {
-            int s;
-
-            @Override
-            public String name() {
-                return "probe";
-            }
-
-            @Override
-            public void solve(Problem problem, Precoder out) {
-                out.reset();
-                out.baseband.reshape(problem.antennas(), problem.users());
-                seen[s++] = problem.budget.remainingNs();
-            }
-        };
+        int[] s = {0};
+        Solver probe = probe("probe", problem -> seen[s[0]++] = problem.budget.remainingNs());
         Problem p = wideband(1, 4, 4, 2);
         long[] now = {0};
         p.budget = () -> 4_000 - now[0]; // a clock that stands still: each subband gets remaining / (S - s)
@@ -193,22 +184,11 @@ class SubbandLoopTest {
         assertArrayEquals(new long[] {1_000, 4_000 / 3, 2_000, 4_000}, seen);
         // time an early subband leaves unused passes on: after 1.5 us of the first 4, 2.5 us are left for 3
         long[] seen2 = new long[4];
-        Solver slow = new Solver() {
-            int s;
-
-            @Override
-            public String name() {
-                return "slow";
-            }
-
-            @Override
-            public void solve(Problem problem, Precoder out) {
-                out.reset();
-                out.baseband.reshape(problem.antennas(), problem.users());
-                seen2[s++] = problem.budget.remainingNs();
-                now[0] += s == 1 ? 1_500 : 0;
-            }
-        };
+        int[] s2 = {0};
+        Solver slow = probe("slow", problem -> {
+            seen2[s2[0]++] = problem.budget.remainingNs();
+            now[0] += s2[0] == 1 ? 1_500 : 0;
+        });
         now[0] = 0;
         new SubbandLoop().solve(slow, p, new Precoder());
         assertEquals(1_000, seen2[0]);
