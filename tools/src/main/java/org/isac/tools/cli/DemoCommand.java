@@ -200,8 +200,8 @@ public final class DemoCommand implements Callable<Integer> {
      * enough: a new controller, a hello, a first report and a closing controller take branches
      * that the steady state never takes, and the compiled code that meets them for the first time
      * is thrown away and runs interpreted again for seconds. With {@code -XX:+PrintCompilation},
-     * the measured 10 s of a default demo after one 2 s session saw ≈ 300 C2 compilations (28 of them after such traps); after three
-     * sessions ≈ 45 (reports/capacity/PROFILE.md). When the measured controller records
+     * the measured 10 s of a default demo after one 2 s session saw ≈ 300 C2 compilations (28 of
+     * them after such traps); after three sessions ≈ 45 (reports/capacity/PROFILE.md). When the measured controller records
      * ({@code recorded}) or feeds the live view ({@code live}), so do the throwaway ones (into a
      * temporary directory, deleted after; taps nobody reads): their handlers are in every
      * session's pipeline, and code compiled without them traps ({@code class_check}) on the
