@@ -33,6 +33,8 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** Fixed encode margin in ns, or {@link ControllerConfig#AUTO_ENCODE_MARGIN}. */
     private final long encodeMarginNs;
     private final Budget budget = new Budget();
+    /** Whether the last {@link #margin} came from measurements (acks or the encode stage), not a setting or the start-up half. */
+    private boolean marginMeasured;
     /** Wideband reports for narrowband solvers. */
     private final SubbandLoop subbands = new SubbandLoop();
     /** Solve time of a report without a deadline ({@link org.isac.controller.Limits#maxSolveMillis}). */
@@ -49,7 +51,12 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** The report's deadline less the encode margin, on the controller clock; reused for every event. */
     private final class Budget implements TimeBudget {
         long deadlineNs;
-        /** The margin kept after {@link #deadlineNs} (encode, send, the radio's receive); 0 without a deadline. */
+        /**
+         * The margin kept after {@link #deadlineNs} when it was measured (encode, send, the radio's
+         * receive at the machine's usual speed); 0 without a deadline, for a configured margin and
+         * for the half budget kept before the acks have measured one (scaling that by a slow
+         * solve's slowdown would keep back seconds).
+         */
         long marginNs;
 
         @Override
@@ -129,8 +136,9 @@ final class SolveStage implements EventHandler<SolveEvent> {
             }
         }
         if (e.hasDeadline) {
-            budget.marginNs = margin(e);
-            budget.deadlineNs = e.deadlineNs - budget.marginNs;
+            long margin = margin(e);
+            budget.deadlineNs = e.deadlineNs - margin;
+            budget.marginNs = marginMeasured ? margin : 0;
         } else {
             // no deadline: the controller's ceiling, so that no report holds the shard for long
             budget.marginNs = 0;
@@ -168,6 +176,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
      * {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}; at most half the report's budget.
      */
     private long margin(SolveEvent e) {
+        marginMeasured = false;
         if (encodeMarginNs >= 0) {
             return encodeMarginNs;
         }
@@ -179,6 +188,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
             return half; // its acks will measure the downlink soon; until then, err on the safe side
         }
         long m = downlink > 0 ? downlink + ControllerConfig.ENCODE_MARGIN_FLOOR_NS : encode.autoMarginNs();
+        marginMeasured = true;
         return Math.min(m, half);
     }
 
