@@ -77,9 +77,12 @@ public final class SimCommand implements Callable<Integer> {
         SimReport r;
         org.isac.proto.sched.SchedPolicy.Grants sched = new org.isac.proto.sched.SchedPolicy.Grants();
         org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END);
+        java.util.OptionalLong stealBefore = org.isac.proto.sched.HostSteal.totalNs();
+        java.util.OptionalLong stealAfter;
         try {
             r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec,
                     org.isac.proto.net.Transport.AUTO, rtPriority, sched);
+            stealAfter = org.isac.proto.sched.HostSteal.totalNs();
         } finally {
             if (rec != null) {
                 rec.close(); // after the radios closed: their CLOSE records are in
@@ -92,7 +95,13 @@ public final class SimCommand implements Callable<Integer> {
         if (rtPriority > 0) {
             System.out.println("radio scheduling: " + sched);
         }
-        Reports.writeJson(report, r.toJson());
+        // this machine's (the radios') steal: on a VM the host can hold every CPU for milliseconds
+        String stealLine = org.isac.proto.sched.HostSteal.describe(stealBefore, stealAfter, Runtime.getRuntime().availableProcessors());
+        if (stealLine != null) {
+            System.out.println(stealLine);
+        }
+        Long steal = org.isac.proto.sched.HostSteal.deltaMs(stealBefore, stealAfter);
+        Reports.writeJson(report, r.toJson(Map.of("host_steal_ms", steal == null ? "null" : Long.toString(steal))));
         if (plots != null) {
             LatencyPlots.write(plots, "sim", r);
         }
