@@ -80,7 +80,6 @@ final class SolverWarmer implements AutoCloseable {
         this.encoder = encoder;
     }
 
-    /** Starts warming {@code solver} for {@code hello}'s shape unless it is warm or warming; returns its solves when done. */
     /** The shape a hello announces: N from the transmit array, M its RF chains, K = M (or 4 for a digital radio), S subbands. */
     private record Shape(int n, int k, int m, int subbands) {
         static Shape of(FrontEndHello hello) {
@@ -90,6 +89,7 @@ final class SolverWarmer implements AutoCloseable {
         }
     }
 
+    /** Starts warming {@code solver} for {@code hello}'s shape unless it is warm or warming; returns its solves when done. */
     CompletableFuture<Integer> warm(FrontEndHello hello, String solver) {
         Shape shape = Shape.of(hello);
         int n = shape.n(), k = shape.k(), m = shape.m(), subbands = shape.subbands();
