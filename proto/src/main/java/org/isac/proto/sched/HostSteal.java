@@ -71,6 +71,40 @@ public final class HostSteal {
                         + " from it; /proc/stat, 10 ms steps)", ms, cpus);
     }
 
+    /**
+     * The steal over a run, for a command's summary and JSON report: {@link #start} before the
+     * run, {@link #stop} after it.
+     */
+    public static final class Interval {
+        private final OptionalLong before;
+        private OptionalLong after = OptionalLong.empty();
+
+        private Interval(OptionalLong before) {
+            this.before = before;
+        }
+
+        /** Reads the counter now. */
+        public static Interval start() {
+            return new Interval(totalNs());
+        }
+
+        /** Reads the counter again: the interval ends here. */
+        public void stop() {
+            after = totalNs();
+        }
+
+        /** The summary line ({@link #describe}, over this machine's CPUs), or {@code null} when Linux does not say. */
+        public String line() {
+            return describe(before, after, Runtime.getRuntime().availableProcessors());
+        }
+
+        /** The steal in ms as a JSON value: a number, or {@code null} when Linux does not say. */
+        public String json() {
+            Long ms = deltaMs(before, after);
+            return ms == null ? "null" : Long.toString(ms);
+        }
+    }
+
     /** Milliseconds of steal between two readings, or {@code null} when either is missing or they run backwards. */
     public static Long deltaMs(OptionalLong before, OptionalLong after) {
         if (before.isEmpty() || after.isEmpty() || after.getAsLong() < before.getAsLong()) {

@@ -142,8 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         SimReport merged;
         Map<String, String> anytime;
-        Long steal;
-        String stealLine;
+        org.isac.proto.sched.HostSteal.Interval steal;
         org.isac.proto.sched.SchedPolicy.Grants radioSched = new org.isac.proto.sched.SchedPolicy.Grants();
         org.isac.controller.live.LiveTaps taps = httpPort == null ? null : new org.isac.controller.live.LiveTaps(cfg.clock());
         try (Controller c = new Controller(cfg).record(record.open(cfg.clock())).live(taps).start();
@@ -159,24 +158,21 @@ public final class DemoCommand implements Callable<Integer> {
                 if (endpoint != null) {
                     System.err.printf("metrics on http://127.0.0.1:%d/metrics%n", endpoint.port());
                 }
-                java.util.OptionalLong stealBefore = org.isac.proto.sched.HostSteal.totalNs();
+                steal = org.isac.proto.sched.HostSteal.Interval.start();
                 merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir, false,
                         null, controller.transport, radioRtPriority(cfg), radioSched);
-                java.util.OptionalLong stealAfter = org.isac.proto.sched.HostSteal.totalNs();
-                steal = org.isac.proto.sched.HostSteal.deltaMs(stealBefore, stealAfter);
-                stealLine = org.isac.proto.sched.HostSteal.describe(stealBefore, stealAfter,
-                        Runtime.getRuntime().availableProcessors());
+                steal.stop();
             }
             System.out.print(merged.summary());
             System.out.print(c.summary());
             if (cfg.rtPriority() > 0) {
                 System.out.println("radio scheduling: " + radioSched);
             }
-            if (stealLine != null) {
-                System.out.println(stealLine);
+            if (steal.line() != null) {
+                System.out.println(steal.line());
             }
             anytime = anytimeFields(c.metrics());
-            anytime.put("host_steal_ms", steal == null ? "null" : Long.toString(steal));
+            anytime.put("host_steal_ms", steal.json());
         }
         Reports.writeJson(report, merged.toJson(anytime));
         if (plots != null) {

@@ -77,12 +77,12 @@ public final class SimCommand implements Callable<Integer> {
         SimReport r;
         org.isac.proto.sched.SchedPolicy.Grants sched = new org.isac.proto.sched.SchedPolicy.Grants();
         org.isac.proto.record.Recorder rec = record.open(System::nanoTime, org.isac.proto.record.RecordFormat.Role.FRONT_END);
-        java.util.OptionalLong stealBefore = org.isac.proto.sched.HostSteal.totalNs();
-        java.util.OptionalLong stealAfter;
+        // this machine's (the radios') steal: on a VM the host can hold every CPU for milliseconds
+        org.isac.proto.sched.HostSteal.Interval steal = org.isac.proto.sched.HostSteal.Interval.start();
         try {
             r = DemoCommand.runRadios(s, host, port, radios, Duration.ofNanos((long) (seconds * 1e9)), tls, reconnect, rec,
                     org.isac.proto.net.Transport.AUTO, rtPriority, sched);
-            stealAfter = org.isac.proto.sched.HostSteal.totalNs();
+            steal.stop();
         } finally {
             if (rec != null) {
                 rec.close(); // after the radios closed: their CLOSE records are in
@@ -95,13 +95,10 @@ public final class SimCommand implements Callable<Integer> {
         if (rtPriority > 0) {
             System.out.println("radio scheduling: " + sched);
         }
-        // this machine's (the radios') steal: on a VM the host can hold every CPU for milliseconds
-        String stealLine = org.isac.proto.sched.HostSteal.describe(stealBefore, stealAfter, Runtime.getRuntime().availableProcessors());
-        if (stealLine != null) {
-            System.out.println(stealLine);
+        if (steal.line() != null) {
+            System.out.println(steal.line());
         }
-        Long steal = org.isac.proto.sched.HostSteal.deltaMs(stealBefore, stealAfter);
-        Reports.writeJson(report, r.toJson(Map.of("host_steal_ms", steal == null ? "null" : Long.toString(steal))));
+        Reports.writeJson(report, r.toJson(Map.of("host_steal_ms", steal.json())));
         if (plots != null) {
             LatencyPlots.write(plots, "sim", r);
         }
