@@ -172,6 +172,7 @@ function renderRadio(r) {
   const u = r.update;
   const kv = [
     ["received", r.counts.received], ["updates", r.counts.updates], ["rejects", r.counts.rejects], ["applied", r.counts.applied],
+    ["late (applied after the deadline)", r.counts.late],
     ["solver", u ? u.solver : "–"],
     ["layers", u ? (u.iterations + (u.layers_planned ? " / " + u.layers_planned : "")) + (u.early_stop ? " (early stop)" : "") : "–"],
     ["solve", u ? fmt(u.solve_us, 0) + " µs" : "–"],

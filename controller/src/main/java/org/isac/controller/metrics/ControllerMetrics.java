@@ -63,7 +63,12 @@ public final class ControllerMetrics {
         /** Unexpected exceptions caught in the pipeline (should stay 0). */
         INTERNAL_ERRORS,
         /** Anytime solves that stopped before their last layer to meet the deadline. */
-        EARLY_STOPS
+        EARLY_STOPS,
+        /**
+         * Acknowledgements (shared clock only) whose apply time was after the report's deadline:
+         * the controller's own count of its deadline misses.
+         */
+        LATE_APPLIED
     }
 
     /** Timed stages (nanoseconds of the controller clock). */
@@ -99,8 +104,8 @@ public final class ControllerMetrics {
     private Histogram layersInterval;
 
     /** Per-radio counts, in the order of {@link #RADIO_COUNTS}. */
-    public static final String[] RADIO_COUNTS = {"received", "updates", "rejects", "applied"};
-    public static final int RADIO_RECEIVED = 0, RADIO_UPDATES = 1, RADIO_REJECTS = 2, RADIO_APPLIED = 3;
+    public static final String[] RADIO_COUNTS = {"received", "updates", "rejects", "applied", "late"};
+    public static final int RADIO_RECEIVED = 0, RADIO_UPDATES = 1, RADIO_REJECTS = 2, RADIO_APPLIED = 3, RADIO_LATE = 4;
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLongArray> radios = new ConcurrentHashMap<>();
 
     /** The counts of a connected radio (kept until {@link #radioGone}); one array per session. */

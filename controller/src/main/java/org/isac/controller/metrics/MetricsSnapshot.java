@@ -21,11 +21,11 @@ public final class MetricsSnapshot {
     private final Map<String, long[]> perRadio;
     /** Counters the summary's "updates" line shows only when they are not zero. */
     private static final Counter[] SHOWN_WHEN_NONZERO = {Counter.INTERNAL_ERRORS, Counter.ACKS_IGNORED, Counter.TLS_REFUSED,
-            Counter.CONNECTIONS_REFUSED, Counter.CONNECTIONS_TIMED_OUT, Counter.ACK_CRC_MISMATCH};
+            Counter.CONNECTIONS_REFUSED, Counter.CONNECTIONS_TIMED_OUT, Counter.ACK_CRC_MISMATCH, Counter.LATE_APPLIED};
 
     /**
      * Counts of each connected radio ({@link ControllerMetrics#RADIO_COUNTS}: received, updates,
-     * rejects, applied) since its session began.
+     * rejects, applied, late) since its session began.
      */
     public Map<String, long[]> perRadio() {
         return perRadio;

@@ -66,8 +66,12 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
     public void flushPending(boolean pending) {
         flushPending = pending;
     }
-    /** (sequence, solve end, frame CRC32C or −1) of recently sent updates, slot = sequence mod {@link #SENT_SLOTS}. */
-    private final java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(3 * SENT_SLOTS);
+    /**
+     * (sequence, solve end, frame CRC32C or −1, deadline or 0) of recently sent updates, slot =
+     * sequence mod {@link #SENT_SLOTS}.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(SLOT * SENT_SLOTS);
+    private static final int SLOT = 4;
     /** Highest sequence answered with an update (unsigned; 0 = none yet). */
     private final java.util.concurrent.atomic.AtomicLong highestSent = new java.util.concurrent.atomic.AtomicLong();
     /** Solve end → applied on this radio, measured from its acks (shared clock only; event loop). */
@@ -164,14 +168,16 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
     /**
      * Encode stage: an update answering {@code sequence} whose solve ended at {@code solveEndNs}
      * (controller clock), with a weight frame of CRC32C {@code frameCrc32c} (−1 without a frame),
-     * was handed to the channel.
+     * for a report due at {@code deadlineNs} (controller clock; 0 without a deadline), was handed
+     * to the channel.
      */
     @Override
-    public void noteSent(long sequence, long solveEndNs, long frameCrc32c) {
-        int i = (int) Math.floorMod(sequence, (long) SENT_SLOTS) * 3;
+    public void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs) {
+        int i = (int) Math.floorMod(sequence, (long) SENT_SLOTS) * SLOT;
         sent.set(i, -1);
         sent.set(i + 1, solveEndNs);
         sent.set(i + 2, frameCrc32c);
+        sent.set(i + 3, deadlineNs);
         sent.set(i, sequence);
         long high;
         while (Long.compareUnsigned(sequence, high = highestSent.get()) > 0 && !highestSent.compareAndSet(high, sequence)) {
@@ -210,7 +216,8 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
      * An ack counts only from this radio's own session and for a sequence it was sent an update
      * for (else {@code ACKS_IGNORED}); while the update is among the last {@value #SENT_SLOTS}
      * sent, its CRC32C is compared with the frame's ({@code ACK_CRC_MISMATCH}) and, with a
-     * shared clock, its apply time teaches the downlink.
+     * shared clock, its apply time teaches the downlink and, when after the report's deadline,
+     * counts as late ({@code LATE_APPLIED}, this radio's {@code late}).
      */
     private void onApplied(org.isac.proto.v1.WeightApplied a) {
         long seq = a.getSequence();
@@ -220,9 +227,10 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
         }
         metrics.increment(Counter.APPLIED);
         count(ControllerMetrics.RADIO_APPLIED);
-        int i = (int) Math.floorMod(seq, (long) SENT_SLOTS) * 3;
+        int i = (int) Math.floorMod(seq, (long) SENT_SLOTS) * SLOT;
         long end = sent.get(i + 1);
         long crc = sent.get(i + 2);
+        long deadline = sent.get(i + 3);
         if (sent.get(i) != seq) {
             return;
         }
@@ -231,6 +239,10 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
         }
         if (!hello.getSharedClock()) {
             return;
+        }
+        if (deadline != 0 && a.getApplyNs() - deadline > 0) {
+            metrics.increment(Counter.LATE_APPLIED);
+            count(ControllerMetrics.RADIO_LATE);
         }
         long delay = a.getApplyNs() - end;
         if (delay <= 0 || delay >= downlink.getHighestTrackableValue()) {

@@ -142,7 +142,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             frame.writeBytes(writer.array(), 0, length);
             // noted before the write: once written, any flush on the event loop may send it and the
             // radio's ack may arrive before this thread runs again; an ack for an unnoted update is ignored
-            s.noteSent(e.sequence, e.solveEndNs, crc);
+            s.noteSent(e.sequence, e.solveEndNs, crc, e.hasDeadline ? e.deadlineNs : 0);
             write(s, EncodedUpdate.of(frame, e.receivedNs));
             metrics.increment(Counter.SENT);
             s.count(ControllerMetrics.RADIO_UPDATES);

@@ -40,8 +40,11 @@ public interface PipelineSession {
     /** The connection updates and rejects are written to. */
     Channel channel();
 
-    /** Encode stage: an update for {@code sequence} (solve end, frame CRC32C or −1) was handed to the channel. */
-    void noteSent(long sequence, long solveEndNs, long frameCrc32c);
+    /**
+     * Encode stage: an update for {@code sequence} (solve end, frame CRC32C or −1, the report's
+     * deadline on the controller clock or 0 for none) was handed to the channel.
+     */
+    void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs);
 
     /** Adds one to this radio's count {@code which} (see {@code ControllerMetrics.RADIO_COUNTS}). */
     void count(int which);

@@ -351,8 +351,8 @@ class RadioSessionTest {
         RadioSession s = ch.pipeline().get(RadioSession.class);
         send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(1)).build());
         assertEquals(0, metrics.count(ControllerMetrics.Counter.APPLIED), "nothing was sent yet");
-        s.noteSent(1, 100, 0xCAFEBABEL);
-        s.noteSent(2, 200, 0x1234L);
+        s.noteSent(1, 100, 0xCAFEBABEL, 0);
+        s.noteSent(2, 200, 0x1234L, 0);
         send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(1)
                 .setFrameCrc32C(0xCAFEBABE)).build());
         send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("r1").setSequence(2)
@@ -393,7 +393,7 @@ class RadioSessionTest {
                     assertEquals(0, s.downlinkMarginNs(), "the first window (start-up) is left out");
                 }
                 long end = 1_000_000_000L + seq * 1_000_000;
-                s.noteSent(seq, end, -1);
+                s.noteSent(seq, end, -1, 0);
                 long delay = seq <= RadioSession.DOWNLINK_WINDOW ? 5_000_000
                         : 100_000 + (seq - RadioSession.DOWNLINK_WINDOW - 1) * 1000; // then 100 µs, 101 µs, …
                 send(ch, FrontEndMessage.newBuilder().setApplied(WeightApplied.newBuilder().setRadioId("dl-" + shared)
@@ -413,5 +413,38 @@ class RadioSessionTest {
         }
         assertEquals(4 * RadioSession.DOWNLINK_WINDOW, metrics.snapshot().applied(), "every ack of a sent update is counted");
         assertEquals(4 * RadioSession.DOWNLINK_WINDOW, metrics.count(ControllerMetrics.Counter.ACKS_IGNORED), "acks of unsent ones are not");
+    }
+
+    /**
+     * With a shared clock, an ack whose apply time is after its report's deadline is counted
+     * ({@code LATE_APPLIED}); acks on time or exactly at the deadline, acks for updates without a
+     * deadline, and any ack without a shared clock are not.
+     */
+    @Test
+    void acksAppliedAfterTheDeadlineAreCountedOnASharedClock() {
+        for (boolean shared : new boolean[] {true, false}) {
+            registry = new SessionRegistry();
+            metrics = new ControllerMetrics();
+            EmbeddedChannel ch = helloed(TestData.hello("late-" + shared, N).toBuilder().setSharedClock(shared).build());
+            RadioSession s = ch.pipeline().get(RadioSession.class);
+            long t = 5_000_000_000L;
+            java.util.function.BiConsumer<Long, Long> ack = (seq, applyNs) -> send(ch, FrontEndMessage.newBuilder()
+                    .setApplied(WeightApplied.newBuilder().setRadioId("late-" + shared).setSequence(seq).setApplyNs(applyNs)).build());
+            s.noteSent(1, t, -1, t + 100_000);
+            ack.accept(1L, t + 90_000); // on time
+            s.noteSent(2, t, -1, t + 100_000);
+            ack.accept(2L, t + 100_000); // at the deadline
+            s.noteSent(3, t, -1, 0);
+            ack.accept(3L, t + 5_000_000); // no deadline
+            s.noteSent(4, t + 10_000_000, -1, t + 11_000_000);
+            ack.accept(4L, t + 11_000_001); // 1 ns late
+            s.noteSent(5 + RadioSession.SENT_SLOTS, t + 20_000_000, -1, t + 21_000_000);
+            ack.accept(5L, t + 30_000_000); // its slot now holds another sequence: not judged
+            assertEquals(5, metrics.count(ControllerMetrics.Counter.APPLIED), "acks of sent updates are counted as applied");
+            assertEquals(shared ? 1 : 0, metrics.count(ControllerMetrics.Counter.LATE_APPLIED),
+                    shared ? "the one ack after its deadline" : "without a shared clock apply_ns says nothing about the deadline");
+            assertEquals(shared ? 1 : 0, metrics.snapshot().perRadio().get("late-" + shared)[ControllerMetrics.RADIO_LATE], "and on the radio's own count");
+            ch.finishAndReleaseAll();
+        }
     }
 }

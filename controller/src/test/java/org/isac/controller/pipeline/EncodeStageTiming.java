@@ -96,7 +96,7 @@ public final class EncodeStageTiming {
         @Override public long downlinkMarginNs() { return 0; }
         @Override public boolean sharesClock() { return false; }
         @Override public Channel channel() { return ch; }
-        @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c) { }
+        @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs) { }
         @Override public void count(int which) { }
         @Override public ControllerMetrics metrics() { return metrics; }
         @Override public boolean flushPending() { return flushPending; }

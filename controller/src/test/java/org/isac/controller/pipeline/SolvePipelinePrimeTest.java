@@ -57,7 +57,7 @@ class SolvePipelinePrimeTest {
         @Override public long downlinkMarginNs() { return 0; }
         @Override public boolean sharesClock() { return false; }
         @Override public Channel channel() { return null; }
-        @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c) { }
+        @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs) { }
         @Override public void count(int which) { }
         @Override public ControllerMetrics metrics() { return null; }
         @Override public boolean flushPending() { return false; }
