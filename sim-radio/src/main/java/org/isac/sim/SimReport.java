@@ -63,8 +63,75 @@ public final class SimReport {
     /** How many late updates a report names. */
     public static final int FIRST_MISSES = 16;
 
-    /** An applied update past its deadline: its radio, its report's sequence, and by how much (ns). */
-    public record Miss(String radioId, long sequence, long lateNs) {
+    /**
+     * An applied update past its deadline: its radio, its report's sequence, by how much (ns), and
+     * where its time went ({@code null} without a shared clock or without the controller's stage
+     * times in the update).
+     */
+    public record Miss(String radioId, long sequence, long lateNs, Stages stages) {
+        public Miss(String radioId, long sequence, long lateNs) {
+            this(radioId, sequence, lateNs, null);
+        }
+    }
+
+    /** The legs of an update's capture → applied time, in order; their names in reports. */
+    public static final String[] LEGS = {"uplink", "queue", "solve", "encode", "downlink"};
+
+    /**
+     * Where a late update's time went, from its report's capture (radio clock) through the
+     * controller's stage times (shared clock) to its apply: capture → received ({@code uplink}),
+     * → solve start ({@code queue}), → solve end ({@code solve}), → encoded ({@code encode}),
+     * → applied ({@code downlink}), in ns ({@code legNs}, in the order of {@link #LEGS}); the
+     * radio's median of each over the updates it had applied until then ({@code usualNs}); the
+     * layers the solver ran and had planned (0 planned: not an anytime solver).
+     */
+    public record Stages(long[] legNs, long[] usualNs, int layers, int layersPlanned) {
+        public Stages {
+            if (legNs.length != LEGS.length || usualNs.length != LEGS.length) {
+                throw new IllegalArgumentException("one value per leg: " + LEGS.length);
+            }
+            legNs = legNs.clone();
+            usualNs = usualNs.clone();
+        }
+
+        @Override
+        public long[] legNs() {
+            return legNs.clone();
+        }
+
+        @Override
+        public long[] usualNs() {
+            return usualNs.clone();
+        }
+
+        /** "uplink 41 (35), queue 12 (13), solve 702 (560) 7/10 layers, …" in µs, the usual in brackets. */
+        String describe() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < LEGS.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append(LEGS[i]).append(' ')
+                        .append(String.format(Locale.ROOT, "%.0f (%.0f)", legNs[i] / 1e3, usualNs[i] / 1e3));
+                if (i == 2 && layersPlanned > 0) {
+                    sb.append(' ').append(layers).append('/').append(layersPlanned).append(" layers");
+                }
+            }
+            return sb.toString();
+        }
+
+        /** {@code {"uplink": …, …}, "usual_ns": {…}, "layers_run": L, "layers_planned": P} (the stages_ns value and its neighbours). */
+        String json() {
+            StringBuilder sb = new StringBuilder();
+            legs(sb, legNs).append(", \"usual_ns\": ");
+            return legs(sb, usualNs).append(", \"layers_run\": ").append(layers).append(", \"layers_planned\": ")
+                    .append(layersPlanned).toString();
+        }
+
+        private static StringBuilder legs(StringBuilder sb, long[] ns) {
+            sb.append('{');
+            for (int i = 0; i < LEGS.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append('"').append(LEGS[i]).append("\": ").append(ns[i]);
+            }
+            return sb.append('}');
+        }
     }
 
     /**
@@ -396,7 +463,11 @@ public final class SimReport {
         for (int i = 0; i < firstMisses.size(); i++) {
             Miss m = firstMisses.get(i);
             fm.append(i == 0 ? "" : ", ").append("{\"radio\": ").append(str(m.radioId())).append(", \"sequence\": ")
-                    .append(Long.toUnsignedString(m.sequence())).append(", \"late_ns\": ").append(m.lateNs()).append('}');
+                    .append(Long.toUnsignedString(m.sequence())).append(", \"late_ns\": ").append(m.lateNs());
+            if (m.stages() != null) {
+                fm.append(", \"stages_ns\": ").append(m.stages().json());
+            }
+            fm.append('}');
         }
         field(sb, "first_misses", fm.append(']').toString());
         field(sb, "duplicate_answers", Long.toString(duplicateAnswers));
@@ -541,6 +612,17 @@ public final class SimReport {
                 l.append(String.format(Locale.ROOT, "#%s +%.0f us", Long.toUnsignedString(m.sequence()), m.lateNs() / 1e3));
             }
             sb.append(l).append('\n');
+            boolean header = false;
+            for (Miss m : firstMisses) {
+                if (m.stages() != null) {
+                    if (!header) {
+                        sb.append("  where their time went, us (the radio's median until then in brackets):\n");
+                        header = true;
+                    }
+                    sb.append("    ").append(m.radioId()).append(" #").append(Long.toUnsignedString(m.sequence())).append(": ")
+                            .append(m.stages().describe()).append('\n');
+                }
+            }
         }
         sb.append(String.format(Locale.ROOT,
                 "latency capture->applied: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us, mean %.1f us (n=%d)%n",

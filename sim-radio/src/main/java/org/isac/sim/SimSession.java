@@ -82,6 +82,10 @@ final class SimSession {
     private final Set<String> solversSeen = new HashSet<>();
     private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
     private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NS, 3);
+    /** Each leg of capture → applied ({@link SimReport#LEGS}) over the applied updates; shared clock and stage times only. */
+    private final Histogram[] legs = new Histogram[SimReport.LEGS.length];
+    /** An update's legs, and the times that bound them (capture, received, solve start, solve end, encoded, applied). */
+    private final long[] leg = new long[SimReport.LEGS.length], at = new long[SimReport.LEGS.length + 1];
     private final long[] rejectCounts = new long[REASONS.length + 1];
     private long[] captureNs = new long[0];
     private long[] deadlineNs = new long[0];
@@ -441,6 +445,46 @@ final class SimSession {
         finishIfDrained();
     }
 
+    /**
+     * Splits an applied update's capture → applied time into its legs ({@link #leg}) and records
+     * them; false (nothing recorded) without a shared clock or without the controller's stage
+     * times, or when they are out of order (a controller on another clock).
+     */
+    private boolean legs(WeightUpdate u, long captureNs, long appliedNs) {
+        if (!scenario.sharedClock() || !u.hasStages()) {
+            return false;
+        }
+        org.isac.proto.v1.StageTimes t = u.getStages();
+        at[0] = captureNs;
+        at[1] = t.getReceivedNs();
+        at[2] = t.getSolveStartNs();
+        at[3] = t.getSolveEndNs();
+        at[4] = t.getEncodedNs();
+        at[5] = appliedNs;
+        for (int i = 0; i < leg.length; i++) {
+            leg[i] = at[i + 1] - at[i];
+            if (leg[i] < 0) {
+                return false;
+            }
+        }
+        for (int i = 0; i < leg.length; i++) {
+            if (legs[i] == null) {
+                legs[i] = new Histogram(MAX_TRACKED_LATENCY_NS, 2);
+            }
+            legs[i].recordValue(Math.min(leg[i], MAX_TRACKED_LATENCY_NS));
+        }
+        return true;
+    }
+
+    /** The legs just split ({@link #legs}) with the medians so far, for a late update. */
+    private SimReport.Stages stages(WeightUpdate u) {
+        long[] usual = new long[leg.length];
+        for (int i = 0; i < leg.length; i++) {
+            usual[i] = legs[i].getValueAtPercentile(50);
+        }
+        return new SimReport.Stages(leg, usual, u.getIterations(), u.getLayersPlanned());
+    }
+
     /** Decodes, applies and measures an update, answers {@code WeightApplied}; an undecodable one is dropped. */
     private void onUpdate(WeightUpdate u) {
         if (finished) {
@@ -469,10 +513,11 @@ final class SimSession {
         double achieved = subbands == 1 ? evaluator.apply(h) : evaluator.applyWideband(process);
         long lat = now - captureNs[idx];
         latency.recordValue(Math.max(0, Math.min(lat, MAX_TRACKED_LATENCY_NS)));
+        boolean timed = legs(u, captureNs[idx], now);
         if (now - deadlineNs[idx] > 0) {
             deadlineMisses++;
             if (firstMisses.size() < SimReport.FIRST_MISSES) {
-                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, now - deadlineNs[idx]));
+                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, now - deadlineNs[idx], timed ? stages(u) : null));
             }
         }
         String solverName = u.getSolver();

@@ -110,6 +110,8 @@ final class FakeController implements AutoCloseable {
         private final Precoder out = new Precoder();
         private Solver solver;
         private long lastSeq;
+        /** When the report being answered arrived (System.nanoTime, the radio's shared clock). */
+        private long receivedNs;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FrontEndMessage msg) {
@@ -143,6 +145,7 @@ final class FakeController implements AutoCloseable {
         }
 
         private void answer(ChannelHandlerContext ctx, CsiReport r) {
+            receivedNs = System.nanoTime();
             if (reports.incrementAndGet() == 1) {
                 firstReport = r;
             }
@@ -213,8 +216,12 @@ final class FakeController implements AutoCloseable {
                 m.addRe((float) w.re[i]);
                 m.addIm((float) w.im[i]);
             }
+            // stage times on the shared clock (System.nanoTime), as the controller sends them
             return WeightUpdate.newBuilder().setRadioId(r.getRadioId()).setSequence(r.getSequence())
                     .setSolver(solver.name()).setBaseband(m).setSolveNs(t1 - t0).setCaptureNs(r.getCaptureNs())
+                    .setIterations(out.iterations).setLayersPlanned(out.layersPlanned)
+                    .setStages(org.isac.proto.v1.StageTimes.newBuilder().setReceivedNs(receivedNs).setSolveStartNs(t0)
+                            .setSolveEndNs(t1).setEncodedNs(System.nanoTime()))
                     .build();
         }
 

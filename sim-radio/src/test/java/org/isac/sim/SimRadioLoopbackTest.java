@@ -198,6 +198,31 @@ class SimRadioLoopbackTest {
         assertTrue(r.reportsApplied() >= 20, "applied " + r.reportsApplied());
         assertEquals(0, r.unaccounted());
         assertEquals(r.reportsApplied(), r.deadlineMisses(), "every answer came after the 1 ms budget");
+        // each late update says where its time went: the legs add up to capture → applied, and
+        // the 3 ms the controller held the answer after encoding is the downlink's
+        assertEquals(SimReport.FIRST_MISSES, r.firstMisses().size());
+        for (SimReport.Miss m : r.firstMisses()) {
+            assertNotNull(m.stages(), "shared clock and stage times: " + m);
+            long[] legs = m.stages().legNs();
+            long sum = 0;
+            for (long l : legs) {
+                assertTrue(l >= 0, java.util.Arrays.toString(legs));
+                sum += l;
+            }
+            assertEquals(m.lateNs() + TimeUnit.MICROSECONDS.toNanos(1000), sum, "capture → applied = budget + late");
+            assertTrue(legs[4] >= TimeUnit.MILLISECONDS.toNanos(3), "downlink holds the delay: " + java.util.Arrays.toString(legs));
+            assertTrue(legs[4] > legs[0] + legs[1] + legs[2] + legs[3], java.util.Arrays.toString(legs));
+            long[] usual = m.stages().usualNs();
+            assertTrue(usual[4] >= TimeUnit.MILLISECONDS.toNanos(3), "every update so far had the delay: " + java.util.Arrays.toString(usual));
+        }
+        assertTrue(r.summary().contains("where their time went"), r.summary());
+        assertTrue(r.summary().matches("(?s).*downlink [3-9]\\d{3} \\([3-9]\\d{3}\\).*"), r.summary());
+        JsonObject miss = JsonParser.parseString(r.toJson()).getAsJsonObject().getAsJsonArray("first_misses").get(0).getAsJsonObject();
+        for (String leg : SimReport.LEGS) {
+            assertTrue(miss.getAsJsonObject("stages_ns").has(leg), miss.toString());
+            assertTrue(miss.getAsJsonObject("usual_ns").has(leg), miss.toString());
+        }
+        assertEquals(0, miss.get("layers_planned").getAsInt(), "rzf has no layers");
         assertTrue(r.latencyPercentileNs(50) >= TimeUnit.MILLISECONDS.toNanos(3), "latency includes the delay");
         assertTrue(r.achievedSumRateBits() < 0.8 * r.genieSumRateBits(),
                 "stale weights must lose rate: achieved " + r.achievedSumRateBits() + " genie " + r.genieSumRateBits());

@@ -1,6 +1,7 @@
 package org.isac.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,34 @@ class SimReportTest {
         assertEquals(100_000, fm.get(3).getAsJsonObject().get("late_ns").getAsLong());
         assertEquals(0, JsonParser.parseString(report("c", 1, 1, Map.of(), 1000).toJson()).getAsJsonObject()
                 .getAsJsonArray("first_misses").size());
+    }
+
+    /** A late update's legs: one line each under the list (µs, the usual in brackets, layers after the solve) and in the JSON. */
+    @Test
+    void aLateUpdatesLegsAreShownWithTheUsualOnes() {
+        SimReport.Stages st = new SimReport.Stages(new long[] {41_000, 12_000, 702_000, 24_000, 238_000},
+                new long[] {35_000, 13_000, 560_000, 23_000, 60_000}, 7, 10);
+        List<SimReport.Miss> late = List.of(new SimReport.Miss("r", 5, 17_000, st), new SimReport.Miss("r", 9, 3_000));
+        Histogram h = new Histogram(SimRadio.MAX_TRACKED_LATENCY_NS, 3);
+        h.recordValue(1000);
+        SimReport r = new SimReport(List.of(Scenario.builder().radioId("r").build()), "ctl", 100, 100, Map.of(), 2, 0, 0, 0, h,
+                0, 0, 0, 0, 0, 0, 0, Set.of("rzf"), 1_000_000_000L, 1_000_000_000L, "completed",
+                new double[Extra.values().length], new long[Extra.values().length], new double[0], late);
+        String s = r.summary();
+        assertTrue(s.contains("late: r #5 +17 us, #9 +3 us"), s);
+        assertTrue(s.contains("    r #5: uplink 41 (35), queue 12 (13), solve 702 (560) 7/10 layers, encode 24 (23), downlink 238 (60)\n"), s);
+        assertFalse(s.contains("r #9:"), "no legs known for #9: " + s);
+        com.google.gson.JsonArray fm = JsonParser.parseString(r.toJson()).getAsJsonObject().getAsJsonArray("first_misses");
+        JsonObject m = fm.get(0).getAsJsonObject();
+        assertEquals(238_000, m.getAsJsonObject("stages_ns").get("downlink").getAsLong());
+        assertEquals(560_000, m.getAsJsonObject("usual_ns").get("solve").getAsLong());
+        assertEquals(7, m.get("layers_run").getAsInt());
+        assertEquals(10, m.get("layers_planned").getAsInt());
+        assertFalse(fm.get(1).getAsJsonObject().has("stages_ns"));
+        assertThrows(IllegalArgumentException.class, () -> new SimReport.Stages(new long[4], new long[5], 0, 0));
+        long[] legs = st.legNs();
+        legs[0] = -1;
+        assertEquals(41_000, st.legNs()[0], "the record keeps its own copy");
     }
 
     /** A report of {@code n} late updates, sequences from {@code first}, late by their sequence in µs. */
