@@ -75,7 +75,7 @@ public final class SimReport {
     }
 
     /** The legs of an update's capture → applied time, in order; their names in reports. */
-    public static final String[] LEGS = {"uplink", "queue", "solve", "encode", "downlink"};
+    public static final List<String> LEGS = List.of("uplink", "queue", "solve", "encode", "downlink");
 
     /**
      * Where a late update's time went, from its report's capture (radio clock) through the
@@ -87,8 +87,8 @@ public final class SimReport {
      */
     public record Stages(long[] legNs, long[] usualNs, int layers, int layersPlanned) {
         public Stages {
-            if (legNs.length != LEGS.length || usualNs.length != LEGS.length) {
-                throw new IllegalArgumentException("one value per leg: " + LEGS.length);
+            if (legNs.length != LEGS.size() || usualNs.length != LEGS.size()) {
+                throw new IllegalArgumentException("one value per leg: " + LEGS);
             }
             legNs = legNs.clone();
             usualNs = usualNs.clone();
@@ -107,8 +107,8 @@ public final class SimReport {
         /** "uplink 41 (35), queue 12 (13), solve 702 (560) 7/10 layers, …" in µs, the usual in brackets. */
         String describe() {
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < LEGS.length; i++) {
-                sb.append(i == 0 ? "" : ", ").append(LEGS[i]).append(' ')
+            for (int i = 0; i < LEGS.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(LEGS.get(i)).append(' ')
                         .append(String.format(Locale.ROOT, "%.0f (%.0f)", legNs[i] / 1e3, usualNs[i] / 1e3));
                 if (i == 2 && layersPlanned > 0) {
                     sb.append(' ').append(layers).append('/').append(layersPlanned).append(" layers");
@@ -127,8 +127,8 @@ public final class SimReport {
 
         private static StringBuilder legs(StringBuilder sb, long[] ns) {
             sb.append('{');
-            for (int i = 0; i < LEGS.length; i++) {
-                sb.append(i == 0 ? "" : ", ").append('"').append(LEGS[i]).append("\": ").append(ns[i]);
+            for (int i = 0; i < LEGS.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append('"').append(LEGS.get(i)).append("\": ").append(ns[i]);
             }
             return sb.append('}');
         }

@@ -83,9 +83,9 @@ final class SimSession {
     private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
     private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NS, 3);
     /** Each leg of capture → applied ({@link SimReport#LEGS}) over the applied updates; shared clock and stage times only. */
-    private final Histogram[] legs = new Histogram[SimReport.LEGS.length];
+    private final Histogram[] legs = new Histogram[SimReport.LEGS.size()];
     /** An update's legs, and the times that bound them (capture, received, solve start, solve end, encoded, applied). */
-    private final long[] leg = new long[SimReport.LEGS.length], at = new long[SimReport.LEGS.length + 1];
+    private final long[] leg = new long[SimReport.LEGS.size()], at = new long[SimReport.LEGS.size() + 1];
     private final long[] rejectCounts = new long[REASONS.length + 1];
     private long[] captureNs = new long[0];
     private long[] deadlineNs = new long[0];
