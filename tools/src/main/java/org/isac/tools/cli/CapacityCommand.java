@@ -50,8 +50,23 @@ public final class CapacityCommand implements Callable<Integer> {
     Path out;
 
     /** One step of the ramp, as the load process reported it. */
+    /** One step; {@code stealMs} is the host's steal during its measured run (null when Linux does not say). */
     record Row(String solver, int radios, int rateHz, long sent, long applied, long misses, long p50Ns, long p99Ns,
-               long earlyStops, Path plot) {
+               long earlyStops, Path plot, Long stealMs) {
+        /** A step from its load process's JSON report ({@code sim --report}). */
+        static Row of(String solver, int radios, int rateHz, JsonObject o, long earlyStops, Path plot) {
+            JsonObject lat = o.getAsJsonObject("latency_ns");
+            com.google.gson.JsonElement steal = o.get("host_steal_ms");
+            return new Row(solver, radios, rateHz, o.get("reports_sent").getAsLong(), o.get("reports_applied").getAsLong(),
+                    o.get("deadline_misses").getAsLong(), lat.get("p50").getAsLong(), lat.get("p99").getAsLong(), earlyStops, plot,
+                    steal == null || steal.isJsonNull() ? null : steal.getAsLong());
+        }
+
+        /** The steal as the summary shows it: ms, or "–" when unknown. */
+        String steal() {
+            return stealMs == null ? "–" : Long.toString(stealMs);
+        }
+
         boolean holds(long budgetNs) {
             return within(budgetNs) && misses == 0;
         }
@@ -85,8 +100,9 @@ public final class CapacityCommand implements Callable<Integer> {
                 for (int[] step : ladder(solver)) {
                     Row r = step(c, solver, step[0], step[1], tmp, rows.size());
                     rows.add(r);
-                    System.err.printf(Locale.ROOT, "%s: %d radios x %d Hz: sent %d applied %d misses %d p50 %.0f us p99 %.0f us%n",
-                            solver, r.radios(), r.rateHz(), r.sent(), r.applied(), r.misses(), r.p50Ns() / 1e3, r.p99Ns() / 1e3);
+                    System.err.printf(Locale.ROOT, "%s: %d radios x %d Hz: sent %d applied %d misses %d p50 %.0f us p99 %.0f us"
+                            + " host steal %s ms%n", solver, r.radios(), r.rateHz(), r.sent(), r.applied(), r.misses(),
+                            r.p50Ns() / 1e3, r.p99Ns() / 1e3, r.steal());
                     if (!r.within(budgetNs) && ++failing >= 2) {
                         break; // the knee and one step past it (a step with a few misses but p99 in budget goes on)
                     }
@@ -113,13 +129,14 @@ public final class CapacityCommand implements Callable<Integer> {
                 + " uncounted run of its first step, which warms this JVM), one radio per id, shared clock, budget ")
                 .append(budgetUs).append(" µs capture → applied. A step holds when p99 ≤ budget, no applied update missed its "
                 + "deadline and ≥ 95 % of reports were applied; the ramp goes on until two steps have p99 over the budget or < 95 %"
-                + " applied.\n\n");
-        md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops (with the load's warm-up) | holds |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " applied. Host steal: the time this machine's host kept its CPUs from it during the step's measured run"
+                + " (`/proc/stat`, 10 ms steps; on a virtual machine a step can fail for it).\n\n");
+        md.append("| solver | radios | rate (Hz) | reports/s | sent | applied | deadline misses | p50 (µs) | p99 (µs) | early stops (with the load's warm-up) | host steal (ms) | holds |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %d | %s |%n", r.solver(), r.radios(),
-                    r.rateHz(), r.radios() * r.rateHz(), r.sent(), r.applied(), r.misses(), r.p50Ns() / 1e3, r.p99Ns() / 1e3,
-                    r.earlyStops(), r.holds(budgetNs) ? "yes" : "no"));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %d | %s | %s |%n", r.solver(),
+                    r.radios(), r.rateHz(), r.radios() * r.rateHz(), r.sent(), r.applied(), r.misses(), r.p50Ns() / 1e3,
+                    r.p99Ns() / 1e3, r.earlyStops(), r.steal(), r.holds(budgetNs) ? "yes" : "no"));
         }
         md.append("\n## Sustained\n\n");
         for (String solver : solvers) {
@@ -188,10 +205,7 @@ public final class CapacityCommand implements Callable<Integer> {
                     + tmp.resolve("step-" + index + ".log"));
         }
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        JsonObject lat = o.getAsJsonObject("latency_ns");
         MetricsSnapshot m = c.metrics();
-        return new Row(solver, radios, rateHz, o.get("reports_sent").getAsLong(), o.get("reports_applied").getAsLong(),
-                o.get("deadline_misses").getAsLong(), lat.get("p50").getAsLong(), lat.get("p99").getAsLong(),
-                m.earlyStops() - stopsBefore, plots.resolve("sim-latency-ccdf.png"));
+        return Row.of(solver, radios, rateHz, o, m.earlyStops() - stopsBefore, plots.resolve("sim-latency-ccdf.png"));
     }
 }
