@@ -46,24 +46,8 @@ public final class SubbandLoop {
     private final Problem one = new Problem();
     private final Precoder part = new Precoder();
     private final Params sums = new Params();
-    private final Slice slice = new Slice();
-
     /** The outer budget less the time reserved for the subbands still to come. */
-    private static final class Slice implements TimeBudget {
-        TimeBudget outer = TimeBudget.UNBOUNDED;
-        long reserveNs;
-
-        @Override
-        public long remainingNs() {
-            long r = outer.remainingNs();
-            return r == Long.MAX_VALUE ? r : r - reserveNs;
-        }
-
-        @Override
-        public long downstreamNs() {
-            return outer.downstreamNs();
-        }
-    }
+    private final SubbandShare slice = new SubbandShare();
 
     /**
      * Solves {@code p} with {@code solver} into {@code out}: directly when the solver is
@@ -79,7 +63,7 @@ public final class SubbandLoop {
         }
         copyShared(p);
         TimeBudget outer = p.budget;
-        slice.outer = outer;
+        slice.whole(outer);
         one.budget = outer == TimeBudget.UNBOUNDED ? TimeBudget.UNBOUNDED : slice;
         out.reset();
         out.setSubbands(subbands);
@@ -91,8 +75,7 @@ public final class SubbandLoop {
         sums.clear();
         for (int s = 0; s < subbands; s++) {
             one.copySubbandFrom(p, s);
-            long rem = outer.remainingNs();
-            slice.reserveNs = rem == Long.MAX_VALUE || rem <= 0 ? 0 : rem - rem / (subbands - s);
+            slice.start(subbands - s);
             solver.solve(one, part);
             if (part.isHybrid()) {
                 throw new HybridNotWideband(solver.name(), subbands);
@@ -123,7 +106,7 @@ public final class SubbandLoop {
             out.predicted.put(sums.key(i), sums.value(i) / subbands);
         }
         one.budget = TimeBudget.UNBOUNDED;
-        slice.outer = TimeBudget.UNBOUNDED;
+        slice.whole(TimeBudget.UNBOUNDED);
     }
 
     /** Everything but the channel and noise, once per wideband solve. */

@@ -84,7 +84,7 @@ public final class WmmseSolver implements Solver {
     /** Wideband workspace: subband s as a narrowband problem, its answer, its share of the time. */
     private final Problem view = new Problem();
     private final Precoder one = new Precoder();
-    private final ShareOfBudget share = new ShareOfBudget();
+    private final org.isac.solver.SubbandShare share = new org.isac.solver.SubbandShare();
 
     /** Solves every subband (see the class comment). */
     @Override
@@ -117,7 +117,7 @@ public final class WmmseSolver implements Solver {
         }
         view.copySettingsFrom(p);
         view.budget = p.budget == TimeBudget.UNBOUNDED ? TimeBudget.UNBOUNDED : share;
-        share.whole = p.budget;
+        share.whole(p.budget);
         out.reset();
         out.setSubbands(subbands);
         double sumRate = 0;
@@ -140,41 +140,13 @@ public final class WmmseSolver implements Solver {
             deadline |= one.deadlineStop;
             late |= one.outOfTime;
         }
-        share.whole = TimeBudget.UNBOUNDED; // hold no reference to the caller's clock
+        share.whole(TimeBudget.UNBOUNDED); // hold no reference to the caller's clock
         out.iterations = iterations;
         out.earlyStop = early;
         out.deadlineStop = deadline;
         out.outOfTime = late;
         out.layersPlanned = one.layersPlanned;
         out.predicted.put("sum_rate_nats", sumRate);
-    }
-
-    /**
-     * The caller's budget shared among the subbands still to solve: at the start of a subband,
-     * of the time then left it keeps back the part the later subbands get ((left − 1)/left of
-     * it), so this subband's deadline comes that much earlier. The clock itself is not scaled
-     * (the layer pacer times its layers by differences of these readings).
-     */
-    private static final class ShareOfBudget implements TimeBudget {
-        TimeBudget whole = TimeBudget.UNBOUNDED;
-        long reserveNs;
-
-        /** Starts a subband with {@code left} subbands (this one included) still to solve. */
-        void start(int left) {
-            long r = whole.remainingNs();
-            reserveNs = r == Long.MAX_VALUE || r <= 0 ? 0 : r / left * (left - 1);
-        }
-
-        @Override
-        public long remainingNs() {
-            long r = whole.remainingNs();
-            return r == Long.MAX_VALUE ? r : r - reserveNs;
-        }
-
-        @Override
-        public long downstreamNs() {
-            return whole.downstreamNs();
-        }
     }
 
     private void solveNarrowband(Problem p, Precoder out) {
