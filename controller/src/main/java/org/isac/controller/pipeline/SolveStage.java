@@ -33,8 +33,6 @@ final class SolveStage implements EventHandler<SolveEvent> {
     /** Fixed encode margin in ns, or {@link ControllerConfig#AUTO_ENCODE_MARGIN}. */
     private final long encodeMarginNs;
     private final Budget budget = new Budget();
-    /** Whether the last {@link #margin} came from measurements (acks or the encode stage), not a setting or the start-up half. */
-    private boolean marginMeasured;
     /** Wideband reports for narrowband solvers. */
     private final SubbandLoop subbands = new SubbandLoop();
     /** Solve time of a report without a deadline ({@link org.isac.controller.Limits#maxSolveMillis}). */
@@ -136,9 +134,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
             }
         }
         if (e.hasDeadline) {
-            long margin = margin(e);
-            budget.deadlineNs = e.deadlineNs - margin;
-            budget.marginNs = marginMeasured ? margin : 0;
+            budget.deadlineNs = e.deadlineNs - margin(e);
         } else {
             // no deadline: the controller's ceiling, so that no report holds the shard for long
             budget.marginNs = 0;
@@ -173,10 +169,11 @@ final class SolveStage implements EventHandler<SolveEvent> {
      * Time kept free after the solve: the configured margin, or (automatic) what this radio's
      * updates measured from solve end to applied at p99.9 when its acks tell (shared clock; half
      * the budget until the first window of acks is in), else the encode stage's p90; plus
-     * {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}; at most half the report's budget.
+     * {@link ControllerConfig#ENCODE_MARGIN_FLOOR_NS}; at most half the report's budget. Sets the
+     * budget's {@code marginNs} to it when it was measured (acks or the encode stage), else to 0.
      */
     private long margin(SolveEvent e) {
-        marginMeasured = false;
+        budget.marginNs = 0;
         if (encodeMarginNs >= 0) {
             return encodeMarginNs;
         }
@@ -187,9 +184,9 @@ final class SolveStage implements EventHandler<SolveEvent> {
         if (downlink == 0 && e.session.sharesClock()) {
             return half; // its acks will measure the downlink soon; until then, err on the safe side
         }
-        long m = downlink > 0 ? downlink + ControllerConfig.ENCODE_MARGIN_FLOOR_NS : encode.autoMarginNs();
-        marginMeasured = true;
-        return Math.min(m, half);
+        long m = Math.min(downlink > 0 ? downlink + ControllerConfig.ENCODE_MARGIN_FLOOR_NS : encode.autoMarginNs(), half);
+        budget.marginNs = m;
+        return m;
     }
 
     private Solver create(SolveEvent e) {
