@@ -83,7 +83,8 @@ final class SimSession {
     private final Map<Long, CMatrix> reportedCsi = new HashMap<>();
     private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NS, 3);
     /** Each leg of capture → applied ({@link SimReport#LEGS}) over the applied updates; shared clock and stage times only. */
-    private final Histogram[] legs = new Histogram[SimReport.LEGS.size()];
+    private final Histogram[] legs = java.util.stream.Stream.generate(() -> new Histogram(MAX_TRACKED_LATENCY_NS, 2))
+            .limit(SimReport.LEGS.size()).toArray(Histogram[]::new);
     /** An update's legs, and the times that bound them (capture, received, solve start, solve end, encoded, applied). */
     private final long[] leg = new long[SimReport.LEGS.size()], at = new long[SimReport.LEGS.size() + 1];
     private final long[] rejectCounts = new long[REASONS.length + 1];
@@ -468,9 +469,6 @@ final class SimSession {
             }
         }
         for (int i = 0; i < leg.length; i++) {
-            if (legs[i] == null) {
-                legs[i] = new Histogram(MAX_TRACKED_LATENCY_NS, 2);
-            }
             legs[i].recordValue(Math.min(leg[i], MAX_TRACKED_LATENCY_NS));
         }
         return true;
