@@ -1,6 +1,7 @@
 package org.isac.solver.linalg;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -27,11 +28,18 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>As in {@link VectorKernels}, C2 must inline every Vector API call or it boxes the
  * vectors, so each kernel is a small method with its loops written out.
- * {@code ColumnKernelsTest} checks that nothing is allocated.
+ * {@code ColumnKernelsTest} checks that nothing is allocated. As there, a vector carried
+ * around a loop is the argument of the operation that updates it, never its receiver
+ * ({@code s.add(t0)}, not {@code t0.add(s)}); and {@link #fold}, whose operations each
+ * take the last one's result as receiver, first casts its argument to the species' class,
+ * so C2 need not resolve that chain of virtual calls one late-inlining round at a time
+ * (without a type profile it gave up before the end).
  */
 final class VectorColumnKernels implements ColumnKernels {
     private static final VectorSpecies<Float> S = VectorWidth.floats();
     private static final int L = S.length();
+    /** The species' vector class, for the cast in {@link #fold} (see the class comment). */
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     /** The reductions' virtual lanes (a multiple of L). */
     private static final int V = ScalarColumnKernels.V;
     /** Smallest |x|² that {@link #unitModulus} handles in float. */
@@ -226,11 +234,11 @@ final class VectorColumnKernels implements ColumnKernels {
                 si = xi.neg().fma(yr, si);
             }
             if ((p & 1) == 0) {
-                ar0 = p < 2 ? sr : ar0.add(sr);
-                ai0 = p < 2 ? si : ai0.add(si);
+                ar0 = p < 2 ? sr : sr.add(ar0);
+                ai0 = p < 2 ? si : si.add(ai0);
             } else {
-                ar1 = p < 2 ? sr : ar1.add(sr);
-                ai1 = p < 2 ? si : ai1.add(si);
+                ar1 = p < 2 ? sr : sr.add(ar1);
+                ai1 = p < 2 ? si : si.add(ai1);
             }
         }
         ScalarColumnKernels.finishConjDot(n16, n, ar, ai, x, br, bi, y, fold(pair(ar0, ar1)), fold(pair(ai0, ai1)), gr, gi, o);
@@ -266,15 +274,15 @@ final class VectorColumnKernels implements ColumnKernels {
                 ui = nxi.fma(yr, ui);
             }
             if ((p & 1) == 0) {
-                ar0 = p < 2 ? sr : ar0.add(sr);
-                ai0 = p < 2 ? si : ai0.add(si);
-                br0 = p < 2 ? ur : br0.add(ur);
-                bi0 = p < 2 ? ui : bi0.add(ui);
+                ar0 = p < 2 ? sr : sr.add(ar0);
+                ai0 = p < 2 ? si : si.add(ai0);
+                br0 = p < 2 ? ur : ur.add(br0);
+                bi0 = p < 2 ? ui : ui.add(bi0);
             } else {
-                ar1 = p < 2 ? sr : ar1.add(sr);
-                ai1 = p < 2 ? si : ai1.add(si);
-                br1 = p < 2 ? ur : br1.add(ur);
-                bi1 = p < 2 ? ui : bi1.add(ui);
+                ar1 = p < 2 ? sr : sr.add(ar1);
+                ai1 = p < 2 ? si : si.add(ai1);
+                br1 = p < 2 ? ur : ur.add(br1);
+                bi1 = p < 2 ? ui : ui.add(bi1);
             }
         }
         ScalarColumnKernels.finishConjDot(n16, n, ar, ai, x, br, bi, y, fold(pair(ar0, ar1)), fold(pair(ai0, ai1)), gr, gi, o);
@@ -293,6 +301,7 @@ final class VectorColumnKernels implements ColumnKernels {
 
     /** The rest of {@link ScalarColumnKernels#fold}'s tree within one vector: halves of 8 (16 lanes), 4 (8 or 16), 2, 1. */
     private static float fold(FloatVector t) {
+        t = (FloatVector) VT.cast(t); // the class made exact, see the class comment
         if (L > 8) {
             t = t.add(t.rearrange(H8));
         }
@@ -349,9 +358,9 @@ final class VectorColumnKernels implements ColumnKernels {
                 s = y.fma(y, s);
             }
             if ((p & 1) == 0) {
-                t0 = p < 2 ? s : t0.add(s);
+                t0 = p < 2 ? s : s.add(t0);
             } else {
-                t1 = p < 2 ? s : t1.add(s);
+                t1 = p < 2 ? s : s.add(t1);
             }
         }
         return ScalarColumnKernels.finishSumSquares(fold(pair(t0, t1)), end16, off + len, re, im);

@@ -21,6 +21,18 @@ import jdk.incubator.vector.VectorSpecies;
  * kB per call): masked operations, helper methods and big method bodies each made it give
  * up here (NodeCountInliningCutoff), so the kernels are small separate methods with the
  * stores written out. {@code FastKernelsTest} checks that nothing is allocated.
+ *
+ * <p>A vector carried around a loop is the argument of the operation that updates it, never
+ * its receiver: {@code t.add(s)} and {@code t.neg().add(s)} rather than {@code s.add(t)} and
+ * {@code s.sub(t)} (the same bits: IEEE addition commutes, and s − t is s + (−t)). C2 gives
+ * a loop's φ its declared class ({@code DoubleVector}), so a call on it is virtual; C2
+ * resolves it from the receiver-type profile, or late, once the φ's type has been narrowed
+ * from its inputs — which never happens when the input is that same call's result. A JVM
+ * that compiled the kernel without a type profile (on a busy machine a method can go from
+ * C1 without profiling straight to C2) then called the operation out of line and boxed the
+ * vectors on every call, some 5 KB per wideband solve, for the rest of its life. The tests
+ * tagged {@code allocation} also run with {@code -XX:TypeProfileWidth=0}, which compiles
+ * every kernel that way.
  */
 final class VectorKernels implements FastKernels {
     private static final VectorSpecies<Double> S = VectorWidth.doubles();
@@ -111,7 +123,7 @@ final class VectorKernels implements FastKernels {
     private static int choleskyLanes(double[] r, double[] im, int k, int sb, int s0) {
         DoubleVector maxDiag = DoubleVector.zero(S);
         for (int j = 0; j < k; j++) {
-            maxDiag = maxDiag.lanewise(VectorOperators.MAX, DoubleVector.fromArray(S, r, (j * k + j) * sb + s0));
+            maxDiag = DoubleVector.fromArray(S, r, (j * k + j) * sb + s0).lanewise(VectorOperators.MAX, maxDiag);
         }
         DoubleVector minPivot = DoubleVector.broadcast(S, Kernels.CHOLESKY_RELATIVE_PIVOT).mul(maxDiag);
         DoubleVector zero = DoubleVector.zero(S);
@@ -121,7 +133,7 @@ final class VectorKernels implements FastKernels {
             for (int q = 0; q < j; q++) {
                 int jq = (j * k + q) * sb + s0;
                 DoubleVector lr = DoubleVector.fromArray(S, r, jq), li = DoubleVector.fromArray(S, im, jq);
-                d = d.sub(lr.mul(lr).add(li.mul(li)));
+                d = lr.mul(lr).add(li.mul(li)).neg().add(d);
             }
             VectorMask<Double> ok = d.compare(VectorOperators.GT, minPivot).and(d.test(VectorOperators.IS_FINITE));
             if (!ok.allTrue()) {
@@ -137,8 +149,8 @@ final class VectorKernels implements FastKernels {
                     int iq = (i * k + q) * sb + s0, jq = (j * k + q) * sb + s0;
                     DoubleVector xr = DoubleVector.fromArray(S, r, iq), xi = DoubleVector.fromArray(S, im, iq);
                     DoubleVector yr = DoubleVector.fromArray(S, r, jq), yi = DoubleVector.fromArray(S, im, jq).neg();
-                    sr = sr.sub(xr.mul(yr).sub(xi.mul(yi)));
-                    si = si.sub(xr.mul(yi).add(xi.mul(yr)));
+                    sr = xr.mul(yr).sub(xi.mul(yi)).neg().add(sr);
+                    si = xr.mul(yi).add(xi.mul(yr)).neg().add(si);
                 }
                 sr.div(ljj).intoArray(r, ij);
                 si.div(ljj).intoArray(im, ij);
@@ -162,8 +174,8 @@ final class VectorKernels implements FastKernels {
                     int x = (io + q) * sb + s0, y = (q * k + j) * sb + s0;
                     DoubleVector xr = DoubleVector.fromArray(S, r, x), xi = DoubleVector.fromArray(S, im, x);
                     DoubleVector yr = DoubleVector.fromArray(S, r, y), yi = DoubleVector.fromArray(S, im, y);
-                    sr = sr.add(xr.mul(yr).sub(xi.mul(yi)));
-                    si = si.add(xr.mul(yi).add(xi.mul(yr)));
+                    sr = xr.mul(yr).sub(xi.mul(yi)).add(sr);
+                    si = xr.mul(yi).add(xi.mul(yr)).add(si);
                 }
                 int o = (io + j) * sb + s0;
                 sr.mul(invR).sub(si.mul(invI)).neg().intoArray(r, o);

@@ -160,6 +160,7 @@ class WidebandDigitalTest {
     }
 
     @Test
+    @Tag("allocation") // also run without type profiles: see pom.xml
     void widebandSolvesAllocateNothingAfterWarmUp() {
         if (FastKernels.vectorWidthEmulated()) {
             return; // emulated vector widths allocate by design

@@ -250,6 +250,7 @@ class HybridUpgaSolverTest {
     }
 
     @Test
+    @Tag("allocation") // also run without type profiles: see pom.xml
     void solveAllocatesNothingAfterWarmUp() {
         assumeFalse(FastKernels.vectorWidthEmulated(), "an emulated vector width allocates by nature: " + FastKernels.status());
         for (int single = 0; single <= 1; single++) {

@@ -85,6 +85,7 @@ class BatchedCholeskyTest {
     }
 
     @Test
+    @Tag("allocation") // also run without type profiles: see pom.xml
     void allocatesNothingAfterWarmUp() {
         if (FastKernels.vectorWidthEmulated()) {
             return;

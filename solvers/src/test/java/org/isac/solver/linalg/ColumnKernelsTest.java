@@ -343,6 +343,7 @@ class ColumnKernelsTest {
     }
 
     @Test
+    @Tag("allocation") // also run without type profiles: see pom.xml
     void vectorKernelsAllocateNothingAfterWarmUp() {
         assumeFalse(FastKernels.vectorWidthEmulated(), "an emulated width allocates by nature: " + FastKernels.status());
         ColumnKernels ck = ColumnKernels.get();

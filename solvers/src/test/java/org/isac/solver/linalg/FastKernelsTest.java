@@ -183,6 +183,7 @@ class FastKernelsTest {
     }
 
     @Test
+    @Tag("allocation") // also run without type profiles: see pom.xml
     void vectorKernelsAllocateNothingAfterWarmUp() {
         assumeFalse(FastKernels.vectorWidthEmulated(), "an emulated vector width allocates by nature: " + FastKernels.status());
         FastKernels fk = FastKernels.get();

@@ -43,6 +43,7 @@ class MulEachTest {
     }
 
     @Test
+    @Tag("allocation") // also run without type profiles: see pom.xml
     void allocatesNothingAfterWarmUp() {
         if (FastKernels.vectorWidthEmulated()) {
             return;
