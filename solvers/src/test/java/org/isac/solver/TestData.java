@@ -47,4 +47,59 @@ public final class TestData {
         return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
                 .getThreadAllocatedBytes(Thread.currentThread().threadId());
     }
+
+    /**
+     * Where {@code work} allocates on this thread, for an allocation test's failure message:
+     * runs it under a flight recording of TLAB refills and outside-TLAB allocations (with
+     * stack traces) and returns the most frequent sites: the class allocated, the innermost
+     * frame and the first of the project's own, each with its kind ("Inlined", "JIT compiled",
+     * "Interpreted"), e.g. a Vector API fallback inlined into a kernel that C2 compiled
+     * without intrinsics.
+     */
+    public static String allocationSites(Runnable work) {
+        return allocationSites(Thread.currentThread().threadId(), work);
+    }
+
+    /** As {@link #allocationSites(Runnable)}, for the allocations of thread {@code thread} while {@code work} runs. */
+    public static String allocationSites(long thread, Runnable work) {
+        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.enable("jdk.ObjectAllocationInNewTLAB").withStackTrace();
+            r.enable("jdk.ObjectAllocationOutsideTLAB").withStackTrace();
+            r.start();
+            work.run();
+            r.stop();
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("allocation", ".jfr");
+            try {
+                r.dump(file);
+                for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+                    if (e.getThread() == null || e.getThread().getJavaThreadId() != thread || e.getStackTrace() == null) {
+                        continue;
+                    }
+                    StringBuilder site = new StringBuilder(e.getClass("objectClass").getName());
+                    var frames = e.getStackTrace().getFrames();
+                    // the innermost frame, then the first of the project's own (a kernel under the JDK's frames)
+                    for (int i = 0, own = 0; i < frames.size() && own == 0; i++) {
+                        var f = frames.get(i);
+                        String type = f.getMethod().getType().getName();
+                        own = type.startsWith("org.isac.") ? 1 : 0;
+                        if (i == 0 || own == 1) {
+                            site.append(i == 0 ? " at " : " … in ").append(type.replaceAll(".*\\.", "")).append('.')
+                                    .append(f.getMethod().getName()).append(':').append(f.getLineNumber())
+                                    .append(" [").append(f.getType()).append(']');
+                        }
+                    }
+                    sites.merge(site.toString(), 1, Integer::sum);
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            return "(no recording: " + e + ")";
+        }
+        StringBuilder out = new StringBuilder();
+        sites.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+                .forEach(en -> out.append("\n  ").append(en.getValue()).append("× ").append(en.getKey()));
+        return out.length() == 0 ? " (no allocation sampled)" : out.toString();
+    }
 }

@@ -261,10 +261,25 @@ class HybridUpgaSolverTest {
             for (int i = 0; i < 5000; i++) { // until C2 has compiled the vector kernels (the interpreter boxes vectors)
                 solver.solve(p, out);
             }
-            long before = TestData.allocatedBytes();
-            solver.solve(p, out);
-            long allocated = TestData.allocatedBytes() - before;
-            assertTrue(allocated < 1024, "solve (single_precision=" + single + ") allocated " + allocated + " bytes");
+            // then blocks of 200 solves until one allocates (next to) nothing, at most 40: on a busy
+            // machine C2's queue can hold a kernel past any fixed count; one that allocates per
+            // call (or was compiled so that it does) allocates in every block
+            long allocated = Long.MAX_VALUE;
+            for (int block = 0; block < 40 && allocated >= 1024; block++) {
+                long before = TestData.allocatedBytes();
+                for (int i = 0; i < 200; i++) {
+                    solver.solve(p, out);
+                }
+                allocated = TestData.allocatedBytes() - before;
+            }
+            long measured = allocated;
+            int precision = single;
+            assertTrue(measured < 1024, () -> "200 solves (single_precision=" + precision + ") allocated " + measured
+                    + " bytes, at" + TestData.allocationSites(() -> {
+                        for (int i = 0; i < 200; i++) {
+                            solver.solve(p, out);
+                        }
+                    }));
         }
     }
 }

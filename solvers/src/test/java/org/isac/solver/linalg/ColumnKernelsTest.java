@@ -389,6 +389,12 @@ class ColumnKernelsTest {
             }
             least = Math.min(least, TestData.allocatedBytes() - before);
         }
-        assertTrue(least < 2048, ck.name() + " allocated " + least + " bytes in 2000 rounds (the least of " + windows + " windows)");
+        long measured = least, tried = windows;
+        assertTrue(measured < 2048, () -> ck.name() + " allocated " + measured + " bytes in 2000 rounds (the least of "
+                + tried + " windows), at" + TestData.allocationSites(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        work.run();
+                    }
+                }));
     }
 }
