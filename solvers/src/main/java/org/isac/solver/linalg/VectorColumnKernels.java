@@ -30,15 +30,16 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors, so each kernel is a small method with its loops written out.
  * {@code ColumnKernelsTest} checks that nothing is allocated. As there, a vector carried
  * around a loop is the argument of the operation that updates it, never its receiver
- * ({@code s.add(t0)}, not {@code t0.add(s)}); and {@link #fold}, whose operations each
- * take the last one's result as receiver, first casts its argument to the species' class,
- * so C2 need not resolve that chain of virtual calls one late-inlining round at a time
- * (without a type profile it gave up before the end).
+ * ({@code s.add(t0)}, not {@code t0.add(s)}), and a loop's result is cast to the species'
+ * class ({@code VT.cast}, a C2 intrinsic on a constant class) before anything is called on
+ * it: stores, {@link #pair}, {@link #fold}'s chain of lane operations. Without a type
+ * profile C2 otherwise resolves those calls late, one round at a time, and was seen to give
+ * up on square4's eight stores (compiled out of line, boxing each vector).
  */
 final class VectorColumnKernels implements ColumnKernels {
     private static final VectorSpecies<Float> S = VectorWidth.floats();
     private static final int L = S.length();
-    /** The species' vector class, for the cast in {@link #fold} (see the class comment). */
+    /** The species' vector class, for the casts of loop results (see the class comment). */
     private static final Class<? extends Vector<Float>> VT = S.vectorType();
     /** The reductions' virtual lanes (a multiple of L). */
     private static final int V = ScalarColumnKernels.V;
@@ -120,6 +121,14 @@ final class VectorColumnKernels implements ColumnKernels {
                 i3 = ar.fma(b, i3);
             }
             int o0 = o + r, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+            r0 = (FloatVector) VT.cast(r0); // the loop's results as the species' class (class comment)
+            i0 = (FloatVector) VT.cast(i0);
+            r1 = (FloatVector) VT.cast(r1);
+            i1 = (FloatVector) VT.cast(i1);
+            r2 = (FloatVector) VT.cast(r2);
+            i2 = (FloatVector) VT.cast(i2);
+            r3 = (FloatVector) VT.cast(r3);
+            i3 = (FloatVector) VT.cast(i3);
             r0.intoArray(cr, o0);
             i0.intoArray(ci, o0);
             r1.intoArray(cr, o1);
@@ -146,6 +155,8 @@ final class VectorColumnKernels implements ColumnKernels {
                 r0 = ai.neg().fma(b, r0);
                 i0 = ar.fma(b, i0);
             }
+            r0 = (FloatVector) VT.cast(r0); // the loop's results as the species' class (class comment)
+            i0 = (FloatVector) VT.cast(i0);
             r0.intoArray(cr, o + r);
             i0.intoArray(ci, o + r);
         }
@@ -185,6 +196,8 @@ final class VectorColumnKernels implements ColumnKernels {
                 sr = xi.fma(FloatVector.broadcast(S, -yi), sr);
                 si = xr.fma(FloatVector.broadcast(S, yi), si);
             }
+            sr = (FloatVector) VT.cast(sr); // the loop's results as the species' class (class comment)
+            si = (FloatVector) VT.cast(si);
             sr.intoArray(cr, o + r);
             si.intoArray(ci, o + r);
         }
@@ -296,7 +309,7 @@ final class VectorColumnKernels implements ColumnKernels {
      * (1 pass) the even sum itself.
      */
     private static FloatVector pair(FloatVector even, FloatVector odd) {
-        return L == V ? even : even.add(odd);
+        return L == V ? even : ((FloatVector) VT.cast(even)).add(odd); // a loop's result, as the species' class
     }
 
     /** The rest of {@link ScalarColumnKernels#fold}'s tree within one vector: halves of 8 (16 lanes), 4 (8 or 16), 2, 1. */

@@ -1,6 +1,7 @@
 package org.isac.solver.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,13 +31,18 @@ import jdk.incubator.vector.VectorSpecies;
  * from its inputs — which never happens when the input is that same call's result. A JVM
  * that compiled the kernel without a type profile (on a busy machine a method can go from
  * C1 without profiling straight to C2) then called the operation out of line and boxed the
- * vectors on every call, some 5 KB per wideband solve, for the rest of its life. The tests
+ * vectors on every call, some 5 KB per wideband solve, for the rest of its life. For the
+ * same reason a loop's result is cast to the species' class ({@code VT.cast}, a C2
+ * intrinsic on a constant class) before anything is called on it: the call then binds when
+ * the method is parsed instead of in a late round that C2 may give up on. The tests
  * tagged {@code allocation} also run with {@code -XX:TypeProfileWidth=0}, which compiles
  * every kernel that way.
  */
 final class VectorKernels implements FastKernels {
     private static final VectorSpecies<Double> S = VectorWidth.doubles();
     private static final int L = S.length();
+    /** The species' vector class, for the casts of loop results (see the class comment). */
+    private static final Class<? extends Vector<Double>> VT = S.vectorType();
 
     /** Per-thread buffers for Bᴴ and for the padded last panel. */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -135,6 +141,7 @@ final class VectorKernels implements FastKernels {
                 DoubleVector lr = DoubleVector.fromArray(S, r, jq), li = DoubleVector.fromArray(S, im, jq);
                 d = lr.mul(lr).add(li.mul(li)).neg().add(d);
             }
+            d = (DoubleVector) VT.cast(d); // the loop's result as the species' class (class comment)
             VectorMask<Double> ok = d.compare(VectorOperators.GT, minPivot).and(d.test(VectorOperators.IS_FINITE));
             if (!ok.allTrue()) {
                 return ok.not().firstTrue();
@@ -152,6 +159,8 @@ final class VectorKernels implements FastKernels {
                     sr = xr.mul(yr).sub(xi.mul(yi)).neg().add(sr);
                     si = xr.mul(yi).add(xi.mul(yr)).neg().add(si);
                 }
+                sr = (DoubleVector) VT.cast(sr); // the loop's results as the species' class
+                si = (DoubleVector) VT.cast(si);
                 sr.div(ljj).intoArray(r, ij);
                 si.div(ljj).intoArray(im, ij);
             }
@@ -178,6 +187,8 @@ final class VectorKernels implements FastKernels {
                     si = xr.mul(yi).add(xi.mul(yr)).add(si);
                 }
                 int o = (io + j) * sb + s0;
+                sr = (DoubleVector) VT.cast(sr); // the loop's results as the species' class
+                si = (DoubleVector) VT.cast(si);
                 sr.mul(invR).sub(si.mul(invI)).neg().intoArray(r, o);
                 sr.mul(invI).add(si.mul(invR)).neg().intoArray(im, o);
             }
@@ -358,6 +369,14 @@ final class VectorKernels implements FastKernels {
             }
             // written out rather than in a helper: C2 stops inlining plain helpers in methods this
             // big (NodeCountInliningCutoff) and would then box the accumulators
+            r0 = (DoubleVector) VT.cast(r0); // the loop's results as the species' class (class comment)
+            i0 = (DoubleVector) VT.cast(i0);
+            r1 = (DoubleVector) VT.cast(r1);
+            i1 = (DoubleVector) VT.cast(i1);
+            r2 = (DoubleVector) VT.cast(r2);
+            i2 = (DoubleVector) VT.cast(i2);
+            r3 = (DoubleVector) VT.cast(r3);
+            i3 = (DoubleVector) VT.cast(i3);
             int c = cOff + i * ldc, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
             if (beta == 0) {
                 r0.mul(alpha).intoArray(cr, c);
@@ -396,6 +415,8 @@ final class VectorKernels implements FastKernels {
             r0 = x.fma(yi.neg(), r0);
             i0 = x.fma(yr, i0);
         }
+        r0 = (DoubleVector) VT.cast(r0); // the loop's results as the species' class (class comment)
+        i0 = (DoubleVector) VT.cast(i0);
         if (beta == 0) {
             r0.mul(alpha).intoArray(cr, c);
             i0.mul(alpha).intoArray(ci, c);
@@ -445,6 +466,14 @@ final class VectorKernels implements FastKernels {
             }
             // written out rather than in a helper: C2 stops inlining plain helpers in methods this
             // big (NodeCountInliningCutoff) and would then box the accumulators
+            r0 = (DoubleVector) VT.cast(r0); // the loop's results as the species' class (class comment)
+            i0 = (DoubleVector) VT.cast(i0);
+            r1 = (DoubleVector) VT.cast(r1);
+            i1 = (DoubleVector) VT.cast(i1);
+            r2 = (DoubleVector) VT.cast(r2);
+            i2 = (DoubleVector) VT.cast(i2);
+            r3 = (DoubleVector) VT.cast(r3);
+            i3 = (DoubleVector) VT.cast(i3);
             int c = cOff + i * ldc, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
             if (beta == 0) {
                 r0.mul(alpha).intoArray(cr, c);
@@ -483,6 +512,8 @@ final class VectorKernels implements FastKernels {
             r0 = x.fma(yi, r0);
             i0 = x.fma(yr.neg(), i0);
         }
+        r0 = (DoubleVector) VT.cast(r0); // the loop's results as the species' class (class comment)
+        i0 = (DoubleVector) VT.cast(i0);
         if (beta == 0) {
             r0.mul(alpha).intoArray(cr, c);
             i0.mul(alpha).intoArray(ci, c);
