@@ -210,13 +210,14 @@ class SimRadioLoopbackTest {
                 sum += l;
             }
             assertEquals(m.lateNs() + TimeUnit.MICROSECONDS.toNanos(1000), sum, "capture → applied = budget + late");
+            // (a lower bound only: how long the other legs take is up to the machine; a CI run
+            // once saw a 3.5 ms uplink)
             assertTrue(legs[4] >= TimeUnit.MILLISECONDS.toNanos(3), "downlink holds the delay: " + java.util.Arrays.toString(legs));
-            assertTrue(legs[4] > legs[0] + legs[1] + legs[2] + legs[3], java.util.Arrays.toString(legs));
             long[] usual = m.stages().usualNs();
             assertTrue(usual[4] >= TimeUnit.MILLISECONDS.toNanos(3), "every update so far had the delay: " + java.util.Arrays.toString(usual));
         }
         assertTrue(r.summary().contains("where their time went"), r.summary());
-        assertTrue(r.summary().matches("(?s).*downlink [3-9]\\d{3} \\([3-9]\\d{3}\\).*"), r.summary());
+        assertTrue(r.summary().matches("(?s).*downlink ([3-9]\\d{3}|\\d{5,}) \\(([3-9]\\d{3}|\\d{5,})\\).*"), r.summary());
         JsonObject miss = JsonParser.parseString(r.toJson()).getAsJsonObject().getAsJsonArray("first_misses").get(0).getAsJsonObject();
         for (String leg : SimReport.LEGS) {
             assertTrue(miss.getAsJsonObject("stages_ns").has(leg), miss.toString());
