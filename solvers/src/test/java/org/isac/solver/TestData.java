@@ -1,7 +1,15 @@
 package org.isac.solver;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.isac.solver.array.ArrayShape;
 import org.isac.solver.linalg.CMatrix;
 
@@ -62,17 +70,17 @@ public final class TestData {
 
     /** As {@link #allocationSites(Runnable)}, for the allocations of thread {@code thread} while {@code work} runs. */
     public static String allocationSites(long thread, Runnable work) {
-        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
-        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+        Map<String, Integer> sites = new HashMap<>();
+        try (Recording r = new Recording()) {
             r.enable("jdk.ObjectAllocationInNewTLAB").withStackTrace();
             r.enable("jdk.ObjectAllocationOutsideTLAB").withStackTrace();
             r.start();
             work.run();
             r.stop();
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("allocation", ".jfr");
+            Path file = Files.createTempFile("allocation", ".jfr");
             try {
                 r.dump(file);
-                for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+                for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
                     if (e.getThread() == null || e.getThread().getJavaThreadId() != thread || e.getStackTrace() == null) {
                         continue;
                     }
@@ -92,13 +100,13 @@ public final class TestData {
                     sites.merge(site.toString(), 1, Integer::sum);
                 }
             } finally {
-                java.nio.file.Files.deleteIfExists(file);
+                Files.deleteIfExists(file);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no recording: " + e + ")";
         }
         StringBuilder out = new StringBuilder();
-        sites.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+        sites.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
                 .forEach(en -> out.append("\n  ").append(en.getValue()).append("× ").append(en.getKey()));
         return out.length() == 0 ? " (no allocation sampled)" : out.toString();
     }

@@ -314,7 +314,8 @@ final class VectorColumnKernels implements ColumnKernels {
 
     /** The rest of {@link ScalarColumnKernels#fold}'s tree within one vector: halves of 8 (16 lanes), 4 (8 or 16), 2, 1. */
     private static float fold(FloatVector t) {
-        t = (FloatVector) VT.cast(t); // the class made exact, see the class comment
+        // the class made exact (class comment): also when C2 compiles fold on its own, where t is a parameter
+        t = (FloatVector) VT.cast(t);
         if (L > 8) {
             t = t.add(t.rearrange(H8));
         }
