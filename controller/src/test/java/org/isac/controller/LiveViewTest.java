@@ -160,7 +160,9 @@ class LiveViewTest {
             Map<String, Object> controller = object(object(MiniJson.parse(view.state())).get("controller"));
             assertEquals("mrt", controller.get("default_solver"));
             assertTrue(num(object(controller.get("counters")), "received") >= 2);
-            assertTrue(num(object(object(controller.get("latency")).get("received_to_written")), "n") >= 2);
+            Map<String, Object> latency = object(controller.get("latency"));
+            assertTrue(num(object(latency.get("received_to_written")), "n") >= 2);
+            assertTrue(num(object(latency.get("hand_off")), "n") >= 2);
         }
     }
 

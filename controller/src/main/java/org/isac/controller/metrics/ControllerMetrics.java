@@ -80,7 +80,13 @@ public final class ControllerMetrics {
         /** Solve end → update built. */
         ENCODE,
         /** Report decoded → update passed to the socket writer. */
-        RECEIVED_TO_WRITTEN
+        RECEIVED_TO_WRITTEN,
+        /**
+         * Update built → passed to the socket writer: serialization, and the hand-off from the solve
+         * thread to the connection's event loop (its wake-up included). The controller's part of
+         * what a radio sees as the downlink.
+         */
+        HAND_OFF
     }
 
     /** Largest recordable latency; larger values are clamped. */

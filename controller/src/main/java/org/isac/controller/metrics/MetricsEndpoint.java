@@ -93,7 +93,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             }
             out.add(stops.build());
             SummarySnapshot.Builder stages = SummarySnapshot.builder().name("isac_stage_latency_seconds")
-                    .help("Controller stage latencies since start (queue_wait, solve, encode, received_to_written)");
+                    .help("Controller stage latencies since start (queue_wait, solve, encode, received_to_written, hand_off)");
             for (Stage st : Stage.values()) {
                 stages.dataPoint(summary(s.histogram(st), 1e-9, Labels.of("stage", st.name().toLowerCase(Locale.ROOT))));
             }

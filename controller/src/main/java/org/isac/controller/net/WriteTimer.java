@@ -10,8 +10,8 @@ import org.isac.controller.pipeline.EncodedUpdate;
 import org.isac.proto.v1.ControllerMessage;
 
 /**
- * Outbound handler on the connection's event loop: records receipt → write for each
- * weight update as it enters the socket writer, and passes an {@link EncodedUpdate}'s frame on
+ * Outbound handler on the connection's event loop: records receipt → write and build → write
+ * ({@code HAND_OFF}) for each weight update as it enters the socket writer, and passes an {@link EncodedUpdate}'s frame on
  * as a plain buffer (returning the holder to its pool).
  */
 @ChannelHandler.Sharable
@@ -27,13 +27,16 @@ public final class WriteTimer extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof EncodedUpdate u) {
-            metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN, clock.getAsLong() - u.receivedNs());
+            long now = clock.getAsLong();
+            metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN, now - u.receivedNs());
+            metrics.record(ControllerMetrics.Stage.HAND_OFF, now - u.encodedNs());
             ctx.write(u.takeContent(), promise);
             return;
         }
         if (msg instanceof ControllerMessage m && m.hasUpdate()) {
-            metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN,
-                    clock.getAsLong() - m.getUpdate().getStages().getReceivedNs());
+            long now = clock.getAsLong();
+            metrics.record(ControllerMetrics.Stage.RECEIVED_TO_WRITTEN, now - m.getUpdate().getStages().getReceivedNs());
+            metrics.record(ControllerMetrics.Stage.HAND_OFF, now - m.getUpdate().getStages().getEncodedNs());
         }
         ctx.write(msg, promise);
     }

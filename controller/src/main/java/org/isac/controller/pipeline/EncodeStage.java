@@ -143,7 +143,7 @@ final class EncodeStage implements EventHandler<SolveEvent> {
             // noted before the write: once written, any flush on the event loop may send it and the
             // radio's ack may arrive before this thread runs again; an ack for an unnoted update is ignored
             s.noteSent(e.sequence, e.solveEndNs, crc, e.hasDeadline ? e.deadlineNs : 0);
-            write(s, EncodedUpdate.of(frame, e.receivedNs));
+            write(s, EncodedUpdate.of(frame, e.receivedNs, encodedNs));
             metrics.increment(Counter.SENT);
             s.count(ControllerMetrics.RADIO_UPDATES);
             return;

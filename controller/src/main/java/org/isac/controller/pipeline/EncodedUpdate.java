@@ -25,23 +25,33 @@ public final class EncodedUpdate extends AbstractReferenceCounted implements Byt
     private final Recycler.Handle<EncodedUpdate> handle;
     private ByteBuf content;
     private long receivedNs;
+    private long encodedNs;
 
     private EncodedUpdate(Recycler.Handle<EncodedUpdate> handle) {
         this.handle = handle;
     }
 
-    /** A holder (reference count 1) of {@code frame}, whose reference passes to it, for a report received at {@code receivedNs}. */
-    public static EncodedUpdate of(ByteBuf frame, long receivedNs) {
+    /**
+     * A holder (reference count 1) of {@code frame}, whose reference passes to it, for a report
+     * received at {@code receivedNs} whose update was built at {@code encodedNs}.
+     */
+    public static EncodedUpdate of(ByteBuf frame, long receivedNs, long encodedNs) {
         EncodedUpdate u = POOL.get();
         u.setRefCnt(1);
         u.content = frame;
         u.receivedNs = receivedNs;
+        u.encodedNs = encodedNs;
         return u;
     }
 
     /** Controller-clock receipt time of the report this update answers. */
     public long receivedNs() {
         return receivedNs;
+    }
+
+    /** Controller-clock time the update was built (its {@code StageTimes.encoded_ns}). */
+    public long encodedNs() {
+        return encodedNs;
     }
 
     /**

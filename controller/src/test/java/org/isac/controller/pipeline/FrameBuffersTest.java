@@ -37,8 +37,9 @@ class FrameBuffersTest {
     void theHolderPassesItsReferenceOnOrReleasesIt() {
         FrameBuffers pool = new FrameBuffers();
         ByteBuf f = pool.take(8);
-        EncodedUpdate u = EncodedUpdate.of(f, 42);
+        EncodedUpdate u = EncodedUpdate.of(f, 42, 43);
         assertEquals(42, u.receivedNs());
+        assertEquals(43, u.encodedNs());
         assertSame(f, u.takeContent());
         assertEquals(2, f.refCnt(), "taking the content moves the holder's reference, it adds none");
         f.release();
@@ -47,7 +48,7 @@ class FrameBuffersTest {
         ByteBuf g = pool.take(8).writeLong(7);
         assertSame(f, g, "the frame the holder gave back is free again");
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.writeOutbound(EncodedUpdate.of(g, 1));
+        ch.writeOutbound(EncodedUpdate.of(g, 1, 2));
         Object out = ch.readOutbound();
         assertTrue(out instanceof EncodedUpdate, String.valueOf(out));
         EncodedUpdate queued = (EncodedUpdate) out;
