@@ -63,12 +63,17 @@ final class SolverWarmer implements AutoCloseable {
 
     private final WeightEncoder encoder;
 
-    private final ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
+    /**
+     * One fair-class thread: the first hello starts it, on an event loop that may run in real time
+     * ({@link org.isac.proto.sched.SchedPolicy#detached}); in real time, its warm-up solves for one
+     * radio's hello would preempt the solves of the radios already served.
+     */
+    private final ExecutorService exec = Executors.newSingleThreadExecutor(org.isac.proto.sched.SchedPolicy.detached(r -> {
         Thread t = new Thread(r, "isac-warm");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         return t;
-    });
+    }));
     private final Map<String, CompletableFuture<Integer>> warmed = new ConcurrentHashMap<>();
     /** Shapes some controller of this JVM warmed to the end, with their solves. */
     private static final Map<String, Integer> WARM_IN_THIS_JVM = new ConcurrentHashMap<>();

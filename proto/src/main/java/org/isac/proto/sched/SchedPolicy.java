@@ -131,6 +131,21 @@ public final class SchedPolicy {
         return moved;
     }
 
+    /**
+     * Threads of {@code base} that first leave the scheduling class their creator may have passed
+     * on: Linux starts a thread in its creator's class, so a helper thread that a real-time report
+     * thread happens to start would otherwise run its work in real time too, above the solve
+     * threads. Each moves itself to the fair class (nice 0) when it is not there.
+     */
+    public static ThreadFactory detached(ThreadFactory base) {
+        return r -> base.newThread(() -> {
+            if (current() != OTHER) {
+                set(OTHER, 0);
+            }
+            r.run();
+        });
+    }
+
     /** Moves the calling thread to {@code SCHED_IDLE}; true when the scheduler took it. */
     public static boolean idle() {
         return set(IDLE, 0);

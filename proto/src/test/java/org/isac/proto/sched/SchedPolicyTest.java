@@ -146,4 +146,29 @@ class SchedPolicyTest {
         assertEquals(0, SchedPolicy.fifoForThreadsNamed("no-such-thread-x", 9));
         assertNotEquals(SchedPolicy.FIFO, SchedPolicy.current(), "the caller's thread is untouched");
     }
+    @Test
+    void detachedThreadsLeaveTheirCreatorsClass() throws Exception {
+        assumeLinuxProc();
+        assumeTrue(fifoAllowed(), "this process may not use SCHED_FIFO (not root, no CAP_SYS_NICE, no rtprio limit)");
+        ThreadFactory detached = SchedPolicy.detached(Thread.ofPlatform().factory());
+        Object seen = onFreshThread(() -> {
+            SchedPolicy.fifo(2);
+            AtomicReference<String> child = new AtomicReference<>(), plain = new AtomicReference<>();
+            Thread t = detached.newThread(() -> child.set(policyOrError()));
+            t.start();
+            t.join();
+            Thread u = Thread.ofPlatform().start(() -> plain.set(policyOrError()));
+            u.join();
+            return procPolicy() + " | " + plain.get() + " | " + child.get();
+        });
+        assertEquals("1/97 | 1/97 | 0/120", seen, "a plain thread starts in its creator's class; a detached one leaves it");
+    }
+
+    private static String policyOrError() {
+        try {
+            return procPolicy();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
 }
