@@ -11,8 +11,8 @@ import org.isac.proto.v1.ControllerMessage;
 
 /**
  * Outbound handler on the connection's event loop: records receipt → write and build → write
- * ({@code HAND_OFF}) for each weight update as it enters the socket writer, and passes an {@link EncodedUpdate}'s frame on
- * as a plain buffer (returning the holder to its pool).
+ * ({@code HAND_OFF}) for each weight update as it enters the socket writer, and passes an
+ * {@link EncodedUpdate}'s frame on as a plain buffer (returning the holder to its pool).
  */
 @ChannelHandler.Sharable
 public final class WriteTimer extends ChannelOutboundHandlerAdapter {

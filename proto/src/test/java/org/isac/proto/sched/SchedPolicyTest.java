@@ -146,6 +146,7 @@ class SchedPolicyTest {
         assertEquals(0, SchedPolicy.fifoForThreadsNamed("no-such-thread-x", 9));
         assertNotEquals(SchedPolicy.FIFO, SchedPolicy.current(), "the caller's thread is untouched");
     }
+
     @Test
     void detachedThreadsLeaveTheirCreatorsClass() throws Exception {
         assumeLinuxProc();
