@@ -44,6 +44,8 @@ public final class Controller implements AutoCloseable {
     /** Which of the event loops and solve threads got the real-time class ({@link ControllerConfig#rtPriority()}). */
     private final org.isac.proto.sched.SchedPolicy.Grants schedGrants = new org.isac.proto.sched.SchedPolicy.Grants();
     private boolean vmThreadRealtime;
+    /** The CPU wake-up latency hold ({@link ControllerConfig#cpuLatencyUs()}), null when not asked for. */
+    private org.isac.proto.sched.CpuLatency cpuLatency;
     private final ChannelGroup channels = new DefaultChannelGroup("isac-sessions", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -103,6 +105,9 @@ public final class Controller implements AutoCloseable {
         if (config.rtPriority() > 0) {
             // before any thread of ours runs real time: the safepoint thread must not wait behind them
             vmThreadRealtime = org.isac.proto.sched.SchedPolicy.fifoForThreadsNamed("VM Thread", config.rtPriority() + 2) > 0;
+        }
+        if (config.cpuLatencyUs() != ControllerConfig.CPU_LATENCY_OFF) {
+            cpuLatency = org.isac.proto.sched.CpuLatency.request(config.cpuLatencyUs());
         }
         pipeline.start();
         org.isac.controller.live.LiveTaps taps = live;
@@ -180,11 +185,28 @@ public final class Controller implements AutoCloseable {
                 + "; the JVM's VM Thread " + (vmThreadRealtime ? "at " + (config.rtPriority() + 2) : "left in the fair class") + ")";
     }
 
+    /**
+     * Whether the CPU wake-up latency limit {@link ControllerConfig#cpuLatencyUs()} asked for is
+     * held, e.g. "CPU wake-up latency held at 0 us through /dev/cpu_dma_latency (idle CPUs poll
+     * instead of halting)" or why not; "not asked for" when it was not.
+     */
+    public synchronized String cpuIdle() {
+        return cpuLatency == null ? "not asked for" : cpuLatency.describe();
+    }
+
+    /** The CPU wake-up latency limit this controller holds now, µs; -1 when it holds none. */
+    public synchronized int cpuLatencyHeldUs() {
+        return cpuLatency != null && cpuLatency.held() ? cpuLatency.microseconds() : -1;
+    }
+
     /** The compact text summary of {@link #metrics()}, plus the weight-frame guard's counts. */
     public String summary() {
         String s = metrics.summary();
         if (config.rtPriority() > 0) {
             s += "scheduling: " + scheduling() + "\n";
+        }
+        if (config.cpuLatencyUs() != ControllerConfig.CPU_LATENCY_OFF) {
+            s += "cpu idle: " + cpuIdle() + "\n";
         }
         org.isac.proto.record.Recorder r = recorder;
         if (r != null) {
@@ -239,6 +261,9 @@ public final class Controller implements AutoCloseable {
         }
         if (recorder != null) {
             recorder.close();
+        }
+        if (cpuLatency != null) {
+            cpuLatency.close();
         }
     }
 }

@@ -55,6 +55,14 @@ import org.isac.solver.SolverRegistry;
  *                               goes two above, or every GC pause would wait for it; needs root, {@code CAP_SYS_NICE} or an
  *                               {@code rtprio} limit, else the threads stay in the fair class and
  *                               {@link Controller#summary()} says so ({@link org.isac.proto.sched.SchedPolicy})
+ * @param cpuLatencyUs           {@link #CPU_LATENCY_OFF} (the default): the kernel's own idle
+ *                               policy. 0 or more: while the controller runs it holds Linux's CPU
+ *                               wake-up latency limit at this many µs
+ *                               ({@link org.isac.proto.sched.CpuLatency}); at 0 idle CPUs poll
+ *                               instead of halting, so a thread handed a report on another CPU
+ *                               runs at once (in a virtual machine a halted virtual CPU waits for
+ *                               its host); needs root, else {@link Controller#summary()} says why
+ *                               it is not held
  */
 public record ControllerConfig(
         String bindHost,
@@ -77,7 +85,8 @@ public record ControllerConfig(
         java.util.Set<String> allowedRadios,
         Transport transport,
         long ioSliceNs,
-        int rtPriority) {
+        int rtPriority,
+        int cpuLatencyUs) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 0;
@@ -109,9 +118,15 @@ public record ControllerConfig(
      * two above, within {@link org.isac.proto.sched.SchedPolicy#MAX_PRIORITY}.
      */
     public static final int MAX_RT_PRIORITY = org.isac.proto.sched.SchedPolicy.MAX_PRIORITY - 2;
+    /** {@code cpuLatencyUs}: leave the kernel's idle policy alone. */
+    public static final int CPU_LATENCY_OFF = -1;
+    /** {@code cpuLatencyUs}: off; the command line's {@code serve} leaves it off and {@code demo} asks for 0. */
+    public static final int DEFAULT_CPU_LATENCY_US = CPU_LATENCY_OFF;
 
     /** Validates every setting; see {@link Builder#build()}. */
     public ControllerConfig {
+        require(cpuLatencyUs >= CPU_LATENCY_OFF,
+                "cpuLatencyUs must be " + CPU_LATENCY_OFF + " (off) or >= 0 us, got " + cpuLatencyUs);
         require(rtPriority >= 0 && rtPriority <= MAX_RT_PRIORITY,
                 "rtPriority must be 0 (off) or in 1.." + MAX_RT_PRIORITY + ", got " + rtPriority);
         require(ioSliceNs == 0 || (ioSliceNs >= ThreadSlice.MIN_SLICE_NS && ioSliceNs <= 100_000_000),
@@ -179,6 +194,7 @@ public record ControllerConfig(
         b.transport = transport;
         b.ioSliceNs = ioSliceNs;
         b.rtPriority = rtPriority;
+        b.cpuLatencyUs = cpuLatencyUs;
         return b;
     }
 
@@ -205,6 +221,7 @@ public record ControllerConfig(
         private Transport transport = Transport.AUTO;
         private long ioSliceNs = DEFAULT_IO_SLICE_NS;
         private int rtPriority = DEFAULT_RT_PRIORITY;
+        private int cpuLatencyUs = DEFAULT_CPU_LATENCY_US;
 
         private Builder() {
         }
@@ -236,6 +253,7 @@ public record ControllerConfig(
         public Builder transport(Transport v) { transport = v; return this; }
         public Builder ioSliceNs(long v) { ioSliceNs = v; return this; }
         public Builder rtPriority(int v) { rtPriority = v; return this; }
+        public Builder cpuLatencyUs(int v) { cpuLatencyUs = v; return this; }
 
         /**
          * Validates and builds.
@@ -246,7 +264,7 @@ public record ControllerConfig(
             return new ControllerConfig(bindHost, port, ioThreads, maxFrameBytes, solveShards, ringSize,
                     defaultSolver, writeBufferLowBytes, writeBufferHighBytes, sendBufferBytes,
                     shutdownTimeoutMillis, clock, weightEncoder, waitMode, encodeMarginNs, limits, tls, allowedRadios,
-                    transport, ioSliceNs, rtPriority);
+                    transport, ioSliceNs, rtPriority, cpuLatencyUs);
         }
     }
 
@@ -256,6 +274,6 @@ public record ControllerConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", solveShards=" + solveShards + ", ringSize=" + ringSize
                 + ", defaultSolver=" + defaultSolver + ", writeBuffer=" + writeBufferLowBytes + ".."
                 + writeBufferHighBytes + ", sendBufferBytes=" + sendBufferBytes + ", waitMode=" + waitMode
-                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + ", transport=" + transport + ", ioSlice=" + (ioSliceNs == 0 ? "default" : ioSliceNs / 1000 + " us") + ", rtPriority=" + (rtPriority == 0 ? "off" : rtPriority) + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
+                + ", encodeMargin=" + (encodeMarginNs == AUTO_ENCODE_MARGIN ? "auto" : encodeMarginNs + " ns") + ", " + limits + ", tls=" + (tls != null) + ", transport=" + transport + ", ioSlice=" + (ioSliceNs == 0 ? "default" : ioSliceNs / 1000 + " us") + ", rtPriority=" + (rtPriority == 0 ? "off" : rtPriority) + ", cpuLatency=" + (cpuLatencyUs == CPU_LATENCY_OFF ? "off" : cpuLatencyUs + " us") + (allowedRadios.isEmpty() ? "" : ", allowedRadios=" + allowedRadios) + "]";
     }
 }

@@ -1,6 +1,7 @@
 package org.isac.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -133,6 +134,44 @@ class TransportTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ControllerConfig.builder().rtPriority(ControllerConfig.MAX_RT_PRIORITY + 1).build());
         assertTrue(e.getMessage().contains("rtPriority"), e.getMessage());
+    }
+
+    /**
+     * A controller asked for a CPU wake-up latency limit holds it exactly while it runs (the
+     * kernel reads it back) and says so; where the device cannot be written it runs all the same
+     * and says why it holds nothing; not asked, it says nothing.
+     */
+    @Test
+    void theCpuLatencyLimitIsHeldWhileTheControllerRunsAndSaidSo() throws Exception {
+        java.util.OptionalInt before = org.isac.proto.sched.CpuLatency.current();
+        boolean writable = java.nio.file.Files.isWritable(org.isac.proto.sched.CpuLatency.DEVICE);
+        ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("mrt").ioThreads(1).cpuLatencyUs(0).build();
+        try (Controller c = new Controller(cfg).start(); TestClient radio = new TestClient(c.port())) {
+            radio.send(TestData.wrap(TestData.hello("r", 8)));
+            assertTrue(radio.read().hasHelloAck());
+            radio.send(TestData.wrap(TestData.report("r", 1, 8, 2).build()));
+            assertTrue(radio.read().hasUpdate(), "reports are answered as before");
+            if (writable) {
+                assertEquals(0, c.cpuLatencyHeldUs());
+                assertEquals(java.util.OptionalInt.of(0), org.isac.proto.sched.CpuLatency.current());
+                assertTrue(c.summary().contains("cpu idle: CPU wake-up latency held at 0 us through /dev/cpu_dma_latency"),
+                        c.summary());
+            } else {
+                assertEquals(-1, c.cpuLatencyHeldUs());
+                assertTrue(c.summary().contains("cpu idle: CPU wake-up latency not held: "), c.summary());
+            }
+        }
+        if (writable && before.isPresent() && before.getAsInt() > 0) {
+            assertEquals(before, org.isac.proto.sched.CpuLatency.current(), "given back when the controller closes");
+        }
+        try (Controller c = new Controller(ControllerConfig.builder().port(0).defaultSolver("mrt").build()).start()) {
+            assertEquals(-1, c.cpuLatencyHeldUs());
+            assertEquals("not asked for", c.cpuIdle());
+            assertFalse(c.summary().contains("cpu idle:"), c.summary());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ControllerConfig.builder().cpuLatencyUs(-2).build());
+        assertTrue(e.getMessage().contains("cpuLatencyUs"), e.getMessage());
     }
 
     /**

@@ -46,6 +46,12 @@ public final class CapacityCommand implements Callable<Integer> {
                     + " loops at P + 1, as in the demo; 0 = fair class (default: ${DEFAULT-VALUE})")
     int rtPriority;
 
+    @Option(names = "--cpu-latency-us", defaultValue = "" + DemoCommand.DEMO_CPU_LATENCY_US, paramLabel = "US|off",
+            converter = ControllerOptions.CpuLatencyConverter.class,
+            description = "the controller's --cpu-latency-us while the ramp runs (it holds for the load process too: the"
+                    + " limit is the machine's), as in the demo (default: ${DEFAULT-VALUE})")
+    String cpuLatency;
+
     @Option(names = "--out", defaultValue = "reports/capacity", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -90,8 +96,10 @@ public final class CapacityCommand implements Callable<Integer> {
         long budgetNs = budgetUs * 1000;
         List<Row> rows = new ArrayList<>();
         String schedLine = "";
+        String idleLine = "";
         for (String solver : solvers) {
-            ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(solver).rtPriority(rtPriority).build();
+            ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver(solver).rtPriority(rtPriority)
+                    .cpuLatencyUs(ControllerOptions.cpuLatencyUs(cpuLatency)).build();
             try (Controller c = new Controller(cfg).start()) {
                 // an uncounted first step at the ladder's first rung warms this JVM (the controller's JIT)
                 int[] first = ladder(solver)[0];
@@ -108,6 +116,7 @@ public final class CapacityCommand implements Callable<Integer> {
                     }
                 }
                 schedLine = c.scheduling();
+                idleLine = c.cpuIdle();
             }
         }
         StringBuilder csv = new StringBuilder("solver,radios,rate_hz,sent,applied,deadline_misses,p50_ns,p99_ns\n");
@@ -123,6 +132,7 @@ public final class CapacityCommand implements Callable<Integer> {
         md.append(rtPriority == 0 ? "Scheduling: the fair class.\n\n" : String.format(Locale.ROOT,
                 "Scheduling: real time where permitted (controller solve thread at %d, event loops and the load's radio loops"
                         + " at %d); the controller said: %s.%n%n", rtPriority, rtPriority + 1, schedLine));
+        md.append("CPU idle (`--cpu-latency-us ").append(cpuLatency).append("`): ").append(idleLine).append(".\n\n");
         md.append("The controller (defaults: one solve shard, anytime solving) runs in this JVM; the reports come from `sim --load` "
                 + "in a separate JVM (no genie, ZF or τ scoring; each step's JVM first runs the same radios for "
                 + WARMUP_SECONDS + " s, not counted, so that it is compiled; and each solver's ladder starts with an"

@@ -66,6 +66,45 @@ public final class ControllerOptions {
                     "0 = off, max " + ControllerConfig.MAX_RT_PRIORITY + " (default: ${DEFAULT-VALUE})"})
     int rtPriority;
 
+    @Option(names = "--cpu-latency-us", paramLabel = "US|off", converter = CpuLatencyConverter.class,
+            description = "hold Linux's CPU wake-up latency limit (/dev/cpu_dma_latency) at US microseconds while running:"
+                    + " at 0 idle CPUs poll instead of halting, so a thread handed a report on another CPU runs at once (on a"
+                    + " virtual machine, waking a halted virtual CPU waits for its host; docs/DESIGN.md, Idle CPUs); idle CPUs"
+                    + " then burn power; needs root, else the summary says why it is not held; off = the kernel's own idle"
+                    + " policy (default: ${DEFAULT-VALUE})")
+    String cpuLatency;
+
+    /** Parses {@code off} or a limit in µs ≥ 0 into {@link ControllerConfig#cpuLatencyUs()}. */
+    static int cpuLatencyUs(String value) {
+        if (value == null || value.equalsIgnoreCase("off")) {
+            return ControllerConfig.CPU_LATENCY_OFF;
+        }
+        int us;
+        try {
+            us = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            us = -1;
+        }
+        if (us < 0) {
+            throw new IllegalArgumentException("--cpu-latency-us must be off or a number of microseconds >= 0, got '"
+                    + value + "'");
+        }
+        return us;
+    }
+
+    /** Checks {@code --cpu-latency-us} as it is parsed, so that a bad value is a usage error. */
+    static final class CpuLatencyConverter implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                cpuLatencyUs(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+            return value;
+        }
+    }
+
     @Mixin
     WeightFrameOptions frames = new WeightFrameOptions();
 
@@ -74,19 +113,21 @@ public final class ControllerOptions {
      *                      value of {@code --default-solver}, so its help shows it
      */
     ControllerOptions(String defaultSolver) {
-        this(defaultSolver, ControllerConfig.DEFAULT_RT_PRIORITY);
+        this(defaultSolver, ControllerConfig.DEFAULT_RT_PRIORITY, ControllerConfig.DEFAULT_CPU_LATENCY_US);
     }
 
-    /** As above, with the command's own {@code --rt-priority} default. */
-    ControllerOptions(String defaultSolver, int rtPriority) {
+    /** As above, with the command's own {@code --rt-priority} and {@code --cpu-latency-us} defaults. */
+    ControllerOptions(String defaultSolver, int rtPriority, int cpuLatencyUs) {
         this.defaultSolver = defaultSolver;
         this.rtPriority = rtPriority;
+        this.cpuLatency = cpuLatencyUs == ControllerConfig.CPU_LATENCY_OFF ? "off" : Integer.toString(cpuLatencyUs);
     }
 
     ControllerConfig.Builder apply(ControllerConfig.Builder b) {
         b.weightEncoder(frames.encoder());
         b.waitMode(waitMode).solveShards(shards).ioThreads(ioThreads).ringSize(ringSize).maxFrameBytes(maxFrameBytes);
-        b.defaultSolver(defaultSolver).transport(transport.resolve()).ioSliceNs(ioSliceUs * 1000).rtPriority(rtPriority);
+        b.defaultSolver(defaultSolver).transport(transport.resolve()).ioSliceNs(ioSliceUs * 1000).rtPriority(rtPriority)
+                .cpuLatencyUs(cpuLatencyUs(cpuLatency));
         b.encodeMarginNs(encodeMarginUs == null ? ControllerConfig.AUTO_ENCODE_MARGIN : encodeMarginUs * 1000);
         return b;
     }

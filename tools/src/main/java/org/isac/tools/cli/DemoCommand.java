@@ -42,6 +42,13 @@ public final class DemoCommand implements Callable<Integer> {
      * worker in the fair class).
      */
     static final int DEMO_RT_PRIORITY = 10;
+    /**
+     * {@code --cpu-latency-us} of the demo: idle CPUs poll, where the process may (docs/DESIGN.md,
+     * "Idle CPUs": on the 2-core virtual machine, waking a thread on a halted virtual CPU waited
+     * for the host, and the controller's hand-off to the socket writer ran 56 µs at the median
+     * without and 22–33 µs with).
+     */
+    static final int DEMO_CPU_LATENCY_US = 0;
     /** The warm-up sends reports this many times faster than the scenario (more calls through the loop per second). */
     static final int WARMUP_RATE_FACTOR = 2;
     /** RF chains of the demo's front end when the solver is hybrid and no option sets them. */
@@ -94,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
     ScenarioOptions scenario;
 
     @Mixin
-    ControllerOptions controller = new ControllerOptions(DEMO_SOLVER, DEMO_RT_PRIORITY);
+    ControllerOptions controller = new ControllerOptions(DEMO_SOLVER, DEMO_RT_PRIORITY, DEMO_CPU_LATENCY_US);
 
     @Mixin
     RecordOptions record = new RecordOptions();
@@ -173,6 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             anytime = anytimeFields(c.metrics());
             anytime.put("host_steal_ms", steal.json());
+            anytime.put("cpu_latency_us", c.cpuLatencyHeldUs() < 0 ? "null" : Integer.toString(c.cpuLatencyHeldUs()));
         }
         Reports.writeJson(report, merged.toJson(anytime));
         if (plots != null) {

@@ -239,6 +239,36 @@ class CliTest {
         } else {
             assertTrue(o.get("host_steal_ms").isJsonNull(), o.toString());
         }
+        // the demo asks for polling idle CPUs: held where the process may write the device, else said why not
+        assertTrue(res.out().contains("cpu idle: CPU wake-up latency "), res.out());
+        if (java.nio.file.Files.isWritable(org.isac.proto.sched.CpuLatency.DEVICE)) {
+            assertEquals(0, o.get("cpu_latency_us").getAsInt(), o.toString());
+            assertTrue(res.out().contains("held at 0 us"), res.out());
+        } else {
+            assertTrue(o.get("cpu_latency_us").isJsonNull(), o.toString());
+            assertTrue(res.out().contains("not held: "), res.out());
+        }
+    }
+
+    @Test
+    void cpuLatencyIsOffForServeZeroForTheDemoAndCheckedAsParsed() {
+        ServeCommand serve = (ServeCommand) Main.commandLine().parseArgs("serve").subcommand().commandSpec().userObject();
+        assertEquals(org.isac.controller.ControllerConfig.CPU_LATENCY_OFF,
+                serve.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
+        DemoCommand demo = (DemoCommand) Main.commandLine().parseArgs("demo").subcommand().commandSpec().userObject();
+        assertEquals(0, demo.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
+        demo = (DemoCommand) Main.commandLine().parseArgs("demo", "--cpu-latency-us", "OFF").subcommand().commandSpec()
+                .userObject();
+        assertEquals(org.isac.controller.ControllerConfig.CPU_LATENCY_OFF,
+                demo.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
+        serve = (ServeCommand) Main.commandLine().parseArgs("serve", "--cpu-latency-us", "5").subcommand().commandSpec()
+                .userObject();
+        assertEquals(5, serve.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
+        for (String bad : List.of("-1", "soon", "")) {
+            Run res = run("", "serve", "--cpu-latency-us", bad);
+            assertEquals(2, res.exit(), bad + ": " + res.err());
+            assertTrue(res.err().contains("--cpu-latency-us must be off or a number of microseconds >= 0"), res.err());
+        }
     }
 
     @Test
