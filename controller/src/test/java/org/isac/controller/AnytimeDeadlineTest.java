@@ -109,7 +109,7 @@ class AnytimeDeadlineTest {
             assertEquals(Reject.Reason.STALE, stale.getReject().getReason());
             assertTrue(stale.getReject().getDetail().contains("not even one layer"), stale.getReject().getDetail());
 
-            MetricsSnapshot s = c.metrics();
+            MetricsSnapshot s = TestData.settled(c);
             assertEquals(1, s.earlyStops(), s.summary());
             assertEquals(Long.valueOf(1), s.earlyStopsBySolver().get(ANYTIME), s.summary());
             assertEquals(2, s.layersRunSamples(), "answered anytime solves: " + s.summary());

@@ -136,4 +136,20 @@ public final class TestData {
         }
         return s;
     }
+
+    /**
+     * The controller's counters once the last answer's bookkeeping is done: an answer leaves for
+     * the socket before its event is counted complete, so a client that has just read it can see
+     * the report both answered and still in flight. Waits (up to 10 s) until the books balance
+     * with nothing in flight.
+     */
+    public static org.isac.controller.metrics.MetricsSnapshot settled(Controller c) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        org.isac.controller.metrics.MetricsSnapshot m = c.metrics();
+        while ((!m.balanced() || m.inFlight() != 0) && System.nanoTime() < end) {
+            Thread.sleep(5);
+            m = c.metrics();
+        }
+        return m;
+    }
 }

@@ -31,8 +31,7 @@ import org.isac.solver.SolverRegistry;
  * need no solve (acks, rejects) are written here on the event loop.
  *
  * <p>Threading: inbound state is touched only on the channel's event loop; the latest
- * accepted sequence is volatile (read by the solve stage); {@code flushPending} belongs to
- * the encode stage.
+ * accepted sequence is volatile (read by the solve stage).
  */
 public final class RadioSession extends ChannelInboundHandlerAdapter implements org.isac.controller.pipeline.PipelineSession {
     /** Protocol version this controller speaks. */
@@ -54,18 +53,6 @@ public final class RadioSession extends ChannelInboundHandlerAdapter implements 
     private long lastAcceptedSequence;
     private long receivedNs;
     private volatile long latestSequence;
-    /** Encode stage only: this channel is in the current batch's flush list. */
-    private boolean flushPending;
-
-    @Override
-    public boolean flushPending() {
-        return flushPending;
-    }
-
-    @Override
-    public void flushPending(boolean pending) {
-        flushPending = pending;
-    }
     /**
      * (sequence, solve end, frame CRC32C or −1, deadline or 0) of recently sent updates, slot =
      * sequence mod {@link #SENT_SLOTS}.

@@ -15,7 +15,10 @@ import org.isac.proto.v1.Reject;
  * with X = F·W for hybrid), writes the {@code WeightUpdate} frame in wire form ({@link UpdateWriter},
  * no message is built; or builds the {@code Reject} for a refused report), counts the outcome
  * and hands the frame, in a reused direct buffer ({@link FrameBuffers}), to the session's channel,
- * which writes it on its event loop. Channels are flushed once per batch. A channel that
+ * which writes and flushes it on its event loop: one task per answer ({@code writeAndFlush}; a
+ * separate flush from this thread was a second task, and its first use on each new channel made
+ * C2 throw away the compiled flush path, {@code getInvokeTasks} {@code unstable_if}, so that
+ * a new session's first hand-offs to the socket took 0.1–0.5 ms). A channel that
  * is closed or above its high water mark gets nothing more: the update is counted unsent.
  * An update is allocation-free after warm-up ({@code AllocationEndToEndTest}).
  *
@@ -33,13 +36,6 @@ final class EncodeStage implements EventHandler<SolveEvent> {
     private final ControllerMetrics metrics;
     private final WeightEncoder encoder;
     private final WeightGuard guard = new WeightGuard();
-    /**
-     * Sessions written to since the last flush (capacity: the ring, so adding never allocates).
-     * A list and not a {@code PipelineSession[]}: C2's store check on that array trapped
-     * ({@code array_check}) on the first updates of each new controller's session, ≈ 0.1 ms each.
-     */
-    private final java.util.ArrayList<PipelineSession> toFlush;
-    private final int flushCapacity;
     /** Radios whose sessions ended, for the encoder to forget on this stage's thread. */
     private final java.util.concurrent.ConcurrentLinkedQueue<String> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The current event's answer was handed to its channel. */
@@ -66,19 +62,15 @@ final class EncodeStage implements EventHandler<SolveEvent> {
      */
     static final double MARGIN_PERCENTILE = 90;
 
-    EncodeStage(LongSupplier clock, ControllerMetrics metrics, WeightEncoder encoder, int ringSize) {
+    EncodeStage(LongSupplier clock, ControllerMetrics metrics, WeightEncoder encoder) {
         this.clock = clock;
         this.metrics = metrics;
         this.encoder = encoder;
-        this.toFlush = new java.util.ArrayList<>(ringSize);
-        this.flushCapacity = ringSize;
     }
 
     @Override
     public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
-        for (String id; (id = ended.poll()) != null; ) {
-            encoder.forget(id);
-        }
+        forgetEnded();
         answered = false;
         try {
             handle(e);
@@ -88,9 +80,6 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         } finally {
             metrics.increment(Counter.COMPLETED);
             e.clear();
-        }
-        if (endOfBatch) {
-            flush();
         }
     }
 
@@ -216,18 +205,39 @@ final class EncodeStage implements EventHandler<SolveEvent> {
         }
     }
 
-    /** Hands {@code m} (a {@code ControllerMessage} or an {@link EncodedUpdate}) to the session's channel. */
+    /** Hands {@code m} (a {@code ControllerMessage} or an {@link EncodedUpdate}) to the session's channel, to be written and flushed. */
     private void write(PipelineSession s, Object m) {
         answered = true;
         Channel ch = s.channel();
-        ch.write(m, ch.voidPromise());
-        if (!s.flushPending()) {
-            if (toFlush.size() == flushCapacity) {
-                flush();
-            }
-            s.flushPending(true);
-            toFlush.add(s);
+        ch.writeAndFlush(m, ch.voidPromise());
+    }
+
+    private void forgetEnded() {
+        for (String id; (id = ended.poll()) != null; ) {
+            encoder.forget(id);
         }
+    }
+
+    /**
+     * On this stage's thread, when a session's primer event arrives (after its hello, before its
+     * first report): makes what the session's first update would otherwise make on the report
+     * path — the encoder's state for the radio ({@link WeightEncoder#prepare}) and
+     * {@value #PRIMED_FRAMES} frame buffers. On the first update of a default demo's new controller
+     * these took ≈ 0.1 ms each. Sessions that ended are forgotten first, so that the new
+     * session's state is not dropped with its predecessor's.
+     */
+    void prepare(PipelineSession s) {
+        forgetEnded();
+        encoder.prepare(s.hello());
+        frames.reserve(PRIMED_FRAMES, 0);
+    }
+
+    /** Frame buffers a session's primer makes sure of: the updates a radio has in flight at once, and some. */
+    static final int PRIMED_FRAMES = 4;
+
+    /** Frame buffers held (tests). */
+    int framesHeld() {
+        return frames.size();
     }
 
     /**
@@ -236,15 +246,5 @@ final class EncodeStage implements EventHandler<SolveEvent> {
      */
     void forget(String radioId) {
         ended.add(radioId);
-    }
-
-    /** Flushes every session written to since the last flush. */
-    void flush() {
-        for (int i = 0, n = toFlush.size(); i < n; i++) {
-            PipelineSession s = toFlush.get(i);
-            s.flushPending(false);
-            s.channel().flush();
-        }
-        toFlush.clear();
     }
 }

@@ -78,6 +78,20 @@ public final class FpgaWeightEncoder implements WeightEncoder {
         encoders.forget(radioId);
     }
 
+    /**
+     * Creates the radio's frame encoder for its hello (quantizer tables, guard), so that its first
+     * update does not: ≈ 0.1 ms on the first update of a default demo's session before. No frame
+     * is encoded, so the radio has no last good frame until a real update gives it one.
+     */
+    @Override
+    public void prepare(FrontEndHello hello) {
+        try {
+            encoders.encoderFor(hello);
+        } catch (IllegalArgumentException refusedAtHello) {
+            // widths the frame format cannot carry: the hello was refused ({@link #refuse})
+        }
+    }
+
     /** Refuses widths the frame format does not carry ({@link EncoderConfig#forHello}). */
     @Override
     public String refuse(FrontEndHello hello) {

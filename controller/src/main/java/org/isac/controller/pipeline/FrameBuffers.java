@@ -50,6 +50,26 @@ final class FrameBuffers {
         return b.retain();
     }
 
+    /**
+     * Holds at least {@code n} buffers of at least {@code capacity} bytes, allocating what is
+     * missing now (a session's primer, off the report path) rather than on an update: the first
+     * {@link #take} of a new stage allocated for ≈ 0.1 ms.
+     */
+    void reserve(int n, int capacity) {
+        while (count < n) {
+            ByteBuf b = ALLOCATOR.directBuffer(Math.max(capacity, INITIAL_CAPACITY));
+            if (count == buffers.length) {
+                buffers = Arrays.copyOf(buffers, 2 * count);
+            }
+            buffers[count++] = b;
+        }
+        for (int i = 0; i < count; i++) {
+            if (buffers[i].refCnt() == 1 && buffers[i].capacity() < capacity) {
+                buffers[i].capacity(capacity);
+            }
+        }
+    }
+
     /** Buffers held (in flight or free). */
     int size() {
         return count;

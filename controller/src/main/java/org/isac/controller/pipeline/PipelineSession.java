@@ -51,10 +51,4 @@ public interface PipelineSession {
 
     /** The controller's metrics (the offer side counts accepted reports there before publishing). */
     org.isac.controller.metrics.ControllerMetrics metrics();
-
-    /** Encode stage only: whether this session is in the current batch's flush list. */
-    boolean flushPending();
-
-    /** Encode stage only: marks this session as in (or out of) the current batch's flush list. */
-    void flushPending(boolean pending);
 }

@@ -30,19 +30,20 @@ public final class SolveEvent {
     Reject.Reason outcome;
     String detail;
     /**
-     * Not null on a primer event, which carries no report: a solver instance of {@code solver},
-     * already sized on a warm thread, for the shard to adopt if it has none ({@link SolveStage}),
-     * and the future to complete when the shard has seen it.
+     * Not null on a primer event, which carries no report: the future to complete when the
+     * shard has seen it. The event's session is the one that just said hello (its encoder state
+     * is made then); {@code adopt}, when not null, is a solver instance of {@code solver} already
+     * sized on a warm thread, for the shard to keep if it has none ({@link SolveStage}).
      */
     java.util.concurrent.CompletableFuture<Object> primed;
     org.isac.solver.Solver adopt;
 
-    /** Makes a claimed slot a primer: solver name, the warmed instance, the future to complete. */
-    static final com.lmax.disruptor.EventTranslatorThreeArg<SolveEvent, String, org.isac.solver.Solver,
-            java.util.concurrent.CompletableFuture<Object>> PRIMER = (e, seq, name, instance, done) -> {
-                e.session = null;
-                e.radioId = null;
-                e.solver = name;
+    /** Makes a claimed slot a primer: the session, the warmed instance of its solver (or null), the future to complete. */
+    static final com.lmax.disruptor.EventTranslatorThreeArg<SolveEvent, PipelineSession, org.isac.solver.Solver,
+            java.util.concurrent.CompletableFuture<Object>> PRIMER = (e, seq, session, instance, done) -> {
+                e.session = session;
+                e.radioId = session.radioId();
+                e.solver = session.defaultSolver();
                 e.adopt = instance;
                 e.primed = done;
                 e.outcome = null;

@@ -53,7 +53,7 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         encoders = new EncodeStage[shards];
         stages = new SolveStage[shards];
         for (int i = 0; i < shards; i++) {
-            encoders[i] = new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance(), config.ringSize());
+            encoders[i] = new EncodeStage(config.clock(), metrics, config.weightEncoder().newInstance());
             SolveStage stage = new SolveStage(config.clock(), metrics, encoders[i],
                     config.encodeMarginNs(), config.limits().maxSolveMillis() * 1_000_000L);
             Disruptor<SolveEvent> d = new Disruptor<>(SolveEvent::new, config.ringSize(), threads,
@@ -91,11 +91,12 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
     }
 
     /**
-     * Warms the session's default solver for its hello's shape ({@link SolverWarmer}), then, the
-     * first time a shard serves that solver, hands the shard an instance already sized for the
-     * shape (made and solved a few times on the warm thread, adopted through the ring by the
-     * shard's own thread); completes when the shard has it, or after
-     * {@value #PRIME_TIMEOUT_MILLIS} ms whatever happened.
+     * Warms the session's default solver for its hello's shape ({@link SolverWarmer}), then sends
+     * the session's shard a primer through its ring: the first time a shard serves that solver it
+     * carries an instance already sized for the shape (made and solved a few times on the warm
+     * thread, adopted by the shard's own thread), and every time the shard's encode stage makes
+     * the session's encoder state and frame buffers ({@link EncodeStage#prepare}). Completes when
+     * the shard has seen it, or after {@value #PRIME_TIMEOUT_MILLIS} ms whatever happened.
      */
     @Override
     public java.util.concurrent.CompletionStage<?> helloAccepted(PipelineSession session) {
@@ -105,18 +106,26 @@ public final class SolvePipeline implements ReportSink, AutoCloseable {
         String solver = session.defaultSolver();
         int shard = session.shard();
         return warmer.warm(session.hello(), solver).thenCompose(solves -> {
-            List<RingBuffer<SolveEvent>> r = rings;
-            if (closed || r == null || !primedShards.add(shard + "/" + solver)) {
+            if (closed || rings == null) {
                 return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
-            return warmer.sized(session.hello(), solver).thenCompose(instance -> {
+            java.util.concurrent.CompletionStage<org.isac.solver.Solver> instance = primedShards.add(shard + "/" + solver)
+                    ? warmer.sized(session.hello(), solver)
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+            return instance.thenCompose(sized -> {
+                List<RingBuffer<SolveEvent>> r = rings;
                 java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
-                if (instance == null || closed || !r.get(shard).tryPublishEvent(SolveEvent.PRIMER, solver, instance, done)) {
+                if (closed || r == null || !r.get(shard).tryPublishEvent(SolveEvent.PRIMER, session, sized, done)) {
                     done.complete(null);
                 }
                 return done.completeOnTimeout(null, PRIME_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             });
         });
+    }
+
+    /** Frame buffers shard {@code shard}'s encode stage holds (tests). */
+    int framesHeld(int shard) {
+        return encoders[shard].framesHeld();
     }
 
     /** Whether shard {@code shard} holds an instance of {@code solver} (tests: after a hello's future completed). */

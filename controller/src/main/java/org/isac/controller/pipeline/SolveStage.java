@@ -71,7 +71,7 @@ final class SolveStage implements EventHandler<SolveEvent> {
     @Override
     public void onEvent(SolveEvent e, long sequence, boolean endOfBatch) {
         if (e.primed != null) {
-            adopt(e, endOfBatch);
+            adopt(e);
             return;
         }
         if (e.outcome == null) {
@@ -87,25 +87,31 @@ final class SolveStage implements EventHandler<SolveEvent> {
     }
 
     /**
-     * A primer (no report, no answer, not counted): keeps its solver instance, sized for a
-     * radio that just said hello, unless this shard already has one of that name; so the radio's
-     * first report does not pay for a new instance's workspace (it ran out of time after 0
-     * layers, ≈ 0.4 ms, on a default demo's first report before).
+     * A primer (no report, no answer, not counted), one per hello: keeps its solver instance,
+     * sized for the radio that just said hello, unless this shard already has one of that name
+     * (so the radio's first report does not pay for a new instance's workspace: it ran out of
+     * time after 0 layers, ≈ 0.4 ms, on a default demo's first report before), and has the
+     * encode stage make the session's encoder state and frame buffers ({@link EncodeStage#prepare}).
      */
-    private void adopt(SolveEvent e, boolean endOfBatch) {
+    private void adopt(SolveEvent e) {
         java.util.concurrent.CompletableFuture<Object> done = e.primed;
         try {
             if (e.adopt != null && e.solver != null) {
                 solvers.putIfAbsent(e.solver, e.adopt);
             }
+            if (e.session != null) {
+                encode.prepare(e.session);
+            }
+        } catch (RuntimeException ex) {
+            // a preparation that failed leaves the first update to make it; the hello is answered all the same
+            metrics.increment(ControllerMetrics.Counter.INTERNAL_ERRORS);
         } finally {
             e.primed = null;
             e.adopt = null;
             e.solver = null;
+            e.session = null;
+            e.radioId = null;
             done.complete(null);
-            if (endOfBatch) {
-                encode.flush();
-            }
         }
     }
 

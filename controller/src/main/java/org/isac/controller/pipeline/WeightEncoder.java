@@ -33,6 +33,14 @@ public interface WeightEncoder {
     };
 
     /**
+     * Makes what this encoder keeps for the hello's radio before its first update, on the shard's
+     * thread but off the report path (the session's primer event): by default nothing. Must not
+     * change what any update becomes (no frame kept as the radio's last good one).
+     */
+    default void prepare(FrontEndHello hello) {
+    }
+
+    /**
      * The encoder for a codec name as the command line gives it, ignoring case: a baseband
      * {@link CodecId} ({@code BFP}, {@code FIXED}) frames every update with an
      * {@link FpgaWeightEncoder}; {@code NONE} is {@link #NONE}.

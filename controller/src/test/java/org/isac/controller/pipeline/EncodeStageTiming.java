@@ -41,7 +41,7 @@ public final class EncodeStageTiming {
         EmbeddedChannel ch = new EmbeddedChannel();
         ControllerMetrics metrics = new ControllerMetrics();
         Session s = new Session(hello, ch, metrics);
-        EncodeStage stage = new EncodeStage(System::nanoTime, metrics, new FpgaWeightEncoder(CodecId.BFP).newInstance(), 64);
+        EncodeStage stage = new EncodeStage(System::nanoTime, metrics, new FpgaWeightEncoder(CodecId.BFP).newInstance());
         SolveEvent e = new SolveEvent();
         CsiReport r = TestData.report("timing", 1, n, k).setPowerBudgetW(1).build();
         CsiMapping.toProblem(r, hello, e.problem);
@@ -78,7 +78,6 @@ public final class EncodeStageTiming {
         private final FrontEndHello hello;
         private final Channel ch;
         private final ControllerMetrics metrics;
-        private boolean flushPending;
 
         Session(FrontEndHello hello, Channel ch, ControllerMetrics metrics) {
             this.hello = hello;
@@ -99,7 +98,5 @@ public final class EncodeStageTiming {
         @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs) { }
         @Override public void count(int which) { }
         @Override public ControllerMetrics metrics() { return metrics; }
-        @Override public boolean flushPending() { return flushPending; }
-        @Override public void flushPending(boolean pending) { flushPending = pending; }
     }
 }

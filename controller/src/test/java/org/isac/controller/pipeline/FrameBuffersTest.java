@@ -60,4 +60,29 @@ class FrameBuffersTest {
         assertEquals(0, pool.inFlight(), "free again");
         assertEquals(1, pool.size(), "one buffer served both");
     }
+
+    /** A primer's reserve makes the buffers the first updates then take without allocating; a reserve again adds none. */
+    @Test
+    void reservedBuffersServeTheFirstTakes() {
+        FrameBuffers pool = new FrameBuffers();
+        pool.reserve(4, 0);
+        assertEquals(4, pool.size());
+        assertEquals(0, pool.inFlight());
+        ByteBuf[] taken = new ByteBuf[4];
+        for (int i = 0; i < 4; i++) {
+            taken[i] = pool.take(3000);
+        }
+        assertEquals(4, pool.size(), "four takes in flight at once, none allocated");
+        assertEquals(4, pool.inFlight());
+        pool.reserve(4, 0);
+        assertEquals(4, pool.size(), "held ones count, in flight or not");
+        for (ByteBuf b : taken) {
+            b.release();
+        }
+        pool.reserve(2, 10_000);
+        ByteBuf big = pool.take(10_000);
+        assertEquals(4, pool.size(), "free buffers were grown to the reserved capacity");
+        assertTrue(big.capacity() >= 10_000);
+        big.release();
+    }
 }

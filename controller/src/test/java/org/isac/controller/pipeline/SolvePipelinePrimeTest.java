@@ -21,15 +21,21 @@ class SolvePipelinePrimeTest {
     @Test
     void aHelloLeavesOnlyItsShardHoldingItsSolverAndCountsNoReport() throws Exception {
         ControllerMetrics metrics = new ControllerMetrics();
-        try (SolvePipeline p = new SolvePipeline(ControllerConfig.builder().solveShards(2).build(), metrics)) {
+        FpgaWeightEncoder encoder = new FpgaWeightEncoder(ControllerConfig.DEFAULT_BASEBAND_CODEC);
+        try (SolvePipeline p = new SolvePipeline(ControllerConfig.builder().solveShards(2).weightEncoder(encoder).build(), metrics)) {
             p.start();
             Session s = new Session(TestData.hello("prime-1", 10), "zf", 1);
             assertFalse(p.shardHolds(1, "zf"));
             p.helloAccepted(s).toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertTrue(p.shardHolds(1, "zf"), "the session's shard adopted the sized instance");
             assertFalse(p.shardHolds(0, "zf"), "no other shard");
+            // and its encode stage made the radio's frame encoder and its frame buffers
+            assertEquals(1, encoder.radiosKept());
+            assertTrue(p.framesHeld(1) >= EncodeStage.PRIMED_FRAMES, "frames " + p.framesHeld(1));
+            assertEquals(0, p.framesHeld(0), "no other shard");
             // a second radio on the same shard: answered as well, nothing sent twice, still nothing counted
             p.helloAccepted(new Session(TestData.hello("prime-2", 10), "zf", 1)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(2, encoder.radiosKept(), "every hello's radio gets its encoder, not only the shard's first");
             MetricsSnapshot m = metrics.snapshot();
             assertEquals(0, m.received());
             assertEquals(0, m.accepted());
@@ -60,7 +66,5 @@ class SolvePipelinePrimeTest {
         @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs) { }
         @Override public void count(int which) { }
         @Override public ControllerMetrics metrics() { return null; }
-        @Override public boolean flushPending() { return false; }
-        @Override public void flushPending(boolean pending) { }
     }
 }
