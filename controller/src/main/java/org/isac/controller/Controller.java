@@ -123,6 +123,7 @@ public final class Controller implements AutoCloseable {
                 .handler(sessions.acceptGate())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.RECEIVE_SIZES)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))
                 .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ProtobufSizeEstimator.INSTANCE)

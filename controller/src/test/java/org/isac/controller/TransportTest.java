@@ -137,6 +137,19 @@ class TransportTest {
     }
 
     /**
+     * A new connection's first read takes a whole default report (N = 64, K = 4): Netty's 2 KiB
+     * first guess split it into reads the frame decoder had to gather.
+     */
+    @Test
+    void aNewConnectionsFirstReadTakesAWholeReport() {
+        io.netty.channel.RecvByteBufAllocator.Handle h = org.isac.proto.net.Transport.RECEIVE_SIZES.newHandle();
+        int report = TestData.wrap(TestData.report("r", 1, 64, 4).build()).getSerializedSize() + 5; // + length prefix
+        assertTrue(report > 2048, "a default report is larger than Netty's first guess: " + report);
+        assertTrue(h.guess() >= report, "first read " + h.guess() + " B, report " + report + " B");
+        assertEquals(org.isac.proto.net.Transport.FIRST_READ_BYTES, h.guess());
+    }
+
+    /**
      * A controller asked for a CPU wake-up latency limit holds it exactly while it runs (the
      * kernel reads it back) and says so; where the device cannot be written it runs all the same
      * and says why it holds nothing; not asked, it says nothing.

@@ -244,6 +244,7 @@ public final class SimRadio implements AutoCloseable {
                 .channel(Transport.of(group).socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.RECEIVE_SIZES)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
