@@ -224,10 +224,16 @@ final class EncodeStage implements EventHandler<SolveEvent> {
      * path — the encoder's state for the radio ({@link WeightEncoder#prepare}) and
      * {@value #PRIMED_FRAMES} frame buffers. On the first update of a default demo's new controller
      * these took ≈ 0.1 ms each. Sessions that ended are forgotten first, so that the new
-     * session's state is not dropped with its predecessor's.
+     * session's state is not dropped with its predecessor's; a session whose connection has
+     * already closed gets nothing (its end may have been forgotten before this runs, and a peer
+     * that says hello and leaves, under ever new radio ids, would otherwise leave encoders behind).
      */
     void prepare(PipelineSession s) {
         forgetEnded();
+        Channel ch = s.channel();
+        if (ch != null && !ch.isActive()) {
+            return;
+        }
         encoder.prepare(s.hello());
         frames.reserve(PRIMED_FRAMES, 0);
     }

@@ -88,7 +88,7 @@ public final class FpgaWeightEncoder implements WeightEncoder {
         try {
             encoders.encoderFor(hello);
         } catch (IllegalArgumentException refusedAtHello) {
-            // widths the frame format cannot carry: the hello was refused ({@link #refuse})
+            // widths the frame format cannot carry: the hello was refused (refuse says why)
         }
     }
 

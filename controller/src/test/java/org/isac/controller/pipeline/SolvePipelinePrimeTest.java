@@ -44,6 +44,30 @@ class SolvePipelinePrimeTest {
         }
     }
 
+    /**
+     * A peer that says hello and leaves before its primer reaches the shard leaves no encoder
+     * behind: the session's end may already have been forgotten, so a closed session gets none.
+     */
+    @Test
+    void aSessionThatHasAlreadyClosedGetsNoEncoder() throws Exception {
+        FpgaWeightEncoder encoder = new FpgaWeightEncoder(ControllerConfig.DEFAULT_BASEBAND_CODEC);
+        try (SolvePipeline p = new SolvePipeline(ControllerConfig.builder().weightEncoder(encoder).build(), new ControllerMetrics())) {
+            p.start();
+            io.netty.channel.embedded.EmbeddedChannel gone = new io.netty.channel.embedded.EmbeddedChannel();
+            gone.close();
+            for (int i = 0; i < 20; i++) {
+                FrontEndHello h = TestData.hello("hit-and-run-" + i, 10);
+                p.sessionEnded(new Session(h, "zf", 0, gone)); // its end arrives first
+                p.helloAccepted(new Session(h, "zf", 0, gone)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(0, encoder.radiosKept(), "no encoder kept for a closed session");
+            io.netty.channel.embedded.EmbeddedChannel open = new io.netty.channel.embedded.EmbeddedChannel();
+            p.helloAccepted(new Session(TestData.hello("stays", 10), "zf", 0, open)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(1, encoder.radiosKept(), "an open one gets its encoder");
+            open.close();
+        }
+    }
+
     @Test
     void aSolverThatCannotBeMadeStillLetsTheHelloBeAnswered() throws Exception {
         try (SolvePipeline p = new SolvePipeline(ControllerConfig.builder().build(), new ControllerMetrics())) {
@@ -54,15 +78,18 @@ class SolvePipelinePrimeTest {
         }
     }
 
-    /** A session that only says hello. */
-    private record Session(FrontEndHello hello, String defaultSolver, int shard) implements PipelineSession {
+    /** A session that only says hello, on {@code channel} (null: none to look at). */
+    private record Session(FrontEndHello hello, String defaultSolver, int shard, Channel channel) implements PipelineSession {
+        Session(FrontEndHello hello, String defaultSolver, int shard) {
+            this(hello, defaultSolver, shard, null);
+        }
+
         @Override public String radioId() { return hello.getRadioId(); }
         @Override public long receivedNs() { return 0; }
         @Override public long latestSequence() { return 0; }
         @Override public void markLatest(long sequence) { }
         @Override public long downlinkMarginNs() { return 0; }
         @Override public boolean sharesClock() { return false; }
-        @Override public Channel channel() { return null; }
         @Override public void noteSent(long sequence, long solveEndNs, long frameCrc32c, long deadlineNs) { }
         @Override public void count(int which) { }
         @Override public ControllerMetrics metrics() { return null; }
