@@ -138,7 +138,8 @@ function renderController(s) {
   table(document.getElementById("rejects"), Object.entries(c.rejects));
   table(document.getElementById("stops"), Object.entries(c.early_stops_by_solver));
   const series = [];
-  const stages = [["received_to_written", COLORS[0]], ["solve", COLORS[1]], ["queue_wait", COLORS[2]], ["encode", COLORS[3]]];
+  const stages = [["received_to_written", COLORS[0]], ["solve", COLORS[1]], ["queue_wait", COLORS[2]], ["encode", COLORS[3]],
+    ["hand_off", COLORS[4]]];
   for (const [name, color] of stages) {
     const ser = ccdfSeries(c.latency[name], color, name);
     if (ser) series.push(ser);
