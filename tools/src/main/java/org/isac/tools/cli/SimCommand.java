@@ -57,6 +57,14 @@ public final class SimCommand implements Callable<Integer> {
                     + " or an rtprio limit; refused: the fair class, and the summary says so); 0 = off (default: ${DEFAULT-VALUE})")
     int rtPriority;
 
+    @Option(names = "--cpu-latency-us", defaultValue = "off", paramLabel = "US|off",
+            converter = ControllerOptions.CpuLatencyConverter.class,
+            description = "hold this machine's CPU wake-up latency limit (/dev/cpu_dma_latency) at US microseconds while the"
+                    + " radios run, as the controller's option of that name does (at 0 idle CPUs poll, so a radio's event"
+                    + " loop woken by an update runs at once); for radios on another machine than the controller; needs"
+                    + " root, else the summary says why it is not held (default: ${DEFAULT-VALUE})")
+    String cpuLatency;
+
     @Mixin
     ScenarioOptions scenario;
 
@@ -69,6 +77,13 @@ public final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--radios must be in 1..256, got " + radios);
         }
         Scenario s = scenario.scenario(load ? Map.of("genieEvery", "0") : Map.of());
+        int latencyUs = ControllerOptions.cpuLatencyUs(cpuLatency);
+        try (org.isac.proto.sched.CpuLatency idle = latencyUs < 0 ? null : org.isac.proto.sched.CpuLatency.request(latencyUs)) {
+            return run(s, idle);
+        }
+    }
+
+    private int run(Scenario s, org.isac.proto.sched.CpuLatency idle) throws Exception {
         if (warmupSeconds > 0) {
             Scenario w = s.toBuilder().set("radioId", s.radioId() + "-warm-up").set("reportLimit", "0").build();
             SimReport wr = DemoCommand.runRadios(w, host, port, radios, Duration.ofNanos((long) (warmupSeconds * 1e9)), tls, false);
@@ -98,7 +113,11 @@ public final class SimCommand implements Callable<Integer> {
         if (steal.line() != null) {
             System.out.println(steal.line());
         }
-        Reports.writeJson(report, r.toJson(Map.of("host_steal_ms", steal.json())));
+        if (idle != null) {
+            System.out.println("cpu idle: " + idle.describe());
+        }
+        Reports.writeJson(report, r.toJson(Map.of("host_steal_ms", steal.json(), "cpu_latency_us",
+                idle != null && idle.held() ? Integer.toString(idle.microseconds()) : "null")));
         if (plots != null) {
             LatencyPlots.write(plots, "sim", r);
         }

@@ -250,6 +250,27 @@ class CliTest {
         }
     }
 
+    /** A radio process asked for polling idle CPUs holds the limit while its radios run and says so in its summary and JSON. */
+    @Test
+    void simHoldsTheCpuLatencyLimitWhenAsked() throws Exception {
+        Path json = dir.resolve("sim.json");
+        try (org.isac.controller.Controller c = new org.isac.controller.Controller(
+                org.isac.controller.ControllerConfig.builder().port(0).defaultSolver("rzf").build()).start()) {
+            Run res = run("", "sim", "--port", Integer.toString(c.port()), "--seconds", "0.3", "-n", "8", "-k", "2",
+                    "--cpu-latency-us", "0", "--report", json.toString());
+            assertEquals(0, res.exit(), res.out() + res.err());
+            JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+            assertEquals(0, o.get("unaccounted").getAsLong(), o.toString());
+            if (Files.isWritable(org.isac.proto.sched.CpuLatency.DEVICE)) {
+                assertTrue(res.out().contains("cpu idle: CPU wake-up latency held at 0 us"), res.out());
+                assertEquals(0, o.get("cpu_latency_us").getAsInt(), o.toString());
+            } else {
+                assertTrue(res.out().contains("cpu idle: CPU wake-up latency not held: "), res.out());
+                assertTrue(o.get("cpu_latency_us").isJsonNull(), o.toString());
+            }
+        }
+    }
+
     @Test
     void cpuLatencyIsOffForServeZeroForTheDemoAndCheckedAsParsed() {
         ServeCommand serve = (ServeCommand) Main.commandLine().parseArgs("serve").subcommand().commandSpec().userObject();
@@ -264,7 +285,13 @@ class CliTest {
         serve = (ServeCommand) Main.commandLine().parseArgs("serve", "--cpu-latency-us", "5").subcommand().commandSpec()
                 .userObject();
         assertEquals(5, serve.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
+        SimCommand sim = (SimCommand) Main.commandLine().parseArgs("sim").subcommand().commandSpec().userObject();
+        assertEquals("off", sim.cpuLatency, "a radio process leaves the machine's idle policy alone unless asked");
+        sim = (SimCommand) Main.commandLine().parseArgs("sim", "--cpu-latency-us", "0").subcommand().commandSpec().userObject();
+        assertEquals(0, ControllerOptions.cpuLatencyUs(sim.cpuLatency));
         for (String bad : List.of("-1", "soon", "")) {
+            Run sr = run("", "sim", "--cpu-latency-us", bad);
+            assertEquals(2, sr.exit(), bad + ": " + sr.err());
             Run res = run("", "serve", "--cpu-latency-us", bad);
             assertEquals(2, res.exit(), bad + ": " + res.err());
             assertTrue(res.err().contains("--cpu-latency-us must be off or a number of microseconds >= 0"), res.err());
