@@ -102,6 +102,14 @@ class TransportTest {
         return out;
     }
 
+    /** Says hello as radio "r" (N = 8) and sends one report: acknowledged, then answered with an update. */
+    private static void answersOneReport(TestClient radio) throws Exception {
+        radio.send(TestData.wrap(TestData.hello("r", 8)));
+        assertTrue(radio.read().hasHelloAck());
+        radio.send(TestData.wrap(TestData.report("r", 1, 8, 2).build()));
+        assertTrue(radio.read().hasUpdate(), "reports are answered as before");
+    }
+
     @Test
     void theReportPathRunsRealTimeWhenAskedAndSaysSo() throws Exception {
         assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/task")), "Linux with /proc");
@@ -111,10 +119,7 @@ class TransportTest {
         probe.join();
         ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("mrt").ioThreads(1).rtPriority(3).build();
         try (Controller c = new Controller(cfg).start(); TestClient radio = new TestClient(c.port())) {
-            radio.send(TestData.wrap(TestData.hello("r", 8)));
-            assertTrue(radio.read().hasHelloAck());
-            radio.send(TestData.wrap(TestData.report("r", 1, 8, 2).build()));
-            assertTrue(radio.read().hasUpdate(), "reports are answered as before");
+            answersOneReport(radio);
             if (allowed.get()) {
                 // the kernel shows real-time priority p as prio 99 - p: solve 3, event loop 4, safepoint thread 5
                 assertEquals(java.util.List.of("1/96"), schedOf("isac-pipeline-"));
@@ -160,10 +165,7 @@ class TransportTest {
         boolean writable = java.nio.file.Files.isWritable(org.isac.proto.sched.CpuLatency.DEVICE);
         ControllerConfig cfg = ControllerConfig.builder().port(0).defaultSolver("mrt").ioThreads(1).cpuLatencyUs(0).build();
         try (Controller c = new Controller(cfg).start(); TestClient radio = new TestClient(c.port())) {
-            radio.send(TestData.wrap(TestData.hello("r", 8)));
-            assertTrue(radio.read().hasHelloAck());
-            radio.send(TestData.wrap(TestData.report("r", 1, 8, 2).build()));
-            assertTrue(radio.read().hasUpdate(), "reports are answered as before");
+            answersOneReport(radio);
             if (writable) {
                 assertEquals(0, c.cpuLatencyHeldUs());
                 assertEquals(java.util.OptionalInt.of(0), org.isac.proto.sched.CpuLatency.current());

@@ -76,7 +76,7 @@ public final class CpuLatency implements AutoCloseable {
                 throw new IOException("short write");
             }
             return new CpuLatency(device, microseconds, ch, null);
-        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             if (ch != null) {
                 try {
                     ch.close();
@@ -135,7 +135,7 @@ public final class CpuLatency implements AutoCloseable {
                 return OptionalInt.empty();
             }
             return OptionalInt.of(ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).getInt());
-        } catch (IOException | SecurityException e) {
+        } catch (IOException e) {
             return OptionalInt.empty();
         }
     }
