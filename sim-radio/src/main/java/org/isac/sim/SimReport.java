@@ -59,6 +59,8 @@ public final class SimReport {
     private final double[] subbandRateSum;
     /** The first {@value #FIRST_MISSES} applied updates past their deadline, in the order met (radio by radio when merged). */
     private final List<Miss> firstMisses;
+    /** Every late update's way (at most {@value #MAX_MISS_SPANS} per radio), radio by radio when merged. */
+    private final List<MissSpan> missSpans;
 
     /** How many late updates a report names. */
     public static final int FIRST_MISSES = 16;
@@ -68,10 +70,25 @@ public final class SimReport {
      * where its time went ({@code null} without a shared clock or without the controller's stage
      * times in the update).
      */
-    public record Miss(String radioId, long sequence, long lateNs, Stages stages) {
-        public Miss(String radioId, long sequence, long lateNs) {
-            this(radioId, sequence, lateNs, null);
+    public record Miss(String radioId, long sequence, long lateNs, Stages stages, MissSpan span) {
+        public Miss(String radioId, long sequence, long lateNs, Stages stages) {
+            this(radioId, sequence, lateNs, stages, null);
         }
+
+        public Miss(String radioId, long sequence, long lateNs) {
+            this(radioId, sequence, lateNs, null, null);
+        }
+    }
+
+    /** How many {@link MissSpan}s a radio's report keeps (its later misses are counted only). */
+    public static final int MAX_MISS_SPANS = 1 << 16;
+
+    /**
+     * A late update's way in the radio's clock: its report's capture, its apply, and by how much it
+     * was late (ns). In one JVM with the controller (the demo) that clock is the controller's too,
+     * so the way can be laid beside what else happened on the machine meanwhile.
+     */
+    public record MissSpan(long captureNs, long appliedNs, long lateNs) {
     }
 
     /** The legs of an update's capture → applied time, in order; their names in reports. */
@@ -147,17 +164,21 @@ public final class SimReport {
         this(scenarios, controller, reportsSent, reportsApplied, reportsDropped, deadlineMisses, duplicateAnswers,
                 unknownAnswers, powerViolations, latencyNs, achievedSumBits, achievedAtGenieSumBits, genieSumBits, zfSumBits,
                 genieSamples, zfSamples, genieFailures, solvers, sendWindowNs, elapsedNs, termination, extraSum, extraCount,
-                subbandRateSum, List.of());
+                subbandRateSum, List.of(), List.of());
     }
 
-    /** As above, naming the first late updates ({@code firstMisses}, at most {@value #FIRST_MISSES} kept). */
+    /**
+     * As above, naming the first late updates ({@code firstMisses}, at most {@value #FIRST_MISSES}
+     * kept) and the ways of all of them ({@code missSpans}).
+     */
     SimReport(List<Scenario> scenarios, String controller, long reportsSent, long reportsApplied,
             Map<String, Long> reportsDropped, long deadlineMisses, long duplicateAnswers, long unknownAnswers,
             long powerViolations, Histogram latencyNs, double achievedSumBits, double achievedAtGenieSumBits,
             double genieSumBits, double zfSumBits, long genieSamples, long zfSamples, long genieFailures,
             Set<String> solvers, long sendWindowNs, long elapsedNs, String termination, double[] extraSum,
-            long[] extraCount, double[] subbandRateSum, List<Miss> firstMisses) {
+            long[] extraCount, double[] subbandRateSum, List<Miss> firstMisses, List<MissSpan> missSpans) {
         this.firstMisses = List.copyOf(firstMisses.subList(0, Math.min(FIRST_MISSES, firstMisses.size())));
+        this.missSpans = List.copyOf(missSpans);
         this.scenarios = List.copyOf(scenarios);
         this.controller = controller == null ? "" : controller;
         this.reportsSent = reportsSent;
@@ -208,8 +229,10 @@ public final class SimReport {
         long[] xc = new long[Extra.values().length];
         double[] bands = new double[reports.get(0).subbandRateSum.length];
         List<Miss> late = new ArrayList<>();
+        List<MissSpan> spans = new ArrayList<>();
         for (SimReport r : reports) {
             late.addAll(r.firstMisses);
+            spans.addAll(r.missSpans);
             if (r.subbandRateSum.length != bands.length) {
                 bands = new double[0]; // radios of different S: no per-subband means
             }
@@ -248,7 +271,7 @@ public final class SimReport {
         }
         return new SimReport(scenarios, String.join(", ", controllers), sent, applied, dropped, misses, dup, unknown,
                 power, latency, ach, achG, gen, zf, gs, zs, gf, solvers, window, elapsed, String.join("; ", terminations),
-                xs, xc, bands, late);
+                xs, xc, bands, late, spans);
     }
 
     // ---- accessors ------------------------------------------------------------------------
@@ -318,6 +341,14 @@ public final class SimReport {
     /** The first late updates (at most {@value #FIRST_MISSES}; radio by radio when merged). */
     public List<Miss> firstMisses() {
         return firstMisses;
+    }
+
+    /**
+     * Every late update's way, in the order met (radio by radio when merged; at most
+     * {@value #MAX_MISS_SPANS} per radio, so fewer than {@link #deadlineMisses} only past that).
+     */
+    public List<MissSpan> missSpans() {
+        return missSpans;
     }
 
     /** Updates or rejects for a report that had already been answered (ignored). */
@@ -589,6 +620,14 @@ public final class SimReport {
      * bit/s/Hz (achieved vs genie vs ZF bound).
      */
     public String summary() {
+        return summary(m -> "");
+    }
+
+    /**
+     * As {@link #summary()}, each named late update followed by what {@code note} says of its
+     * way (appended as it is; "" for nothing).
+     */
+    public String summary(java.util.function.Function<MissSpan, String> note) {
         StringBuilder sb = new StringBuilder();
         String ids = scenarios.size() == 1 ? scenario().radioId() : scenarios.size() + " radios";
         sb.append(String.format(Locale.ROOT, "simulated radio %s -> %s (%s, %.3f s sending)%n", ids,
@@ -609,7 +648,8 @@ public final class SimReport {
             for (Miss m : firstMisses) {
                 l.append(m.radioId().equals(radio) ? ", " : (radio == null ? " " : "; ") + m.radioId() + " ");
                 radio = m.radioId();
-                l.append(String.format(Locale.ROOT, "#%s +%.0f us", Long.toUnsignedString(m.sequence()), m.lateNs() / 1e3));
+                l.append(String.format(Locale.ROOT, "#%s +%.0f us", Long.toUnsignedString(m.sequence()), m.lateNs() / 1e3))
+                        .append(m.span() == null ? "" : note.apply(m.span()));
             }
             sb.append(l).append('\n');
             boolean header = false;

@@ -98,6 +98,7 @@ final class SimSession {
     private long deadlineMisses;
     /** The first late updates (at most {@link SimReport#FIRST_MISSES}). */
     private final List<SimReport.Miss> firstMisses = new ArrayList<>();
+    private final List<SimReport.MissSpan> missSpans = new ArrayList<>();
     private long duplicateAnswers;
     private long unknownAnswers;
     private String controllerName = "";
@@ -514,8 +515,12 @@ final class SimSession {
         boolean timed = legs(u, captureNs[idx], now);
         if (now - deadlineNs[idx] > 0) {
             deadlineMisses++;
+            SimReport.MissSpan span = new SimReport.MissSpan(captureNs[idx], now, now - deadlineNs[idx]);
+            if (missSpans.size() < SimReport.MAX_MISS_SPANS) {
+                missSpans.add(span);
+            }
             if (firstMisses.size() < SimReport.FIRST_MISSES) {
-                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, now - deadlineNs[idx], timed ? stages(u) : null));
+                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, now - deadlineNs[idx], timed ? stages(u) : null, span));
             }
         }
         String solverName = u.getSolver();
@@ -618,6 +623,6 @@ final class SimSession {
         return new SimReport(List.of(scenario), controllerName, lastSequence, applied, drops, deadlineMisses,
                 duplicateAnswers, unknownAnswers, t.powerViolations(), latency, t.achievedSum(), t.achievedAtGenieSum(),
                 t.genieSum(), t.zfSum(), t.genieSamples(), t.zfSamples(), t.genieFailures(), solversSeen, window,
-                endNs - connectedNs, termination, t.extraSums(), t.extraCounts(), t.subbandRateSums(), firstMisses);
+                endNs - connectedNs, termination, t.extraSums(), t.extraCounts(), t.subbandRateSums(), firstMisses, missSpans);
     }
 }

@@ -131,7 +131,7 @@ class SimReportTest {
         h.recordValue(1000);
         SimReport r = new SimReport(List.of(Scenario.builder().radioId("r").build()), "ctl", 100, 100, Map.of(), 2, 0, 0, 0, h,
                 0, 0, 0, 0, 0, 0, 0, Set.of("rzf"), 1_000_000_000L, 1_000_000_000L, "completed",
-                new double[Extra.values().length], new long[Extra.values().length], new double[0], late);
+                new double[Extra.values().length], new long[Extra.values().length], new double[0], late, List.of());
         String s = r.summary();
         assertTrue(s.contains("late: r #5 +17 us, #9 +3 us"), s);
         assertTrue(s.contains("    r #5: uplink 41 (35), queue 12 (13), solve 702 (560) 7/10 layers, encode 24 (23), downlink 238 (60)\n"), s);
@@ -149,16 +149,40 @@ class SimReportTest {
         assertEquals(41_000, st.legNs()[0], "the record keeps its own copy");
     }
 
-    /** A report of {@code n} late updates, sequences from {@code first}, late by their sequence in µs. */
+    /**
+     * A report of {@code n} late updates, sequences from {@code first}, late by their sequence in
+     * µs; each captured at its sequence in ms and applied 1 ms plus its lateness later.
+     */
     private static SimReport withMisses(String id, int n, long first) {
         List<SimReport.Miss> late = new java.util.ArrayList<>();
+        List<SimReport.MissSpan> spans = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
-            late.add(new SimReport.Miss(id, first + i, (first + i) * 1000));
+            long seq = first + i;
+            SimReport.MissSpan span = new SimReport.MissSpan(seq * 1_000_000, seq * 1_000_000 + 1_000_000 + seq * 1000, seq * 1000);
+            spans.add(span);
+            if (i < SimReport.FIRST_MISSES) {
+                late.add(new SimReport.Miss(id, seq, seq * 1000, null, span));
+            }
         }
         Histogram h = new Histogram(SimRadio.MAX_TRACKED_LATENCY_NS, 3);
         h.recordValue(1000);
         return new SimReport(List.of(Scenario.builder().radioId("r").build()), "ctl", 100, 100, Map.of(), n, 0, 0, 0, h,
                 0, 0, 0, 0, 0, 0, 0, Set.of("rzf"), 1_000_000_000L, 1_000_000_000L, "completed",
-                new double[Extra.values().length], new long[Extra.values().length], new double[0], late);
+                new double[Extra.values().length], new long[Extra.values().length], new double[0], late, spans);
+    }
+
+    /** Every late update's way is kept (not only the named ones), radio by radio through a merge, and a note can follow each named one. */
+    @Test
+    void everyLateUpdatesWayIsKeptAndTheNamedOnesCanCarryANote() {
+        SimReport a = withMisses("a", 3, 1);
+        SimReport b = withMisses("b", 40, 100);
+        assertEquals(40, b.missSpans().size(), "all 40, though 16 are named");
+        SimReport m = SimReport.merge(List.of(a, b));
+        assertEquals(43, m.missSpans().size());
+        assertEquals(new SimReport.MissSpan(1_000_000, 2_001_000, 1_000), m.missSpans().get(0));
+        assertEquals(139_000, m.missSpans().get(42).lateNs(), "b's last, after a's three");
+        String s = a.summary(span -> span.lateNs() >= 2_000 ? " [held " + span.lateNs() + "]" : "");
+        assertTrue(s.contains("late: a #1 +1 us, #2 +2 us [held 2000], #3 +3 us [held 3000]"), s);
+        assertEquals(a.summary(), a.summary(span -> ""), "no note: the plain summary");
     }
 }
