@@ -49,6 +49,14 @@ public final class DemoCommand implements Callable<Integer> {
      * without and 22–33 µs with).
      */
     static final int DEMO_CPU_LATENCY_US = 0;
+    /**
+     * The warm-up goes on while the JIT compiled more than this share of its sessions' time (in %,
+     * summed over compiler threads). On the 2-core machine a default demo's JIT compiled ≈ 1.9 s in each of
+     * the first four 2 s sessions, 70–180 ms in each of the next five and 14–56 ms after
+     * (CompilationMXBean); what it still compiled when the measured run began ran beside it in the
+     * measured run's first seconds, where the CPU stalls and late updates crowded (docs/DESIGN.md, "Warm-up").
+     */
+    static final double JIT_QUIET_PERCENT = 2.5;
     /** The warm-up sends reports this many times faster than the scenario (more calls through the loop per second). */
     static final int WARMUP_RATE_FACTOR = 2;
     /** RF chains of the demo's front end when the solver is hybrid and no option sets them. */
@@ -65,8 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
                     "(--warmup-sessions of them, one after another, reports at twice the scenario's rate, the last at its rate",
                     "with twice its deadline budget, so that solves both stop early and run all layers) in this JVM,",
                     "so that the JIT has compiled the whole loop (radio side included) and the run shows the steady",
-                    "state; 0 = start cold (default: ${DEFAULT-VALUE})"})
+                    "state; then more sessions, a fast and a roomy one at a time, while the JIT still compiles more than",
+                    JIT_QUIET_PERCENT + " % of the time, up to --warmup-max-seconds; 0 = start cold (default: ${DEFAULT-VALUE})"})
     double warmupSeconds;
+
+    @Option(names = "--warmup-max-seconds", defaultValue = "30", paramLabel = "S",
+            description = {"the longest the warm-up goes on waiting for the JIT to go quiet (default: ${DEFAULT-VALUE})"})
+    double warmupMaxSeconds;
 
     @Option(names = "--warmup-sessions", defaultValue = "3", paramLabel = "N",
             description = {"sessions the warm-up is cut into: code that runs once per session (hello, a new controller,",
@@ -90,6 +103,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--http-period-ms", paramLabel = "MS", defaultValue = "500",
             description = "time between the live view's snapshots (default: ${DEFAULT-VALUE})")
     long httpPeriodMs;
+
+    @Option(names = "--cpu-stalls", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = {"watch each CPU for times it could not run the loop's most urgent thread (a real-time thread",
+                    "per CPU, woken every 1 ms) and say which deadline misses such a stall explains; a diagnosis, not for",
+                    "figures: the watchers' wakes cost the solves layers (docs/DESIGN.md, \"CPU stalls\") (default: off)"})
+    boolean cpuStalls;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     Path report;
@@ -145,11 +164,13 @@ public final class DemoCommand implements Callable<Integer> {
         ControllerConfig cfg = controller.apply(ControllerConfig.builder().port(0))
                 .tls(tlsDir == null ? null : org.isac.controller.tls.TlsFiles.server(tlsDir)).build();
         if (warmupSeconds > 0) {
-            warmUp(cfg, base, warmupSeconds, warmupSessions, tlsDir, record.dir != null, httpPort != null);
+            warmUp(cfg, base, warmupSeconds, warmupSessions, Math.max(warmupSeconds, warmupMaxSeconds), tlsDir,
+                    record.dir != null, httpPort != null);
         }
         SimReport merged;
         Map<String, String> anytime;
         org.isac.proto.sched.HostSteal.Interval steal;
+        org.isac.proto.sched.CpuStalls.Result stalls;
         org.isac.proto.sched.SchedPolicy.Grants radioSched = new org.isac.proto.sched.SchedPolicy.Grants();
         org.isac.controller.live.LiveTaps taps = httpPort == null ? null : new org.isac.controller.live.LiveTaps(cfg.clock());
         try (Controller c = new Controller(cfg).record(record.open(cfg.clock())).live(taps).start();
@@ -166,11 +187,19 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.printf("metrics on http://127.0.0.1:%d/metrics%n", endpoint.port());
                 }
                 steal = org.isac.proto.sched.HostSteal.Interval.start();
-                merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir, false,
-                        null, controller.transport, radioRtPriority(cfg), radioSched);
-                steal.stop();
+                org.isac.proto.sched.CpuStalls watch = cpuStalls ? org.isac.proto.sched.CpuStalls.start() : null;
+                try {
+                    merged = runRadios(base, "127.0.0.1", c.port(), radios, Duration.ofNanos((long) (seconds * 1e9)), tlsDir,
+                            false, null, controller.transport, radioRtPriority(cfg), radioSched);
+                } finally {
+                    stalls = watch == null ? null : watch.stop();
+                    steal.stop();
+                }
             }
-            System.out.print(merged.summary());
+            System.out.print(stalls == null ? merged.summary() : merged.summary(span -> stallNote(stalls, span)));
+            if (stalls != null && merged.deadlineMisses() > 0) {
+                System.out.println(explainedLine(stalls, merged));
+            }
             System.out.print(c.summary());
             if (cfg.rtPriority() > 0) {
                 System.out.println("radio scheduling: " + radioSched);
@@ -178,8 +207,14 @@ public final class DemoCommand implements Callable<Integer> {
             if (steal.line() != null) {
                 System.out.println(steal.line());
             }
+            if (stalls != null) {
+                System.out.println(stalls.line());
+            }
             anytime = anytimeFields(c.metrics());
             anytime.put("host_steal_ms", steal.json());
+            anytime.put("cpu_stalls", stalls == null ? "null" : stalls.json());
+            anytime.put("deadline_misses_in_cpu_stalls", stalls == null || !stalls.measured() || !stalls.safepointsVisible()
+                    ? "null" : Long.toString(explained(stalls, merged)));
             anytime.put("cpu_latency_us", c.cpuLatencyHeldUs() < 0 ? "null" : Integer.toString(c.cpuLatencyHeldUs()));
         }
         Reports.writeJson(report, merged.toJson(anytime));
@@ -194,7 +229,9 @@ public final class DemoCommand implements Callable<Integer> {
      * for {@code seconds} in all, cut into {@code sessions} sessions (a new controller and radio
      * each, in the fair class whatever {@code cfg} asks), reports at {@link #WARMUP_RATE_FACTOR} times
      * the scenario's rate except in the last session, which runs at the scenario's rate with twice
-     * its deadline budget, and discards them: the JIT has then compiled the loop. The last session
+     * its deadline budget, and discards them: the JIT has then compiled the loop. While the JIT
+     * still compiled more than {@value #JIT_QUIET_PERCENT} % of the time, a fast and a roomy session
+     * follow, pair after pair, until {@code maxSeconds} in all. The last session
      * is there for the solves that run all their layers: in the fair class at twice the rate every
      * warm-up solve stopped early (the margin stays at half the budget while the acks' hand-off
      * tail is long), the measured run's solves mostly run all layers once their margin is
@@ -211,8 +248,8 @@ public final class DemoCommand implements Callable<Integer> {
      * session's pipeline, and code compiled without them traps ({@code class_check}) on the
      * measured session's first reports.
      */
-    static void warmUp(ControllerConfig cfg, Scenario base, double seconds, int sessions, Path tlsDir, boolean recorded,
-            boolean live) throws Exception {
+    static void warmUp(ControllerConfig cfg, Scenario base, double seconds, int sessions, double maxSeconds, Path tlsDir,
+            boolean recorded, boolean live) throws Exception {
         if (sessions < 1) {
             throw new IllegalArgumentException("--warmup-sessions must be >= 1, got " + sessions);
         }
@@ -226,25 +263,98 @@ public final class DemoCommand implements Callable<Integer> {
                 .reportPeriodUs(Math.max(1, base.reportPeriodUs() / WARMUP_RATE_FACTOR)).build();
         Scenario roomy = base.toBuilder().set("radioId", id).deadlineBudgetUs(2 * base.deadlineBudgetUs()).build();
         Duration each = Duration.ofNanos((long) (seconds / sessions * 1e9));
+        JitClock jit = new JitClock();
         long sent = 0;
-        for (int i = 0; i < sessions; i++) {
-            Scenario scenario = i == sessions - 1 ? roomy : fast;
-            Path recDir = recorded ? java.nio.file.Files.createTempDirectory("isac-warm-up-record") : null;
-            try (Controller c = new Controller(throwaway)
-                    .record(recDir == null ? null : org.isac.proto.record.Recorder.open(recDir.resolve("rec"),
-                            org.isac.proto.record.Recorder.Options.defaults(), throwaway.clock()))
-                    .live(live ? new org.isac.controller.live.LiveTaps(throwaway.clock()) : null).start()) {
-                SimReport w = runRadios(scenario, "127.0.0.1", c.port(), 1, each, tlsDir, false, null, cfg.transport(),
-                        radioRtPriority(throwaway), null);
-                sent += w.reportsSent();
-            } finally {
-                if (recDir != null) {
-                    deleteTree(recDir);
-                }
+        int run = 0;
+        for (int i = 0; i < sessions; i++, run++) {
+            sent += warmUpSession(throwaway, i == sessions - 1 ? roomy : fast, each, cfg, tlsDir, recorded, live);
+        }
+        // then a fast and a roomy session at a time while the JIT still works (each pair ends roomy,
+        // so that the last session before the run has run every layer too)
+        long pairStart = System.nanoTime(), compiledMs = jit.sinceLastMs();
+        double share = 100.0 * compiledMs / Math.max(1, (pairStart - t0) / 1_000_000);
+        while (jit.supported() && share > JIT_QUIET_PERCENT && (System.nanoTime() - t0) / 1e9 + 2 * each.toNanos() / 1e9 <= maxSeconds) {
+            pairStart = System.nanoTime();
+            sent += warmUpSession(throwaway, fast, each, cfg, tlsDir, recorded, live);
+            sent += warmUpSession(throwaway, roomy, each, cfg, tlsDir, recorded, live);
+            run += 2;
+            compiledMs = jit.sinceLastMs();
+            share = 100.0 * compiledMs / Math.max(1, (System.nanoTime() - pairStart) / 1_000_000);
+        }
+        System.err.printf("warm-up: %d reports to %d throwaway controller(s) in %.1f s, not counted; %s%n", sent, run,
+                (System.nanoTime() - t0) / 1e9, !jit.supported() ? "the JIT's compile time is not visible"
+                        : String.format(java.util.Locale.ROOT, "the JIT compiled %.1f %% of the last %s%s", share,
+                                run > sessions ? "pair of sessions" : "warm-up",
+                                share > JIT_QUIET_PERCENT ? " (not yet quiet at --warmup-max-seconds)" : ""));
+    }
+
+    /** One warm-up session: a throwaway controller like {@code cfg} (as {@code throwaway}) and one radio for {@code length}; reports sent. */
+    private static long warmUpSession(ControllerConfig throwaway, Scenario scenario, Duration length, ControllerConfig cfg,
+            Path tlsDir, boolean recorded, boolean live) throws Exception {
+        Path recDir = recorded ? java.nio.file.Files.createTempDirectory("isac-warm-up-record") : null;
+        try (Controller c = new Controller(throwaway)
+                .record(recDir == null ? null : org.isac.proto.record.Recorder.open(recDir.resolve("rec"),
+                        org.isac.proto.record.Recorder.Options.defaults(), throwaway.clock()))
+                .live(live ? new org.isac.controller.live.LiveTaps(throwaway.clock()) : null).start()) {
+            return runRadios(scenario, "127.0.0.1", c.port(), 1, length, tlsDir, false, null, cfg.transport(),
+                    radioRtPriority(throwaway), null).reportsSent();
+        } finally {
+            if (recDir != null) {
+                deleteTree(recDir);
             }
         }
-        System.err.printf("warm-up: %d reports to %d throwaway controller(s) in %.1f s, not counted%n", sent, sessions,
-                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The JIT's compile time summed over its threads ({@link java.lang.management.CompilationMXBean}), read in steps. */
+    static final class JitClock {
+        private final java.lang.management.CompilationMXBean bean = java.lang.management.ManagementFactory.getCompilationMXBean();
+        private long last;
+
+        JitClock() {
+            last = supported() ? bean.getTotalCompilationTime() : 0;
+        }
+
+        boolean supported() {
+            return bean != null && bean.isCompilationTimeMonitoringSupported();
+        }
+
+        /** Milliseconds compiled since the last call (or since made). */
+        long sinceLastMs() {
+            if (!supported()) {
+                return 0;
+            }
+            long now = bean.getTotalCompilationTime();
+            long d = now - last;
+            last = now;
+            return d;
+        }
+    }
+
+    /** How many of a run's late updates a CPU stall explains ({@link org.isac.proto.sched.CpuStalls.Result#explaining}). */
+    static long explained(org.isac.proto.sched.CpuStalls.Result stalls, SimReport run) {
+        return run.missSpans().stream()
+                .filter(m -> stalls.explaining(m.captureNs(), m.appliedNs(), m.lateNs()) != null).count();
+    }
+
+    /**
+     * "deadline misses during CPU stalls: 3 of 4 (…); 1 otherwise" — a miss is the machine's when
+     * its way from capture to apply overlapped a stall at least as long as it was late.
+     */
+    static String explainedLine(org.isac.proto.sched.CpuStalls.Result stalls, SimReport run) {
+        if (!stalls.measured() || !stalls.safepointsVisible()) {
+            return "deadline misses during CPU stalls: not known (" + (stalls.measured() ? "JVM safepoints not visible"
+                    : "CPU stalls not measured") + ")";
+        }
+        long spans = run.missSpans().size(), n = explained(stalls, run);
+        return String.format(java.util.Locale.ROOT, "deadline misses during CPU stalls: %d of %d (each overlapped a stall at"
+                + " least as long as it was late); %d otherwise%s", n, spans, spans - n,
+                spans < run.deadlineMisses() ? " (" + spans + " of " + run.deadlineMisses() + " misses kept)" : "");
+    }
+
+    /** " [CPU 0 stalled 5.2 ms]" after a named late update that a stall explains, else "". */
+    static String stallNote(org.isac.proto.sched.CpuStalls.Result stalls, SimReport.MissSpan m) {
+        org.isac.proto.sched.CpuStalls.Stall s = stalls.explaining(m.captureNs(), m.appliedNs(), m.lateNs());
+        return s == null ? "" : String.format(java.util.Locale.ROOT, " [CPU %d stalled %.1f ms]", s.cpu(), s.ns() / 1e6);
     }
 
     /** The simulated radios' event loops run at the controller's event-loop priority (0: fair class). */

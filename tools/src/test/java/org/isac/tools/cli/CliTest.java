@@ -1,6 +1,7 @@
 package org.isac.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -211,8 +212,12 @@ class CliTest {
         Path json = dir.resolve("demo.json");
         Path plots = dir.resolve("plots");
         Run res = run("", "demo", "--seconds", "0.4", "-n", "32", "--rate-hz", "500", "--deadline-us", "100000",
+                "--warmup-seconds", "1", "--warmup-max-seconds", "3", "--cpu-stalls",
                 "--report", json.toString(), "--plots", plots.toString());
         assertEquals(0, res.exit(), res.out() + res.err());
+        // the warm-up says how long it ran and how busy the JIT still was at its end
+        assertTrue(java.util.regex.Pattern.compile("warm-up: \\d+ reports to \\d+ throwaway controller\\(s\\) in [0-9.]+ s, not counted;"
+                + " the JIT compiled [0-9.]+ % of the last (warm-up|pair of sessions)").matcher(res.err()).find(), res.err());
         assertTrue(res.out().contains("unaccounted 0"), res.out());
         assertTrue(res.out().contains("solvers: hybrid-upga"), "the demo's default is the trained hybrid precoder: " + res.out());
         assertTrue(res.out().contains("beampattern error tau"), res.out());
@@ -238,6 +243,19 @@ class CliTest {
             assertTrue(res.out().contains("host steal: "), res.out());
         } else {
             assertTrue(o.get("host_steal_ms").isJsonNull(), o.toString());
+        }
+        // CPU stalls, asked for: a summary line; in the JSON the stalls (null where they could not be
+        // measured) and how many of the run's misses they explain, never more than there were
+        assertTrue(res.out().contains("cpu stalls: "), res.out());
+        if (o.get("cpu_stalls").isJsonNull()) {
+            assertTrue(res.out().contains("cpu stalls: not measured ("), res.out());
+            assertTrue(o.get("deadline_misses_in_cpu_stalls").isJsonNull(), o.toString());
+        } else {
+            JsonObject st = o.getAsJsonObject("cpu_stalls");
+            assertEquals(org.isac.proto.sched.CpuStalls.allowedCpus().size(), st.get("cpus").getAsInt(), st.toString());
+            assertTrue(st.get("count").getAsLong() >= 0 && st.get("total_ns").getAsLong() >= st.get("longest_ns").getAsLong(), st.toString());
+            long explained = o.get("deadline_misses_in_cpu_stalls").getAsLong();
+            assertTrue(explained >= 0 && explained <= o.get("deadline_misses").getAsLong(), o.toString());
         }
         // the demo asks for polling idle CPUs: held where the process may write the device, else said why not
         assertTrue(res.out().contains("cpu idle: CPU wake-up latency "), res.out());
@@ -278,6 +296,10 @@ class CliTest {
                 serve.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
         DemoCommand demo = (DemoCommand) Main.commandLine().parseArgs("demo").subcommand().commandSpec().userObject();
         assertEquals(0, demo.controller.apply(org.isac.controller.ControllerConfig.builder()).build().cpuLatencyUs());
+        assertFalse(demo.cpuStalls, "the CPU-stall watchers cost the solves layers: a diagnosis asked for, not the default");
+        assertEquals(30.0, demo.warmupMaxSeconds);
+        assertTrue(((DemoCommand) Main.commandLine().parseArgs("demo", "--cpu-stalls").subcommand().commandSpec().userObject())
+                .cpuStalls);
         demo = (DemoCommand) Main.commandLine().parseArgs("demo", "--cpu-latency-us", "OFF").subcommand().commandSpec()
                 .userObject();
         assertEquals(org.isac.controller.ControllerConfig.CPU_LATENCY_OFF,
