@@ -247,11 +247,22 @@ public final class CpuStalls {
 
         /**
          * The stall that explains an update late by {@code lateNs} whose way ran from
-         * {@code fromNs} to {@code toNs}: the one not at a safepoint that overlapped that way the
-         * most, when that overlap is at least {@code lateNs} (without it, the update would have
-         * been on time); {@code null} when none does or safepoints were not visible.
+         * {@code fromNs} to {@code toNs}: the {@linkplain #overlapping most overlapping} one, when
+         * it overlapped that way at least {@code lateNs} (without it, the update would have been on
+         * time); {@code null} when none does or safepoints were not visible.
          */
         public Stall explaining(long fromNs, long toNs, long lateNs) {
+            Stall s = overlapping(fromNs, toNs);
+            return s != null && s.overlapNs(fromNs, toNs) >= lateNs ? s : null;
+        }
+
+        /**
+         * The stall not at a safepoint that overlapped {@code [fromNs, toNs]} the most, or
+         * {@code null} when none did or safepoints were not visible. A stall shorter than an
+         * update's lateness can still have made it late (the reports queued behind it take time
+         * to clear), and a stall began up to a period before its watcher saw it.
+         */
+        public Stall overlapping(long fromNs, long toNs) {
             if (!safepointsVisible) {
                 return null;
             }
@@ -264,7 +275,7 @@ public final class CpuStalls {
                     bestOverlap = o;
                 }
             }
-            return best != null && bestOverlap >= lateNs ? best : null;
+            return best;
         }
 
         /** "cpu stalls: 7 of ≥ 0.2 ms on 2 CPU(s), 9.1 ms in all, the longest 5.9 ms (CPU 0); …" */

@@ -36,6 +36,10 @@ class CpuStallsTest {
         assertSame(cpu1, r.explaining(5_800, 8_000, 300), "cpu1's 500 ns, not cpu0's 200");
         assertNull(r.explaining(9_000, 21_000, 1_000), "a stall at a JVM safepoint is the JVM's: it explains nothing");
         assertNull(r.explaining(7_000, 9_000, 1), "no stall on the way");
+        assertSame(cpu0, r.overlapping(0, 8_000), "overlapping, however late the update");
+        assertNull(r.overlapping(7_000, 9_000));
+        assertNull(r.overlapping(9_000, 21_000), "a safepoint's stall overlaps nothing that counts");
+        assertNull(result(false, cpu0).overlapping(0, 8_000));
         assertNull(result(false, cpu0).explaining(0, 8_000, 1), "without visible safepoints no stall explains a miss");
         assertEquals(5_000 + 500, r.totalNs(), "safepoint stalls are not summed");
         assertSame(cpu0, r.longest(), "the longest not at a safepoint");
