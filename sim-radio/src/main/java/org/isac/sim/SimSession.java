@@ -520,7 +520,7 @@ final class SimSession {
                 missSpans.add(span);
             }
             if (firstMisses.size() < SimReport.FIRST_MISSES) {
-                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, now - deadlineNs[idx], timed ? stages(u) : null, span));
+                firstMisses.add(new SimReport.Miss(scenario.radioId(), seq, span.lateNs(), timed ? stages(u) : null, span));
             }
         }
         String solverName = u.getSolver();

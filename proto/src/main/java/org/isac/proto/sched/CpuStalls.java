@@ -2,7 +2,6 @@ package org.isac.proto.sched;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -55,11 +54,11 @@ public final class CpuStalls {
     /** {@code cpu_set_t} of glibc: 1024 CPUs. */
     private static final int CPU_SET_BYTES = 128;
 
-    private static final MethodHandle SET_AFFINITY = lookup("sched_setaffinity",
+    private static final MethodHandle SET_AFFINITY = SchedPolicy.lookup("sched_setaffinity",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
-    private static final MethodHandle GET_AFFINITY = lookup("sched_getaffinity",
+    private static final MethodHandle GET_AFFINITY = SchedPolicy.lookup("sched_getaffinity",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
-    private static final MethodHandle GET_CPU = lookup("sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GET_CPU = SchedPolicy.lookup("sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final LongSupplier SAFEPOINTS = safepointCounter();
 
     /**
@@ -359,18 +358,6 @@ public final class CpuStalls {
             return (int) GET_CPU.invokeExact();
         } catch (Throwable e) {
             return -1;
-        }
-    }
-
-    private static MethodHandle lookup(String name, FunctionDescriptor fd) {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return null;
-        }
-        try {
-            Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find(name).map(f -> linker.downcallHandle(f, fd)).orElse(null);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
         }
     }
 

@@ -50,7 +50,8 @@ public final class SchedPolicy {
     private SchedPolicy() {
     }
 
-    private static MethodHandle lookup(String name, FunctionDescriptor fd) {
+    /** libc's {@code name} as a downcall of {@code fd}; {@code null} off Linux or where it is missing. */
+    static MethodHandle lookup(String name, FunctionDescriptor fd) {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return null;
         }
